@@ -1,0 +1,150 @@
+// Folds parser events into message records (the chunk ledger). Pure: the same events
+// give the same records, whatever process or time they come from.
+
+import { verdictOf, type Direction } from '../../shared/anomalies';
+import type { EndKind, Http1Event } from '../../shared/http1';
+import type { AnomalyRecord, ChunkRecord, DirectionReport, MessageRecord } from '../../shared/ledger';
+
+/** Maps an absolute offset to the time its byte arrived (seconds since the connection opened). */
+export type TimeAt = (offset: number) => number;
+
+export class LedgerBuilder {
+  readonly messages: MessageRecord[] = [];
+  readonly anomalies: AnomalyRecord[] = [];
+  private bytes = 0;
+  private eof: EndKind = 'open';
+
+  constructor(
+    readonly direction: Direction,
+    private readonly timeAt?: TimeAt,
+  ) {}
+
+  push(events: readonly Http1Event[]): void {
+    for (const event of events) this.apply(event);
+  }
+
+  apply(event: Http1Event): void {
+    if ('length' in event) this.bytes = Math.max(this.bytes, event.offset + event.length);
+    if (event.type === 'message-start') {
+      this.messages.push(emptyRecord(event.message, event.offset, event.requestIndex));
+      if (this.timeAt) this.messages[event.message]!.timing = { first: this.timeAt(event.offset), last: this.timeAt(event.offset), chunks: [] };
+      return;
+    }
+    if (event.type === 'end') {
+      this.eof = event.kind;
+      this.bytes = Math.max(this.bytes, event.offset);
+      return;
+    }
+    if (event.type === 'anomaly') {
+      const record: AnomalyRecord = { code: event.code, cls: event.cls, offset: event.offset, message: event.text };
+      if (event.message === null) this.anomalies.push(record);
+      else this.messages[event.message]!.anomalies.push(record);
+      return;
+    }
+    if (event.message === null) return; // raw bytes outside any message, leading CRLFs
+    const m = this.messages[event.message]!;
+    if ('length' in event && event.length > 0) {
+      m.end = Math.max(m.end, event.offset + event.length);
+      if (m.timing && this.timeAt) m.timing.last = this.timeAt(event.offset + event.length - 1);
+    }
+    switch (event.type) {
+      case 'start-line':
+        m.startLine = event.line;
+        m.request = event.request;
+        m.response = event.response;
+        break;
+      case 'header':
+        m.headers.push([event.name, event.value]);
+        break;
+      case 'framing':
+        m.framing = event.framing;
+        m.framingReason = event.reason;
+        m.contentLength = event.contentLength;
+        if (event.framing === 'chunked') {
+          m.chunks = [];
+          m.terminator = false;
+        }
+        break;
+      case 'chunk-size': {
+        const chunk: ChunkRecord = {
+          index: event.chunk,
+          offset: event.offset,
+          sizeToken: event.sizeToken,
+          size: event.size,
+          extensions: event.extensions,
+          dataOffset: event.offset + event.length,
+          dataLength: 0,
+          crlf: false,
+        };
+        m.chunks!.push(chunk);
+        if (m.timing && this.timeAt) {
+          const t = this.timeAt(event.offset);
+          m.timing.chunks.push({ first: t, last: this.timeAt(event.offset + event.length - 1) });
+        }
+        break;
+      }
+      case 'chunk-data': {
+        m.chunks![event.chunk]!.dataLength += event.length;
+        m.bodyLength += event.length;
+        if (m.timing && this.timeAt) m.timing.chunks[event.chunk]!.last = this.timeAt(event.offset + event.length - 1);
+        break;
+      }
+      case 'chunk-crlf':
+        m.chunks![event.chunk]!.crlf = event.ok;
+        break;
+      case 'last-chunk':
+        m.lastChunk = { offset: event.offset, sizeToken: event.sizeToken, extensions: event.extensions };
+        m.terminator = true;
+        m.trailers = [];
+        break;
+      case 'trailer':
+        m.trailers!.push([event.name, event.value]);
+        break;
+      case 'body-data':
+        m.bodyLength += event.length;
+        break;
+      case 'message-complete':
+        m.complete = true;
+        m.end = Math.max(m.end, event.offset);
+        break;
+      default:
+        break;
+    }
+  }
+
+  report(): DirectionReport {
+    const error =
+      verdictOf(this.anomalies, this.direction) === 'error' || this.messages.some((m) => verdictOf(m.anomalies, this.direction) === 'error');
+    return {
+      direction: this.direction,
+      verdict: error ? 'error' : 'ok',
+      messages: this.messages,
+      anomalies: this.anomalies,
+      bytes: this.bytes,
+      eof: this.eof,
+    };
+  }
+}
+
+function emptyRecord(index: number, offset: number, requestIndex: number | null): MessageRecord {
+  return {
+    startLine: null,
+    framing: 'none',
+    headers: [],
+    chunks: null,
+    lastChunk: null,
+    terminator: null,
+    trailers: null,
+    bodyLength: 0,
+    complete: false,
+    anomalies: [],
+    index,
+    offset,
+    end: offset,
+    request: null,
+    response: null,
+    requestIndex,
+    framingReason: null,
+    contentLength: null,
+  };
+}

@@ -1,0 +1,103 @@
+// Sentences for people. The parser knows the context (which side, how it ended, which
+// chunk), so it writes the sentence once and every view shows the same words.
+
+import type { Direction, EndKind } from '../../shared/http1';
+import { groupDigits } from './bytes';
+
+export function peer(direction: Direction): string {
+  return direction === 'response' ? 'the server' : 'the client';
+}
+
+export function howItEnded(direction: Direction, kind: Exclude<EndKind, 'open'>): string {
+  return kind === 'rst' ? `${peer(direction)} reset the connection (RST)` : `${peer(direction)} closed the connection (FIN)`;
+}
+
+const NO_LAST_CHUNK = 'the zero-length last chunk never arrived';
+
+/** Where in a chunked body the bytes stopped, for missing-terminator. */
+export type TerminatorGap =
+  | { where: 'boundary'; chunks: number }
+  | { where: 'size-line'; chunk: number }
+  | { where: 'last-chunk-line' };
+
+export function missingTerminator(direction: Direction, kind: Exclude<EndKind, 'open'>, at: number, gap: TerminatorGap): string {
+  const ended = howItEnded(direction, kind);
+  const byte = `at byte ${groupDigits(at)}`;
+  switch (gap.where) {
+    case 'boundary':
+      return gap.chunks === 0
+        ? `${ended} before the first chunk, ${byte}; ${NO_LAST_CHUNK}`
+        : `${ended} after chunk #${gap.chunks}, ${byte}; ${NO_LAST_CHUNK}`;
+    case 'size-line':
+      return `${ended} in the middle of the size line of chunk #${gap.chunk}, ${byte}; ${NO_LAST_CHUNK}`;
+    case 'last-chunk-line':
+      return `${ended} in the middle of the last-chunk line, ${byte}; it never arrived whole`;
+  }
+}
+
+export function truncatedChunkData(
+  direction: Direction,
+  kind: Exclude<EndKind, 'open'>,
+  at: number,
+  chunk: number,
+  received: number,
+  size: number,
+): string {
+  const ended = howItEnded(direction, kind);
+  if (received >= size) {
+    return `${ended} after the data of chunk #${chunk} but before the CRLF that follows it, at byte ${groupDigits(at)}; ${NO_LAST_CHUNK}`;
+  }
+  return `${ended} in the middle of chunk #${chunk}: ${groupDigits(received)} of ${groupDigits(size)} bytes arrived, at byte ${groupDigits(at)}`;
+}
+
+export function truncatedTrailers(direction: Direction, kind: Exclude<EndKind, 'open'>, at: number): string {
+  return `${howItEnded(direction, kind)} after the last chunk but before the empty line that ends the trailer section, at byte ${groupDigits(at)}`;
+}
+
+export function truncatedHeaders(direction: Direction, kind: Exclude<EndKind, 'open'>, at: number): string {
+  return `${howItEnded(direction, kind)} in the middle of the header section, at byte ${groupDigits(at)}`;
+}
+
+export function truncatedLengthBody(direction: Direction, kind: Exclude<EndKind, 'open'>, at: number, received: number, length: number): string {
+  return `${howItEnded(direction, kind)} after ${groupDigits(received)} of ${groupDigits(length)} body bytes (Content-Length), at byte ${groupDigits(at)}`;
+}
+
+export function resetCloseDelimited(direction: Direction, at: number): string {
+  return `${peer(direction)} reset the connection (RST) at byte ${groupDigits(at)} during a body that ends only when the connection closes: a reset is not a clean end, so the body may be incomplete`;
+}
+
+export type TrailingCause = 'close' | 'decode-then-close' | 'no-request' | 'http10';
+
+export function trailingBytes(direction: Direction, cause: TrailingCause, previous: number | null): string {
+  const after = previous === null ? 'the previous message' : `message #${previous + 1}`;
+  switch (cause) {
+    case 'close':
+      return `bytes arrived after ${after}, which said "Connection: close"; they cannot be read as another message`;
+    case 'http10':
+      return `bytes arrived after ${after}, an HTTP/1.0 message without "Connection: keep-alive"; they cannot be read as another message`;
+    case 'decode-then-close':
+      return `bytes arrived after ${after}, whose framing was ambiguous, so the connection must not be reused; they cannot be read as another message`;
+    case 'no-request':
+      return `${direction === 'response' ? 'response' : ''} bytes arrived with no request left to answer; they cannot be read as a response`.trimStart();
+  }
+}
+
+export function leadingEmptyLine(count: number): string {
+  return `${count === 1 ? 'an empty line (CRLF)' : `${count} empty lines`} before the start-line; ignored by servers, but it often means the previous message sent more bytes than it declared`;
+}
+
+export function chunkSizeLong(token: string): string {
+  return `the chunk-size token "${token.length > 40 ? `${token.slice(0, 20)}…${token.slice(-8)}` : token}" has ${token.length} hex digits (leading zeros); valid, but some parsers reject it`;
+}
+
+export function chunkExtBws(): string {
+  return 'whitespace around ";" or "=" in a chunk extension; valid, but some parsers reject it';
+}
+
+export function prohibitedTrailer(name: string): string {
+  return `the trailer field "${name}" is not allowed in a trailer section; a recipient must not merge it into the header fields`;
+}
+
+export function withChunk(detail: string, chunk: number | 'last'): string {
+  return chunk === 'last' ? `${detail} (last-chunk line)` : `${detail} (chunk #${chunk})`;
+}

@@ -1,0 +1,83 @@
+// The product's vocabulary of framing problems (spec/ANOMALIES.md in ../shared).
+// The UI, the CLI, exports and tests all use these codes; never rename one.
+
+export type AnomalyClass = 'F' | 'D' | 'E' | 'T' | 'I' | 'X';
+export type Direction = 'request' | 'response';
+
+export interface AnomalyInfo {
+  readonly cls: AnomalyClass;
+  /** Short title for lists and badges. */
+  readonly title: string;
+  readonly reference: string;
+}
+
+export const ANOMALIES = {
+  'bare-lf': { cls: 'F', title: 'LF without CR in chunked framing', reference: 'RFC 9112 §7.1, §7.1.1' },
+  'bare-lf-in-fields': { cls: 'F', title: 'LF without CR ending a start-line or field line', reference: 'RFC 9112 §2.2' },
+  'bare-cr': { cls: 'F', title: 'CR not followed by LF', reference: 'RFC 9112 §2.2' },
+  'invalid-chunk-size': { cls: 'F', title: 'Invalid chunk-size line', reference: 'RFC 9112 §7.1' },
+  'chunk-size-overflow': { cls: 'F', title: 'Chunk size above 2^53-1', reference: 'RFC 9112 §7.1' },
+  'chunk-size-long': { cls: 'I', title: 'Chunk-size token longer than 16 hex digits', reference: 'RFC 9112 §7.1' },
+  'chunk-line-trailing-ws': { cls: 'F', title: 'Whitespace before the CRLF of a chunk line', reference: 'RFC 9112 §7.1.1' },
+  'chunk-ext-bws': { cls: 'I', title: 'Whitespace around ; or = in a chunk extension', reference: 'RFC 9112 §7.1.1, RFC 9110 §5.6.3' },
+  'chunk-ext-invalid': { cls: 'F', title: 'Invalid chunk extension', reference: 'RFC 9112 §7.1.1, RFC 9110 §5.6.2, §5.6.4' },
+  'chunk-ext-ctl': { cls: 'F', title: 'Control character in a chunk extension', reference: 'RFC 9110 §5.6.2, §5.6.4' },
+  'chunk-ext-too-long': { cls: 'F', title: 'Chunk extensions over the limit', reference: 'RFC 9112 §7.1.1' },
+  'missing-chunk-crlf': { cls: 'F', title: 'No CRLF after chunk data', reference: 'RFC 9112 §7.1' },
+  'truncated-chunk-data': { cls: 'E', title: 'Connection ended inside a chunk', reference: 'RFC 9112 §8' },
+  'missing-terminator': { cls: 'E', title: 'Last chunk never arrived', reference: 'RFC 9112 §8' },
+  'truncated-trailer-section': { cls: 'E', title: 'Connection ended inside the trailer section', reference: 'RFC 9112 §7.1, §8' },
+  'truncated-headers': { cls: 'E', title: 'Connection ended inside the header section', reference: 'RFC 9112 §8' },
+  'truncated-body': { cls: 'E', title: 'Body cut short', reference: 'RFC 9112 §6.3 rule 6, §8' },
+  'trailer-invalid': { cls: 'F', title: 'Invalid trailer line', reference: 'RFC 9112 §7.1.2, §5' },
+  'trailer-prohibited-field': { cls: 'I', title: 'Field not allowed in trailers', reference: 'RFC 9110 §6.5.1; RFC 9112 §7.1.2' },
+  'obs-fold': { cls: 'F', title: 'Folded header line', reference: 'RFC 9112 §5.2' },
+  'ws-before-colon': { cls: 'F', title: 'Whitespace between field name and colon', reference: 'RFC 9112 §5.1' },
+  'invalid-field-char': { cls: 'F', title: 'Invalid character in a header field', reference: 'RFC 9110 §5.5, §5.1' },
+  'cl-and-te': { cls: 'D', title: 'Both Content-Length and Transfer-Encoding', reference: 'RFC 9112 §6.1, §6.3 rule 3' },
+  'te-in-http10': { cls: 'D', title: 'Transfer-Encoding in an HTTP/1.0 message', reference: 'RFC 9112 §6.1' },
+  'te-not-chunked-final': { cls: 'X', title: 'Last transfer coding is not chunked', reference: 'RFC 9112 §6.3 rule 4' },
+  'unknown-te': { cls: 'I', title: 'Unknown transfer coding', reference: 'RFC 9112 §6.1, §7' },
+  'te-chunked-repeated': { cls: 'F', title: 'chunked applied more than once', reference: 'RFC 9112 §6.1' },
+  'te-chunked-param': { cls: 'F', title: 'Parameters on chunked', reference: 'RFC 9112 §7.1' },
+  'te-empty': { cls: 'F', title: 'Empty Transfer-Encoding', reference: 'RFC 9112 §6.1, §6.3 rule 4' },
+  'te-empty-list-element': { cls: 'I', title: 'Empty element in the Transfer-Encoding list', reference: 'RFC 9110 §5.6.1.2' },
+  'te-on-bodyless-response': { cls: 'I', title: 'Transfer-Encoding on a response without a body', reference: 'RFC 9112 §6.1, §6.3 rules 1-2' },
+  'duplicate-cl': { cls: 'I', title: 'Content-Length sent more than once', reference: 'RFC 9112 §6.3 rule 5' },
+  'invalid-cl': { cls: 'F', title: 'Invalid Content-Length', reference: 'RFC 9112 §6.3 rule 5' },
+  'trailing-bytes-after-message': { cls: 'T', title: 'Bytes where no message may start', reference: 'RFC 9112 §6.3, §9.6' },
+  'leading-empty-line': { cls: 'I', title: 'Empty line before the start-line', reference: 'RFC 9112 §2.2' },
+  // Codes added by Chunkscope where a real case needed one (see the README's list).
+  'invalid-start-line': { cls: 'F', title: 'Invalid start-line', reference: 'RFC 9112 §3, §4' },
+  'header-section-too-long': { cls: 'F', title: 'Header section over the limit', reference: 'RFC 9112 §5 (limits), RFC 9110 §15.5.14' },
+  'trailer-section-too-long': { cls: 'F', title: 'Trailer section over the limit', reference: 'RFC 9112 §7.1.2' },
+  'chunk-size-line-too-long': { cls: 'F', title: 'Chunk-size token over the limit', reference: 'RFC 9112 §7.1' },
+} as const satisfies Record<string, AnomalyInfo>;
+
+export type AnomalyCode = keyof typeof ANOMALIES;
+
+export const ANOMALY_CODES = Object.keys(ANOMALIES) as AnomalyCode[];
+
+export interface Anomaly {
+  code: AnomalyCode;
+  cls: AnomalyClass;
+  /** Absolute byte offset from the first byte of that direction of the connection. */
+  offset: number;
+  /** A sentence a person understands. */
+  message: string;
+}
+
+export function isAnomalyCode(value: string): value is AnomalyCode {
+  return Object.hasOwn(ANOMALIES, value);
+}
+
+/** The strict verdict rule: F, D, E or T anywhere, or X on a request, is an error. */
+export function isErrorAnomaly(cls: AnomalyClass, direction: Direction): boolean {
+  if (cls === 'I') return false;
+  if (cls === 'X') return direction === 'request';
+  return true;
+}
+
+export function verdictOf(anomalies: readonly { cls: AnomalyClass }[], direction: Direction): 'ok' | 'error' {
+  return anomalies.some((a) => isErrorAnomaly(a.cls, direction)) ? 'error' : 'ok';
+}
