@@ -6,6 +6,7 @@ export default defineConfig({
   oxc: { typescript: { optimizeConstEnums: true } },
   test: {
     include: ['{main,shared,renderer,scripts}/**/*.test.{ts,tsx}'],
+    globalSetup: ['scripts/vitest-global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

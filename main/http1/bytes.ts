@@ -40,6 +40,9 @@ export function latin1(bytes: Uint8Array, start: number, end: number): string {
   const length = end - start;
   if (length <= 0) return '';
   if (length === 1) return String.fromCharCode(bytes[start]!);
+  // Node's Buffer decodes natively; a view per call (below) was the parser's top cost.
+  const buffer = bytes as Uint8Array & { latin1Slice?: (from: number, to: number) => string };
+  if (typeof buffer.latin1Slice === 'function') return buffer.latin1Slice(start, end);
   let text = '';
   // fromCharCode.apply has an argument-count limit; go in slices.
   for (let at = start; at < end; at += 4096) {

@@ -56,6 +56,8 @@ interface Coding {
 
 /** Split a list value on commas outside quoted strings (RFC 9110 §5.6.1). */
 function splitList(value: string): string[] {
+  // The usual case, one element ("chunked", "close"), needs no quote-aware scan.
+  if (!value.includes(',')) return [value.replace(/^[ \t]+|[ \t]+$/g, '')];
   const parts: string[] = [];
   let current = '';
   let quoted = false;

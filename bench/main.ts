@@ -1,0 +1,20 @@
+// `npm run bench`: every figure next to its baseline measured in the same run.
+//   npm run bench            all sections
+//   npm run bench -- parser  only the named sections
+import os from 'node:os';
+import { benchParser } from './parser';
+
+const sections: Record<string, () => void | Promise<void>> = {
+  parser: benchParser,
+};
+
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const unknown = wanted.filter((name) => !(name in sections));
+if (unknown.length > 0) {
+  process.stderr.write(`bench: unknown section ${unknown.join(', ')}; sections: ${Object.keys(sections).join(', ')}\n`);
+  process.exit(2);
+}
+process.stdout.write(`Chunkscope benchmark · node ${process.version} · ${os.cpus().length} cores · ${os.cpus()[0]?.model ?? 'cpu'}\n`);
+for (const [name, run] of Object.entries(sections)) {
+  if (wanted.length === 0 || wanted.includes(name)) await run();
+}

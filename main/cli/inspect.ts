@@ -1,0 +1,51 @@
+// chunkscope inspect FILE: analyse bytes already on disk (spec/INSPECT.md).
+
+import { Option, type Command } from 'commander';
+import type { Direction, EndKind } from '../../shared/http1';
+import { formatHuman } from '../inspect/human';
+import { guessDirection, inspectRaw, rawReportJson } from '../inspect/raw';
+import { CliError, EXIT } from './errors';
+import { openForReading, readPieces, readStart } from './read-file';
+
+interface InspectFlags {
+  as?: Direction;
+  eof: EndKind;
+  methods?: string;
+  body?: boolean;
+  json?: boolean;
+  allChunks?: boolean;
+}
+
+export function registerInspect(program: Command, out: (text: string) => void): void {
+  program
+    .command('inspect')
+    .summary('analyse raw HTTP/1.1 bytes of one direction, or a capture')
+    .description(
+      'Analyse raw HTTP/1.1 bytes of one direction of a connection: the chunk ledger (each size line as sent), ' +
+        'the last chunk, trailers and every framing anomaly with its byte offset. ' +
+        'Exit status: 0 when the verdict is ok, 3 when it is error, 2 when the command could not run.',
+    )
+    .argument('<file>', 'raw bytes of one direction')
+    .addOption(new Option('--as <direction>', 'which direction the bytes are (default: guessed from the first line)').choices(['request', 'response']))
+    .addOption(new Option('--eof <kind>', 'how the connection ended after the last byte').choices(['fin', 'rst', 'open']).default('fin'))
+    .option('--methods <list>', 'for responses: the request methods in order, comma-separated (default: GET for each)')
+    .option('--body', 'include each message’s decoded body (base64) in the JSON')
+    .option('--json', 'print one JSON document (the shape of spec/INSPECT.md)')
+    .option('--all-chunks', 'list every chunk in the table (default: the first 200 of each message)')
+    .action((file: string, flags: InspectFlags) => {
+      const fd = openForReading(file, 'inspect');
+      const direction = flags.as ?? guessDirection(readStart(fd, 64));
+      const methods = flags.methods === undefined ? null : parseMethods(flags.methods);
+      const report = inspectRaw(readPieces(fd), { direction, eof: flags.eof, methods, body: flags.body === true });
+      out(flags.json ? JSON.stringify(rawReportJson(report), null, 2) : formatHuman(report, { maxChunks: flags.allChunks ? 0 : 200 }));
+      process.exitCode = report.verdict === 'ok' ? EXIT.ok : EXIT.verdictError;
+    });
+}
+
+function parseMethods(list: string): string[] {
+  const methods = list.split(',').map((m) => m.trim());
+  if (methods.some((m) => !/^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/.test(m))) {
+    throw new CliError(`chunkscope inspect: --methods takes method names separated by commas, like GET,HEAD,POST (got "${list}")`);
+  }
+  return methods;
+}

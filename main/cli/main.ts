@@ -1,0 +1,43 @@
+// The command line (DESIGN.md: a stable interface that tests and users depend on).
+
+import { Command, CommanderError } from 'commander';
+import { CliError, EXIT } from './errors';
+import { registerInspect } from './inspect';
+
+const VERSION = '0.1.0';
+
+function write(text: string): void {
+  process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+}
+
+export function buildProgram(): Command {
+  const program = new Command('chunkscope')
+    .description('An HTTP/1.1 debugger specialised in chunked transfer coding.')
+    .version(VERSION)
+    .showSuggestionAfterError()
+    .exitOverride()
+    .configureOutput({ outputError: (text, print) => print(text.replace(/^error: /, 'chunkscope: ')) });
+  registerInspect(program, write);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and --version exit 0; a usage error has already been printed.
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.couldNotRun;
+    } else if (error instanceof CliError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = error.exitCode;
+    } else {
+      const reason = error instanceof Error ? error.message : String(error);
+      process.stderr.write(`chunkscope: unexpected failure: ${reason}\n`);
+      process.exitCode = EXIT.couldNotRun;
+    }
+  }
+}
+
+await main(process.argv);

@@ -1,0 +1,75 @@
+// The human form of an inspect report: a ledger table per message, the terminator
+// line, and each anomaly with its offset and sentence.
+
+import { isErrorAnomaly } from '../../shared/anomalies';
+import type { AnomalyRecord, DirectionReport, MessageRecord } from '../../shared/ledger';
+import { groupDigits } from '../http1/bytes';
+
+export interface HumanOptions {
+  /** Chunks shown per message before the table is cut short (0: all). */
+  maxChunks: number;
+}
+
+function pad(text: string, width: number, right = false): string {
+  return right ? text.padStart(width) : text.padEnd(width);
+}
+
+/** Printable form of bytes kept as latin1: control and non-ASCII bytes as \xHH. */
+export function printable(text: string): string {
+  return text.replace(/[^\x20-\x7e]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+function anomalyLine(a: AnomalyRecord, direction: DirectionReport['direction']): string {
+  const mark = isErrorAnomaly(a.cls, direction) ? '✗' : 'ℹ';
+  return `${mark} ${a.code} at byte ${groupDigits(a.offset)}: ${a.message}`;
+}
+
+function chunkTable(m: MessageRecord, options: HumanOptions): string[] {
+  const chunks = m.chunks ?? [];
+  const lines: string[] = [];
+  const shown = options.maxChunks > 0 ? chunks.slice(0, options.maxChunks) : chunks;
+  const sizeWidth = Math.max(12, ...shown.map((c) => c.sizeToken.length + 2));
+  lines.push(`     ${pad('#', 6, true)}  ${pad('offset', 12, true)}  ${pad('size as sent', sizeWidth)}  ${pad('decimal', 12, true)}  ${pad('data', 12, true)}  CRLF  extensions`);
+  for (const c of shown) {
+    const data = c.dataLength === c.size ? groupDigits(c.dataLength) : `${groupDigits(c.dataLength)} of ${groupDigits(c.size)}`;
+    lines.push(
+      `     ${pad(String(c.index + 1), 6, true)}  ${pad(groupDigits(c.offset), 12, true)}  ${pad(c.sizeToken, sizeWidth)}  ${pad(groupDigits(c.size), 12, true)}  ${pad(data, 12, true)}  ${pad(c.crlf ? 'ok' : '—', 4)}  ${printable(c.extensions)}`,
+    );
+  }
+  if (shown.length < chunks.length) lines.push(`     … ${groupDigits(chunks.length - shown.length)} more chunks (--all-chunks shows them, --json lists them)`);
+  return lines;
+}
+
+function terminatorLine(m: MessageRecord, report: DirectionReport): string {
+  if (m.lastChunk) {
+    const trailers = m.trailers && m.trailers.length > 0 ? `, trailers: ${m.trailers.map(([n, v]) => `${n}: ${printable(v)}`).join('; ')}` : '';
+    return `   last chunk  "${m.lastChunk.sizeToken}${printable(m.lastChunk.extensions)}" at byte ${groupDigits(m.lastChunk.offset)}${trailers}`;
+  }
+  if (report.eof === 'open' && m === report.messages.at(-1)) return '   last chunk  not yet (the connection is still open)';
+  return '   last chunk  missing';
+}
+
+export function formatHuman(report: DirectionReport, options: HumanOptions): string {
+  const lines: string[] = [];
+  const count = report.messages.length;
+  lines.push(`${report.direction} · ${groupDigits(report.bytes)} bytes · ${count} message${count === 1 ? '' : 's'} · ended: ${report.eof}`);
+  for (const m of report.messages) {
+    lines.push('');
+    lines.push(`#${m.index + 1} ${m.startLine === null ? '(no complete start-line)' : printable(m.startLine)}   ${m.complete ? 'complete' : 'INCOMPLETE'}`);
+    lines.push(`   framing     ${m.framing}${m.framingReason ? ` — ${m.framingReason}` : ''}`);
+    if (m.chunks) {
+      lines.push(`   chunks      ${groupDigits(m.chunks.length)}, ${groupDigits(m.bodyLength)} bytes of data`);
+      if (m.chunks.length > 0) lines.push(...chunkTable(m, options));
+      lines.push(terminatorLine(m, report));
+    } else if (m.framing !== 'none') {
+      lines.push(`   body        ${groupDigits(m.bodyLength)} bytes`);
+    }
+    for (const a of m.anomalies) lines.push(`   ${anomalyLine(a, report.direction)}`);
+  }
+  if (report.anomalies.length > 0) lines.push('');
+  for (const a of report.anomalies) lines.push(anomalyLine(a, report.direction));
+  const errors = report.messages.reduce((n, m) => n + m.anomalies.filter((a) => isErrorAnomaly(a.cls, report.direction)).length, 0) + report.anomalies.filter((a) => isErrorAnomaly(a.cls, report.direction)).length;
+  lines.push('');
+  lines.push(`verdict: ${report.verdict}${errors > 0 ? ` (${errors} error${errors === 1 ? '' : 's'})` : ''}`);
+  return lines.join('\n');
+}

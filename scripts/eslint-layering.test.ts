@@ -1,0 +1,32 @@
+import { RuleTester } from 'eslint';
+import path from 'node:path';
+import { describe, it } from 'vitest';
+import { layeringRule } from './eslint-layering.mjs';
+
+RuleTester.describe = describe;
+RuleTester.it = it;
+
+const root = path.resolve(import.meta.dirname, '..');
+const at = (file: string) => path.join(root, file);
+const options = [{ root }];
+const tester = new RuleTester({ languageOptions: { ecmaVersion: 2023, sourceType: 'module' } });
+
+tester.run('chunkscope/layering', layeringRule, {
+  valid: [
+    { filename: at('shared/api.ts'), code: "import { x } from './anomalies';", options },
+    { filename: at('main/http1/parser.ts'), code: "import { x } from '../../shared/anomalies'; import fs from 'node:fs';", options },
+    { filename: at('main/electron/main.ts'), code: "import { app } from 'electron';", options },
+    { filename: at('renderer/app.tsx'), code: "import { create } from 'zustand'; import { x } from '../shared/api';", options },
+  ],
+  invalid: [
+    { filename: at('shared/api.ts'), code: "import fs from 'node:fs';", options, errors: [{ message: /shared\/ imports nothing outside itself/ }] },
+    { filename: at('shared/api.ts'), code: "import { create } from 'zustand';", options, errors: 1 },
+    { filename: at('shared/api.ts'), code: "import { Http1Parser } from '../main/http1';", options, errors: 1 },
+    { filename: at('renderer/app.tsx'), code: "import net from 'net';", options, errors: [{ message: /may not import the Node module "net"/ }] },
+    { filename: at('renderer/app.tsx'), code: "import { ipcRenderer } from 'electron';", options, errors: [{ message: /may not import electron/ }] },
+    { filename: at('renderer/app.tsx'), code: "import { x } from '../main/http1';", options, errors: 1 },
+    { filename: at('main/proxy/server.ts'), code: "import { app } from 'electron';", options, errors: [{ message: /only main\/electron\/ imports electron/ }] },
+    { filename: at('main/proxy/server.ts'), code: "const e = require('electron');", options, errors: 1 },
+    { filename: at('main/cli/main.ts'), code: "export * from '../../renderer/app';", options, errors: 1 },
+  ],
+});

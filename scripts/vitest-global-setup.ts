@@ -1,0 +1,8 @@
+// Tests run the built CLI as users do: build it first, unless the test runner
+// (scripts/test.mjs) already did.
+import { execFileSync } from 'node:child_process';
+
+export default function setup(): void {
+  if (process.env.CHUNKSCOPE_BUILT === '1') return;
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+}
