@@ -74,6 +74,10 @@ export interface MessageRecord {
   framingReason: string | null;
   /** Content-Length, when that framed the body. */
   contentLength: number | null;
+  /** Chunks whose size line parsed (also when the list itself is not kept). */
+  chunkCount: number;
+  /** Written by the proxy itself (a 502, a CONNECT's 200), not relayed from the origin. */
+  generated?: boolean;
 }
 
 export interface DirectionReport {

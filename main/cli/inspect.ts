@@ -2,6 +2,9 @@
 
 import { Option, type Command } from 'commander';
 import type { Direction, EndKind } from '../../shared/http1';
+import { isCapture } from '../capture/format';
+import { CaptureFormatError } from '../capture/reader';
+import { captureJson, formatCapture, inspectCapture } from '../inspect/capture';
 import { formatHuman } from '../inspect/human';
 import { guessDirection, inspectRaw, rawReportJson } from '../inspect/raw';
 import { CliError, EXIT } from './errors';
@@ -25,7 +28,7 @@ export function registerInspect(program: Command, out: (text: string) => void): 
         'the last chunk, trailers and every framing anomaly with its byte offset. ' +
         'Exit status: 0 when the verdict is ok, 3 when it is error, 2 when the command could not run.',
     )
-    .argument('<file>', 'raw bytes of one direction')
+    .argument('<file>', 'raw bytes of one direction, or a capture (recognised by its content, whatever its name)')
     .addOption(new Option('--as <direction>', 'which direction the bytes are (default: guessed from the first line)').choices(['request', 'response']))
     .addOption(new Option('--eof <kind>', 'how the connection ended after the last byte').choices(['fin', 'rst', 'open']).default('fin'))
     .option('--methods <list>', 'for responses: the request methods in order, comma-separated (default: GET for each)')
@@ -34,7 +37,20 @@ export function registerInspect(program: Command, out: (text: string) => void): 
     .option('--all-chunks', 'list every chunk in the table (default: the first 200 of each message)')
     .action((file: string, flags: InspectFlags) => {
       const fd = openForReading(file, 'inspect');
-      const direction = flags.as ?? guessDirection(readStart(fd, 64));
+      const start = readStart(fd, 64);
+      if (isCapture(start) && !flags.as) {
+        let report;
+        try {
+          report = inspectCapture(readPieces(fd));
+        } catch (error) {
+          if (error instanceof CaptureFormatError || error instanceof SyntaxError) throw new CliError(`chunkscope inspect: ${file} is a damaged capture: ${error.message}`);
+          throw error;
+        }
+        out(flags.json ? JSON.stringify(captureJson(report), null, 2) : formatCapture(report, { maxChunks: flags.allChunks ? 0 : 200 }));
+        process.exitCode = report.connections.some((c) => c.verdict === 'error') ? EXIT.verdictError : EXIT.ok;
+        return;
+      }
+      const direction = flags.as ?? guessDirection(start);
       const methods = flags.methods === undefined ? null : parseMethods(flags.methods);
       const report = inspectRaw(readPieces(fd), { direction, eof: flags.eof, methods, body: flags.body === true });
       out(flags.json ? JSON.stringify(rawReportJson(report), null, 2) : formatHuman(report, { maxChunks: flags.allChunks ? 0 : 200 }));

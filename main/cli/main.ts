@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT } from './errors';
 import { registerInspect } from './inspect';
+import { registerProxy } from './proxy';
 
 const VERSION = '0.1.0';
 
@@ -18,6 +19,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (text, print) => print(text.replace(/^error: /, 'chunkscope: ')) });
   registerInspect(program, write);
+  registerProxy(program, write);
   return program;
 }
 

@@ -8,16 +8,33 @@ import type { AnomalyRecord, ChunkRecord, DirectionReport, MessageRecord } from 
 /** Maps an absolute offset to the time its byte arrived (seconds since the connection opened). */
 export type TimeAt = (offset: number) => number;
 
+export interface LedgerOptions {
+  /** Map offsets to arrival times (adds `timing`). */
+  timeAt?: TimeAt;
+  /**
+   * Keep every chunk record (default). Without, only counts and the current chunk are
+   * kept, so memory stays flat however many chunks a long stream carries.
+   */
+  keepChunks?: boolean;
+}
+
 export class LedgerBuilder {
   readonly messages: MessageRecord[] = [];
   readonly anomalies: AnomalyRecord[] = [];
   private bytes = 0;
   private eof: EndKind = 'open';
+  private readonly timeAt?: TimeAt;
+  private readonly keepChunks: boolean;
+  /** The chunk being read when the list is not kept. */
+  private current: ChunkRecord | null = null;
 
   constructor(
     readonly direction: Direction,
-    private readonly timeAt?: TimeAt,
-  ) {}
+    options: LedgerOptions = {},
+  ) {
+    this.timeAt = options.timeAt;
+    this.keepChunks = options.keepChunks ?? true;
+  }
 
   push(events: readonly Http1Event[]): void {
     for (const event of events) this.apply(event);
@@ -76,21 +93,23 @@ export class LedgerBuilder {
           dataLength: 0,
           crlf: false,
         };
-        m.chunks!.push(chunk);
-        if (m.timing && this.timeAt) {
+        m.chunkCount++;
+        if (this.keepChunks) m.chunks!.push(chunk);
+        else this.current = chunk;
+        if (m.timing && this.timeAt && this.keepChunks) {
           const t = this.timeAt(event.offset);
           m.timing.chunks.push({ first: t, last: this.timeAt(event.offset + event.length - 1) });
         }
         break;
       }
       case 'chunk-data': {
-        m.chunks![event.chunk]!.dataLength += event.length;
+        this.chunk(m, event.chunk).dataLength += event.length;
         m.bodyLength += event.length;
-        if (m.timing && this.timeAt) m.timing.chunks[event.chunk]!.last = this.timeAt(event.offset + event.length - 1);
+        if (m.timing && this.timeAt && this.keepChunks) m.timing.chunks[event.chunk]!.last = this.timeAt(event.offset + event.length - 1);
         break;
       }
       case 'chunk-crlf':
-        m.chunks![event.chunk]!.crlf = event.ok;
+        this.chunk(m, event.chunk).crlf = event.ok;
         break;
       case 'last-chunk':
         m.lastChunk = { offset: event.offset, sizeToken: event.sizeToken, extensions: event.extensions };
@@ -110,6 +129,10 @@ export class LedgerBuilder {
       default:
         break;
     }
+  }
+
+  private chunk(m: MessageRecord, index: number): ChunkRecord {
+    return this.keepChunks ? m.chunks![index]! : this.current!;
   }
 
   report(): DirectionReport {
@@ -146,5 +169,6 @@ function emptyRecord(index: number, offset: number, requestIndex: number | null)
     requestIndex,
     framingReason: null,
     contentLength: null,
+    chunkCount: 0,
   };
 }

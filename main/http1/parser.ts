@@ -183,7 +183,12 @@ export class Http1Parser {
     return [];
   }
 
-  end(kind: EndKind): Http1Event[] {
+  /**
+   * The input ended: `fin` or `rst`, or `open` when the connection is still open (then
+   * nothing is truncated). `by` says who ended it, for the sentences; by default the
+   * sender of this direction (the server for responses).
+   */
+  end(kind: EndKind, by: say.Closer = say.peerOf(this.direction)): Http1Event[] {
     if (this.state === State.Ended) throw new Error('end() called twice');
     const out: Http1Event[] = (this.out = []);
     const at = this.base;
@@ -212,7 +217,7 @@ export class Http1Parser {
         if (this.leadingCrlfCount > 0) this.anomaly(null, 'leading-empty-line', this.leadingCrlfStart, say.leadingEmptyLine(this.leadingCrlfCount));
         break;
       case State.Head:
-        if (closed) this.anomaly(this.message, 'truncated-headers', at, say.truncatedHeaders(this.direction, closed, at));
+        if (closed) this.anomaly(this.message, 'truncated-headers', at, say.truncatedHeaders(by, closed, at));
         break;
       case State.SizeLine:
         if (closed) {
@@ -222,7 +227,7 @@ export class Http1Parser {
               : isZeros(partialLine, 0, partialLine.length)
                 ? { where: 'last-chunk-line' }
                 : { where: 'size-line', chunk: this.chunk + 1 };
-          this.anomaly(this.message, 'missing-terminator', at, say.missingTerminator(this.direction, closed, at, gap));
+          this.anomaly(this.message, 'missing-terminator', at, say.missingTerminator(by, closed, at, gap));
         }
         break;
       case State.Data:
@@ -232,21 +237,21 @@ export class Http1Parser {
         }
         if (closed) {
           const received = this.chunkSize - this.remaining;
-          this.anomaly(this.message, 'truncated-chunk-data', at, say.truncatedChunkData(this.direction, closed, at, this.chunk + 1, received, this.chunkSize));
+          this.anomaly(this.message, 'truncated-chunk-data', at, say.truncatedChunkData(by, closed, at, this.chunk + 1, received, this.chunkSize));
         }
         break;
       case State.Trailers:
-        if (closed) this.anomaly(this.message, 'truncated-trailer-section', at, say.truncatedTrailers(this.direction, closed, at));
+        if (closed) this.anomaly(this.message, 'truncated-trailer-section', at, say.truncatedTrailers(by, closed, at));
         break;
       case State.LengthBody:
         if (closed) {
           const length = this.decision!.contentLength!;
-          this.anomaly(this.message, 'truncated-body', at, say.truncatedLengthBody(this.direction, closed, at, length - this.remaining, length));
+          this.anomaly(this.message, 'truncated-body', at, say.truncatedLengthBody(by, closed, at, length - this.remaining, length));
         }
         break;
       case State.CloseBody:
         if (kind === 'fin') this.complete(at);
-        else if (kind === 'rst') this.anomaly(this.message, 'truncated-body', at, say.resetCloseDelimited(this.direction, at));
+        else if (kind === 'rst') this.anomaly(this.message, 'truncated-body', at, say.resetCloseDelimited(by, at));
         break;
       case State.Raw:
         break;

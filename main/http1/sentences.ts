@@ -4,12 +4,19 @@
 import type { Direction, EndKind } from '../../shared/http1';
 import { groupDigits } from './bytes';
 
-export function peer(direction: Direction): string {
-  return direction === 'response' ? 'the server' : 'the client';
+/** Who ended a direction: its sender (the peer), the other side, or the proxy itself. */
+export type Closer = 'client' | 'server' | 'proxy';
+
+export function peerOf(direction: Direction): Closer {
+  return direction === 'response' ? 'server' : 'client';
 }
 
-export function howItEnded(direction: Direction, kind: Exclude<EndKind, 'open'>): string {
-  return kind === 'rst' ? `${peer(direction)} reset the connection (RST)` : `${peer(direction)} closed the connection (FIN)`;
+function subject(who: Closer): string {
+  return who === 'proxy' ? 'Chunkscope' : `the ${who}`;
+}
+
+export function howItEnded(who: Closer, kind: Exclude<EndKind, 'open'>): string {
+  return kind === 'rst' ? `${subject(who)} reset the connection (RST)` : `${subject(who)} closed the connection (FIN)`;
 }
 
 const NO_LAST_CHUNK = 'the zero-length last chunk never arrived';
@@ -20,8 +27,8 @@ export type TerminatorGap =
   | { where: 'size-line'; chunk: number }
   | { where: 'last-chunk-line' };
 
-export function missingTerminator(direction: Direction, kind: Exclude<EndKind, 'open'>, at: number, gap: TerminatorGap): string {
-  const ended = howItEnded(direction, kind);
+export function missingTerminator(who: Closer, kind: Exclude<EndKind, 'open'>, at: number, gap: TerminatorGap): string {
+  const ended = howItEnded(who, kind);
   const byte = `at byte ${groupDigits(at)}`;
   switch (gap.where) {
     case 'boundary':
@@ -36,34 +43,34 @@ export function missingTerminator(direction: Direction, kind: Exclude<EndKind, '
 }
 
 export function truncatedChunkData(
-  direction: Direction,
+  who: Closer,
   kind: Exclude<EndKind, 'open'>,
   at: number,
   chunk: number,
   received: number,
   size: number,
 ): string {
-  const ended = howItEnded(direction, kind);
+  const ended = howItEnded(who, kind);
   if (received >= size) {
     return `${ended} after the data of chunk #${chunk} but before the CRLF that follows it, at byte ${groupDigits(at)}; ${NO_LAST_CHUNK}`;
   }
   return `${ended} in the middle of chunk #${chunk}: ${groupDigits(received)} of ${groupDigits(size)} bytes arrived, at byte ${groupDigits(at)}`;
 }
 
-export function truncatedTrailers(direction: Direction, kind: Exclude<EndKind, 'open'>, at: number): string {
-  return `${howItEnded(direction, kind)} after the last chunk but before the empty line that ends the trailer section, at byte ${groupDigits(at)}`;
+export function truncatedTrailers(who: Closer, kind: Exclude<EndKind, 'open'>, at: number): string {
+  return `${howItEnded(who, kind)} after the last chunk but before the empty line that ends the trailer section, at byte ${groupDigits(at)}`;
 }
 
-export function truncatedHeaders(direction: Direction, kind: Exclude<EndKind, 'open'>, at: number): string {
-  return `${howItEnded(direction, kind)} in the middle of the header section, at byte ${groupDigits(at)}`;
+export function truncatedHeaders(who: Closer, kind: Exclude<EndKind, 'open'>, at: number): string {
+  return `${howItEnded(who, kind)} in the middle of the header section, at byte ${groupDigits(at)}`;
 }
 
-export function truncatedLengthBody(direction: Direction, kind: Exclude<EndKind, 'open'>, at: number, received: number, length: number): string {
-  return `${howItEnded(direction, kind)} after ${groupDigits(received)} of ${groupDigits(length)} body bytes (Content-Length), at byte ${groupDigits(at)}`;
+export function truncatedLengthBody(who: Closer, kind: Exclude<EndKind, 'open'>, at: number, received: number, length: number): string {
+  return `${howItEnded(who, kind)} after ${groupDigits(received)} of ${groupDigits(length)} body bytes (Content-Length), at byte ${groupDigits(at)}`;
 }
 
-export function resetCloseDelimited(direction: Direction, at: number): string {
-  return `${peer(direction)} reset the connection (RST) at byte ${groupDigits(at)} during a body that ends only when the connection closes: a reset is not a clean end, so the body may be incomplete`;
+export function resetCloseDelimited(who: Closer, at: number): string {
+  return `${subject(who)} reset the connection (RST) at byte ${groupDigits(at)} during a body that ends only when the connection closes: a reset is not a clean end, so the body may be incomplete`;
 }
 
 export type TrailingCause = 'close' | 'decode-then-close' | 'no-request' | 'http10';

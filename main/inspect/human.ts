@@ -1,7 +1,7 @@
 // The human form of an inspect report: a ledger table per message, the terminator
 // line, and each anomaly with its offset and sentence.
 
-import { isErrorAnomaly } from '../../shared/anomalies';
+import { isErrorAnomaly, type Direction } from '../../shared/anomalies';
 import type { AnomalyRecord, DirectionReport, MessageRecord } from '../../shared/ledger';
 import { groupDigits } from '../http1/bytes';
 
@@ -19,7 +19,7 @@ export function printable(text: string): string {
   return text.replace(/[^\x20-\x7e]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-function anomalyLine(a: AnomalyRecord, direction: DirectionReport['direction']): string {
+export function anomalyLine(a: AnomalyRecord, direction: Direction): string {
   const mark = isErrorAnomaly(a.cls, direction) ? '✗' : 'ℹ';
   return `${mark} ${a.code} at byte ${groupDigits(a.offset)}: ${a.message}`;
 }
@@ -40,13 +40,29 @@ function chunkTable(m: MessageRecord, options: HumanOptions): string[] {
   return lines;
 }
 
-function terminatorLine(m: MessageRecord, report: DirectionReport): string {
+function terminatorLine(m: MessageRecord, stillOpen: boolean): string {
   if (m.lastChunk) {
     const trailers = m.trailers && m.trailers.length > 0 ? `, trailers: ${m.trailers.map(([n, v]) => `${n}: ${printable(v)}`).join('; ')}` : '';
     return `   last chunk  "${m.lastChunk.sizeToken}${printable(m.lastChunk.extensions)}" at byte ${groupDigits(m.lastChunk.offset)}${trailers}`;
   }
-  if (report.eof === 'open' && m === report.messages.at(-1)) return '   last chunk  not yet (the connection is still open)';
+  if (stillOpen) return '   last chunk  not yet (the connection is still open)';
   return '   last chunk  missing';
+}
+
+/** One message: its start-line, framing, chunk ledger, terminator and anomalies. */
+export function formatMessage(m: MessageRecord, direction: Direction, options: HumanOptions, stillOpen: boolean, label = `#${m.index + 1}`): string[] {
+  const lines: string[] = [];
+  lines.push(`${label} ${m.startLine === null ? '(no complete start-line)' : printable(m.startLine)}   ${m.complete ? 'complete' : 'INCOMPLETE'}`);
+  lines.push(`   framing     ${m.framing}${m.framingReason ? ` — ${m.framingReason}` : ''}`);
+  if (m.chunks) {
+    lines.push(`   chunks      ${groupDigits(m.chunks.length)}, ${groupDigits(m.bodyLength)} bytes of data`);
+    if (m.chunks.length > 0) lines.push(...chunkTable(m, options));
+    lines.push(terminatorLine(m, stillOpen));
+  } else if (m.framing !== 'none') {
+    lines.push(`   body        ${groupDigits(m.bodyLength)} bytes`);
+  }
+  for (const a of m.anomalies) lines.push(`   ${anomalyLine(a, direction)}`);
+  return lines;
 }
 
 export function formatHuman(report: DirectionReport, options: HumanOptions): string {
@@ -55,16 +71,7 @@ export function formatHuman(report: DirectionReport, options: HumanOptions): str
   lines.push(`${report.direction} · ${groupDigits(report.bytes)} bytes · ${count} message${count === 1 ? '' : 's'} · ended: ${report.eof}`);
   for (const m of report.messages) {
     lines.push('');
-    lines.push(`#${m.index + 1} ${m.startLine === null ? '(no complete start-line)' : printable(m.startLine)}   ${m.complete ? 'complete' : 'INCOMPLETE'}`);
-    lines.push(`   framing     ${m.framing}${m.framingReason ? ` — ${m.framingReason}` : ''}`);
-    if (m.chunks) {
-      lines.push(`   chunks      ${groupDigits(m.chunks.length)}, ${groupDigits(m.bodyLength)} bytes of data`);
-      if (m.chunks.length > 0) lines.push(...chunkTable(m, options));
-      lines.push(terminatorLine(m, report));
-    } else if (m.framing !== 'none') {
-      lines.push(`   body        ${groupDigits(m.bodyLength)} bytes`);
-    }
-    for (const a of m.anomalies) lines.push(`   ${anomalyLine(a, report.direction)}`);
+    lines.push(...formatMessage(m, report.direction, options, report.eof === 'open' && m === report.messages.at(-1)));
   }
   if (report.anomalies.length > 0) lines.push('');
   for (const a of report.anomalies) lines.push(anomalyLine(a, report.direction));

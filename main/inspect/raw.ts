@@ -85,6 +85,8 @@ export function messageJson(m: MessageRecord, body: Uint8Array[] | null = null):
     requestIndex: m.requestIndex,
     framingReason: m.framingReason,
     contentLength: m.contentLength,
+    chunkCount: m.chunkCount,
+    ...(m.generated ? { generated: true } : {}),
   };
 }
 

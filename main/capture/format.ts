@@ -1,0 +1,73 @@
+// The capture format (FORMAT.md beside this file): records and their encoding.
+
+export const MAGIC = Uint8Array.from([0x89, 0x43, 0x53, 0x43, 0x41, 0x50, 0x0d, 0x0a]);
+export const VERSION = 1;
+export const HEADER_LENGTH = MAGIC.length + 2;
+export const RECORD_HEADER = 5;
+export const DATA_HEADER = 14;
+
+export const enum RecordType {
+  Event = 1,
+  Data = 2,
+}
+
+/** 0: bytes the client sent; 1: bytes the client received. */
+export type StreamId = 0 | 1;
+
+export type CloseKind = 'fin' | 'rst' | 'error' | 'timeout' | 'open';
+export type CloseSide = 'client' | 'upstream';
+
+export type CaptureEvent =
+  | { type: 'session'; version: number; startedAt: string; tool: string; mode: 'forward' | 'reverse'; listen: string; reverse: string | null }
+  | { type: 'open'; connection: number; time: number; client: string; mode: 'forward' | 'reverse' }
+  | { type: 'upstream'; connection: number; time: number; upstream: string; target: string }
+  | { type: 'upstream-failed'; connection: number; time: number; target: string; reason: string; code: string | null }
+  | { type: 'rewrite'; connection: number; time: number; stream: StreamId; offset: number; length: number; replacement: string; reason: string }
+  | { type: 'tunnel'; connection: number; time: number; target: string; intercepted: boolean }
+  | { type: 'close'; connection: number; time: number; side: CloseSide; kind: CloseKind; by: 'peer' | 'proxy'; detail: string | null }
+  | { type: 'end'; time: number };
+
+export interface DataRecord {
+  type: 'data';
+  connection: number;
+  stream: StreamId;
+  generated: boolean;
+  time: number;
+  bytes: Uint8Array;
+}
+
+export type CaptureRecord = CaptureEvent | DataRecord;
+
+export function fileHeader(): Buffer {
+  const header = Buffer.alloc(HEADER_LENGTH);
+  header.set(MAGIC, 0);
+  header.writeUInt16LE(VERSION, MAGIC.length);
+  return header;
+}
+
+export function isCapture(start: Uint8Array): boolean {
+  if (start.length < MAGIC.length) return false;
+  for (let i = 0; i < MAGIC.length; i++) if (start[i] !== MAGIC[i]) return false;
+  return true;
+}
+
+export function encodeEvent(event: CaptureEvent): Buffer {
+  const json = Buffer.from(JSON.stringify(event), 'utf8');
+  const record = Buffer.allocUnsafe(RECORD_HEADER + json.length);
+  record.writeUInt8(RecordType.Event, 0);
+  record.writeUInt32LE(json.length, 1);
+  json.copy(record, RECORD_HEADER);
+  return record;
+}
+
+/** The header of a data record; the bytes follow it unchanged (no copy). */
+export function encodeDataHeader(connection: number, stream: StreamId, generated: boolean, time: number, length: number): Buffer {
+  const header = Buffer.allocUnsafe(RECORD_HEADER + DATA_HEADER);
+  header.writeUInt8(RecordType.Data, 0);
+  header.writeUInt32LE(DATA_HEADER + length, 1);
+  header.writeUInt32LE(connection, RECORD_HEADER);
+  header.writeUInt8(stream, RECORD_HEADER + 4);
+  header.writeUInt8(generated ? 1 : 0, RECORD_HEADER + 5);
+  header.writeDoubleLE(time, RECORD_HEADER + 6);
+  return header;
+}

@@ -1,0 +1,134 @@
+// chunkscope proxy: headless capture, with a live report on stdout.
+
+import { InvalidArgumentError, Option, type Command } from 'commander';
+import { CaptureWriter } from '../capture/writer';
+import { ProxyServer } from '../proxy/server';
+import { parseAuthority, type Origin } from '../proxy/forward-gate';
+import type { AnomalyEvent, Direction } from '../../shared/http1';
+import type { ConnectionAnalyzer } from '../session/connection';
+import { CliError, systemReason } from './errors';
+import { anomalyLine, exchangeLine, resumedLine, stallLine } from './live-report';
+import { isLoopback, parsePort } from './options';
+
+interface ProxyFlags {
+  port: number;
+  host: string;
+  capture?: string;
+  reverse?: string;
+  stallAfter: number;
+  quiet?: boolean;
+}
+
+export function parseReverse(url: string): Origin {
+  const m = /^http:\/\/([^/?#]+)\/?$/.exec(url);
+  const origin = m ? parseAuthority(m[1]!, 80) : null;
+  if (!origin) {
+    throw new CliError(`chunkscope proxy: --reverse takes an origin like http://127.0.0.1:9001 (got "${url}")`);
+  }
+  return origin;
+}
+
+export function registerProxy(program: Command, out: (text: string) => void): void {
+  program
+    .command('proxy')
+    .summary('headless intercepting proxy: relay, parse, capture')
+    .description(
+      'Relay HTTP/1.1 byte for byte, parse both directions, and print one line per exchange when it ends ' +
+        '(status, framing, chunks, whether the last chunk arrived, how the connection ended) and every anomaly. ' +
+        'Forward mode by default (point clients at it as an HTTP proxy); --reverse relays every connection to one origin. ' +
+        'Ctrl-C flushes the capture and exits.',
+    )
+    .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').default(8888).argParser(parsePort))
+    .option('--host <address>', 'address to listen on; anything but loopback is an open proxy', '127.0.0.1')
+    .option('--capture <file>', 'write a capture file (raw bytes, times, how each side ended)')
+    .option('--reverse <url>', 'relay every connection to this origin, e.g. http://127.0.0.1:9001')
+    .addOption(new Option('--stall-after <seconds>', 'report a message in progress as stalled after this long without a byte').default(2).argParser(parseSeconds))
+    .option('--quiet', 'print only the listening line')
+    .action(async (flags: ProxyFlags) => {
+      const reverse = flags.reverse ? parseReverse(flags.reverse) : null;
+      let capture: CaptureWriter | null = null;
+      if (flags.capture) {
+        try {
+          capture = new CaptureWriter(flags.capture);
+        } catch (error) {
+          throw new CliError(`chunkscope proxy: cannot write the capture ${flags.capture}: ${systemReason(error)}`);
+        }
+      }
+      const say = flags.quiet ? () => undefined : out;
+      const pendingAnomalies = new Map<string, string[]>();
+      const server = new ProxyServer({
+        host: flags.host,
+        port: flags.port,
+        reverse,
+        capture,
+        stallSeconds: flags.stallAfter,
+        keepChunks: false,
+        listener: {
+          anomaly(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent) {
+            const line = anomalyLine(connection, direction, anomaly);
+            const exchange = exchangeOf(connection, direction, anomaly);
+            if (exchange === null) return say(line);
+            const key = `${connection.number}:${exchange}`;
+            pendingAnomalies.set(key, [...(pendingAnomalies.get(key) ?? []), line]);
+          },
+          exchangeEnded(connection, index) {
+            say(exchangeLine(connection, connection.exchange(index)));
+            const key = `${connection.number}:${index}`;
+            for (const line of pendingAnomalies.get(key) ?? []) say(line);
+            pendingAnomalies.delete(key);
+          },
+          stalled: (stall) => say(stallLine(stall)),
+          resumed: (stall) => say(resumedLine(stall)),
+          connectionClosed(connection) {
+            // Anomalies of messages that never became an exchange line.
+            for (const [key, lines] of pendingAnomalies) {
+              if (key.startsWith(`${connection.number}:`)) {
+                for (const line of lines) say(line);
+                pendingAnomalies.delete(key);
+              }
+            }
+          },
+        },
+      });
+      let address;
+      try {
+        address = await server.listen();
+      } catch (error) {
+        throw new CliError(`chunkscope proxy: cannot listen on ${flags.host}:${flags.port}: ${systemReason(error)}`);
+      }
+      if (!isLoopback(flags.host)) {
+        process.stderr.write(`chunkscope proxy: warning: listening on ${flags.host}, not loopback: anyone who can reach this address can use this proxy (an open proxy)\n`);
+      }
+      out(`listening on ${address.url}`);
+      if (reverse) say(`relaying every connection to http://${reverse.host}:${reverse.port}`);
+      if (capture) say(`capturing to ${flags.capture}`);
+      await untilSignal();
+      await server.close();
+      await capture?.close();
+      if (capture) say(`capture written to ${flags.capture}`);
+    });
+}
+
+function exchangeOf(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent): number | null {
+  if (anomaly.message === null) return null;
+  if (direction === 'request') return anomaly.message;
+  return connection.messages('response')[anomaly.message]?.requestIndex ?? null;
+}
+
+function parseSeconds(value: string): number {
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('expected a number of seconds above 0.');
+  return seconds;
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      process.off('SIGINT', done);
+      process.off('SIGTERM', done);
+      resolve();
+    };
+    process.on('SIGINT', done);
+    process.on('SIGTERM', done);
+  });
+}

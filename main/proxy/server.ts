@@ -1,0 +1,106 @@
+// The listening socket: accepts client connections and gives each its relay. Loopback
+// by default (DESIGN.md: secure by default); a forward proxy on another address is an
+// open proxy, and the CLI says so.
+
+import net from 'node:net';
+import type { CaptureSink } from '../capture/writer';
+import type { AnalyzerListener } from '../session/connection';
+import type { ConnectionAnalyzer } from '../session/connection';
+import { type Origin } from './forward-gate';
+import { Recorder, monotonicClock, type Clock } from './recorder';
+import { ConnectionRelay } from './relay';
+import { StallWatcher, type StallListener } from './stalls';
+
+export interface ProxyOptions {
+  host: string;
+  port: number;
+  /** Reverse mode: relay every connection to this origin. Forward mode when null. */
+  reverse: Origin | null;
+  capture: CaptureSink | null;
+  /** Seconds without a byte before a message in progress is reported as stalled. */
+  stallSeconds: number;
+  /** Keep every chunk record of live connections (the UI does); counts only otherwise. */
+  keepChunks: boolean;
+  listener?: AnalyzerListener & Partial<StallListener> & { connectionClosed?(connection: ConnectionAnalyzer): void };
+  clock?: Clock;
+}
+
+export interface ListeningAddress {
+  host: string;
+  port: number;
+  url: string;
+}
+
+export class ProxyServer {
+  readonly recorder: Recorder;
+  private readonly server: net.Server;
+  private readonly relays = new Set<ConnectionRelay>();
+  private readonly stalls: StallWatcher;
+  private closing = false;
+
+  constructor(private readonly options: ProxyOptions) {
+    const clock = options.clock ?? monotonicClock();
+    const listener = options.listener ?? {};
+    this.recorder = new Recorder(options.capture, clock, { keepChunks: options.keepChunks, listener });
+    this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.accept(socket));
+    this.stalls = new StallWatcher(() => this.recorder.live.values(), clock, options.stallSeconds, {
+      stalled: (stall) => listener.stalled?.(stall),
+      resumed: (stall) => listener.resumed?.(stall),
+    });
+    this.recorder.activity = (analyzer, stream) => this.stalls.activity(analyzer, stream);
+  }
+
+  get connectionCount(): number {
+    return this.relays.size;
+  }
+
+  listen(): Promise<ListeningAddress> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen({ host: this.options.host, port: this.options.port }, () => {
+        this.server.off('error', reject);
+        const address = this.server.address() as net.AddressInfo;
+        const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        this.recorder.session({
+          type: 'session',
+          version: 1,
+          startedAt: new Date().toISOString(),
+          tool: 'chunkscope 0.1.0',
+          mode: this.options.reverse ? 'reverse' : 'forward',
+          listen: `${host}:${address.port}`,
+          reverse: this.options.reverse ? `${this.options.reverse.host}:${this.options.reverse.port}` : null,
+        });
+        this.stalls.start();
+        resolve({ host: address.address, port: address.port, url: `http://${host}:${address.port}` });
+      });
+    });
+  }
+
+  private accept(socket: net.Socket): void {
+    if (this.closing) {
+      socket.destroy();
+      return;
+    }
+    const relay = new ConnectionRelay(socket, {
+      recorder: this.recorder,
+      mode: this.options.reverse ? 'reverse' : 'forward',
+      reverse: this.options.reverse,
+      closed: (done) => {
+        this.relays.delete(done);
+        this.options.listener?.connectionClosed?.(done.analyzer);
+      },
+    });
+    this.relays.add(relay);
+  }
+
+  /** Stop accepting, record what is still open as open, and let go of every socket. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    this.stalls.stop();
+    const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const relay of this.relays) relay.shutdown();
+    this.recorder.end();
+    await stopped;
+  }
+}

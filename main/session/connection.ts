@@ -1,0 +1,273 @@
+// One connection through the proxy, analysed from what the client sent and received:
+// the two parsers (the response parser reads with the request methods), the ledgers,
+// the read times and how each side ended. The live proxy and `inspect CAPTURE` both
+// feed this, so what is shown live and what a capture says afterwards cannot differ.
+
+import type { AnomalyEvent, Direction, EndKind, Http1Event } from '../../shared/http1';
+import type { CloseRecord, ConnectionReport, ExchangeRecord, StreamSummary } from '../../shared/capture';
+import type { MessageRecord } from '../../shared/ledger';
+import type { CaptureEvent, StreamId } from '../capture/format';
+import { Http1Parser } from '../http1';
+import { LedgerBuilder } from '../http1/ledger';
+import type { Closer } from '../http1/sentences';
+import { ReadIndex } from './read-index';
+
+export interface AnalyzerListener {
+  /** An exchange ended: its final response completed, or the connection ended first. */
+  exchangeEnded?(connection: ConnectionAnalyzer, index: number): void;
+  anomaly?(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent): void;
+}
+
+export interface AnalyzerOptions {
+  /** Keep every chunk record (default true); false keeps counts only, for flat memory. */
+  keepChunks?: boolean;
+  listener?: AnalyzerListener;
+}
+
+const DIRECTION: Record<StreamId, Direction> = { 0: 'request', 1: 'response' };
+
+/** A 1xx other than 101: the final response still follows. */
+function isInterim(m: MessageRecord): boolean {
+  const status = m.response?.status ?? 0;
+  return status >= 100 && status < 200 && status !== 101;
+}
+
+export class ConnectionAnalyzer {
+  readonly id: string;
+  readonly upstreams: ConnectionReport['upstreams'] = [];
+  readonly closes: CloseRecord[] = [];
+  readonly rewrites: ConnectionReport['rewrites'] = [];
+  upstreamFailure: ConnectionReport['upstreamFailure'] = null;
+  tunnel: ConnectionReport['tunnel'] = null;
+
+  private readonly parsers: [Http1Parser, Http1Parser];
+  private readonly ledgers: [LedgerBuilder, LedgerBuilder];
+  private readonly reads: [ReadIndex, ReadIndex] = [new ReadIndex(), new ReadIndex()];
+  private readonly lastByteAt: [number, number];
+  private readonly ends: [{ kind: EndKind; by: Closer } | null, { kind: EndKind; by: Closer } | null] = [null, null];
+  /** Method of request #i: null until its start-line parsed. */
+  private readonly methods: (string | null)[] = [];
+  private readonly endedExchanges = new Set<number>();
+  private completedResponses = 0;
+  private readonly listener: AnalyzerListener;
+
+  constructor(
+    readonly number: number,
+    readonly client: string,
+    readonly mode: 'forward' | 'reverse',
+    /** Seconds since the capture started. */
+    readonly openedAt: number,
+    options: AnalyzerOptions = {},
+  ) {
+    this.id = `c${number}`;
+    this.listener = options.listener ?? {};
+    this.lastByteAt = [openedAt, openedAt];
+    const keepChunks = options.keepChunks ?? true;
+    const timeAt = (stream: StreamId) => (offset: number) => this.reads[stream].timeAt(offset) - this.openedAt;
+    this.parsers = [
+      // A forward proxy answers CONNECT itself: a tunnel always follows (or the end).
+      // Through a reverse proxy the origin answers, and its 2xx decides (see absorb).
+      new Http1Parser('request', { assumeConnectTunnel: mode === 'forward' }),
+      new Http1Parser('response', { requestMethod: (i) => (i < this.methods.length ? this.methods[i]! : undefined) }),
+    ];
+    this.ledgers = [
+      new LedgerBuilder('request', { timeAt: timeAt(0), keepChunks }),
+      new LedgerBuilder('response', { timeAt: timeAt(1), keepChunks }),
+    ];
+  }
+
+  /**
+   * A read of one stream, at `time` seconds since the capture started; `generated` when
+   * the proxy wrote it itself.
+   */
+  data(stream: StreamId, bytes: Uint8Array, time: number, generated = false): Http1Event[] {
+    if (this.ends[stream]) return []; // bytes after the stream ended cannot be interpreted
+    this.reads[stream].add(bytes.length, time);
+    this.lastByteAt[stream] = time;
+    const events = this.parsers[stream].feed(bytes);
+    this.absorb(stream, events);
+    if (generated) {
+      for (const e of events) if (e.type === 'message-start') this.ledgers[stream].messages[e.message]!.generated = true;
+    }
+    return events;
+  }
+
+  event(event: CaptureEvent): void {
+    if (event.type === 'session' || event.type === 'end' || event.type === 'open') return;
+    const at = event.time - this.openedAt;
+    switch (event.type) {
+      case 'upstream':
+        this.upstreams.push({ address: event.upstream, target: event.target, at });
+        break;
+      case 'upstream-failed':
+        this.upstreamFailure = { target: event.target, reason: event.reason, at };
+        break;
+      case 'rewrite':
+        this.rewrites.push({ offset: event.offset, length: event.length, replacement: event.replacement, reason: event.reason });
+        break;
+      case 'tunnel':
+        this.tunnel = { target: event.target, intercepted: event.intercepted, at };
+        break;
+      case 'close':
+        this.closes.push({ side: event.side, kind: event.kind, at, by: event.by, detail: event.detail });
+        this.streamEndsFrom(event);
+        break;
+    }
+  }
+
+  /** The capture ended: streams still open end as `open` (nothing is truncated). */
+  finish(): void {
+    for (const stream of [0, 1] as const) if (!this.ends[stream]) this.endStream(stream, 'open', stream === 0 ? 'client' : 'server');
+  }
+
+  get ended(): boolean {
+    return this.ends[0] !== null && this.ends[1] !== null;
+  }
+
+  /** Bytes of a stream so far (the offset of its next byte). */
+  streamBytes(stream: StreamId): number {
+    return this.reads[stream].bytes;
+  }
+
+  /** Requests whose final response has not completed yet. */
+  outstanding(): number {
+    return this.ledgers[0].messages.length - this.completedResponses;
+  }
+
+  /** Seconds since the capture started when the last byte of a stream arrived. */
+  lastByte(stream: StreamId): number {
+    return this.lastByteAt[stream];
+  }
+
+  /** What the parser of a stream waits for now (for stall reports). */
+  waiting(stream: StreamId) {
+    return this.parsers[stream].waiting();
+  }
+
+  streamEnd(stream: StreamId): { kind: EndKind; by: Closer } | null {
+    return this.ends[stream];
+  }
+
+  messages(direction: Direction): MessageRecord[] {
+    return this.ledgers[direction === 'request' ? 0 : 1].messages;
+  }
+
+  exchange(index: number): ExchangeRecord {
+    // Responses come in request order: look back from the newest.
+    const all = this.ledgers[1].messages;
+    const responses: MessageRecord[] = [];
+    for (let i = all.length - 1; i >= 0 && (all[i]!.requestIndex ?? -1) >= index; i--) {
+      if (all[i]!.requestIndex === index) responses.unshift(all[i]!);
+    }
+    return this.exchangeOf(index, responses);
+  }
+
+  exchanges(): ExchangeRecord[] {
+    const byRequest: MessageRecord[][] = Array.from({ length: this.exchangeCount() }, () => []);
+    for (const m of this.ledgers[1].messages) if (m.requestIndex !== null) byRequest[m.requestIndex]?.push(m);
+    return byRequest.map((responses, index) => this.exchangeOf(index, responses));
+  }
+
+  private exchangeOf(index: number, responses: MessageRecord[]): ExchangeRecord {
+    const final = responses.filter((m) => !isInterim(m));
+    return {
+      index,
+      request: this.ledgers[0].messages[index] ?? null,
+      response: final.at(-1) ?? null,
+      informational: responses.filter(isInterim),
+    };
+  }
+
+  exchangeCount(): number {
+    const lastResponse = this.ledgers[1].messages.at(-1);
+    return Math.max(this.ledgers[0].messages.length, lastResponse ? (lastResponse.requestIndex ?? -1) + 1 : 0);
+  }
+
+  report(): ConnectionReport {
+    const requests = this.ledgers[0].report();
+    const responses = this.ledgers[1].report();
+    const exchanges = this.exchanges();
+    return {
+      id: this.id,
+      client: this.client,
+      upstream: this.upstreams[0]?.address ?? null,
+      tls: null,
+      closes: this.closes,
+      exchanges,
+      anomalies: [
+        ...requests.anomalies.map((a) => ({ ...a, direction: 'request' as const })),
+        ...responses.anomalies.map((a) => ({ ...a, direction: 'response' as const })),
+      ],
+      number: this.number,
+      mode: this.mode,
+      openedAt: this.openedAt,
+      upstreams: this.upstreams,
+      upstreamFailure: this.upstreamFailure,
+      tunnel: this.tunnel,
+      rewrites: this.rewrites,
+      sent: this.summary(0),
+      received: this.summary(1),
+      verdict: requests.verdict === 'error' || responses.verdict === 'error' ? 'error' : 'ok',
+    };
+  }
+
+  private summary(stream: StreamId): StreamSummary {
+    const end = this.ends[stream];
+    return { bytes: this.reads[stream].bytes, reads: this.reads[stream].reads, eof: end?.kind ?? 'open', endedBy: end && end.kind !== 'open' ? end.by : null };
+  }
+
+  private absorb(stream: StreamId, events: Http1Event[]): void {
+    this.ledgers[stream].push(events);
+    for (const e of events) {
+      if (stream === 0) {
+        if (e.type === 'message-start') this.methods[e.message] = null;
+        else if (e.type === 'start-line' && e.request) this.methods[e.message] = e.request.method;
+      } else if (e.type === 'framing' && e.tunnel) {
+        // A 2xx to CONNECT or a 101: the client's next bytes are the tunnel's.
+        this.parsers[0].tunnel();
+      } else if (e.type === 'message-complete') {
+        const m = this.ledgers[1].messages[e.message]!;
+        const status = m.response?.status ?? 0;
+        if (m.requestIndex !== null && (status >= 200 || status === 101)) {
+          this.completedResponses++;
+          this.exchangeEnded(m.requestIndex);
+        }
+      }
+      if (e.type === 'anomaly') this.listener.anomaly?.(this, DIRECTION[stream], e);
+    }
+  }
+
+  private exchangeEnded(index: number): void {
+    if (this.endedExchanges.has(index)) return;
+    this.endedExchanges.add(index);
+    this.listener.exchangeEnded?.(this, index);
+  }
+
+  /** Which stream a close record ends, and whom the sentences blame. */
+  private streamEndsFrom(close: Extract<CaptureEvent, { type: 'close' }>): void {
+    if (close.kind === 'open') return this.finish();
+    const abrupt = close.kind !== 'fin';
+    if (close.side === 'client') {
+      if (close.by === 'peer') {
+        this.endStream(0, abrupt ? 'rst' : 'fin', 'client');
+        if (abrupt) this.endStream(1, 'rst', 'client');
+      } else {
+        // The proxy ended the client's connection: mirroring the origin, or on its own.
+        const origin = this.closes.find((c) => c.side === 'upstream' && c.by === 'peer');
+        const by: Closer = origin ? 'server' : 'proxy';
+        this.endStream(1, abrupt ? 'rst' : 'fin', by);
+        if (abrupt) this.endStream(0, 'rst', by);
+      }
+    }
+  }
+
+  private endStream(stream: StreamId, kind: EndKind, by: Closer): void {
+    if (this.ends[stream]) return;
+    this.ends[stream] = { kind, by };
+    this.absorb(stream, this.parsers[stream].end(kind, by));
+    if (stream === 1 || this.ends[1]) {
+      // Exchanges still waiting for their response end with the connection.
+      for (let i = 0; i < this.exchangeCount(); i++) this.exchangeEnded(i);
+    }
+  }
+}

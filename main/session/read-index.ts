@@ -1,0 +1,56 @@
+// Where each read of a stream started and when it arrived: maps a byte offset to the
+// time its byte arrived. One entry per read, so it stays small however big the reads.
+
+export class ReadIndex {
+  private offsets = new Float64Array(64);
+  private times = new Float64Array(64);
+  private count = 0;
+  private total = 0;
+
+  get bytes(): number {
+    return this.total;
+  }
+
+  get reads(): number {
+    return this.count;
+  }
+
+  add(length: number, time: number): void {
+    if (length === 0) return;
+    if (this.count === this.offsets.length) {
+      this.offsets = grow(this.offsets);
+      this.times = grow(this.times);
+    }
+    this.offsets[this.count] = this.total;
+    this.times[this.count] = time;
+    this.count++;
+    this.total += length;
+  }
+
+  /** Arrival time of the byte at `offset` (the time of the read that carried it). */
+  timeAt(offset: number): number {
+    let lo = 0;
+    let hi = this.count - 1;
+    if (hi < 0) return 0;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.offsets[mid]! <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return this.times[lo]!;
+  }
+
+  /** Each read as [offset, length, time], in order. */
+  *entries(): Generator<[number, number, number]> {
+    for (let i = 0; i < this.count; i++) {
+      const end = i + 1 < this.count ? this.offsets[i + 1]! : this.total;
+      yield [this.offsets[i]!, end - this.offsets[i]!, this.times[i]!];
+    }
+  }
+}
+
+function grow(array: Float64Array<ArrayBuffer>): Float64Array<ArrayBuffer> {
+  const bigger = new Float64Array(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}

@@ -1,0 +1,57 @@
+// A connection as analysed from a capture or live: the capture form of spec/INSPECT.md.
+
+import type { AnomalyRecord, MessageRecord } from './ledger';
+import type { EndKind } from './http1';
+
+export type CloseKind = 'fin' | 'rst' | 'error' | 'timeout' | 'open';
+export type CloseSide = 'client' | 'upstream';
+
+export interface CloseRecord {
+  /** Which TCP connection: the client's to the proxy, or the proxy's to the origin. */
+  side: CloseSide;
+  kind: CloseKind;
+  /** Seconds since the connection opened. */
+  at: number;
+  /** Who ended it: the peer on that side, or the proxy (mirroring the other side, or on its own). */
+  by: 'peer' | 'proxy';
+  detail: string | null;
+}
+
+export interface ExchangeRecord {
+  /** Request #index on this connection (0-based). */
+  index: number;
+  request: MessageRecord | null;
+  response: MessageRecord | null;
+  /** 1xx responses that came before the final one. */
+  informational: MessageRecord[];
+}
+
+export interface StreamSummary {
+  bytes: number;
+  reads: number;
+  /** How the stream ended, and who ended it. */
+  eof: EndKind;
+  endedBy: 'client' | 'server' | 'proxy' | null;
+}
+
+export interface ConnectionReport {
+  id: string;
+  client: string;
+  upstream: string | null;
+  tls: null;
+  closes: CloseRecord[];
+  exchanges: ExchangeRecord[];
+  anomalies: (AnomalyRecord & { direction: 'request' | 'response' })[];
+  // Additions to the INSPECT shape.
+  number: number;
+  mode: 'forward' | 'reverse';
+  /** Seconds since the capture started. */
+  openedAt: number;
+  upstreams: { address: string; target: string; at: number }[];
+  upstreamFailure: { target: string; reason: string; at: number } | null;
+  tunnel: { target: string; intercepted: boolean; at: number } | null;
+  rewrites: { offset: number; length: number; replacement: string; reason: string }[];
+  sent: StreamSummary;
+  received: StreamSummary;
+  verdict: 'ok' | 'error';
+}
