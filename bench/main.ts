@@ -3,9 +3,11 @@
 //   npm run bench -- parser  only the named sections
 import os from 'node:os';
 import { benchParser } from './parser';
+import { benchProxy } from './proxy';
 
 const sections: Record<string, () => void | Promise<void>> = {
   parser: benchParser,
+  proxy: benchProxy,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -23,4 +23,6 @@ const node = {
 await Promise.all([
   build({ ...node, entryPoints: ['main/cli/main.ts'], outfile: 'app/dist/cli.mjs' }),
   build({ ...node, entryPoints: ['bench/main.ts'], outfile: 'app/dist/bench.mjs' }),
+  build({ ...node, entryPoints: ['bench/origin.ts'], outfile: 'app/dist/bench-origin.mjs' }),
+  build({ ...node, entryPoints: ['bench/bare-relay.ts'], outfile: 'app/dist/bench-relay.mjs' }),
 ]);

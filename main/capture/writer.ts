@@ -14,9 +14,9 @@ export interface CaptureSink {
   onDrain(listener: () => void): void;
 }
 
-const FLUSH_BYTES = 1024 * 1024;
+const FLUSH_BYTES = 4 * 1024 * 1024;
 const FLUSH_MS = 250;
-const HIGH_WATER = 32 * 1024 * 1024;
+const HIGH_WATER = 16 * 1024 * 1024;
 const MAX_IOV = 1024;
 
 export class CaptureWriter implements CaptureSink {

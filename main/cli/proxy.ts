@@ -55,6 +55,7 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
         }
       }
       const say = flags.quiet ? () => undefined : out;
+      const quiet = flags.quiet === true;
       const pendingAnomalies = new Map<string, string[]>();
       const server = new ProxyServer({
         host: flags.host,
@@ -65,6 +66,7 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
         keepChunks: false,
         listener: {
           anomaly(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent) {
+            if (quiet) return;
             const line = anomalyLine(connection, direction, anomaly);
             const exchange = exchangeOf(connection, direction, anomaly);
             if (exchange === null) return say(line);
@@ -72,6 +74,7 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
             pendingAnomalies.set(key, [...(pendingAnomalies.get(key) ?? []), line]);
           },
           exchangeEnded(connection, index) {
+            if (quiet) return;
             say(exchangeLine(connection, connection.exchange(index)));
             const key = `${connection.number}:${index}`;
             for (const line of pendingAnomalies.get(key) ?? []) say(line);

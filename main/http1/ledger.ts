@@ -8,9 +8,23 @@ import type { AnomalyRecord, ChunkRecord, DirectionReport, MessageRecord } from 
 /** Maps an absolute offset to the time its byte arrived (seconds since the connection opened). */
 export type TimeAt = (offset: number) => number;
 
+/**
+ * A message with its timing: when its first and last bytes arrived, and per chunk its
+ * size line's first byte and its data's last byte. Derived from offsets when asked for,
+ * so reading a stream costs no clock lookups.
+ */
+export function withTiming(m: MessageRecord, timeAt: TimeAt): MessageRecord {
+  return {
+    ...m,
+    timing: {
+      first: timeAt(m.offset),
+      last: timeAt(Math.max(m.offset, m.end - 1)),
+      chunks: (m.chunks ?? []).map((c) => ({ first: timeAt(c.offset), last: timeAt(Math.max(c.offset, c.dataOffset + c.dataLength - 1)) })),
+    },
+  };
+}
+
 export interface LedgerOptions {
-  /** Map offsets to arrival times (adds `timing`). */
-  timeAt?: TimeAt;
   /**
    * Keep every chunk record (default). Without, only counts and the current chunk are
    * kept, so memory stays flat however many chunks a long stream carries.
@@ -23,7 +37,6 @@ export class LedgerBuilder {
   readonly anomalies: AnomalyRecord[] = [];
   private bytes = 0;
   private eof: EndKind = 'open';
-  private readonly timeAt?: TimeAt;
   private readonly keepChunks: boolean;
   /** The chunk being read when the list is not kept. */
   private current: ChunkRecord | null = null;
@@ -32,7 +45,6 @@ export class LedgerBuilder {
     readonly direction: Direction,
     options: LedgerOptions = {},
   ) {
-    this.timeAt = options.timeAt;
     this.keepChunks = options.keepChunks ?? true;
   }
 
@@ -44,7 +56,6 @@ export class LedgerBuilder {
     if ('length' in event) this.bytes = Math.max(this.bytes, event.offset + event.length);
     if (event.type === 'message-start') {
       this.messages.push(emptyRecord(event.message, event.offset, event.requestIndex));
-      if (this.timeAt) this.messages[event.message]!.timing = { first: this.timeAt(event.offset), last: this.timeAt(event.offset), chunks: [] };
       return;
     }
     if (event.type === 'end') {
@@ -60,10 +71,7 @@ export class LedgerBuilder {
     }
     if (event.message === null) return; // raw bytes outside any message, leading CRLFs
     const m = this.messages[event.message]!;
-    if ('length' in event && event.length > 0) {
-      m.end = Math.max(m.end, event.offset + event.length);
-      if (m.timing && this.timeAt) m.timing.last = this.timeAt(event.offset + event.length - 1);
-    }
+    if ('length' in event && event.length > 0) m.end = Math.max(m.end, event.offset + event.length);
     switch (event.type) {
       case 'start-line':
         m.startLine = event.line;
@@ -96,16 +104,11 @@ export class LedgerBuilder {
         m.chunkCount++;
         if (this.keepChunks) m.chunks!.push(chunk);
         else this.current = chunk;
-        if (m.timing && this.timeAt && this.keepChunks) {
-          const t = this.timeAt(event.offset);
-          m.timing.chunks.push({ first: t, last: this.timeAt(event.offset + event.length - 1) });
-        }
         break;
       }
       case 'chunk-data': {
         this.chunk(m, event.chunk).dataLength += event.length;
         m.bodyLength += event.length;
-        if (m.timing && this.timeAt && this.keepChunks) m.timing.chunks[event.chunk]!.last = this.timeAt(event.offset + event.length - 1);
         break;
       }
       case 'chunk-crlf':

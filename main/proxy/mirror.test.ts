@@ -214,3 +214,36 @@ describe('CONNECT', () => {
   });
 });
 
+
+describe('upstream connections in forward mode', () => {
+  it('reuses one upstream connection for keep-alive requests to the same origin', async () => {
+    const server = await origin([request(), write(response({ body: 'one' })), request(), write(response({ body: 'two' })), fin()]);
+    cleanups.push(() => server.close());
+    const proxy = await startProxy();
+    const two = `GET ${server.url}/1 HTTP/1.1\r\nHost: a\r\n\r\nGET ${server.url}/2 HTTP/1.1\r\nHost: a\r\n\r\n`;
+    const got = await rawExchange(proxy.port, two);
+    expect(got.received.toString('latin1')).toContain('one');
+    expect(got.received.toString('latin1')).toContain('two');
+    expect(server.connections).toHaveLength(1);
+    expect(server.connections[0]!.received.toString('latin1')).toBe('GET /1 HTTP/1.1\r\nHost: a\r\n\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n');
+    const c = only(await proxy.finish());
+    expect(c.upstreams).toHaveLength(1);
+    expect(c.exchanges).toHaveLength(2);
+  });
+
+  it('opens a new upstream connection when the client asks another origin, after the first has answered', async () => {
+    const first = await origin([request(), write(response({ body: 'from the first' })), hold()]);
+    const second = await origin([request(), write(response({ body: 'from the second', headers: [['Connection', 'close']] })), fin()]);
+    cleanups.push(() => first.close(), () => second.close());
+    const proxy = await startProxy();
+    const both = `GET ${first.url}/a HTTP/1.1\r\nHost: x\r\n\r\nGET ${second.url}/b HTTP/1.1\r\nHost: y\r\n\r\n`;
+    const got = await rawExchange(proxy.port, both);
+    const textGot = got.received.toString('latin1');
+    expect(textGot.indexOf('from the first')).toBeGreaterThan(-1);
+    expect(textGot.indexOf('from the second')).toBeGreaterThan(textGot.indexOf('from the first'));
+    expect(first.connections).toHaveLength(1);
+    expect(second.connections).toHaveLength(1);
+    const c = only(await proxy.finish());
+    expect(c.upstreams.map((u) => u.target)).toEqual([`127.0.0.1:${first.port}`, `127.0.0.1:${second.port}`]);
+  });
+});

@@ -8,6 +8,7 @@ import net from 'node:net';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { CONNECT_ESTABLISHED, connectFailure, generatedResponse } from './generated';
 import { ForwardGate, originKey, type GateCommand, type Origin } from './forward-gate';
+import { ReadBuffers } from './read-buffers';
 import type { Recorder } from './recorder';
 
 export interface RelayContext {
@@ -173,7 +174,20 @@ export class ConnectionRelay {
 
   private connect(origin: Origin, tunnelTarget: string | null): void {
     const target = originKey(origin);
-    const socket = net.connect({ host: origin.host, port: origin.port, allowHalfOpen: true });
+    const reads = new ReadBuffers();
+    const socket: net.Socket = net.connect({
+      host: origin.host,
+      port: origin.port,
+      allowHalfOpen: true,
+      onread: {
+        buffer: reads.next,
+        callback: (n: number) => {
+          const bytes = reads.took(n);
+          if (socket === this.upstream) this.fromUpstream(bytes);
+          return true;
+        },
+      },
+    });
     this.upstream = socket;
     this.upstreamFlow = new Flow(socket);
     this.upstreamOrigin = target;
@@ -197,9 +211,6 @@ export class ConnectionRelay {
       this.clientFlow.release('connecting');
       this.toUpstream(queued);
       if (this.clientFinReceived) this.endUpstream();
-    });
-    socket.on('data', (bytes: Buffer) => {
-      if (socket === this.upstream) this.fromUpstream(bytes);
     });
     socket.on('end', () => {
       if (socket === this.upstream) this.upstreamEnded();

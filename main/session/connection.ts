@@ -8,7 +8,7 @@ import type { CloseRecord, ConnectionReport, ExchangeRecord, StreamSummary } fro
 import type { MessageRecord } from '../../shared/ledger';
 import type { CaptureEvent, StreamId } from '../capture/format';
 import { Http1Parser } from '../http1';
-import { LedgerBuilder } from '../http1/ledger';
+import { LedgerBuilder, withTiming, type TimeAt } from '../http1/ledger';
 import type { Closer } from '../http1/sentences';
 import { ReadIndex } from './read-index';
 
@@ -63,17 +63,13 @@ export class ConnectionAnalyzer {
     this.listener = options.listener ?? {};
     this.lastByteAt = [openedAt, openedAt];
     const keepChunks = options.keepChunks ?? true;
-    const timeAt = (stream: StreamId) => (offset: number) => this.reads[stream].timeAt(offset) - this.openedAt;
     this.parsers = [
       // A forward proxy answers CONNECT itself: a tunnel always follows (or the end).
       // Through a reverse proxy the origin answers, and its 2xx decides (see absorb).
       new Http1Parser('request', { assumeConnectTunnel: mode === 'forward' }),
       new Http1Parser('response', { requestMethod: (i) => (i < this.methods.length ? this.methods[i]! : undefined) }),
     ];
-    this.ledgers = [
-      new LedgerBuilder('request', { timeAt: timeAt(0), keepChunks }),
-      new LedgerBuilder('response', { timeAt: timeAt(1), keepChunks }),
-    ];
+    this.ledgers = [new LedgerBuilder('request', { keepChunks }), new LedgerBuilder('response', { keepChunks })];
   }
 
   /**
@@ -170,12 +166,19 @@ export class ConnectionAnalyzer {
 
   private exchangeOf(index: number, responses: MessageRecord[]): ExchangeRecord {
     const final = responses.filter((m) => !isInterim(m));
+    const request = this.ledgers[0].messages[index];
+    const response = final.at(-1);
     return {
       index,
-      request: this.ledgers[0].messages[index] ?? null,
-      response: final.at(-1) ?? null,
-      informational: responses.filter(isInterim),
+      request: request ? withTiming(request, this.timeAt(0)) : null,
+      response: response ? withTiming(response, this.timeAt(1)) : null,
+      informational: responses.filter(isInterim).map((m) => withTiming(m, this.timeAt(1))),
     };
+  }
+
+  /** Seconds since the connection opened when the byte at an offset of a stream arrived. */
+  timeAt(stream: StreamId): TimeAt {
+    return (offset) => this.reads[stream].timeAt(offset) - this.openedAt;
   }
 
   exchangeCount(): number {
