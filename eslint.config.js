@@ -13,7 +13,7 @@ export default tseslint.config(
     plugins: { chunkscope: layering },
     rules: {
       'chunkscope/layering': ['error', { root }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
     },
   },
   {

@@ -34,6 +34,8 @@ export interface DataRecord {
   generated: boolean;
   time: number;
   bytes: Uint8Array;
+  /** File position of the bytes (set by the reader). */
+  position?: number;
 }
 
 export type CaptureRecord = CaptureEvent | DataRecord;

@@ -1,7 +1,7 @@
 // Reads a capture's records in order, in bounded memory. A record cut short at the
 // end (the proxy was killed mid-write) ends the capture quietly.
 
-import { HEADER_LENGTH, RECORD_HEADER, RecordType, VERSION, isCapture, type CaptureRecord, type StreamId } from './format';
+import { DATA_HEADER, HEADER_LENGTH, RECORD_HEADER, RecordType, VERSION, isCapture, type CaptureRecord, type StreamId } from './format';
 
 export class CaptureFormatError extends Error {}
 
@@ -18,6 +18,7 @@ export interface ReadResult {
 export function* readRecords(pieces: Iterable<Uint8Array>): Generator<CaptureRecord, ReadResult> {
   let buffer: Buffer = Buffer.alloc(0);
   let version = -1;
+  let bufferAt = 0; // file position of buffer[0]
   for (const piece of pieces) {
     buffer = buffer.length === 0 ? Buffer.from(piece.buffer, piece.byteOffset, piece.length) : Buffer.concat([buffer, piece]);
     let at = 0;
@@ -43,12 +44,14 @@ export function* readRecords(pieces: Iterable<Uint8Array>): Generator<CaptureRec
           stream: payload.readUInt8(4) as StreamId,
           generated: (payload.readUInt8(5) & 1) === 1,
           time: payload.readDoubleLE(6),
-          bytes: payload.subarray(14),
+          bytes: payload.subarray(DATA_HEADER),
+          position: bufferAt + (at - length) + DATA_HEADER,
         };
       }
       // Unknown record types are skipped (later versions may add some).
     }
     buffer = buffer.subarray(at);
+    bufferAt += at;
   }
   if (version < 0) throw new CaptureFormatError('not a Chunkscope capture (too short)');
   return { version, truncatedBytes: buffer.length };

@@ -3,11 +3,12 @@
 // copied; when the disk falls behind, `busy` tells the relay to stop reading.
 
 import { closeSync, openSync, writeSync, writev } from 'node:fs';
-import { encodeDataHeader, encodeEvent, fileHeader, type CaptureEvent, type StreamId } from './format';
+import { HEADER_LENGTH, encodeDataHeader, encodeEvent, fileHeader, type CaptureEvent, type StreamId } from './format';
 
 export interface CaptureSink {
   event(event: CaptureEvent): void;
-  data(connection: number, stream: StreamId, generated: boolean, time: number, bytes: Uint8Array): void;
+  /** Queue a data record; returns the file position its bytes will have. */
+  data(connection: number, stream: StreamId, generated: boolean, time: number, bytes: Uint8Array): number;
   /** True while the queue is over its high-water mark: readers should pause. */
   readonly busy: boolean;
   /** Called once, when the queue next drains below the mark. */
@@ -30,6 +31,9 @@ export class CaptureWriter implements CaptureSink {
   private wasBusy = false;
   private failed: Error | null = null;
   private closed = false;
+  /** File position of the next byte queued. */
+  private position = HEADER_LENGTH;
+  private flushWaiters: (() => void)[] = [];
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w', 0o600);
@@ -52,26 +56,45 @@ export class CaptureWriter implements CaptureSink {
     this.push(encodeEvent(event));
   }
 
-  data(connection: number, stream: StreamId, generated: boolean, time: number, bytes: Uint8Array): void {
+  data(connection: number, stream: StreamId, generated: boolean, time: number, bytes: Uint8Array): number {
     this.push(encodeDataHeader(connection, stream, generated, time, bytes.length));
+    const at = this.position;
     this.push(bytes);
+    return at;
+  }
+
+  /** Resolves once everything queued so far is in the file (readers may then read it). */
+  flush(): Promise<void> {
+    if (this.queue.length === 0 && !this.writing) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.flushWaiters.push(resolve);
+      this.flushNow();
+    });
   }
 
   private push(bytes: Uint8Array): void {
     if (this.closed) return;
+    this.position += bytes.length;
     this.queue.push(bytes);
     this.queued += bytes.length;
     if (this.busy) this.wasBusy = true;
-    if (this.queued >= FLUSH_BYTES) this.flush();
-    else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+    if (this.queued >= FLUSH_BYTES) this.flushNow();
+    else if (!this.timer) this.timer = setTimeout(() => this.flushNow(), FLUSH_MS);
   }
 
-  private flush(): void {
+  private flushNow(): void {
     if (this.timer) {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (this.writing || this.queue.length === 0 || this.failed) return;
+    if (this.writing || this.queue.length === 0) return;
+    if (this.failed) {
+      // Nothing more can be written: do not keep readers waiting.
+      const waiters = this.flushWaiters;
+      this.flushWaiters = [];
+      for (const done of waiters) done();
+      return;
+    }
     const batch = this.queue.splice(0, MAX_IOV);
     let length = 0;
     for (const b of batch) length += b.length;
@@ -89,8 +112,12 @@ export class CaptureWriter implements CaptureSink {
         for (const listener of listeners) listener();
       }
       if (this.queue.length > 0) {
-        if (this.queued >= FLUSH_BYTES || this.busy) this.flush();
-        else if (!this.timer) this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+        if (this.queued >= FLUSH_BYTES || this.busy || this.flushWaiters.length > 0) this.flushNow();
+        else if (!this.timer) this.timer = setTimeout(() => this.flushNow(), FLUSH_MS);
+      } else {
+        const waiters = this.flushWaiters;
+        this.flushWaiters = [];
+        for (const done of waiters) done();
       }
     });
   }
@@ -122,5 +149,6 @@ export class CaptureWriter implements CaptureSink {
     this.queue = [];
     this.queued = 0;
     closeSync(this.fd);
+    for (const done of this.flushWaiters.splice(0)) done();
   }
 }

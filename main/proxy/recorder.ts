@@ -14,11 +14,19 @@ export function monotonicClock(): Clock {
   return () => Number(process.hrtime.bigint() - origin) / 1e9;
 }
 
+/** Told of everything recorded, in order (the engine indexes captures and updates rows). */
+export interface RecordObserver {
+  opened?(analyzer: ConnectionAnalyzer): void;
+  /** `position`: where the bytes lie in the capture file (-1 without one). */
+  data?(analyzer: ConnectionAnalyzer, stream: StreamId, bytes: Uint8Array, time: number, generated: boolean, position: number): void;
+  event?(analyzer: ConnectionAnalyzer, event: CaptureEvent): void;
+  retired?(analyzer: ConnectionAnalyzer): void;
+}
+
 export class Recorder {
   readonly live = new Map<number, ConnectionAnalyzer>();
   private next = 1;
-  /** Told of every read and every retired connection (the stall watcher listens). */
-  activity: (analyzer: ConnectionAnalyzer, stream?: StreamId) => void = () => undefined;
+  observer: RecordObserver = {};
 
   constructor(
     private readonly sink: CaptureSink | null,
@@ -44,19 +52,21 @@ export class Recorder {
     const analyzer = new ConnectionAnalyzer(connection, client, mode, time, this.analyzerOptions);
     this.live.set(connection, analyzer);
     this.sink?.event({ type: 'open', connection, time, client, mode });
+    this.observer.opened?.(analyzer);
     return analyzer;
   }
 
   data(analyzer: ConnectionAnalyzer, stream: StreamId, bytes: Uint8Array, time: number, generated = false): Http1Event[] {
-    this.sink?.data(analyzer.number, stream, generated, time, bytes);
+    const position = this.sink ? this.sink.data(analyzer.number, stream, generated, time, bytes) : -1;
     const events = analyzer.data(stream, bytes, time, generated);
-    this.activity(analyzer, stream);
+    this.observer.data?.(analyzer, stream, bytes, time, generated, position);
     return events;
   }
 
   event(analyzer: ConnectionAnalyzer, event: Exclude<CaptureEvent, { type: 'session' | 'open' | 'end' }>): void {
     this.sink?.event(event);
     analyzer.event(event);
+    this.observer.event?.(analyzer, event);
   }
 
   close(analyzer: ConnectionAnalyzer, side: CloseSide, kind: CloseKind, by: 'peer' | 'proxy', detail: string | null = null): void {
@@ -66,7 +76,7 @@ export class Recorder {
   /** The connection is over: its analysis is no longer live. */
   retire(analyzer: ConnectionAnalyzer): void {
     this.live.delete(analyzer.number);
-    this.activity(analyzer);
+    this.observer.retired?.(analyzer);
   }
 
   end(): void {

@@ -13,6 +13,8 @@ import type { Recorder } from './recorder';
 
 export interface RelayContext {
   recorder: Recorder;
+  /** Bytes moved on a stream, or the connection ended (prompt stall resumption). */
+  activity(analyzer: ConnectionAnalyzer, stream?: 0 | 1): void;
   mode: 'forward' | 'reverse';
   /** Reverse mode: where every connection goes. */
   reverse: Origin | null;
@@ -93,9 +95,11 @@ export class ConnectionRelay {
       // Reverse mode: forward first, then record: the read goes on without waiting.
       this.toUpstream([bytes]);
       this.recorder.data(this.analyzer, 0, bytes, time);
+      this.context.activity(this.analyzer, 0);
       if (this.failure && this.analyzer.messages('request').length > 0) this.answer(502, this.failure);
     } else {
       const events = this.recorder.data(this.analyzer, 0, bytes, time);
+      this.context.activity(this.analyzer, 0);
       for (const command of this.gate.push(bytes, base, events)) {
         if (this.deferred.length > 0 || this.needsSwitch(command)) this.defer(command);
         else this.execute(command);
@@ -230,6 +234,7 @@ export class ConnectionRelay {
     const time = this.recorder.clock();
     this.toClient(bytes);
     this.recorder.data(this.analyzer, 1, bytes, time);
+    this.context.activity(this.analyzer, 1);
     this.resumeDeferred();
     this.watchCapture();
   }
@@ -350,6 +355,7 @@ export class ConnectionRelay {
     if (!this.clientGone || !upstreamDone) return;
     this.finished = true;
     this.recorder.retire(this.analyzer);
+    this.context.activity(this.analyzer);
     this.context.closed(this);
   }
 

@@ -17,6 +17,8 @@ export interface ProxyOptions {
   /** Reverse mode: relay every connection to this origin. Forward mode when null. */
   reverse: Origin | null;
   capture: CaptureSink | null;
+  /** Where each new connection is recorded (the app switches sessions); default: one recorder on `capture`. */
+  recorder?: () => Recorder;
   /** Seconds without a byte before a message in progress is reported as stalled. */
   stallSeconds: number;
   /** Keep every chunk record of live connections (the UI does); counts only otherwise. */
@@ -32,7 +34,9 @@ export interface ListeningAddress {
 }
 
 export class ProxyServer {
+  /** The recorder given when none is provided (the CLI's). */
   readonly recorder: Recorder;
+  private readonly recorderFor: () => Recorder;
   private readonly server: net.Server;
   private readonly relays = new Set<ConnectionRelay>();
   private readonly stalls: StallWatcher;
@@ -42,12 +46,15 @@ export class ProxyServer {
     const clock = options.clock ?? monotonicClock();
     const listener = options.listener ?? {};
     this.recorder = new Recorder(options.capture, clock, { keepChunks: options.keepChunks, listener });
+    this.recorderFor = options.recorder ?? (() => this.recorder);
     this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.accept(socket));
-    this.stalls = new StallWatcher(() => this.recorder.live.values(), clock, options.stallSeconds, {
+    const live = function* (relays: Set<ConnectionRelay>) {
+      for (const relay of relays) yield relay.analyzer;
+    };
+    this.stalls = new StallWatcher(() => live(this.relays), clock, options.stallSeconds, {
       stalled: (stall) => listener.stalled?.(stall),
       resumed: (stall) => listener.resumed?.(stall),
     });
-    this.recorder.activity = (analyzer, stream) => this.stalls.activity(analyzer, stream);
   }
 
   get connectionCount(): number {
@@ -82,7 +89,8 @@ export class ProxyServer {
       return;
     }
     const relay = new ConnectionRelay(socket, {
-      recorder: this.recorder,
+      recorder: this.recorderFor(),
+      activity: (analyzer, stream) => this.stalls.activity(analyzer, stream),
       mode: this.options.reverse ? 'reverse' : 'forward',
       reverse: this.options.reverse,
       closed: (done) => {

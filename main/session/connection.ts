@@ -149,13 +149,27 @@ export class ConnectionAnalyzer {
   }
 
   exchange(index: number): ExchangeRecord {
+    return this.exchangeOf(index, this.responsesTo(index));
+  }
+
+  /** The messages of an exchange as they are (no timing): cheap, for live rows. */
+  exchangeMessages(index: number): { request: MessageRecord | null; response: MessageRecord | null; informational: MessageRecord[] } {
+    const responses = this.responsesTo(index);
+    return {
+      request: this.ledgers[0].messages[index] ?? null,
+      response: responses.filter((m) => !isInterim(m)).at(-1) ?? null,
+      informational: responses.filter(isInterim),
+    };
+  }
+
+  private responsesTo(index: number): MessageRecord[] {
     // Responses come in request order: look back from the newest.
     const all = this.ledgers[1].messages;
     const responses: MessageRecord[] = [];
     for (let i = all.length - 1; i >= 0 && (all[i]!.requestIndex ?? -1) >= index; i--) {
       if (all[i]!.requestIndex === index) responses.unshift(all[i]!);
     }
-    return this.exchangeOf(index, responses);
+    return responses;
   }
 
   exchanges(): ExchangeRecord[] {

@@ -1,0 +1,104 @@
+// Where a connection's records lie in the capture file, so its details can be
+// re-derived by replaying it alone: data records by file position (in typed arrays,
+// a few bytes each), events kept as they are (they are few).
+
+import type { CaptureEvent, CaptureRecord, StreamId } from '../capture/format';
+
+interface EventAt {
+  /** How many data records came before it. */
+  afterData: number;
+  event: CaptureEvent;
+}
+
+export class ConnectionRecords {
+  private positions = new Float64Array(16);
+  private lengths = new Uint32Array(16);
+  private times = new Float64Array(16);
+  private flags = new Uint8Array(16); // bit 0: stream 1, bit 1: generated
+  private count = 0;
+  private readonly events: EventAt[] = [];
+  /** Stream offset at which each data record starts, per stream (for raw slices). */
+  private readonly streamBytes: [number, number] = [0, 0];
+  private streamOffsets = new Float64Array(16);
+
+  constructor(
+    readonly number: number,
+    readonly open: Extract<CaptureEvent, { type: 'open' }>,
+  ) {}
+
+  /** Records so far: a cache built from fewer is stale. */
+  get version(): number {
+    return this.count + this.events.length;
+  }
+
+  addData(stream: StreamId, generated: boolean, time: number, length: number, position: number): void {
+    if (this.count === this.positions.length) this.grow();
+    const i = this.count++;
+    this.positions[i] = position;
+    this.lengths[i] = length;
+    this.times[i] = time;
+    this.flags[i] = (stream === 1 ? 1 : 0) | (generated ? 2 : 0);
+    this.streamOffsets[i] = this.streamBytes[stream];
+    this.streamBytes[stream] += length;
+  }
+
+  addEvent(event: CaptureEvent): void {
+    this.events.push({ afterData: this.count, event });
+  }
+
+  bytesOf(stream: StreamId): number {
+    return this.streamBytes[stream];
+  }
+
+  /** The connection's records in their original order, data read through `read`. */
+  *replay(read: (position: number, length: number) => Uint8Array): Generator<CaptureRecord> {
+    yield this.open;
+    let e = 0;
+    for (let i = 0; i <= this.count; i++) {
+      while (e < this.events.length && this.events[e]!.afterData === i) yield this.events[e++]!.event;
+      if (i === this.count) break;
+      const flags = this.flags[i]!;
+      yield {
+        type: 'data',
+        connection: this.number,
+        stream: (flags & 1) as StreamId,
+        generated: (flags & 2) !== 0,
+        time: this.times[i]!,
+        bytes: read(this.positions[i]!, this.lengths[i]!),
+      };
+    }
+  }
+
+  /** Read bytes [from, to) of one stream. */
+  readStream(stream: StreamId, from: number, to: number, read: (position: number, length: number) => Uint8Array): Uint8Array {
+    const out = new Uint8Array(Math.max(0, to - from));
+    for (let i = 0; i < this.count; i++) {
+      if ((this.flags[i]! & 1) !== stream) continue;
+      const start = this.streamOffsets[i]!;
+      const end = start + this.lengths[i]!;
+      if (end <= from || start >= to) continue;
+      const a = Math.max(from, start);
+      const b = Math.min(to, end);
+      out.set(read(this.positions[i]! + (a - start), b - a), a - from);
+    }
+    return out;
+  }
+
+  private grow(): void {
+    const size = this.positions.length * 2;
+    const grow64 = (a: Float64Array<ArrayBuffer>) => {
+      const b = new Float64Array(size);
+      b.set(a);
+      return b;
+    };
+    this.positions = grow64(this.positions);
+    this.times = grow64(this.times);
+    this.streamOffsets = grow64(this.streamOffsets);
+    const lengths = new Uint32Array(size);
+    lengths.set(this.lengths);
+    this.lengths = lengths;
+    const flags = new Uint8Array(size);
+    flags.set(this.flags);
+    this.flags = flags;
+  }
+}

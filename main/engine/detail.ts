@@ -1,0 +1,220 @@
+// The full detail of one connection, re-derived from its bytes in the capture: the
+// ledgers with every chunk and their times, and what each byte is (for the raw view).
+
+import type { ExchangeDetail, MessageDetail, RawSlice, RawSpan, SpanKind } from '../../shared/api';
+import type { Http1Event, RawReason } from '../../shared/http1';
+import type { MessageRecord } from '../../shared/ledger';
+import type { StreamId } from '../capture/format';
+import { groupDigits } from '../http1/bytes';
+import { withTiming } from '../http1/ledger';
+import { ConnectionAnalyzer } from '../session/connection';
+import type { ConnectionRecords } from './connection-records';
+import { connectionEnd } from './rows';
+
+/** Chunks sent with one exchange; beyond, the UI says how many more there are. */
+export const MAX_DETAIL_CHUNKS = 200_000;
+
+const KINDS: SpanKind[] = ['head', 'size-line', 'extension', 'data', 'crlf', 'last-chunk', 'trailer', 'body', 'raw', 'leading'];
+const REASONS: RawReason[] = ['unparsed', 'trailing', 'tunnel', 'incomplete'];
+
+/** What each byte of a stream is, as merged runs in typed arrays. */
+class SpanIndex {
+  private offsets = new Float64Array(64);
+  private lengths = new Float64Array(64);
+  private kinds = new Uint8Array(64);
+  private count = 0;
+
+  add(offset: number, length: number, kind: SpanKind, reason?: RawReason): void {
+    if (length <= 0) return;
+    const code = KINDS.indexOf(kind) | (reason ? (REASONS.indexOf(reason) + 1) << 4 : 0);
+    const last = this.count - 1;
+    if (last >= 0 && this.kinds[last] === code && this.offsets[last]! + this.lengths[last]! === offset) {
+      this.lengths[last]! += length;
+      return;
+    }
+    if (this.count === this.offsets.length) this.grow();
+    this.offsets[this.count] = offset;
+    this.lengths[this.count] = length;
+    this.kinds[this.count] = code;
+    this.count++;
+  }
+
+  /** The spans overlapping [from, to), clipped to it. */
+  slice(from: number, to: number): RawSpan[] {
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.offsets[mid]! + this.lengths[mid]! <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: RawSpan[] = [];
+    for (let i = lo; i < this.count && this.offsets[i]! < to; i++) {
+      const start = Math.max(from, this.offsets[i]!);
+      const end = Math.min(to, this.offsets[i]! + this.lengths[i]!);
+      const code = this.kinds[i]!;
+      const span: RawSpan = { offset: start, length: end - start, kind: KINDS[code & 15]! };
+      if (code >> 4) span.reason = REASONS[(code >> 4) - 1];
+      out.push(span);
+    }
+    return out;
+  }
+
+  private grow(): void {
+    const size = this.offsets.length * 2;
+    const offsets = new Float64Array(size);
+    offsets.set(this.offsets);
+    const lengths = new Float64Array(size);
+    lengths.set(this.lengths);
+    const kinds = new Uint8Array(size);
+    kinds.set(this.kinds);
+    this.offsets = offsets;
+    this.lengths = lengths;
+    this.kinds = kinds;
+  }
+}
+
+function indexSpans(spans: SpanIndex, events: readonly Http1Event[]): void {
+  for (const e of events) {
+    switch (e.type) {
+      case 'leading-crlf':
+        spans.add(e.offset, e.length, 'leading');
+        break;
+      case 'start-line':
+      case 'header':
+      case 'head-end':
+        spans.add(e.offset, e.length, 'head');
+        break;
+      case 'chunk-size':
+      case 'last-chunk': {
+        const kind = e.type === 'chunk-size' ? 'size-line' : 'last-chunk';
+        spans.add(e.offset, e.sizeToken.length, kind);
+        spans.add(e.offset + e.sizeToken.length, e.extensions.length, 'extension');
+        spans.add(e.offset + e.sizeToken.length + e.extensions.length, e.length - e.sizeToken.length - e.extensions.length, kind);
+        break;
+      }
+      case 'chunk-data':
+        spans.add(e.offset, e.length, 'data');
+        break;
+      case 'chunk-crlf':
+        spans.add(e.offset, e.length, 'crlf');
+        break;
+      case 'trailer':
+      case 'trailers-end':
+        spans.add(e.offset, e.length, 'trailer');
+        break;
+      case 'body-data':
+        spans.add(e.offset, e.length, 'body');
+        break;
+      case 'raw':
+        spans.add(e.offset, e.length, 'raw', e.reason);
+        break;
+      default:
+        break;
+    }
+  }
+}
+
+export function messageDetail(m: MessageRecord, timeAt: (offset: number) => number): MessageDetail {
+  const timed = withTiming(m, timeAt);
+  const chunks = (m.chunks ?? []).slice(0, MAX_DETAIL_CHUNKS);
+  const { chunks: _chunks, timing, ...rest } = timed;
+  return {
+    ...rest,
+    chunkColumns: m.chunks
+      ? {
+          offsets: chunks.map((c) => c.offset),
+          sizeTokens: chunks.map((c) => c.sizeToken),
+          sizes: chunks.map((c) => c.size),
+          extensions: chunks.map((c) => c.extensions),
+          dataLengths: chunks.map((c) => c.dataLength),
+          crlf: chunks.map((c) => c.crlf),
+          firstTimes: timing!.chunks.slice(0, MAX_DETAIL_CHUNKS).map((t) => t.first),
+          lastTimes: timing!.chunks.slice(0, MAX_DETAIL_CHUNKS).map((t) => t.last),
+        }
+      : null,
+    chunksTruncated: (m.chunks?.length ?? 0) > MAX_DETAIL_CHUNKS,
+    first: timing?.first ?? null,
+    last: timing?.last ?? null,
+  };
+}
+
+/** "no last chunk: the server closed the connection (FIN) 200 ms after chunk #2, at byte 2,966" */
+export function missingSentence(response: MessageDetail | null, analyzer: ConnectionAnalyzer): string | null {
+  if (!response || response.framing !== 'chunked' || response.terminator) return null;
+  const end = analyzer.streamEnd(1);
+  if (!end || end.kind === 'open') return null;
+  const truncation = response.anomalies.find((a) => a.cls === 'E');
+  const close = connectionEnd(analyzer);
+  const who = end.by === 'proxy' ? 'Chunkscope' : `the ${end.by}`;
+  const how = end.kind === 'rst' ? 'reset the connection (RST)' : 'closed the connection (FIN)';
+  const at = truncation ? `, at byte ${groupDigits(truncation.offset)}` : '';
+  const columns = response.chunkColumns;
+  const n = response.chunkCount;
+  const endedAt = close ? close.at - analyzer.openedAt : null;
+  if (truncation?.code === 'truncated-chunk-data' && columns && n > 0) {
+    const i = Math.min(n, columns.sizes.length) - 1;
+    return `no last chunk: ${who} ${how} in the middle of chunk #${n} (${groupDigits(columns.dataLengths[i]!)} of ${groupDigits(columns.sizes[i]!)} bytes)${at}`;
+  }
+  if (n === 0 || !columns || columns.lastTimes.length === 0) return `no last chunk: ${who} ${how} before the first chunk${at}`;
+  const lastChunkAt = columns.lastTimes[columns.lastTimes.length - 1]!;
+  const after = endedAt !== null ? ` ${Math.max(0, Math.round((endedAt - lastChunkAt) * 1000))} ms after chunk #${n}` : ` after chunk #${n}`;
+  return `no last chunk: ${who} ${how}${after}${at}`;
+}
+
+export class ConnectionDetail {
+  readonly analyzer: ConnectionAnalyzer;
+  private readonly spans: [SpanIndex, SpanIndex] = [new SpanIndex(), new SpanIndex()];
+  readonly version: number;
+
+  constructor(
+    private readonly records: ConnectionRecords,
+    private readonly read: (position: number, length: number) => Uint8Array,
+  ) {
+    this.version = records.version;
+    const open = records.open;
+    this.analyzer = new ConnectionAnalyzer(open.connection, open.client, open.mode, open.time, { keepChunks: true });
+    for (const record of records.replay(read)) {
+      if (record.type === 'data') {
+        indexSpans(this.spans[record.stream], this.analyzer.data(record.stream, record.bytes, record.time, record.generated));
+      } else if (record.type !== 'open') {
+        this.analyzer.event(record);
+      }
+    }
+  }
+
+  exchange(index: number): ExchangeDetail {
+    const a = this.analyzer;
+    const { request, response, informational } = a.exchangeMessages(index);
+    const requestDetail = request ? messageDetail(request, a.timeAt(0)) : null;
+    const responseDetail = response ? messageDetail(response, a.timeAt(1)) : null;
+    return {
+      id: `${a.number}:${index}`,
+      connection: a.number,
+      index,
+      request: requestDetail,
+      response: responseDetail,
+      informational: informational.map((m) => messageDetail(m, a.timeAt(1))),
+      connectionOpenedAt: a.openedAt,
+      closes: a.closes,
+      missing: missingSentence(responseDetail, a),
+      upstreamFailure: a.upstreamFailure ? `${a.upstreamFailure.target}: ${a.upstreamFailure.reason}` : null,
+      tunnel: a.tunnel !== null,
+    };
+  }
+
+  raw(stream: StreamId, offset: number, length: number): RawSlice {
+    const total = this.records.bytesOf(stream);
+    const from = Math.max(0, Math.min(offset, total));
+    const to = Math.min(total, from + Math.max(0, length));
+    const bytes = this.records.readStream(stream, from, to, this.read);
+    return {
+      connection: this.analyzer.number,
+      stream,
+      offset: from,
+      bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64'),
+      total,
+      spans: this.spans[stream].slice(from, to),
+    };
+  }
+}

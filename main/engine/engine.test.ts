@@ -1,0 +1,160 @@
+import net from 'node:net';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectionRow, ExchangeRow, SessionInfo, UpdateBatch } from '../../shared/api';
+import { isCapture } from '../capture/format';
+import { response } from '../http1/test-support/builders';
+import { Http1Parser } from '../http1';
+import { curl } from '../proxy/test-support/clients';
+import { eventually } from '../proxy/test-support/harness';
+import { fin, hold, origin, request, rst, wait, write, type Step } from '../proxy/test-support/origin';
+import { Engine } from './engine';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  while (cleanups.length) await cleanups.pop()!();
+});
+
+/** An engine and what a UI would hold: rows and connections by key, the session. */
+async function started(steps: Step[] | null, options: { stallSeconds?: number } = {}) {
+  const server = steps ? await origin(steps) : null;
+  if (server) cleanups.push(() => server.close());
+  const engine = new Engine({
+    proxyHost: '127.0.0.1',
+    proxyPort: 0,
+    reverse: server ? { host: '127.0.0.1', port: server.port } : null,
+    stallSeconds: options.stallSeconds ?? 2,
+  });
+  const { proxy } = await engine.start();
+  cleanups.push(() => engine.close());
+  const ui = { rows: new Map<string, ExchangeRow>(), connections: new Map<number, ConnectionRow>(), session: null as SessionInfo | null, resets: 0 };
+  engine.onUpdate((batch: UpdateBatch) => {
+    if (batch.reset) {
+      ui.rows.clear();
+      ui.connections.clear();
+      ui.resets++;
+    }
+    if (batch.session) ui.session = batch.session;
+    for (const row of batch.rows ?? []) ui.rows.set(row.id, row);
+    for (const c of batch.connections ?? []) ui.connections.set(c.number, c);
+  });
+  return { engine, proxy, server, ui, row: (id: string) => ui.rows.get(id) };
+}
+
+const twoChunksNoEnd = response({ chunks: [1500, 1405], terminator: false });
+
+describe('the engine: live rows', () => {
+  it('a response whose last chunk never came, and the server FIN: one glance at the row', async () => {
+    const { proxy, ui, row, engine } = await started([request(), write(twoChunksNoEnd), wait(200), fin()]);
+    expect((await curl([`${proxy}/feed`])).status).toBe(18);
+    await eventually(() => row('1:0')?.ended !== null && row('1:0')?.ended !== undefined, 5000, 'the row to show the end');
+    expect(row('1:0')).toMatchObject({
+      seq: 1,
+      method: 'GET',
+      path: '/feed',
+      status: 200,
+      framing: 'chunked',
+      chunks: 2,
+      terminator: 'missing',
+      state: 'incomplete',
+      bodyBytes: 2905,
+      ended: { kind: 'fin', by: 'server' },
+      anomalies: { count: 1, errors: 1, codes: ['missing-terminator'] },
+    });
+    expect(ui.connections.get(1)).toMatchObject({ requests: 1, responses: 1, ended: { kind: 'fin', by: 'server' } });
+
+    const detail = await engine.exchangeDetail({ id: '1:0' });
+    expect(detail.response!.chunkColumns!.sizeTokens).toEqual(['5DC', '57D']);
+    expect(detail.response!.chunkColumns!.sizes).toEqual([1500, 1405]);
+    expect(detail.missing).toMatch(/^no last chunk: the server closed the connection \(FIN\) \d+ ms after chunk #2, at byte 2,966$/);
+    const gap = Number(/(\d+) ms/.exec(detail.missing!)![1]);
+    expect(gap).toBeGreaterThanOrEqual(150); // the origin waited 200 ms before its FIN
+
+    const raw = await engine.raw({ connection: 1, stream: 1, offset: 0, length: 100 });
+    expect(raw.total).toBe(twoChunksNoEnd.length);
+    expect(Buffer.from(raw.bytes, 'base64').equals(Buffer.from(twoChunksNoEnd.subarray(0, 100)))).toBe(true);
+    expect(raw.spans.map((s) => [s.kind, s.offset, s.length])).toEqual([
+      ['head', 0, 47],
+      ['size-line', 47, 5], // "5DC\r\n": no extension between, so one run
+      ['data', 52, 48],
+    ]);
+  });
+
+  it('an RST in the middle of a chunk reads as a reset by the server', async () => {
+    const { proxy, row, engine } = await started([request(), write(twoChunksNoEnd.subarray(0, 2259)), wait(50), rst()]);
+    await curl([`${proxy}/feed`]);
+    await eventually(() => row('1:0')?.ended?.kind === 'rst', 5000, 'the RST on the row');
+    expect(row('1:0')).toMatchObject({ terminator: 'missing', state: 'incomplete', ended: { kind: 'rst', by: 'server' } });
+    const detail = await engine.exchangeDetail({ id: '1:0' });
+    expect(detail.missing).toBe('no last chunk: the server reset the connection (RST) in the middle of chunk #2 (700 of 1,405 bytes), at byte 2,259');
+  });
+
+  it('a body still streaming shows live counters and rate, then a stall with the seconds waited', async () => {
+    const first = response({ chunks: [{ data: 'x'.repeat(1000) }] }).subarray(0, 47 + 5 + 1000 + 2);
+    const { proxy, row } = await started([request(), write(first), hold()], { stallSeconds: 0.3 });
+    const client = net.connect({ port: Number(new URL(proxy).port), host: '127.0.0.1' });
+    cleanups.push(async () => client.destroy());
+    client.write('GET /slow HTTP/1.1\r\nHost: a\r\n\r\n');
+    await eventually(() => row('1:0')?.chunks === 1, 5000, 'the first chunk on the row');
+    expect(row('1:0')).toMatchObject({ state: 'streaming', terminator: 'streaming', bodyBytes: 1000 });
+    expect(row('1:0')!.rate).toBeGreaterThan(0);
+    await eventually(() => (row('1:0')?.stalledFor ?? 0) > 0.5, 5000, 'the stall to show its seconds');
+  });
+});
+
+describe('the engine: sessions', () => {
+  it('clear starts a new session; stop capture relays without showing', async () => {
+    const { proxy, ui, engine } = await started([request(), write(response({ body: 'ok' })), fin()]);
+    await curl([`${proxy}/a`]);
+    await eventually(() => ui.rows.size === 1, 5000, 'a row');
+    engine.clear();
+    await eventually(() => ui.rows.size === 0 && ui.resets >= 2, 5000, 'the rows to go');
+    engine.setCapturing({ on: false });
+    expect((await curl([`${proxy}/b`])).status).toBe(0); // still relayed
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(ui.rows.size).toBe(0);
+    engine.setCapturing({ on: true });
+    await curl([`${proxy}/c`]);
+    await eventually(() => ui.rows.size === 1, 5000, 'the row after capture resumed');
+    expect([...ui.rows.values()][0]).toMatchObject({ seq: 1, path: '/c' });
+  });
+
+  it('saves the session as a capture and opens a capture for viewing, details included', async () => {
+    const { proxy, ui, engine } = await started([request(), write(twoChunksNoEnd), fin()]);
+    await curl([`${proxy}/feed`]);
+    await eventually(() => ui.rows.get('1:0')?.terminator === 'missing', 5000, 'the row');
+    const saved = join(mkdtempSync(join(tmpdir(), 'chunkscope-save-')), 'saved.cscap');
+    const result = await engine.saveCapture({ path: saved });
+    expect(result.bytes).toBeGreaterThan(twoChunksNoEnd.length);
+    expect(isCapture(readFileSync(saved))).toBe(true);
+
+    const info = await engine.openCapture({ path: saved });
+    expect(info).toMatchObject({ viewing: saved, capturing: false, loading: null });
+    await eventually(() => ui.rows.get('1:0')?.terminator === 'missing', 5000, 'the row from the file');
+    const detail = await engine.exchangeDetail({ id: '1:0' });
+    expect(detail.response!.chunkColumns!.sizeTokens).toEqual(['5DC', '57D']);
+  });
+
+  it('a keep-alive connection reset after 4,000 chunked POSTs: 4,001 requests, 4,000 answered, the server RST', async () => {
+    const steps: Step[] = [...Array.from({ length: 4000 }, () => [request(), write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')]).flat(), request(), rst()];
+    const { proxy, ui, row } = await started(steps);
+    const post = Buffer.from('POST /items HTTP/1.1\r\nHost: lab\r\nTransfer-Encoding: chunked\r\n\r\n4\r\ndata\r\n0\r\n\r\n');
+    await new Promise<void>((resolve) => {
+      const socket = net.connect({ port: Number(new URL(proxy).port), host: '127.0.0.1' }, () => socket.write(post));
+      const parser = new Http1Parser('response');
+      socket.on('data', (d) => {
+        for (const e of parser.feed(d)) if (e.type === 'message-complete') socket.write(post);
+      });
+      socket.on('error', () => resolve());
+      socket.on('close', () => resolve());
+    });
+    await eventually(() => ui.connections.get(1)?.ended?.kind === 'rst', 10_000, 'the connection row to show the RST');
+    expect(ui.connections.get(1)).toMatchObject({ requests: 4001, responses: 4000, ended: { kind: 'rst', by: 'server' } });
+    expect(ui.connections.get(1)!.spans).toHaveLength(8002);
+    await eventually(() => ui.rows.size === 4001, 5000, 'all 4,001 rows');
+    expect(row('1:3999')).toMatchObject({ state: 'complete', keptAlive: true, ended: null });
+    expect(row('1:4000')).toMatchObject({ method: 'POST', status: null, state: 'incomplete', ended: { kind: 'rst', by: 'server' } });
+  }, 60_000);
+});

@@ -1,0 +1,255 @@
+// The engine behind the app: the proxy, the current session, and the API of
+// shared/api.ts that both transports (Electron IPC, the WebSocket bridge) serve.
+
+import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ApiRequests, ExchangeDetail, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
+import { CaptureWriter } from '../capture/writer';
+import type { Origin } from '../proxy/forward-gate';
+import { Recorder, monotonicClock, type Clock } from '../proxy/recorder';
+import { ProxyServer } from '../proxy/server';
+import type { Stall } from '../proxy/stalls';
+import type { ConnectionAnalyzer } from '../session/connection';
+import { loadCapture } from './load';
+import { Session } from './session';
+
+export interface EngineOptions {
+  proxyHost: string;
+  proxyPort: number;
+  reverse: Origin | null;
+  stallSeconds: number;
+  /** A capture to show at start instead of live traffic. */
+  open?: string | null;
+}
+
+/** How often changed rows are sent: the UI batches them again per frame. */
+const FLUSH_MS = 100;
+/** Rows per update message when a whole session is sent. */
+const BATCH_ROWS = 5000;
+
+export class EngineError extends Error {}
+
+export class Engine {
+  private proxy: ProxyServer | null = null;
+  private proxyUrl: string | null = null;
+  private session!: Session;
+  private capturing = true;
+  private loading: SessionInfo['loading'] = null;
+  private readonly clock: Clock = monotonicClock();
+  private readonly dir = mkdtempSync(join(tmpdir(), 'chunkscope-'));
+  private readonly listeners = new Set<(batch: UpdateBatch) => void>();
+  private readonly stalls = new Map<string, Stall>();
+  private readonly passthrough = new Recorder(null, this.clock, { keepChunks: false });
+  private timer: NodeJS.Timeout | null = null;
+  private sessions = 0;
+  private closed = false;
+
+  constructor(private readonly options: EngineOptions) {}
+
+  async start(): Promise<{ proxy: string }> {
+    this.proxy = new ProxyServer({
+      host: this.options.proxyHost,
+      port: this.options.proxyPort,
+      reverse: this.options.reverse,
+      capture: null,
+      stallSeconds: this.options.stallSeconds,
+      keepChunks: false,
+      recorder: () => (this.capturing && this.session.recorder ? this.session.recorder : this.passthrough),
+      listener: {
+        stalled: (stall) => this.stalled(stall),
+        resumed: (stall) => this.stalls.delete(`${stall.connection.number}:${stall.direction}`),
+      },
+    });
+    this.proxyUrl = (await this.proxy.listen()).url;
+    if (this.options.open) await this.openCapture({ path: this.options.open });
+    else this.newLiveSession();
+    this.timer = setInterval(() => this.flush(), FLUSH_MS);
+    this.timer.unref();
+    return { proxy: this.proxyUrl };
+  }
+
+  info(): SessionInfo {
+    return {
+      proxy: this.proxyUrl,
+      mode: this.options.reverse ? 'reverse' : 'forward',
+      capturing: this.capturing,
+      viewing: this.session.kind === 'file' ? this.session.path : null,
+      startedAt: this.session.startedAt,
+      loading: this.loading,
+    };
+  }
+
+  /** Listen to updates: the whole session first, in batches, then changes as they come. */
+  onUpdate(listener: (batch: UpdateBatch) => void): () => void {
+    this.listeners.add(listener);
+    setImmediate(() => {
+      if (!this.listeners.has(listener)) return;
+      for (const batch of this.wholeSession()) listener(batch);
+    });
+    return () => this.listeners.delete(listener);
+  }
+
+  private *wholeSession(): Generator<UpdateBatch> {
+    const rows = this.session.allRows();
+    yield { reset: true, session: this.info(), connections: [...this.session.connections.values()], rows: rows.slice(0, BATCH_ROWS) };
+    for (let at = BATCH_ROWS; at < rows.length; at += BATCH_ROWS) yield { rows: rows.slice(at, at + BATCH_ROWS) };
+  }
+
+  private emit(batch: UpdateBatch): void {
+    for (const listener of this.listeners) listener(batch);
+  }
+
+  // ---- sessions -------------------------------------------------------------------------
+
+  private newLiveSession(): void {
+    const path = join(this.dir, `session-${++this.sessions}.cscap`);
+    const writer = new CaptureWriter(path);
+    const recorder = new Recorder(writer, this.clock, { keepChunks: false });
+    const session = new Session(path, 'live', new Date().toISOString(), writer, recorder);
+    recorder.session({ type: 'session', version: 1, startedAt: session.startedAt, tool: 'chunkscope 0.1.0', mode: this.options.reverse ? 'reverse' : 'forward', listen: this.proxyUrl ?? '', reverse: null });
+    recorder.observer = {
+      opened: (a) => session.opened(a, { type: 'open', connection: a.number, time: a.openedAt, client: a.client, mode: a.mode }),
+      data: (a, stream, bytes, time, generated, position) => session.data(a.number, stream, generated, time, bytes.length, position),
+      event: (a, event) => session.event(a.number, event),
+      retired: (a) => session.changed(a.number),
+    };
+    this.replace(session);
+  }
+
+  /** Make `session` current; the previous one finishes its live connections, then goes. */
+  private replace(session: Session): void {
+    const previous = this.session as Session | undefined;
+    this.session = session;
+    this.stalls.clear();
+    if (previous) this.retire(previous);
+    this.emit({ reset: true, session: this.info(), rows: [], connections: [] });
+  }
+
+  private retire(session: Session): void {
+    session.close();
+    const finish = () => {
+      void session.writer?.close().then(() => {
+        if (session.kind === 'live') rmSync(session.path, { force: true });
+      });
+    };
+    const recorder = session.recorder;
+    if (!recorder || recorder.live.size === 0) return finish();
+    recorder.observer = { retired: () => recorder.live.size === 0 && finish() };
+  }
+
+  // ---- the API --------------------------------------------------------------------------
+
+  hello(): SessionInfo {
+    return this.info();
+  }
+
+  setCapturing({ on }: ApiRequests['setCapturing']['args']): SessionInfo {
+    if (on && this.session.kind === 'file') this.newLiveSession(); // from viewing a file back to live traffic
+    this.capturing = on;
+    this.emit({ session: this.info() });
+    return this.info();
+  }
+
+  clear(): SessionInfo {
+    if (this.session.kind === 'file') this.capturing = false;
+    this.newLiveSession();
+    return this.info();
+  }
+
+  async exchangeDetail({ id }: ApiRequests['exchangeDetail']['args']): Promise<ExchangeDetail> {
+    const m = /^(\d+):(\d+)$/.exec(id);
+    if (!m) throw new EngineError(`no exchange "${id}"`);
+    const detail = await this.session.detail(Number(m[1]));
+    const index = Number(m[2]);
+    if (index >= detail.analyzer.exchangeCount()) throw new EngineError(`no exchange #${index + 1} on c${m[1]}`);
+    return detail.exchange(index);
+  }
+
+  async raw({ connection, stream, offset, length }: ApiRequests['raw']['args']): Promise<RawSlice> {
+    const detail = await this.session.detail(connection);
+    return detail.raw(stream, offset, Math.min(length, 1024 * 1024));
+  }
+
+  async openCapture({ path }: ApiRequests['openCapture']['args']): Promise<SessionInfo> {
+    this.capturing = false;
+    const session = new Session(path, 'file', new Date().toISOString(), null, null);
+    this.replace(session);
+    this.loading = { done: 0, total: statSync(path).size };
+    this.emit({ session: this.info() });
+    try {
+      const result = await loadCapture(path, session, (done) => {
+        if (this.session !== session) return false;
+        this.loading = { done, total: this.loading?.total ?? done };
+        this.flush();
+        return true;
+      });
+      if (result.startedAt) session.startedAt = result.startedAt;
+    } finally {
+      if (this.session === session) {
+        this.loading = null;
+        this.flush();
+        this.emit({ session: this.info() });
+      }
+    }
+    return this.info();
+  }
+
+  /** A capture's bytes from the browser: kept in the engine's directory, then opened. */
+  async uploadCapture(name: string, bytes: Uint8Array): Promise<SessionInfo> {
+    const path = join(this.dir, `opened-${++this.sessions}-${name.replace(/[^\w.-]/g, '_').slice(0, 64)}`);
+    writeFileSync(path, bytes, { mode: 0o600 });
+    return this.openCapture({ path });
+  }
+
+  /** The current session's capture, complete so far, for saving or downloading. */
+  async captureFile(): Promise<string> {
+    await this.session.writer?.flush();
+    return this.session.path;
+  }
+
+  async saveCapture({ path }: ApiRequests['saveCapture']['args']): Promise<{ path: string; bytes: number }> {
+    const source = await this.captureFile();
+    if (source !== path) copyFileSync(source, path);
+    return { path, bytes: statSync(path).size };
+  }
+
+  // ---- live updates ------------------------------------------------------------------------
+
+  private stalled(stall: Stall): void {
+    this.stalls.set(`${stall.connection.number}:${stall.direction}`, stall);
+  }
+
+  private stalledFor(connection: number, index: number): number | null {
+    const stall = this.stalls.get(`${connection}:response`);
+    if (!stall || !this.session.analyzers.has(connection)) return null;
+    const a = stall.connection;
+    // The exchange a response stall concerns: the first one not answered yet.
+    const waitingFor = a.exchangeCount() - a.outstanding();
+    return index === waitingFor ? this.clock() - stall.since : null;
+  }
+
+  /** Send what changed: rows of connections that moved or still run. */
+  private flush(): void {
+    if (this.closed) return;
+    this.session.markRunning();
+    const retire = (a: ConnectionAnalyzer) => a.ended && a.outstanding() === 0 && (this.session.kind === 'file' || !this.session.recorder?.live.has(a.number));
+    const { rows, connections } = this.session.takeChanges({ now: this.clock(), stalledFor: (c, i) => this.stalledFor(c, i) }, retire);
+    if (rows.length === 0 && connections.length === 0) return;
+    for (let at = 0; at < rows.length; at += BATCH_ROWS) {
+      this.emit({ rows: rows.slice(at, at + BATCH_ROWS), connections: at === 0 ? connections : undefined });
+    }
+    if (rows.length === 0) this.emit({ connections });
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.proxy?.close();
+    this.session.recorder?.end();
+    this.session.close();
+    await this.session.writer?.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,76 @@
+// Opening a capture for viewing: read it in pieces, index each connection's records,
+// analyse them (counts only), and let rows go out as it goes, so the first ones show
+// long before a big capture is read.
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readRecords } from '../capture/reader';
+import { ConnectionAnalyzer } from '../session/connection';
+import type { Session } from './session';
+
+const PIECE = 1024 * 1024;
+/** Hand rows out and let other work run this often while loading. */
+const SLICE_MS = 50;
+
+/** Read `path` into `session`; `progress(bytesRead)` returns false to stop (the session was replaced). */
+export async function loadCapture(path: string, session: Session, progress: (done: number) => boolean): Promise<{ startedAt: string | null }> {
+  const fd = openSync(path, 'r');
+  let position = 0;
+  let startedAt: string | null = null;
+  const pieces = function* (): Generator<Uint8Array> {
+    for (;;) {
+      const buffer = Buffer.allocUnsafe(PIECE);
+      const n = readSync(fd, buffer, 0, PIECE, position);
+      if (n === 0) return;
+      position += n;
+      yield buffer.subarray(0, n);
+    }
+  };
+  const analyzers = new Map<number, ConnectionAnalyzer>();
+  try {
+    const records = readRecords(pieces());
+    let sliceStart = Date.now();
+    for (let step = records.next(); !step.done; step = records.next()) {
+      const record = step.value;
+      switch (record.type) {
+        case 'session':
+          startedAt = record.startedAt;
+          break;
+        case 'end':
+          break;
+        case 'open': {
+          const a = new ConnectionAnalyzer(record.connection, record.client, record.mode, record.time, { keepChunks: false });
+          analyzers.set(record.connection, a);
+          session.opened(a, record);
+          break;
+        }
+        case 'data': {
+          const a = analyzers.get(record.connection);
+          if (!a) break;
+          a.data(record.stream, record.bytes, record.time, record.generated);
+          session.data(record.connection, record.stream, record.generated, record.time, record.bytes.length, record.position ?? -1);
+          break;
+        }
+        default: {
+          const a = analyzers.get(record.connection);
+          if (!a) break;
+          a.event(record);
+          session.event(record.connection, record);
+        }
+      }
+      if (Date.now() - sliceStart >= SLICE_MS) {
+        if (!progress(position)) return { startedAt };
+        await new Promise((resolve) => setImmediate(resolve));
+        sliceStart = Date.now();
+      }
+    }
+    // Whatever was still open when the capture ended stays open: nothing is truncated.
+    for (const a of analyzers.values()) {
+      a.finish();
+      session.changed(a.number);
+    }
+    progress(position);
+    return { startedAt };
+  } finally {
+    closeSync(fd);
+  }
+}

@@ -1,0 +1,172 @@
+// From a connection's analysis to the rows the UI shows. Pure: the same analysis gives
+// the same rows, live or from a capture.
+
+import { isErrorAnomaly, type AnomalyCode } from '../../shared/anomalies';
+import type { ConnectionEnd, ConnectionRow, ExchangeRow, TerminatorState } from '../../shared/api';
+import type { MessageRecord } from '../../shared/ledger';
+import type { ConnectionAnalyzer } from '../session/connection';
+
+export interface RowContext {
+  /** Seconds since the session started, now (for live durations and rates). */
+  now: number;
+  /** Seconds without a byte on the response of this exchange, when it is stalled. */
+  stalledFor(connection: number, index: number): number | null;
+}
+
+/** How the connection first ended: who started it, and how. */
+export function connectionEnd(a: ConnectionAnalyzer): ConnectionEnd | null {
+  const first = a.closes.find((c) => c.kind !== 'open' && c.by === 'peer') ?? a.closes.find((c) => c.kind !== 'open');
+  if (!first) return null;
+  const by = first.by === 'proxy' ? 'proxy' : first.side === 'upstream' ? 'server' : 'client';
+  return { kind: first.kind as ConnectionEnd['kind'], by, at: a.openedAt + first.at };
+}
+
+/** Host and path of a request: from an absolute-form target, else Host and the target. */
+export function hostAndPath(request: MessageRecord | null, upstream: string | null): { host: string | null; path: string | null } {
+  const target = request?.request?.target ?? null;
+  if (target === null) return { host: upstream, path: null };
+  const absolute = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/([^/?#]*)(.*)$/.exec(target);
+  if (absolute) return { host: absolute[1]!.replace(/^[^@]*@/, ''), path: absolute[2] || '/' };
+  if (request?.request?.method === 'CONNECT') return { host: target, path: null };
+  const hostHeader = request?.headers.find(([name]) => name.toLowerCase() === 'host')?.[1] ?? null;
+  return { host: hostHeader ?? upstream, path: target };
+}
+
+function anomalySummary(messages: (MessageRecord | null)[]): ExchangeRow['anomalies'] {
+  const codes = new Set<AnomalyCode>();
+  let count = 0;
+  let errors = 0;
+  messages.forEach((m, i) => {
+    for (const a of m?.anomalies ?? []) {
+      count++;
+      if (isErrorAnomaly(a.cls, i === 0 ? 'request' : 'response')) errors++;
+      codes.add(a.code);
+    }
+  });
+  return { count, errors, codes: [...codes] };
+}
+
+function isInterim(m: MessageRecord): boolean {
+  const status = m.response?.status ?? 0;
+  return status >= 100 && status < 200 && status !== 101;
+}
+
+/**
+ * Rows for exchanges `from` to the last: responses are grouped in one backward pass,
+ * so a connection with 100,000 exchanges costs one pass, not one per row.
+ */
+export function exchangeRows(a: ConnectionAnalyzer, from: number, seqOf: (index: number) => number, context: RowContext): ExchangeRow[] {
+  const count = a.exchangeCount();
+  const groups: { response: MessageRecord | null; informational: MessageRecord[] }[] = [];
+  for (let i = from; i < count; i++) groups.push({ response: null, informational: [] });
+  const responses = a.messages('response');
+  for (let i = responses.length - 1; i >= 0; i--) {
+    const m = responses[i]!;
+    const index = m.requestIndex ?? -1;
+    if (index < from) break;
+    const group = groups[index - from];
+    if (!group) continue;
+    if (isInterim(m)) group.informational.unshift(m);
+    else if (!group.response) group.response = m;
+  }
+  const requests = a.messages('request');
+  return groups.map((g, k) => exchangeRow(a, from + k, seqOf(from + k), context, { request: requests[from + k] ?? null, ...g }));
+}
+
+export function exchangeRow(
+  a: ConnectionAnalyzer,
+  index: number,
+  seq: number,
+  context: RowContext,
+  messages = a.exchangeMessages(index),
+): ExchangeRow {
+  const { request, response, informational } = messages;
+  const requestTime = a.timeAt(0);
+  const responseTime = a.timeAt(1);
+  const responseEnd = a.streamEnd(1);
+  const endedStream = responseEnd !== null && responseEnd.kind !== 'open';
+  const keptAlive = index < a.exchangeCount() - 1;
+  const startedAt = request ? a.openedAt + requestTime(request.offset) : a.openedAt;
+  const lastByte = response ? a.openedAt + responseTime(Math.max(response.offset, response.end - 1)) : null;
+  const { host, path } = hostAndPath(request, a.upstreams[0]?.target ?? a.upstreamFailure?.target ?? null);
+
+  let state: ExchangeRow['state'];
+  if (response?.complete) state = 'complete';
+  else if (endedStream) state = 'incomplete';
+  else state = response ? 'streaming' : 'waiting';
+
+  let terminator: TerminatorState = 'none';
+  if (response?.framing === 'chunked') terminator = response.terminator ? 'present' : endedStream ? 'missing' : 'streaming';
+
+  const end = connectionEnd(a);
+  // The end belongs on this row when the connection ended during this exchange or right after it.
+  const ended = end && (!keptAlive || !response?.complete) ? end : null;
+  const running = state === 'streaming' || state === 'waiting';
+  const duration = lastByte !== null ? (running ? context.now : lastByte) - startedAt : running ? context.now - startedAt : null;
+  const firstResponseByte = response ? a.openedAt + responseTime(response.offset) : null;
+  const rate = state === 'streaming' && firstResponseByte !== null && context.now > firstResponseByte ? response!.bodyLength / (context.now - firstResponseByte) : null;
+
+  return {
+    id: `${a.number}:${index}`,
+    seq,
+    connection: a.number,
+    index,
+    method: request?.request?.method ?? null,
+    host,
+    path,
+    status: response?.response?.status ?? null,
+    reason: response?.response?.reason ?? null,
+    framing: response ? response.framing : null,
+    chunks: response?.chunkCount ?? 0,
+    terminator,
+    bodyBytes: response?.bodyLength ?? 0,
+    requestBytes: request ? request.end - request.offset : 0,
+    responseBytes: [...informational, response].reduce((n, m) => n + (m ? m.end - m.offset : 0), 0),
+    startedAt,
+    duration,
+    state,
+    ended,
+    keptAlive,
+    anomalies: anomalySummary([request, response]),
+    stalledFor: running ? context.stalledFor(a.number, index) : null,
+    rate,
+    generated: response?.generated === true,
+    tunnel: a.tunnel !== null && request?.request?.method === 'CONNECT',
+  };
+}
+
+export function connectionRow(a: ConnectionAnalyzer, lastActivity: number): ConnectionRow {
+  const requests = a.messages('request');
+  const responses = a.messages('response');
+  const requestTime = a.timeAt(0);
+  const responseTime = a.timeAt(1);
+  // One pass: the last response to each request, then a span per exchange.
+  const count = a.exchangeCount();
+  const lastResponse: (MessageRecord | undefined)[] = new Array(count);
+  for (const m of responses) if (m.requestIndex !== null) lastResponse[m.requestIndex] = m;
+  const spans: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const request = requests[i];
+    const response = lastResponse[i];
+    const start = request ? a.openedAt + requestTime(request.offset) : a.openedAt;
+    const end = response ? a.openedAt + responseTime(Math.max(response.offset, response.end - 1)) : start;
+    spans.push(start, end);
+  }
+  return {
+    number: a.number,
+    id: a.id,
+    client: a.client,
+    upstream: a.upstreams[0]?.address ?? null,
+    openedAt: a.openedAt,
+    lastActivity,
+    requests: requests.length,
+    responses: responses.filter((m) => (m.response?.status ?? 0) >= 200 || m.response?.status === 101).length,
+    bytesSent: a.streamBytes(0),
+    bytesReceived: a.streamBytes(1),
+    closes: a.closes,
+    ended: connectionEnd(a),
+    tunnel: a.tunnel !== null,
+    upstreamFailure: a.upstreamFailure ? `${a.upstreamFailure.target}: ${a.upstreamFailure.reason}` : null,
+    spans,
+  };
+}

@@ -1,0 +1,149 @@
+// One session: a capture file (live, being written; or opened for viewing), where each
+// connection's records lie in it, and the rows shown for it. Rows come from count-only
+// analyses (flat memory); details are re-derived from the file when asked for.
+
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { ConnectionRow, ExchangeRow } from '../../shared/api';
+import type { CaptureEvent, StreamId } from '../capture/format';
+import type { CaptureWriter } from '../capture/writer';
+import type { Recorder } from '../proxy/recorder';
+import type { ConnectionAnalyzer } from '../session/connection';
+import { ConnectionRecords } from './connection-records';
+import { ConnectionDetail } from './detail';
+import { connectionRow, exchangeRows, type RowContext } from './rows';
+
+const DETAIL_CACHE = 4;
+
+export class Session {
+  readonly records = new Map<number, ConnectionRecords>();
+  /** Analyses of connections whose rows may still change. */
+  readonly analyzers = new Map<number, ConnectionAnalyzer>();
+  readonly rows = new Map<string, ExchangeRow>();
+  readonly connections = new Map<number, ConnectionRow>();
+  /** Per connection, the first exchange whose row may still change. */
+  private readonly firstOpen = new Map<number, number>();
+  private readonly dirty = new Set<number>();
+  private readonly seqs = new Map<string, number>();
+  private nextSeq = 1;
+  private readonly lastActivity = new Map<number, number>();
+  private readonly details: ConnectionDetail[] = [];
+  private fd: number | null = null;
+
+  constructor(
+    readonly path: string,
+    readonly kind: 'live' | 'file',
+    /** Wall-clock start (ISO 8601); a file session takes it from the capture. */
+    public startedAt: string,
+    readonly writer: CaptureWriter | null,
+    readonly recorder: Recorder | null,
+  ) {}
+
+  // ---- what is recorded (live) or read (from a file) ------------------------------
+
+  opened(analyzer: ConnectionAnalyzer, open: Extract<CaptureEvent, { type: 'open' }>): void {
+    this.records.set(analyzer.number, new ConnectionRecords(analyzer.number, open));
+    this.analyzers.set(analyzer.number, analyzer);
+    this.firstOpen.set(analyzer.number, 0);
+    this.touch(analyzer.number, open.time);
+  }
+
+  data(connection: number, stream: StreamId, generated: boolean, time: number, length: number, position: number): void {
+    this.records.get(connection)?.addData(stream, generated, time, length, position);
+    this.touch(connection, time);
+  }
+
+  event(connection: number, event: CaptureEvent): void {
+    this.records.get(connection)?.addEvent(event);
+    this.touch(connection, 'time' in event ? event.time : null);
+  }
+
+  /** Something changed that is not a record (a relay finished): its rows may change. */
+  changed(connection: number): void {
+    this.dirty.add(connection);
+  }
+
+  private touch(connection: number, time: number | null): void {
+    this.dirty.add(connection);
+    if (time !== null) this.lastActivity.set(connection, time);
+  }
+
+  /** Rows of connections still in progress change with time (durations, rates, stalls). */
+  markRunning(): void {
+    for (const [number, a] of this.analyzers) if (!a.ended || a.outstanding() > 0) this.dirty.add(number);
+  }
+
+  // ---- rows ----------------------------------------------------------------------------
+
+  /** Rows and connection rows that changed since the last call. */
+  takeChanges(context: RowContext, retire: (a: ConnectionAnalyzer) => boolean): { rows: ExchangeRow[]; connections: ConnectionRow[] } {
+    const rows: ExchangeRow[] = [];
+    const connections: ConnectionRow[] = [];
+    for (const number of this.dirty) {
+      const a = this.analyzers.get(number);
+      if (!a) continue;
+      const from = this.firstOpen.get(number) ?? 0;
+      const changed = exchangeRows(a, from, (index) => this.seqOf(number, index), context);
+      let open = from;
+      for (const row of changed) {
+        this.rows.set(row.id, row);
+        rows.push(row);
+        // A complete exchange followed by another is final: its row will not change.
+        if (row.index === open && row.state === 'complete' && row.keptAlive) open++;
+      }
+      this.firstOpen.set(number, open);
+      const connection = connectionRow(a, this.lastActivity.get(number) ?? a.openedAt);
+      this.connections.set(number, connection);
+      connections.push(connection);
+      if (retire(a)) this.analyzers.delete(number);
+    }
+    this.dirty.clear();
+    rows.sort((x, y) => x.seq - y.seq);
+    return { rows, connections };
+  }
+
+  private seqOf(connection: number, index: number): number {
+    const key = `${connection}:${index}`;
+    let seq = this.seqs.get(key);
+    if (seq === undefined) {
+      seq = this.nextSeq++;
+      this.seqs.set(key, seq);
+    }
+    return seq;
+  }
+
+  allRows(): ExchangeRow[] {
+    return [...this.rows.values()].sort((a, b) => a.seq - b.seq);
+  }
+
+  // ---- details, re-derived from the file -------------------------------------------------
+
+  async detail(connection: number): Promise<ConnectionDetail> {
+    const records = this.records.get(connection);
+    if (!records) throw new Error(`no connection c${connection} in this session`);
+    await this.writer?.flush();
+    const cached = this.details.find((d) => d.analyzer.number === connection);
+    if (cached && cached.version === records.version) return cached;
+    const detail = new ConnectionDetail(records, (position, length) => this.read(position, length));
+    if (cached) this.details.splice(this.details.indexOf(cached), 1);
+    this.details.unshift(detail);
+    this.details.length = Math.min(this.details.length, DETAIL_CACHE);
+    return detail;
+  }
+
+  private read(position: number, length: number): Uint8Array {
+    this.fd ??= openSync(this.path, 'r');
+    const buffer = Buffer.allocUnsafe(length);
+    let at = 0;
+    while (at < length) {
+      const n = readSync(this.fd, buffer, at, length - at, position + at);
+      if (n === 0) throw new Error(`the capture ${this.path} is shorter than its index says`);
+      at += n;
+    }
+    return buffer;
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}

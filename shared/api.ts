@@ -1,0 +1,203 @@
+// The API between the engine (main/) and the UI (renderer/): written once, carried by
+// two transports (Electron IPC through the preload, and the loopback WebSocket bridge of
+// `chunkscope serve`). Types only: main validates every payload at run time.
+
+import type { AnomalyCode } from './anomalies';
+import type { CloseRecord } from './capture';
+import type { Framing, RawReason } from './http1';
+import type { MessageRecord } from './ledger';
+
+/** Who ended a connection's stream, in the words the UI shows. */
+export type Closer = 'client' | 'server' | 'proxy';
+
+export interface ConnectionEnd {
+  kind: 'fin' | 'rst' | 'error' | 'timeout';
+  by: Closer;
+  /** Seconds since the session started. */
+  at: number;
+}
+
+export type TerminatorState = 'present' | 'missing' | 'streaming' | 'none';
+
+/** One exchange (request and its response) as the sessions list shows it. */
+export interface ExchangeRow {
+  /** `${connectionNumber}:${index}` */
+  id: string;
+  /** Position in the session, in the order requests started (1-based). */
+  seq: number;
+  connection: number;
+  /** Request #index on its connection (0-based). */
+  index: number;
+  method: string | null;
+  host: string | null;
+  path: string | null;
+  status: number | null;
+  reason: string | null;
+  framing: Framing | null;
+  chunks: number;
+  terminator: TerminatorState;
+  /** Decoded body bytes of the response so far. */
+  bodyBytes: number;
+  /** Wire bytes of the request and of the response. */
+  requestBytes: number;
+  responseBytes: number;
+  /** Seconds since the session started when the request's first byte arrived. */
+  startedAt: number;
+  /** From the request's first byte to the response's last byte (so far). */
+  duration: number | null;
+  state: 'waiting' | 'streaming' | 'complete' | 'incomplete';
+  /** How the connection ended, when it ended during or right after this exchange. */
+  ended: ConnectionEnd | null;
+  /** The connection went on to further requests after this one. */
+  keptAlive: boolean;
+  anomalies: { count: number; errors: number; codes: AnomalyCode[] };
+  /** Seconds without a byte, while stalled. */
+  stalledFor: number | null;
+  /** Bytes per second of the response while it streams. */
+  rate: number | null;
+  generated: boolean;
+  tunnel: boolean;
+}
+
+/** One connection, as its lane shows it. */
+export interface ConnectionRow {
+  number: number;
+  id: string;
+  client: string;
+  upstream: string | null;
+  /** Seconds since the session started. */
+  openedAt: number;
+  lastActivity: number;
+  requests: number;
+  responses: number;
+  bytesSent: number;
+  bytesReceived: number;
+  closes: CloseRecord[];
+  /** The first end of the connection: the one that matters for "who closed". */
+  ended: ConnectionEnd | null;
+  tunnel: boolean;
+  upstreamFailure: string | null;
+  /** Start and end of each exchange, flat: [start0, end0, start1, end1, ...] (seconds since the session started). */
+  spans: number[];
+}
+
+export interface SessionInfo {
+  /** The proxy's address clients should use, when one runs. */
+  proxy: string | null;
+  mode: 'forward' | 'reverse';
+  capturing: boolean;
+  /** A capture file opened for viewing, instead of live traffic. */
+  viewing: string | null;
+  /** Wall-clock time the session started (ISO 8601). */
+  startedAt: string;
+  /** Set when a loaded capture is still being read. */
+  loading: { done: number; total: number } | null;
+}
+
+export interface UpdateBatch {
+  /** The session was replaced (clear, open): drop everything shown before. */
+  reset?: boolean;
+  session?: SessionInfo;
+  rows?: ExchangeRow[];
+  connections?: ConnectionRow[];
+}
+
+/** The chunk ledger of a message in columns: compact for thousands of chunks. */
+export interface ChunkColumns {
+  offsets: number[];
+  sizeTokens: string[];
+  sizes: number[];
+  extensions: string[];
+  dataLengths: number[];
+  crlf: boolean[];
+  /** Seconds since the connection opened: size line's first byte, data's last byte. */
+  firstTimes: number[];
+  lastTimes: number[];
+}
+
+export interface MessageDetail extends Omit<MessageRecord, 'chunks' | 'timing'> {
+  chunkColumns: ChunkColumns | null;
+  /** Only the first chunks are sent when there are very many. */
+  chunksTruncated: boolean;
+  first: number | null;
+  last: number | null;
+}
+
+export interface ExchangeDetail {
+  id: string;
+  connection: number;
+  index: number;
+  request: MessageDetail | null;
+  response: MessageDetail | null;
+  informational: MessageDetail[];
+  /** Seconds since the session started when the connection opened. */
+  connectionOpenedAt: number;
+  closes: CloseRecord[];
+  /** What happened to the last chunk, in one sentence, when it never came. */
+  missing: string | null;
+  upstreamFailure: string | null;
+  tunnel: boolean;
+}
+
+export type SpanKind = 'head' | 'size-line' | 'extension' | 'data' | 'crlf' | 'last-chunk' | 'trailer' | 'body' | 'raw' | 'leading';
+
+export interface RawSpan {
+  offset: number;
+  length: number;
+  kind: SpanKind;
+  /** For raw spans: why they are not HTTP. */
+  reason?: RawReason;
+}
+
+export interface RawSlice {
+  connection: number;
+  stream: 0 | 1;
+  /** Offset of the first byte returned, and the bytes (base64). */
+  offset: number;
+  bytes: string;
+  /** Total bytes of the stream. */
+  total: number;
+  spans: RawSpan[];
+}
+
+/** Every request the UI can make, with its argument and its answer. */
+export interface ApiRequests {
+  hello: { args: void; result: SessionInfo };
+  setCapturing: { args: { on: boolean }; result: SessionInfo };
+  clear: { args: void; result: SessionInfo };
+  exchangeDetail: { args: { id: string }; result: ExchangeDetail };
+  raw: { args: { connection: number; stream: 0 | 1; offset: number; length: number }; result: RawSlice };
+  /** Open a capture file by path (Electron: from the menu or a drop). */
+  openCapture: { args: { path: string }; result: SessionInfo };
+  /** Save the current session's capture to a path (Electron). */
+  saveCapture: { args: { path: string }; result: { path: string; bytes: number } };
+}
+
+export type ApiMethod = keyof ApiRequests;
+
+export const API_METHODS: readonly ApiMethod[] = ['hello', 'setCapturing', 'clear', 'exchangeDetail', 'raw', 'openCapture', 'saveCapture'];
+
+/** What the renderer sees, whichever transport carries it. */
+export type ChunkscopeApi = {
+  [M in ApiMethod]: ApiRequests[M]['args'] extends void ? () => Promise<ApiRequests[M]['result']> : (args: ApiRequests[M]['args']) => Promise<ApiRequests[M]['result']>;
+} & {
+  onUpdate(listener: (batch: UpdateBatch) => void): () => void;
+  /** Desktop only: open and save through the system's dialogs; the path of a dropped file. */
+  desktop?: {
+    chooseCaptureToOpen(): Promise<SessionInfo | null>;
+    chooseWhereToSave(): Promise<{ path: string; bytes: number } | null>;
+    pathForFile(file: File): string;
+  };
+  /** Browser only: upload a capture's bytes, and the URL that downloads the current one. */
+  browser?: {
+    uploadCapture(name: string, bytes: ArrayBuffer): Promise<SessionInfo>;
+    downloadUrl(): string;
+  };
+};
+
+/** The WebSocket bridge's messages. */
+export type BridgeRequest = { id: number; method: ApiMethod; args: unknown };
+export type BridgeMessage =
+  | { type: 'result'; id: number; result: unknown }
+  | { type: 'error'; id: number; error: string }
+  | { type: 'update'; batch: UpdateBatch };
