@@ -1,12 +1,14 @@
-// Builds what runs: the CLI and engine bundle (and the benchmark) into app/dist.
+// Builds what runs into app/dist: the CLI and engine bundle, the benchmark, and the
+// renderer (Vite). `npm ci` runs it (prepare); so do `npm start`, `npm test`, `npm run bench`.
 import { build } from 'esbuild';
 import { mkdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { build as vite } from 'vite';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 mkdirSync(`${root}app/dist`, { recursive: true });
 
-// Bundled CommonJS dependencies (commander) call require(): give the ESM bundle one.
+// Bundled CommonJS dependencies (commander, ws) call require(): give the ESM bundle one.
 const requireShim = "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 const node = {
@@ -18,6 +20,8 @@ const node = {
   sourcemap: 'linked',
   banner: { js: requireShim },
   logLevel: 'warning',
+  // ws tries these optional native speed-ups; without them it uses plain JavaScript.
+  external: ['bufferutil', 'utf-8-validate'],
 };
 
 await Promise.all([
@@ -25,4 +29,8 @@ await Promise.all([
   build({ ...node, entryPoints: ['bench/main.ts'], outfile: 'app/dist/bench.mjs' }),
   build({ ...node, entryPoints: ['bench/origin.ts'], outfile: 'app/dist/bench-origin.mjs' }),
   build({ ...node, entryPoints: ['bench/bare-relay.ts'], outfile: 'app/dist/bench-relay.mjs' }),
+  // The desktop shell: only these import electron, which Electron itself provides.
+  build({ ...node, entryPoints: ['main/electron/main.ts'], outfile: 'app/dist/electron-main.mjs', external: [...node.external, 'electron'] }),
+  build({ ...node, entryPoints: ['main/electron/preload.ts'], outfile: 'app/dist/preload.cjs', format: 'cjs', banner: {}, external: ['electron'] }),
+  vite({ configFile: `${root}vite.renderer.config.ts` }),
 ]);

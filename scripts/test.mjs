@@ -49,7 +49,8 @@ if (!run('build', process.execPath, ['scripts/build.mjs'])) {
   process.exit(1);
 }
 
-check('type-check', bin('tsc'), ['-p', 'tsconfig.json']);
+check('type-check (engine, CLI, tests)', bin('tsc'), ['-p', 'tsconfig.json']);
+check('type-check (renderer)', bin('tsc'), ['-p', 'renderer/tsconfig.json']);
 check('lint', bin('eslint'), ['.']);
 
 const vitestJson = `${results}/vitest.json`;

@@ -201,3 +201,9 @@ export type BridgeMessage =
   | { type: 'result'; id: number; result: unknown }
   | { type: 'error'; id: number; error: string }
   | { type: 'update'; batch: UpdateBatch };
+
+/** Electron IPC channel of each method, and of the update stream. */
+export const IPC_PREFIX = 'chunkscope:';
+export const IPC_UPDATE = 'chunkscope:update';
+export const IPC_CHOOSE_OPEN = 'chunkscope:choose-open';
+export const IPC_CHOOSE_SAVE = 'chunkscope:choose-save';

@@ -1,9 +1,11 @@
 // The command line (DESIGN.md: a stable interface that tests and users depend on).
 
 import { Command, CommanderError } from 'commander';
+import { desktop } from './desktop';
 import { CliError, EXIT } from './errors';
 import { registerInspect } from './inspect';
 import { registerProxy } from './proxy';
+import { registerServe } from './serve';
 
 const VERSION = '0.1.0';
 
@@ -17,9 +19,12 @@ export function buildProgram(): Command {
     .version(VERSION)
     .showSuggestionAfterError()
     .exitOverride()
-    .configureOutput({ outputError: (text, print) => print(text.replace(/^error: /, 'chunkscope: ')) });
+    .configureOutput({ outputError: (text, print) => print(text.replace(/^error: /, 'chunkscope: ')) })
+    .argument('[capture]', 'with no command: the desktop app, optionally opening a capture')
+    .action((capture: string | undefined) => desktop(write, capture ? [capture] : []));
   registerInspect(program, write);
   registerProxy(program, write);
+  registerServe(program, write);
   return program;
 }
 

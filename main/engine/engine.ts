@@ -1,7 +1,7 @@
 // The engine behind the app: the proxy, the current session, and the API of
 // shared/api.ts that both transports (Electron IPC, the WebSocket bridge) serve.
 
-import { copyFileSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiRequests, ExchangeDetail, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
@@ -193,13 +193,6 @@ export class Engine {
       }
     }
     return this.info();
-  }
-
-  /** A capture's bytes from the browser: kept in the engine's directory, then opened. */
-  async uploadCapture(name: string, bytes: Uint8Array): Promise<SessionInfo> {
-    const path = join(this.dir, `opened-${++this.sessions}-${name.replace(/[^\w.-]/g, '_').slice(0, 64)}`);
-    writeFileSync(path, bytes, { mode: 0o600 });
-    return this.openCapture({ path });
   }
 
   /** The current session's capture, complete so far, for saving or downloading. */

@@ -3,6 +3,7 @@
 
 import { isErrorAnomaly, type Direction } from '../../shared/anomalies';
 import type { AnomalyRecord, DirectionReport, MessageRecord } from '../../shared/ledger';
+import { printable } from '../../shared/printable';
 import { groupDigits } from '../http1/bytes';
 
 export interface HumanOptions {
@@ -14,10 +15,6 @@ function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);
 }
 
-/** Printable form of bytes kept as latin1: control and non-ASCII bytes as \xHH. */
-export function printable(text: string): string {
-  return text.replace(/[^\x20-\x7e]/g, (ch) => `\\x${ch.charCodeAt(0).toString(16).padStart(2, '0')}`);
-}
 
 export function anomalyLine(a: AnomalyRecord, direction: Direction): string {
   const mark = isErrorAnomaly(a.cls, direction) ? '✗' : 'ℹ';

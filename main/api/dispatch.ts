@@ -1,0 +1,56 @@
+// One dispatcher for both transports: the method must be one of shared/api.ts, and its
+// arguments must match their schema, because types vanish at run time and the caller
+// (a renderer, a page in a browser) is not trusted.
+
+import { z } from 'zod';
+import type { ApiMethod, ApiRequests } from '../../shared/api';
+import type { Engine } from '../engine/engine';
+import { EngineError } from '../engine/engine';
+
+const none = z.union([z.undefined(), z.null(), z.object({}).strict()]);
+
+const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
+  hello: none,
+  setCapturing: z.object({ on: z.boolean() }).strict(),
+  clear: none,
+  exchangeDetail: z.object({ id: z.string().regex(/^\d+:\d+$/) }).strict(),
+  raw: z
+    .object({
+      connection: z.number().int().positive(),
+      stream: z.union([z.literal(0), z.literal(1)]),
+      offset: z.number().int().nonnegative(),
+      length: z.number().int().nonnegative().max(1024 * 1024),
+    })
+    .strict(),
+  openCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  saveCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
+};
+
+export class ApiError extends Error {}
+
+export type Dispatch = (method: string, args: unknown) => Promise<unknown>;
+
+export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boolean = () => true): Dispatch {
+  const handlers: { [M in ApiMethod]: (args: ApiRequests[M]['args']) => unknown } = {
+    hello: () => engine.hello(),
+    setCapturing: (args) => engine.setCapturing(args),
+    clear: () => engine.clear(),
+    exchangeDetail: (args) => engine.exchangeDetail(args),
+    raw: (args) => engine.raw(args),
+    openCapture: (args) => engine.openCapture(args),
+    saveCapture: (args) => engine.saveCapture(args),
+  };
+  return async (method, args) => {
+    if (!Object.hasOwn(handlers, method)) throw new ApiError(`unknown method "${method}"`);
+    const name = method as ApiMethod;
+    if (!allow(name)) throw new ApiError(`"${name}" is not available over this transport`);
+    const parsed = schemas[name].safeParse(args);
+    if (!parsed.success) throw new ApiError(`bad arguments for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'args'} ${i.message}`).join('; ')}`);
+    try {
+      return await (handlers[name] as (a: unknown) => unknown)(parsed.data);
+    } catch (error) {
+      if (error instanceof EngineError || error instanceof ApiError) throw error;
+      throw new ApiError(error instanceof Error ? error.message : String(error));
+    }
+  };
+}

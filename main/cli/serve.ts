@@ -1,0 +1,84 @@
+// chunkscope serve: the proxy plus the UI in a browser, over a loopback WebSocket bridge.
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Option, type Command } from 'commander';
+import { Engine } from '../engine/engine';
+import { Bridge } from '../serve/bridge';
+import { CliError, systemReason } from './errors';
+import { parsePort } from './options';
+import { parseReverse } from './proxy';
+
+interface ServeFlags {
+  port: number;
+  proxyPort: number;
+  reverse?: string;
+  open?: string;
+  stallAfter: number;
+}
+
+/** Where the built renderer is: beside the bundled CLI (app/dist/renderer). */
+export function rendererDir(): string {
+  return fileURLToPath(new URL('./renderer/', import.meta.url));
+}
+
+export async function serve(flags: ServeFlags, out: (text: string) => void): Promise<{ stop(): Promise<void>; ui: string; proxy: string }> {
+  const dir = rendererDir();
+  if (!existsSync(`${dir}index.html`)) throw new CliError('chunkscope serve: the UI is not built; run `npm run build` in the checkout');
+  if (flags.open && !existsSync(flags.open)) throw new CliError(`chunkscope serve: cannot open ${flags.open}: no such file`);
+  const engine = new Engine({
+    proxyHost: '127.0.0.1',
+    proxyPort: flags.proxyPort,
+    reverse: flags.reverse ? parseReverse(flags.reverse) : null,
+    stallSeconds: flags.stallAfter,
+    open: flags.open ?? null,
+  });
+  let proxy: string;
+  try {
+    proxy = (await engine.start()).proxy;
+  } catch (error) {
+    await engine.close();
+    throw new CliError(`chunkscope serve: cannot start the proxy on 127.0.0.1:${flags.proxyPort}: ${systemReason(error)}`);
+  }
+  const bridge = new Bridge(engine, { host: '127.0.0.1', port: flags.port, rendererDir: dir });
+  let ui: string;
+  try {
+    ui = (await bridge.listen()).url;
+  } catch (error) {
+    await engine.close();
+    throw new CliError(`chunkscope serve: cannot listen on 127.0.0.1:${flags.port}: ${systemReason(error)}`);
+  }
+  out(`proxy listening on ${proxy}`);
+  out(`UI listening on ${ui}`);
+  return {
+    ui,
+    proxy,
+    stop: async () => {
+      await bridge.close();
+      await engine.close();
+    },
+  };
+}
+
+export function registerServe(program: Command, out: (text: string) => void): void {
+  program
+    .command('serve')
+    .summary('the proxy plus the UI in a browser')
+    .description(
+      'Run the proxy and serve the Chunkscope UI to a browser on loopback. The UI URL carries a token: ' +
+        'only pages opened with it can use the API. Ctrl-C stops both.',
+    )
+    .addOption(new Option('--port <n>', 'port of the UI (0 picks a free one)').default(8999).argParser(parsePort))
+    .addOption(new Option('--proxy-port <n>', 'port of the proxy (0 picks a free one)').default(8888).argParser(parsePort))
+    .option('--reverse <url>', 'relay every proxy connection to this origin, e.g. http://127.0.0.1:9001')
+    .option('--open <capture>', 'show this capture instead of live traffic')
+    .addOption(new Option('--stall-after <seconds>', 'report a message in progress as stalled after this long without a byte').default(2).argParser(Number))
+    .action(async (flags: ServeFlags) => {
+      const running = await serve(flags, out);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await running.stop();
+    });
+}

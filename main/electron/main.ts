@@ -1,0 +1,113 @@
+// The desktop shell, kept thin (DESIGN.md principle 5): a window on the same renderer as
+// the browser UI, the engine in this process, and IPC as the API's transport. Follows
+// Electron's security checklist: context isolation, sandbox, no Node integration, a
+// strict CSP (in index.html), no navigation, no new windows, no permissions, and every
+// IPC call checked to come from our own page.
+
+import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { API_METHODS, IPC_CHOOSE_OPEN, IPC_CHOOSE_SAVE, IPC_PREFIX, IPC_UPDATE } from '../../shared/api';
+import { createDispatch } from '../api/dispatch';
+import { Engine } from '../engine/engine';
+
+const RENDERER = fileURLToPath(new URL('./renderer/index.html', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
+const RENDERER_URL = pathToFileURL(RENDERER).href;
+
+let engine: Engine | null = null;
+let window: BrowserWindow | null = null;
+
+function trusted(event: IpcMainInvokeEvent): boolean {
+  return window !== null && event.sender === window.webContents && event.senderFrame?.url === RENDERER_URL;
+}
+
+function handle(channel: string, run: (args: unknown) => unknown): void {
+  ipcMain.handle(channel, (event, args) => {
+    if (!trusted(event)) throw new Error('refused: this call does not come from the Chunkscope window');
+    return run(args);
+  });
+}
+
+async function chooseCaptureToOpen() {
+  const result = await dialog.showOpenDialog(window!, { title: 'Open a capture', properties: ['openFile'], filters: [{ name: 'Chunkscope captures', extensions: ['cscap', '*'] }] });
+  if (result.canceled || !result.filePaths[0]) return null;
+  return engine!.openCapture({ path: result.filePaths[0] });
+}
+
+async function chooseWhereToSave() {
+  const result = await dialog.showSaveDialog(window!, { title: 'Save the capture', defaultPath: `chunkscope-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.cscap` });
+  if (result.canceled || !result.filePath) return null;
+  return engine!.saveCapture({ path: result.filePath });
+}
+
+function menu(): void {
+  const template: MenuItemConstructorOptions[] = [
+    {
+      label: 'File',
+      submenu: [
+        { label: 'Open Capture…', accelerator: 'CmdOrCtrl+O', click: () => void chooseCaptureToOpen() },
+        { label: 'Save Capture As…', accelerator: 'CmdOrCtrl+S', click: () => void chooseWhereToSave() },
+        { type: 'separator' },
+        { role: 'quit' },
+      ],
+    },
+    {
+      label: 'Capture',
+      submenu: [
+        { label: 'Start Capture', accelerator: 'CmdOrCtrl+E', click: () => engine?.setCapturing({ on: true }) },
+        { label: 'Stop Capture', accelerator: 'CmdOrCtrl+Shift+E', click: () => engine?.setCapturing({ on: false }) },
+        { label: 'Clear', accelerator: 'CmdOrCtrl+K', click: () => engine?.clear() },
+      ],
+    },
+    { label: 'View', submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }] },
+  ];
+  Menu.setApplicationMenu(Menu.buildFromTemplate(template));
+}
+
+function createWindow(): void {
+  window = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    title: 'Chunkscope',
+    webPreferences: { preload: PRELOAD, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, spellcheck: false },
+  });
+  const unsubscribe = engine!.onUpdate((batch) => window?.webContents.send(IPC_UPDATE, batch));
+  window.on('closed', () => {
+    unsubscribe();
+    window = null;
+  });
+  void window.loadFile(RENDERER);
+}
+
+app.on('web-contents-created', (_event, contents) => {
+  contents.on('will-navigate', (event) => event.preventDefault());
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+});
+
+app.whenReady().then(async () => {
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  const open = process.argv.slice(1).find((arg) => arg.endsWith('.cscap')) ?? null;
+  engine = new Engine({ proxyHost: '127.0.0.1', proxyPort: Number(process.env.CHUNKSCOPE_PROXY_PORT ?? 8888), reverse: null, stallSeconds: 2, open });
+  try {
+    const { proxy } = await engine.start();
+    process.stdout.write(`proxy listening on ${proxy}\n`);
+  } catch (error) {
+    dialog.showErrorBox('Chunkscope', `The proxy could not start: ${error instanceof Error ? error.message : String(error)}`);
+    app.exit(2);
+    return;
+  }
+  const dispatch = createDispatch(engine);
+  for (const method of API_METHODS) handle(`${IPC_PREFIX}${method}`, (args) => dispatch(method, args));
+  handle(IPC_CHOOSE_OPEN, () => chooseCaptureToOpen());
+  handle(IPC_CHOOSE_SAVE, () => chooseWhereToSave());
+  menu();
+  createWindow();
+});
+
+app.on('window-all-closed', () => {
+  void engine?.close().finally(() => app.quit());
+});

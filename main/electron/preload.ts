@@ -1,0 +1,23 @@
+// The bridge between the sandboxed renderer and main: one method per channel, never
+// ipcRenderer itself (Electron's security guide), and subscriptions that return an
+// unsubscribe function. Bundled as CommonJS: sandboxed preloads cannot be ES modules.
+
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
+import { API_METHODS, IPC_CHOOSE_OPEN, IPC_CHOOSE_SAVE, IPC_PREFIX, IPC_UPDATE, type UpdateBatch } from '../../shared/api';
+
+const api: Record<string, unknown> = {};
+for (const method of API_METHODS) api[method] = (args?: unknown) => ipcRenderer.invoke(`${IPC_PREFIX}${method}`, args);
+
+api.onUpdate = (listener: (batch: UpdateBatch) => void) => {
+  const wrapped = (_event: IpcRendererEvent, batch: UpdateBatch) => listener(batch);
+  ipcRenderer.on(IPC_UPDATE, wrapped);
+  return () => ipcRenderer.removeListener(IPC_UPDATE, wrapped);
+};
+
+api.desktop = {
+  chooseCaptureToOpen: () => ipcRenderer.invoke(IPC_CHOOSE_OPEN),
+  chooseWhereToSave: () => ipcRenderer.invoke(IPC_CHOOSE_SAVE),
+  pathForFile: (file: File) => webUtils.getPathForFile(file),
+};
+
+contextBridge.exposeInMainWorld('chunkscope', api);

@@ -1,0 +1,188 @@
+// `chunkscope serve`: the renderer over HTTP and the API over a WebSocket, on loopback,
+// behind a token printed in the URL. Checks the Host header (DNS rebinding) and the
+// Origin of the WebSocket (other pages), and compares tokens in constant time.
+
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { extname, join, normalize, resolve, sep } from 'node:path';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { BridgeMessage, BridgeRequest } from '../../shared/api';
+import { createDispatch } from '../api/dispatch';
+import type { Engine } from '../engine/engine';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.json': 'application/json',
+  '.map': 'application/json',
+};
+
+/** The largest capture a browser may upload (bigger ones: open them with `chunkscope serve --open`). */
+const MAX_UPLOAD = 4 * 1024 * 1024 * 1024;
+/** A page this far behind on updates is closed; it reloads the whole session when it reconnects. */
+const MAX_BUFFERED = 64 * 1024 * 1024;
+
+export interface BridgeOptions {
+  host: string;
+  port: number;
+  /** The built renderer (index.html and its assets). */
+  rendererDir: string;
+  token?: string;
+}
+
+export class Bridge {
+  readonly token: string;
+  private server: http.Server | null = null;
+  private wss: WebSocketServer | null = null;
+  private port = 0;
+  private readonly dispatch;
+  private readonly uploads = mkdtempSync(join(tmpdir(), 'chunkscope-uploads-'));
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly options: BridgeOptions,
+  ) {
+    this.token = options.token ?? randomBytes(24).toString('base64url');
+    // Opening and saving by path is for the desktop app; a browser uploads and downloads.
+    this.dispatch = createDispatch(engine, (method) => method !== 'openCapture' && method !== 'saveCapture');
+  }
+
+  async listen(): Promise<{ url: string; port: number }> {
+    const server = http.createServer((req, res) => this.http(req, res));
+    this.server = server;
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
+    server.on('upgrade', (req, socket, head) => {
+      if (!this.hostAllowed(req) || !this.tokenOk(req) || !this.originAllowed(req) || new URL(req.url ?? '/', 'http://x').pathname !== '/api/ws') {
+        socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
+        return;
+      }
+      this.wss!.handleUpgrade(req, socket, head, (ws) => this.connected(ws));
+    });
+    await new Promise<void>((done, fail) => {
+      server.once('error', fail);
+      server.listen({ host: this.options.host, port: this.options.port }, () => {
+        server.off('error', fail);
+        done();
+      });
+    });
+    this.port = (server.address() as AddressInfo).port;
+    return { url: `http://${this.options.host}:${this.port}/?token=${this.token}`, port: this.port };
+  }
+
+  private hostAllowed(req: http.IncomingMessage): boolean {
+    const host = req.headers.host ?? '';
+    return [`127.0.0.1:${this.port}`, `localhost:${this.port}`, `[::1]:${this.port}`].includes(host);
+  }
+
+  private originAllowed(req: http.IncomingMessage): boolean {
+    const origin = req.headers.origin;
+    return origin === undefined || origin === `http://${req.headers.host}`;
+  }
+
+  private tokenOk(req: http.IncomingMessage): boolean {
+    const given = Buffer.from(new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '');
+    const expected = Buffer.from(this.token);
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
+  private connected(ws: WebSocket): void {
+    const send = (message: BridgeMessage) => {
+      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+    };
+    const unsubscribe = this.engine.onUpdate((batch) => {
+      // A page that stopped reading must not grow our memory: it reloads to catch up.
+      if (ws.bufferedAmount > MAX_BUFFERED) return ws.close(1013, 'fell behind; reload the page');
+      send({ type: 'update', batch });
+    });
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) return ws.close(1003, 'text messages only');
+      let request: BridgeRequest;
+      try {
+        request = JSON.parse(data.toString('utf8')) as BridgeRequest;
+      } catch {
+        return ws.close(1007, 'not JSON');
+      }
+      if (typeof request !== 'object' || request === null || typeof request.id !== 'number' || typeof request.method !== 'string') return ws.close(1007, 'not a request');
+      this.dispatch(request.method, request.args).then(
+        (result) => send({ type: 'result', id: request.id, result }),
+        (error: Error) => send({ type: 'error', id: request.id, error: error.message }),
+      );
+    });
+    ws.on('close', unsubscribe);
+  }
+
+  private http(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (!this.hostAllowed(req)) {
+      res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Chunkscope serves loopback host names only\n');
+      return;
+    }
+    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
+    if (url.pathname === '/api/capture') return void this.capture(req, res);
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { Allow: 'GET, HEAD' }).end();
+      return;
+    }
+    const root = resolve(this.options.rendererDir);
+    const path = normalize(join(root, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)));
+    if (!path.startsWith(root + sep) || !existsSync(path) || !statSync(path).isFile()) {
+      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
+      return;
+    }
+    res.writeHead(200, {
+      'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'Content-Security-Policy': `default-src 'self'; connect-src 'self' ws://${req.headers.host}; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
+      'X-Content-Type-Options': 'nosniff',
+      'Cache-Control': 'no-store',
+    });
+    if (req.method === 'HEAD') res.end();
+    else createReadStream(path).pipe(res);
+  }
+
+  /** GET: download the session's capture. POST: open an uploaded capture. Token required. */
+  private async capture(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    if (!this.tokenOk(req)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('a valid token is required\n');
+      return;
+    }
+    try {
+      if (req.method === 'GET') {
+        const path = await this.engine.captureFile();
+        const name = `chunkscope-${new Date().toISOString().replace(/[:.]/g, '-')}.cscap`;
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${name}"`, 'Content-Length': statSync(path).size });
+        createReadStream(path).pipe(res);
+        return;
+      }
+      if (req.method === 'POST') {
+        if (req.headers.origin !== undefined && req.headers.origin !== `http://${req.headers.host}`) {
+          res.writeHead(403).end();
+          return;
+        }
+        const length = Number(req.headers['content-length'] ?? NaN);
+        if (!Number.isSafeInteger(length) || length > MAX_UPLOAD) {
+          res.writeHead(413, { 'Content-Type': 'text/plain' }).end('send the capture with a Content-Length below 4 GiB\n');
+          return;
+        }
+        const path = join(this.uploads, `upload-${Date.now()}.cscap`);
+        await new Promise<void>((done, fail) => req.pipe(createWriteStream(path, { mode: 0o600 })).on('finish', done).on('error', fail));
+        const info = await this.engine.openCapture({ path });
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(info));
+        return;
+      }
+      res.writeHead(405, { Allow: 'GET, POST' }).end();
+    } catch (error) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+
+  async close(): Promise<void> {
+    for (const ws of this.wss?.clients ?? []) ws.terminate();
+    await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
+    rmSync(this.uploads, { recursive: true, force: true });
+  }
+}

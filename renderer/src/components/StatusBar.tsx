@@ -1,0 +1,32 @@
+import { useEffect } from 'react';
+import { useApp, useAppStore } from '../context';
+
+export function StatusBar() {
+  const store = useAppStore();
+  const rows = useApp((s) => s.rows.length);
+  const connections = useApp((s) => s.connections.size);
+  const session = useApp((s) => s.session);
+  const transport = useApp((s) => s.transport);
+  const notice = useApp((s) => s.notice);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => store.getState().notify(null), 6000);
+    return () => clearTimeout(timer);
+  }, [notice, store]);
+  const loading = session?.loading;
+  return (
+    <footer className="statusbar" data-testid="status">
+      <span data-testid="exchange-count">{rows.toLocaleString('en-US')} exchanges</span>
+      <span>{connections.toLocaleString('en-US')} connections</span>
+      {session?.viewing ? <span>viewing {session.viewing}</span> : null}
+      {session?.proxy ? (
+        <span data-testid="proxy-address">
+          proxy {session.proxy} ({session.mode}) · {session.capturing ? 'capturing' : 'not capturing'}
+        </span>
+      ) : null}
+      {loading ? <span>reading the capture: {Math.round((loading.done / Math.max(1, loading.total)) * 100)}%</span> : null}
+      {transport !== 'connected' ? <span className="warn">{transport === 'connecting' ? 'connecting to Chunkscope…' : 'disconnected from Chunkscope; reconnecting'}</span> : null}
+      {notice ? <span className="notice">{notice}</span> : null}
+    </footer>
+  );
+}

@@ -1,0 +1,70 @@
+import { useApi, useApp, useAppStore } from '../context';
+import { parseFilter } from '../model/filter';
+import { selectFilter, selectSession, selectView } from '../store/store';
+import { useCaptureFiles } from './use-capture-files';
+
+export function Toolbar() {
+  const api = useApi();
+  const store = useAppStore();
+  const session = useApp(selectSession);
+  const view = useApp(selectView);
+  const filter = useApp(selectFilter);
+  const { openFile, openDialog, save } = useCaptureFiles();
+  const problems = parseFilter(filter).problems;
+  const capturing = session?.capturing ?? false;
+
+  return (
+    <header className="toolbar">
+      <span className="brand">Chunkscope</span>
+      <button type="button" data-testid="capture-toggle" className={capturing ? 'on' : ''} onClick={() => void api.setCapturing({ on: !capturing })} title="Start or stop recording traffic through the proxy">
+        {capturing ? '■ Stop capture' : '● Start capture'}
+      </button>
+      <button type="button" data-testid="clear" onClick={() => void api.clear()} title="Remove every exchange shown and start a new session">
+        Clear
+      </button>
+      <button type="button" data-testid="open" onClick={() => void openDialog()}>
+        Open…
+      </button>
+      <button type="button" data-testid="save" onClick={() => void save()}>
+        Save
+      </button>
+      <input
+        type="file"
+        data-testid="open-file"
+        hidden
+        onChange={(event) => {
+          const file = event.target.files?.[0];
+          if (file) void openFile(file);
+          event.target.value = '';
+        }}
+      />
+      <nav className="views">
+        <button type="button" data-testid="view-sessions" className={view === 'sessions' ? 'active' : ''} onClick={() => store.getState().setView('sessions')}>
+          Exchanges
+        </button>
+        <button type="button" data-testid="view-connections" className={view === 'connections' ? 'active' : ''} onClick={() => store.getState().setView('connections')}>
+          Connections
+        </button>
+      </nav>
+      <div className="filter">
+        <input
+          data-testid="filter"
+          type="search"
+          placeholder="Filter: host:x method:POST status:5xx framing:chunked missing-terminator rst …  (/)"
+          value={filter}
+          aria-invalid={problems.length > 0}
+          title={problems.join('\n')}
+          onChange={(event) => store.getState().setFilter(event.target.value)}
+          onKeyDown={(event) => {
+            if (event.key === 'Escape') {
+              store.getState().setFilter('');
+              (event.target as HTMLInputElement).blur();
+            }
+            if (event.key === 'Enter' || event.key === 'ArrowDown') document.querySelector<HTMLElement>('[data-testid="sessions"]')?.focus();
+          }}
+        />
+        {problems.length > 0 ? <span className="filter-problem">{problems[0]}</span> : null}
+      </div>
+    </header>
+  );
+}

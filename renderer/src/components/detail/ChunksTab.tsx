@@ -1,0 +1,100 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useRef } from 'react';
+import type { ExchangeDetail, MessageDetail } from '../../../../shared/api';
+import { groupDigits, milliseconds } from '../../model/format';
+import { printable } from '../../../../shared/printable';
+
+const ROW = 22;
+
+function Ledger({ message }: { message: MessageDetail }) {
+  const columns = message.chunkColumns!;
+  const parent = useRef<HTMLDivElement>(null);
+  const count = columns.sizes.length;
+  const virtualizer = useVirtualizer({ count, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 20 });
+  const start = message.first ?? 0;
+  return (
+    <div className="ledger" data-testid="ledger">
+      <div className="ledger-row header">
+        <span>#</span>
+        <span>offset</span>
+        <span>size as sent</span>
+        <span>decimal</span>
+        <span>extensions</span>
+        <span>arrived</span>
+        <span>gap</span>
+        <span>data</span>
+        <span>CRLF</span>
+      </div>
+      <div ref={parent} className="ledger-rows">
+        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {virtualizer.getVirtualItems().map((item) => {
+            const i = item.index;
+            const gap = i === 0 ? null : columns.firstTimes[i]! - columns.lastTimes[i - 1]!;
+            const short = columns.dataLengths[i]! < columns.sizes[i]!;
+            return (
+              <div key={i} className="ledger-row" data-testid="chunk" style={{ transform: `translateY(${item.start}px)`, height: ROW }}>
+                <span>{i + 1}</span>
+                <span>{groupDigits(columns.offsets[i]!)}</span>
+                <code data-testid="size-token">{columns.sizeTokens[i]}</code>
+                <span>{groupDigits(columns.sizes[i]!)}</span>
+                <code>{printable(columns.extensions[i]!)}</code>
+                <span>{milliseconds(columns.lastTimes[i]! - start)}</span>
+                <span>{gap === null ? '' : milliseconds(Math.max(0, gap))}</span>
+                <span className={short ? 'bad' : ''}>{short ? `${groupDigits(columns.dataLengths[i]!)} of ${groupDigits(columns.sizes[i]!)}` : groupDigits(columns.dataLengths[i]!)}</span>
+                <span className={columns.crlf[i] ? 'ok' : 'bad'}>{columns.crlf[i] ? '✓' : '✗'}</span>
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function Ending({ message, missing }: { message: MessageDetail; missing: string | null }) {
+  if (message.lastChunk) {
+    return (
+      <div className="ending ok" data-testid="last-chunk">
+        last chunk <code>{message.lastChunk.sizeToken}{printable(message.lastChunk.extensions)}</code> at byte {groupDigits(message.lastChunk.offset)}
+        {message.trailers && message.trailers.length > 0 ? (
+          <ul className="trailers">
+            {message.trailers.map(([name, value], i) => (
+              <li key={i}>
+                <code>
+                  {name}: {printable(value)}
+                </code>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <span> · no trailers</span>
+        )}
+      </div>
+    );
+  }
+  return <div className={`ending ${missing ? 'bad' : 'live'}`}>{missing ?? 'no last chunk yet: the body is still streaming'}</div>;
+}
+
+export function ChunksTab({ detail }: { detail: ExchangeDetail }) {
+  const response = detail.response;
+  const request = detail.request;
+  const message = response?.chunkColumns ? response : request?.chunkColumns ? request : null;
+  if (!message) {
+    return (
+      <p className="empty">
+        {response ? `This response is not chunked (framing: ${response.framing}${response.framingReason ? `: ${response.framingReason}` : ''}).` : 'No response yet.'}
+      </p>
+    );
+  }
+  return (
+    <div className="chunks-tab">
+      <p className="summary">
+        {message === request ? 'Request body: ' : ''}
+        {groupDigits(message.chunkCount)} chunks, {groupDigits(message.bodyLength)} bytes of data
+        {message.chunksTruncated ? ` (the first ${groupDigits(message.chunkColumns!.sizes.length)} are listed)` : ''}
+      </p>
+      <Ledger message={message} />
+      <Ending message={message} missing={message === response ? detail.missing : null} />
+    </div>
+  );
+}

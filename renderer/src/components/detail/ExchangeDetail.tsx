@@ -1,0 +1,108 @@
+import { useEffect, useRef } from 'react';
+import { isErrorAnomaly } from '../../../../shared/anomalies';
+import type { ExchangeDetail as Detail } from '../../../../shared/api';
+import { useApi, useApp, useAppStore } from '../../context';
+import { groupDigits } from '../../model/format';
+import { selectDetail, selectTab, type DetailTab } from '../../store/store';
+import { ChunksTab } from './ChunksTab';
+import { HeadersTab } from './HeadersTab';
+import { RawTab } from './RawTab';
+import { TimelineTab } from './TimelineTab';
+
+const TABS: [DetailTab, string][] = [
+  ['chunks', 'Chunks'],
+  ['timeline', 'Timeline'],
+  ['raw', 'Raw'],
+  ['headers', 'Headers'],
+];
+
+/** Load the detail of the selected exchange, and again while it changes (at most twice a second). */
+function useDetail(id: string): void {
+  const api = useApi();
+  const store = useAppStore();
+  const row = useApp((s) => {
+    const at = s.index.get(id);
+    return at === undefined ? undefined : s.rows[at];
+  });
+  const last = useRef(0);
+  useEffect(() => {
+    let cancelled = false;
+    const wait = Math.max(0, 500 - (Date.now() - last.current));
+    const timer = setTimeout(() => {
+      last.current = Date.now();
+      api.exchangeDetail({ id }).then(
+        (detail) => !cancelled && store.getState().setDetail(detail),
+        (error: Error) => !cancelled && store.getState().setDetail(null, error.message),
+      );
+    }, wait);
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [api, store, id, row]);
+}
+
+function Anomalies({ detail }: { detail: Detail }) {
+  const store = useAppStore();
+  const items = [
+    ...(detail.request?.anomalies ?? []).map((a) => ({ ...a, stream: 0 as const, direction: 'request' as const })),
+    ...detail.informational.flatMap((m) => m.anomalies).map((a) => ({ ...a, stream: 1 as const, direction: 'response' as const })),
+    ...(detail.response?.anomalies ?? []).map((a) => ({ ...a, stream: 1 as const, direction: 'response' as const })),
+  ];
+  if (items.length === 0) return null;
+  return (
+    <ul className="anomalies" data-testid="anomalies">
+      {items.map((a, i) => (
+        <li key={i} className={isErrorAnomaly(a.cls, a.direction) ? 'error' : 'info'}>
+          <button type="button" className="link" data-testid="anomaly" onClick={() => store.getState().showByte(a.stream, a.offset)} title="Show this byte in the raw view">
+            <code>{a.code}</code> at byte {groupDigits(a.offset)} ({a.direction})
+          </button>
+          : {a.message}
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function ExchangeDetail({ id }: { id: string }) {
+  useDetail(id);
+  const store = useAppStore();
+  const detail = useApp(selectDetail);
+  const error = useApp((s) => s.detailError);
+  const tab = useApp(selectTab);
+  const current = detail && detail.id === id ? detail : null;
+  const response = current?.response;
+  return (
+    <section className="detail" data-testid="detail" tabIndex={-1}>
+      <header className="detail-head">
+        <h2>
+          c{id.split(':')[0]} · request #{Number(id.split(':')[1]) + 1}
+          {current?.request?.startLine ? <code> {current.request.startLine}</code> : null}
+        </h2>
+        {response?.startLine ? <p className="status-line">{response.startLine}</p> : null}
+        {current?.missing ? (
+          <p className="missing" data-testid="missing">
+            {current.missing}
+          </p>
+        ) : null}
+        {current?.upstreamFailure ? <p className="missing">Chunkscope could not connect to {current.upstreamFailure}</p> : null}
+        {current ? <Anomalies detail={current} /> : null}
+        {error ? <p className="missing">{error}</p> : null}
+      </header>
+      <nav className="tabs" role="tablist">
+        {TABS.map(([key, label]) => (
+          <button key={key} type="button" role="tab" aria-selected={tab === key} data-testid={`tab-${key}`} className={tab === key ? 'active' : ''} onClick={() => store.getState().setTab(key)}>
+            {label}
+          </button>
+        ))}
+      </nav>
+      <div className="tab-body">
+        {!current ? <p className="empty">Loading…</p> : null}
+        {current && tab === 'chunks' ? <ChunksTab detail={current} /> : null}
+        {current && tab === 'timeline' ? <TimelineTab detail={current} /> : null}
+        {current && tab === 'raw' ? <RawTab detail={current} /> : null}
+        {current && tab === 'headers' ? <HeadersTab detail={current} /> : null}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,64 @@
+// Folding update batches into the rows the list shows. Pure, so tested alone.
+
+import type { ConnectionRow, ExchangeRow, SessionInfo, UpdateBatch } from '../../../shared/api';
+
+export interface RowsState {
+  /** Rows in session order (by seq). A new array when anything changed. */
+  rows: ExchangeRow[];
+  /** id -> position in `rows`; updated in place (not part of rendering identity). */
+  index: Map<string, number>;
+  connections: Map<number, ConnectionRow>;
+  session: SessionInfo | null;
+}
+
+export function emptyRows(): RowsState {
+  return { rows: [], index: new Map(), connections: new Map(), session: null };
+}
+
+/** Apply every queued batch in order; returns the new state (rows copied at most once). */
+export function applyBatches(state: RowsState, batches: readonly UpdateBatch[]): RowsState {
+  let rows = state.rows;
+  let index = state.index;
+  let connections = state.connections;
+  let session = state.session;
+  let copiedRows = false;
+  let copiedConnections = false;
+  let unsorted = false;
+  for (const batch of batches) {
+    if (batch.reset) {
+      rows = [];
+      index = new Map();
+      connections = new Map();
+      copiedRows = true;
+      copiedConnections = true;
+    }
+    if (batch.session) session = batch.session;
+    for (const row of batch.rows ?? []) {
+      if (!copiedRows) {
+        rows = rows.slice();
+        copiedRows = true;
+      }
+      const at = index.get(row.id);
+      if (at !== undefined) {
+        rows[at] = row;
+      } else {
+        if (rows.length > 0 && rows[rows.length - 1]!.seq > row.seq) unsorted = true;
+        index.set(row.id, rows.length);
+        rows.push(row);
+      }
+    }
+    for (const c of batch.connections ?? []) {
+      if (!copiedConnections) {
+        connections = new Map(connections);
+        copiedConnections = true;
+      }
+      connections.set(c.number, c);
+    }
+  }
+  if (unsorted) {
+    rows.sort((a, b) => a.seq - b.seq);
+    index.clear();
+    rows.forEach((row, i) => index.set(row.id, i));
+  }
+  return { rows, index, connections, session };
+}
