@@ -4,10 +4,12 @@
 import os from 'node:os';
 import { benchParser } from './parser';
 import { benchProxy } from './proxy';
+import { benchUi } from './ui';
 
 const sections: Record<string, () => void | Promise<void>> = {
   parser: benchParser,
   proxy: benchProxy,
+  ui: benchUi,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

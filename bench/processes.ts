@@ -5,6 +5,8 @@ import { readFileSync } from 'node:fs';
 export interface Started {
   child: ChildProcess;
   port: number;
+  /** Everything the process printed so far. */
+  output(): string;
   stop(): Promise<void>;
 }
 
@@ -13,15 +15,21 @@ export function startListening(script: string, args: string[], nodeArgs: string[
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
     let out = '';
+    let started = false;
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${script} printed no "listening on" line in 30 s`));
+    }, 30_000);
     child.stdout!.setEncoding('utf8').on('data', (d: string) => {
       out += d;
       const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
-      if (m) {
-        child.stdout!.removeAllListeners('data');
-        child.stdout!.resume();
+      if (m && !started) {
+        started = true;
+        clearTimeout(timer);
         resolve({
           child,
           port: Number(m[1]),
+          output: () => out,
           stop: () =>
             new Promise<void>((done) => {
               if (child.exitCode !== null) return done();
@@ -31,7 +39,10 @@ export function startListening(script: string, args: string[], nodeArgs: string[
         });
       }
     });
-    child.on('exit', (code) => reject(new Error(`${script} exited with ${code} before listening`)));
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      if (!started) reject(new Error(`${script} exited with ${code} before listening`));
+    });
   });
 }
 

@@ -26,7 +26,8 @@ const node = {
 
 await Promise.all([
   build({ ...node, entryPoints: ['main/cli/main.ts'], outfile: 'app/dist/cli.mjs' }),
-  build({ ...node, entryPoints: ['bench/main.ts'], outfile: 'app/dist/bench.mjs' }),
+  // Playwright drives Chromium for the UI benchmark; it runs from the checkout, unbundled.
+  build({ ...node, entryPoints: ['bench/main.ts'], outfile: 'app/dist/bench.mjs', external: [...node.external, '@playwright/test', 'playwright-core'] }),
   build({ ...node, entryPoints: ['bench/origin.ts'], outfile: 'app/dist/bench-origin.mjs' }),
   build({ ...node, entryPoints: ['bench/bare-relay.ts'], outfile: 'app/dist/bench-relay.mjs' }),
   // The desktop shell: only these import electron, which Electron itself provides.

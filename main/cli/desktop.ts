@@ -3,27 +3,9 @@
 // serve the same UI to a browser instead.
 
 import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { electronBinary } from './electron-binary';
 import { serve } from './serve';
-
-/**
- * The Electron executable, if installed, found without require('electron'): that would
- * try to download it.
- */
-export function electronBinary(): string | null {
-  try {
-    const root = dirname(createRequire(import.meta.url).resolve('electron/package.json'));
-    const pathFile = join(root, 'path.txt');
-    if (!existsSync(pathFile)) return null;
-    const binary = join(root, 'dist', readFileSync(pathFile, 'utf8').trim());
-    return existsSync(binary) ? binary : null;
-  } catch {
-    return null;
-  }
-}
 
 export async function desktop(out: (text: string) => void, args: string[] = []): Promise<void> {
   const binary = electronBinary();

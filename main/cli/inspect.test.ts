@@ -116,3 +116,12 @@ describe('chunkscope --help', () => {
     expect(inspectHelp.stdout).toContain('--eof <kind>');
   });
 });
+
+describe('chunkscope inspect on big inputs', () => {
+  it('lists 200,000 chunks with --all-chunks', async () => {
+    const file = tempFile('many.bin', response({ chunks: Array.from({ length: 200_000 }, () => ({ data: 'x' })) }));
+    const all = await runCli(['inspect', file, '--all-chunks'], { timeoutMs: 60_000 });
+    expect(all.status).toBe(0);
+    expect(all.stdout).toMatch(/200000\s+[\d,]+\s+1\s+1\s+1\s+ok/);
+  });
+});

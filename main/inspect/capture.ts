@@ -5,7 +5,7 @@ import type { ConnectionReport } from '../../shared/capture';
 import { readRecords } from '../capture/reader';
 import { groupDigits } from '../http1/bytes';
 import { CaptureAnalysis, type CaptureReport } from '../session/capture-analysis';
-import { anomalyLine, formatMessage, type HumanOptions } from './human';
+import { anomalyLine, append, formatMessage, type HumanOptions } from './human';
 import { messageJson } from './raw';
 
 export function inspectCapture(pieces: Iterable<Uint8Array>): CaptureReport & { truncatedBytes: number } {
@@ -76,7 +76,7 @@ export function formatCapture(report: CaptureReport & { truncatedBytes: number }
       ] as const) {
         if (!m) continue;
         const stillOpen = (direction === 'request' ? c.sent.eof : c.received.eof) === 'open';
-        lines.push(...formatMessage(m, direction, options, stillOpen, label).map((l) => `  ${l}`));
+        append(lines, formatMessage(m, direction, options, stillOpen, label), '  ');
       }
     }
     for (const a of c.anomalies) lines.push(`    ${anomalyLine(a, a.direction)}`);

@@ -6,6 +6,11 @@ import type { AnomalyRecord, DirectionReport, MessageRecord } from '../../shared
 import { printable } from '../../shared/printable';
 import { groupDigits } from '../http1/bytes';
 
+/** Append without spreading: push(...lines) overflows the stack for a ledger of 200,000 chunks. */
+export function append(target: string[], lines: readonly string[], prefix = ''): void {
+  for (const line of lines) target.push(prefix + line);
+}
+
 export interface HumanOptions {
   /** Chunks shown per message before the table is cut short (0: all). */
   maxChunks: number;
@@ -25,7 +30,8 @@ function chunkTable(m: MessageRecord, options: HumanOptions): string[] {
   const chunks = m.chunks ?? [];
   const lines: string[] = [];
   const shown = options.maxChunks > 0 ? chunks.slice(0, options.maxChunks) : chunks;
-  const sizeWidth = Math.max(12, ...shown.map((c) => c.sizeToken.length + 2));
+  let sizeWidth = 12; // a loop, not Math.max(...): --all-chunks may list millions
+  for (const c of shown) sizeWidth = Math.max(sizeWidth, c.sizeToken.length + 2);
   lines.push(`     ${pad('#', 6, true)}  ${pad('offset', 12, true)}  ${pad('size as sent', sizeWidth)}  ${pad('decimal', 12, true)}  ${pad('data', 12, true)}  CRLF  extensions`);
   for (const c of shown) {
     const data = c.dataLength === c.size ? groupDigits(c.dataLength) : `${groupDigits(c.dataLength)} of ${groupDigits(c.size)}`;
@@ -53,7 +59,7 @@ export function formatMessage(m: MessageRecord, direction: Direction, options: H
   lines.push(`   framing     ${m.framing}${m.framingReason ? ` — ${m.framingReason}` : ''}`);
   if (m.chunks) {
     lines.push(`   chunks      ${groupDigits(m.chunks.length)}, ${groupDigits(m.bodyLength)} bytes of data`);
-    if (m.chunks.length > 0) lines.push(...chunkTable(m, options));
+    if (m.chunks.length > 0) append(lines, chunkTable(m, options));
     lines.push(terminatorLine(m, stillOpen));
   } else if (m.framing !== 'none') {
     lines.push(`   body        ${groupDigits(m.bodyLength)} bytes`);
@@ -68,7 +74,7 @@ export function formatHuman(report: DirectionReport, options: HumanOptions): str
   lines.push(`${report.direction} · ${groupDigits(report.bytes)} bytes · ${count} message${count === 1 ? '' : 's'} · ended: ${report.eof}`);
   for (const m of report.messages) {
     lines.push('');
-    lines.push(...formatMessage(m, report.direction, options, report.eof === 'open' && m === report.messages.at(-1)));
+    append(lines, formatMessage(m, report.direction, options, report.eof === 'open' && m === report.messages.at(-1)));
   }
   if (report.anomalies.length > 0) lines.push('');
   for (const a of report.anomalies) lines.push(anomalyLine(a, report.direction));

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useMemo, useRef } from 'react';
+import { memo, useMemo, useRef } from 'react';
 import type { ConnectionRow } from '../../../shared/api';
 import { useApp, useAppStore } from '../context';
 import { bytes, endSentence, groupDigits, seconds } from '../model/format';
@@ -10,9 +10,10 @@ import { useWidth } from './use-width';
 const LANE = 58;
 const INFO = 360;
 
-function Lane({ c, t0, t1, width }: { c: ConnectionRow; t0: number; t1: number; width: number }) {
+/** Memoised: a lane is laid out and drawn again only when its connection or the scale changed. */
+const Lane = memo(function Lane({ c, t0, t1, width }: { c: ConnectionRow; t0: number; t1: number; width: number }) {
   const store = useAppStore();
-  const layout = laneLayout(c, t0, t1, width);
+  const layout = useMemo(() => laneLayout(c, t0, t1, width), [c, t0, t1, width]);
   const open = () => {
     store.getState().setFilter(`conn:${c.number}`);
     store.getState().setView('sessions');
@@ -57,7 +58,7 @@ function Lane({ c, t0, t1, width }: { c: ConnectionRow; t0: number; t1: number; 
       </svg>
     </div>
   );
-}
+});
 
 export function ConnectionLanes() {
   const connections = useApp(selectConnections);
@@ -68,7 +69,7 @@ export function ConnectionLanes() {
   const t0 = list.reduce((t, c) => Math.min(t, c.openedAt), list.length ? Infinity : 0);
   const t1 = list.reduce((t, c) => Math.max(t, c.lastActivity, c.ended?.at ?? 0), 1e-3);
   const parent = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: list.length, getScrollElement: () => parent.current, estimateSize: () => LANE, overscan: 6 });
+  const virtualizer = useVirtualizer({ count: list.length, getScrollElement: () => parent.current, estimateSize: () => LANE, overscan: 3 });
   return (
     <section className="lanes" ref={ref} data-testid="lanes">
       <div ref={parent} className="lane-rows">

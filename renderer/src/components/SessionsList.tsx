@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent } from 'react';
 import type { ExchangeRow } from '../../../shared/api';
 import { useApp, useAppStore } from '../context';
 import { parseFilter, type Predicate } from '../model/filter';
@@ -45,11 +45,12 @@ function terminatorCell(row: ExchangeRow): { text: string; className: string } {
   }
 }
 
-function Row({ row, selected, onSelect }: { row: ExchangeRow; selected: boolean; onSelect: () => void }) {
+/** Memoised: a row renders again only when its data or selection changed. */
+const Row = memo(function Row({ row, selected, onSelect }: { row: ExchangeRow; selected: boolean; onSelect: (id: string) => void }) {
   const terminator = terminatorCell(row);
   const live = row.state === 'streaming';
   return (
-    <div className={`row ${selected ? 'selected' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''}`} data-testid="row" data-id={row.id} role="row" aria-selected={selected} onClick={onSelect}>
+    <div className={`row ${selected ? 'selected' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''}`} data-testid="row" data-id={row.id} role="row" aria-selected={selected} onClick={() => onSelect(row.id)}>
       <span data-col="#">{row.seq}</span>
       <span data-col="conn">c{row.connection}</span>
       <span data-col="req">#{row.index + 1}</span>
@@ -86,7 +87,7 @@ function Row({ row, selected, onSelect }: { row: ExchangeRow; selected: boolean;
       <span data-col="duration">{seconds(row.duration)}</span>
     </div>
   );
-}
+});
 
 export function SessionsList() {
   const store = useAppStore();
@@ -96,7 +97,8 @@ export function SessionsList() {
   const visible = useFiltered(rows, filter);
   const parent = useRef<HTMLDivElement>(null);
   // The header sits in the scroll container (sticky), so columns scroll sideways with it.
-  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 12, scrollMargin: ROW_HEIGHT });
+  const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 6, scrollMargin: ROW_HEIGHT });
+  const onSelect = useCallback((id: string) => store.getState().select(id), [store]);
   const selectedIndex = useMemo(() => (selected ? visible.findIndex((r) => r.id === selected) : -1), [visible, selected]);
 
   useEffect(() => {
@@ -146,7 +148,7 @@ export function SessionsList() {
             const row = visible[item.index]!;
             return (
               <div key={row.id} className="row-slot" style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}>
-                <Row row={row} selected={row.id === selected} onSelect={() => store.getState().select(row.id)} />
+                <Row row={row} selected={row.id === selected} onSelect={onSelect} />
               </div>
             );
           })}

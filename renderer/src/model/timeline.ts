@@ -51,7 +51,9 @@ export function timelineLayout(detail: ExchangeDetail, closeAt: ConnectionEnd | 
   const plotH = Math.max(1, height - PAD.top - PAD.bottom);
   const x = (t: number) => PAD.left + (t / duration) * plotW;
   const y = (b: number) => PAD.top + plotH - (totalBytes > 0 ? (b / totalBytes) * plotH : 0);
-  const maxChunk = columns ? Math.max(1, ...columns.dataLengths) : 1;
+  // A loop, not Math.max(...): a million arguments overflow the stack.
+  let maxChunk = 1;
+  for (const length of columns?.dataLengths ?? []) if (length > maxChunk) maxChunk = length;
 
   // One mark per pixel column at most: many chunks sharing a pixel become one bigger mark.
   const marks: TimelineMark[] = [];

@@ -1,0 +1,228 @@
+// The app in Chromium against `chunkscope serve`, with curl and a raw client sending
+// requests through its proxy to local origins that misbehave on purpose.
+
+import net from 'node:net';
+import { expect, test } from '@playwright/test';
+import { Http1Parser } from '../main/http1';
+import { response, text } from '../main/http1/test-support/builders';
+import { curl } from '../main/proxy/test-support/clients';
+import { fin, origin, request, rst, wait, write, type Origin, type Step } from '../main/proxy/test-support/origin';
+import { ChunkscopePage } from './support/chunkscope-page';
+import { startServe, type Served } from './support/serve';
+
+let served: Served;
+const origins: Origin[] = [];
+
+test.beforeAll(async () => {
+  served = await startServe();
+});
+
+test.afterAll(async () => {
+  await served.stop();
+  for (const o of origins) await o.close();
+});
+
+async function misbehaving(steps: Step[]): Promise<Origin> {
+  const o = await origin(steps);
+  origins.push(o);
+  return o;
+}
+
+async function ui(page: import('@playwright/test').Page): Promise<ChunkscopePage> {
+  const app = new ChunkscopePage(page);
+  await page.goto(served.ui);
+  await expect(page.getByTestId('proxy-address')).toContainText(served.proxy);
+  await app.clear();
+  // After viewing a file, capture stays off until asked for: ask.
+  if ((await page.getByTestId('capture-toggle').textContent())?.includes('Start')) await page.getByTestId('capture-toggle').click();
+  await expect(page.getByTestId('capture-toggle')).toHaveText(/Stop capture/);
+  return app;
+}
+
+const twoChunksNoEnd = response({ chunks: [1500, 1405], terminator: false });
+
+test('a response whose last chunk never came: the row, the ledger as sent, the missing marker', async ({ page }) => {
+  const app = await ui(page);
+  // Two chunks 100 ms apart (two reads, two marks), then FIN 200 ms later.
+  const cut = 47 + 5 + 1500 + 2;
+  const server = await misbehaving([request(), write(twoChunksNoEnd.subarray(0, cut)), wait(100), write(twoChunksNoEnd.subarray(cut)), wait(200), fin()]);
+  const result = await curl(['-x', served.proxy, `${server.url}/news.xml`]);
+  expect(result.status).toBe(18); // curl: transfer closed with outstanding read data remaining
+
+  const row = app.row('/news.xml');
+  await expect(app.cell(row, 'last chunk')).toHaveText('MISSING');
+  await expect(app.cell(row, 'ended')).toHaveText('server FIN');
+  await expect(app.cell(row, 'chunks')).toHaveText('2');
+  await expect(app.cell(row, 'anomalies')).toHaveText('1');
+  await app.screenshot('missing-terminator-row');
+
+  await app.open('/news.xml');
+  await expect(app.sizeTokens()).toHaveText(['5DC', '57D']);
+  await expect(app.missing()).toHaveText(/^no last chunk: the server closed the connection \(FIN\) \d+ ms after chunk #2, at byte 2,966$/);
+  // The origin waited 200 ms before its FIN: at least that (a busy machine may add more).
+  expect(Number(/(\d+) ms/.exec((await app.missing().textContent()) ?? '')![1])).toBeGreaterThanOrEqual(190);
+  await app.screenshot('missing-terminator-ledger');
+
+  await app.tab('timeline');
+  await expect(page.getByTestId('missing-marker')).toContainText('last chunk missing');
+  await expect(page.getByTestId('close-marker')).toContainText('server FIN');
+  await expect(page.getByTestId('chunk-mark')).toHaveCount(2);
+  await app.screenshot('missing-terminator-timeline');
+});
+
+test('a reset from the server in the middle of a chunk reads as the server RST', async ({ page }) => {
+  const app = await ui(page);
+  const server = await misbehaving([request(), write(twoChunksNoEnd.subarray(0, 2259)), wait(50), rst()]);
+  expect((await curl(['-x', served.proxy, `${server.url}/download.bin`])).status).toBe(56);
+  const row = app.row('/download.bin');
+  await expect(app.cell(row, 'ended')).toHaveText('server RST');
+  await expect(app.cell(row, 'last chunk')).toHaveText('MISSING');
+  await app.open('/download.bin');
+  await expect(app.missing()).toHaveText('no last chunk: the server reset the connection (RST) in the middle of chunk #2 (700 of 1,405 bytes), at byte 2,259');
+  await app.tab('timeline');
+  await expect(page.getByTestId('close-marker')).toContainText('server RST');
+  await app.screenshot('rst-mid-chunk');
+});
+
+test('a keep-alive connection reset after 4,000 chunked POSTs: 4,001 requests and the RST, at a glance', async ({ page }) => {
+  test.setTimeout(120_000);
+  const app = await ui(page);
+  const steps: Step[] = [...Array.from({ length: 4000 }, () => [request(), write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')]).flat(), request(), rst()];
+  const server = await misbehaving(steps);
+  const post = Buffer.from(`POST http://127.0.0.1:${server.port}/items HTTP/1.1\r\nHost: lab\r\nTransfer-Encoding: chunked\r\n\r\n4\r\ndata\r\n0\r\n\r\n`);
+  let responses = 0;
+  await new Promise<void>((resolve) => {
+    const socket = net.connect({ port: served.proxyPort, host: '127.0.0.1' }, () => socket.write(post));
+    const parser = new Http1Parser('response');
+    socket.on('data', (d) => {
+      for (const e of parser.feed(d)) {
+        if (e.type === 'message-complete') {
+          responses++;
+          socket.write(post);
+        }
+      }
+    });
+    socket.on('close', () => resolve());
+    socket.on('error', () => undefined);
+  });
+  expect(responses).toBe(4000);
+
+  await expect(page.getByTestId('exchange-count')).toHaveText('4,001 exchanges');
+  await app.view('connections');
+  const lane = page.getByTestId('lane').first();
+  await expect(lane.getByTestId('lane-summary')).toHaveText('4,001 requests · 4,000 answered');
+  await expect(lane.getByTestId('lane-end')).toContainText('the server reset the connection (RST)');
+  await expect(lane.getByTestId('lane-end-marker')).toContainText('server RST');
+  await expect(lane.locator('rect')).not.toHaveCount(4001); // counts per pixel range, not 4,001 boxes
+  await app.screenshot('four-thousand-posts-lane');
+
+  // The lane opens that connection's exchanges; the last one is the unanswered one.
+  await lane.click();
+  await expect(page.getByTestId('shown-count')).toHaveText('4,001 exchanges');
+  await page.getByTestId('sessions').focus();
+  await page.keyboard.press('End');
+  await expect(app.cell(app.selected(), 'req')).toHaveText('#4001');
+  await expect(app.cell(app.selected(), 'ended')).toHaveText('server RST');
+  await expect(app.cell(app.selected(), 'status')).toHaveText('');
+  await app.screenshot('four-thousand-posts-last');
+});
+
+test('filtering and keyboard navigation', async ({ page }) => {
+  const app = await ui(page);
+  const good = await misbehaving([request(), write(response({ chunks: [{ data: 'fine' }] })), fin()]);
+  const bad = await misbehaving([request(), write(twoChunksNoEnd), fin()]);
+  await curl(['-x', served.proxy, `${good.url}/ok`]);
+  await curl(['-x', served.proxy, `${bad.url}/broken`]);
+  await curl(['-x', served.proxy, '-X', 'POST', '-d', 'x=1', `${good.url}/posted`]);
+  await expect(app.rows()).toHaveCount(3);
+
+  await app.filter('missing-terminator');
+  await expect(app.rows()).toHaveCount(1);
+  await expect(app.cell(app.rows().first(), 'path')).toHaveText('/broken');
+  await app.filter('method:post');
+  await expect(app.rows()).toHaveCount(1);
+  await expect(app.cell(app.rows().first(), 'path')).toHaveText('/posted');
+  await app.filter('-framing:chunked');
+  await expect(app.rows()).toHaveCount(0);
+  await app.filter('status:2xx');
+  await expect(app.rows()).toHaveCount(3);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('filter')).toHaveValue('');
+
+  await page.getByTestId('sessions').focus();
+  await page.keyboard.press('ArrowDown');
+  await expect(app.cell(app.selected(), 'path')).toHaveText('/ok');
+  await page.keyboard.press('ArrowDown');
+  await expect(app.cell(app.selected(), 'path')).toHaveText('/broken');
+  await page.keyboard.press('ArrowUp');
+  await expect(app.cell(app.selected(), 'path')).toHaveText('/ok');
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('detail')).toBeFocused();
+  await app.screenshot('keyboard-navigation');
+});
+
+test('the raw view colours framing bytes and jumps to an anomaly', async ({ page }) => {
+  const app = await ui(page);
+  const bareLf = text('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;name=value\r\nhello\n0\r\n\r\n');
+  const server = await misbehaving([request(), write(bareLf), fin()]);
+  await curl(['-x', served.proxy, `${server.url}/bare-lf`]);
+  await app.open('/bare-lf');
+  await page.getByTestId('anomaly').first().click();
+  await expect(page.getByTestId('raw')).toBeVisible();
+  const target = page.locator('.raw-hex .target');
+  await expect(target).toHaveText('0a');
+  await expect(target).toHaveAttribute('data-byte', '66'); // 47 + "5;name=value\r\n" (14) + "hello" (5)
+  await expect(page.locator('.raw-hex [data-byte="47"]')).toHaveClass(/k-size-line/);
+  await expect(page.locator('.raw-hex [data-byte="48"]')).toHaveClass(/k-extension/);
+  await expect(page.locator('.raw-hex [data-byte="62"]')).toHaveClass(/k-data/);
+  await expect(page.locator('.raw-hex [data-byte="0"]')).toHaveClass(/k-head/);
+  await app.screenshot('raw-view');
+});
+
+test('start and stop capture, and clear', async ({ page }) => {
+  const app = await ui(page);
+  const server = await misbehaving([request(), write(response({ body: 'ok' })), fin()]);
+  await page.getByTestId('capture-toggle').click();
+  await expect(page.getByTestId('capture-toggle')).toHaveText(/Start capture/);
+  expect((await curl(['-x', served.proxy, `${server.url}/unseen`])).status).toBe(0);
+  await page.waitForTimeout(400);
+  await expect(app.rows()).toHaveCount(0);
+  await page.getByTestId('capture-toggle').click();
+  await expect(page.getByTestId('capture-toggle')).toHaveText(/Stop capture/);
+  await curl(['-x', served.proxy, `${server.url}/seen`]);
+  await expect(app.row('/seen')).toHaveCount(1);
+  await app.clear();
+});
+
+test('saves the session and opens a capture file in the browser', async ({ page }) => {
+  const app = await ui(page);
+  const server = await misbehaving([request(), write(twoChunksNoEnd), fin()]);
+  await curl(['-x', served.proxy, `${server.url}/saved`]);
+  await expect(app.row('/saved')).toHaveCount(1);
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('save').click();
+  const download = await downloading;
+  const path = test.info().outputPath('session.cscap');
+  await download.saveAs(path);
+  await app.clear();
+  await page.getByTestId('open-file').setInputFiles(path);
+  await expect(app.row('/saved')).toHaveCount(1);
+  await expect(app.cell(app.row('/saved'), 'last chunk')).toHaveText('MISSING');
+  await expect(page.getByTestId('status')).toContainText('viewing');
+  await app.open('/saved');
+  await expect(app.sizeTokens()).toHaveText(['5DC', '57D']);
+});
+
+test('a streaming body shows live counters, then a stall with the seconds it has waited', async ({ page }) => {
+  const app = await ui(page);
+  const first = response({ chunks: [{ data: 'x'.repeat(4000) }] }).subarray(0, 47 + 5 + 4000 + 2);
+  const server = await misbehaving([request(), write(first), wait(4000), fin()]);
+  const done = curl(['-x', served.proxy, `${server.url}/live`]);
+  const row = app.row('/live');
+  await expect(app.cell(row, 'chunks')).toHaveText('1');
+  await expect(app.cell(row, 'bytes')).toContainText('3.9 KB');
+  await expect(app.cell(row, 'last chunk')).toHaveText(/stalled \d+\.\d s/);
+  await app.screenshot('stalled');
+  await done;
+  await expect(app.cell(row, 'last chunk')).toHaveText('MISSING');
+});

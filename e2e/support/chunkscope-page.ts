@@ -1,0 +1,65 @@
+// The page object for the Chunkscope UI: the same steps drive the browser UI and the
+// Electron window.
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export class ChunkscopePage {
+  constructor(readonly page: Page) {}
+
+  rows(): Locator {
+    return this.page.getByTestId('row');
+  }
+
+  /** The row of the request whose path is `path`. */
+  row(path: string): Locator {
+    return this.rows().filter({ has: this.page.locator(`[data-col="path"]`, { hasText: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+  }
+
+  cell(row: Locator, column: string): Locator {
+    return row.locator(`[data-col="${column}"]`);
+  }
+
+  async open(path: string): Promise<void> {
+    await this.row(path).click();
+    await expect(this.page.getByTestId('detail')).toBeVisible();
+  }
+
+  async tab(name: 'chunks' | 'timeline' | 'raw' | 'headers'): Promise<void> {
+    await this.page.getByTestId(`tab-${name}`).click();
+  }
+
+  sizeTokens(): Locator {
+    return this.page.getByTestId('size-token');
+  }
+
+  missing(): Locator {
+    return this.page.getByTestId('missing');
+  }
+
+  async filter(text: string): Promise<void> {
+    await this.page.keyboard.press('/');
+    await expect(this.page.getByTestId('filter')).toBeFocused();
+    await this.page.keyboard.press('ControlOrMeta+a');
+    await this.page.keyboard.type(text);
+  }
+
+  selected(): Locator {
+    return this.page.locator('[data-testid="row"][aria-selected="true"]');
+  }
+
+  async view(which: 'sessions' | 'connections'): Promise<void> {
+    await this.page.getByTestId(`view-${which}`).click();
+  }
+
+  lane(connection: number): Locator {
+    return this.page.locator(`[data-testid="lane"][data-connection="${connection}"]`);
+  }
+
+  async clear(): Promise<void> {
+    await this.page.getByTestId('clear').click();
+    await expect(this.rows()).toHaveCount(0);
+  }
+
+  async screenshot(name: string): Promise<void> {
+    await this.page.screenshot({ path: `test-results/screenshots/${name}.png` });
+  }
+}

@@ -1,0 +1,141 @@
+// The Electron shell's security settings and IPC, run against a fake `electron` module:
+// the binary is not needed to check what main.ts and preload.ts ask of it.
+
+import { pathToFileURL, fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+
+type Handler = (...args: unknown[]) => unknown;
+
+const fake = vi.hoisted(() => {
+  const appHandlers = new Map<string, Handler>();
+  const ipcHandlers = new Map<string, Handler>();
+  const windows: { options: Record<string, unknown>; webContents: { send: ReturnType<typeof vi.fn> }; loaded: string | null; closed: Handler | null }[] = [];
+  let ready: () => void = () => undefined;
+  const whenReady = new Promise<void>((resolve) => (ready = resolve));
+  const permissionHandler: { current: Handler | null } = { current: null };
+  const exposed: { name: string | null; api: Record<string, unknown> | null } = { name: null, api: null };
+  const rendererListeners = new Map<string, Handler[]>();
+  return { appHandlers, ipcHandlers, windows, whenReady, ready: () => ready(), permissionHandler, exposed, rendererListeners, quit: vi.fn(), menu: vi.fn(), invoke: vi.fn(async (...args: unknown[]) => args) };
+});
+
+vi.mock('electron', () => {
+  class BrowserWindow {
+    webContents = { send: vi.fn() };
+    private record: (typeof fake.windows)[number];
+    constructor(options: Record<string, unknown>) {
+      this.record = { options, webContents: this.webContents, loaded: null, closed: null };
+      fake.windows.push(this.record);
+    }
+    on(event: string, handler: Handler) {
+      if (event === 'closed') this.record.closed = handler;
+    }
+    loadFile(path: string) {
+      this.record.loaded = path;
+      return Promise.resolve();
+    }
+  }
+  return {
+    app: {
+      on: (event: string, handler: Handler) => fake.appHandlers.set(event, handler),
+      whenReady: () => fake.whenReady,
+      quit: fake.quit,
+      exit: vi.fn(),
+    },
+    BrowserWindow,
+    ipcMain: { handle: (channel: string, handler: Handler) => fake.ipcHandlers.set(channel, handler) },
+    Menu: { setApplicationMenu: fake.menu, buildFromTemplate: (t: unknown) => t },
+    dialog: { showOpenDialog: vi.fn(), showSaveDialog: vi.fn(), showErrorBox: vi.fn() },
+    session: { defaultSession: { setPermissionRequestHandler: (h: Handler) => (fake.permissionHandler.current = h) } },
+    shell: { openExternal: vi.fn() },
+    contextBridge: { exposeInMainWorld: (name: string, api: Record<string, unknown>) => Object.assign(fake.exposed, { name, api }) },
+    ipcRenderer: {
+      invoke: fake.invoke,
+      on: (channel: string, l: Handler) => fake.rendererListeners.set(channel, [...(fake.rendererListeners.get(channel) ?? []), l]),
+      removeListener: (channel: string, l: Handler) => fake.rendererListeners.set(channel, (fake.rendererListeners.get(channel) ?? []).filter((x) => x !== l)),
+    },
+    webUtils: { getPathForFile: () => '/dropped/file.cscap' },
+  };
+});
+
+const RENDERER_URL = pathToFileURL(fileURLToPath(new URL('./renderer/index.html', new URL('./main.ts', import.meta.url)))).href;
+
+beforeAll(async () => {
+  process.env.CHUNKSCOPE_PROXY_PORT = '0';
+  await import('./main');
+  fake.ready();
+  await vi.waitFor(() => expect(fake.windows).toHaveLength(1), { timeout: 10_000 });
+});
+
+afterAll(async () => {
+  await fake.appHandlers.get('window-all-closed')?.();
+  await vi.waitFor(() => expect(fake.quit).toHaveBeenCalled(), { timeout: 10_000 });
+});
+
+describe('the Electron main process', () => {
+  it('opens the window with context isolation, the sandbox and no Node integration', () => {
+    const { options, loaded } = fake.windows[0]!;
+    expect(options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });
+    expect(String((options.webPreferences as { preload: string }).preload)).toMatch(/preload\.cjs$/);
+    expect(loaded).toMatch(/renderer\/index\.html$/);
+  });
+
+  it('denies every permission, navigation, webview and new window', () => {
+    const allow = vi.fn();
+    fake.permissionHandler.current!({}, 'media', allow);
+    expect(allow).toHaveBeenCalledWith(false);
+    const listeners = new Map<string, Handler>();
+    let openHandler: Handler | null = null;
+    const contents = { on: (event: string, h: Handler) => listeners.set(event, h), setWindowOpenHandler: (h: Handler) => (openHandler = h) };
+    fake.appHandlers.get('web-contents-created')!({}, contents);
+    for (const event of ['will-navigate', 'will-attach-webview']) {
+      const preventDefault = vi.fn();
+      listeners.get(event)!({ preventDefault });
+      expect(preventDefault, event).toHaveBeenCalled();
+    }
+    expect(openHandler!({ url: 'https://example.test' })).toEqual({ action: 'deny' });
+    expect(openHandler!({ url: 'file:///etc/passwd' })).toEqual({ action: 'deny' });
+  });
+
+  it('answers IPC only from its own window and page, and validates the arguments', async () => {
+    const hello = fake.ipcHandlers.get('chunkscope:hello')!;
+    const window = fake.windows[0]!;
+    const ours = { sender: window.webContents, senderFrame: { url: RENDERER_URL } };
+    expect(await hello(ours, undefined)).toMatchObject({ mode: 'forward', capturing: true });
+    expect(() => hello({ sender: {}, senderFrame: { url: RENDERER_URL } }, undefined)).toThrow('refused');
+    expect(() => hello({ sender: window.webContents, senderFrame: { url: 'https://evil.example/' } }, undefined)).toThrow('refused');
+    await expect(fake.ipcHandlers.get('chunkscope:raw')!(ours, { connection: -1 })).rejects.toThrow('bad arguments for raw');
+  });
+
+  it('has an app menu to open and save captures, start and stop, and clear', () => {
+    const template = fake.menu.mock.calls[0]![0] as { label: string; submenu: { label?: string }[] }[];
+    const labels = template.flatMap((m) => m.submenu.map((i) => i.label)).filter(Boolean);
+    expect(labels).toEqual(expect.arrayContaining(['Open Capture…', 'Save Capture As…', 'Start Capture', 'Stop Capture', 'Clear']));
+  });
+
+  it('sends updates to the window', async () => {
+    await vi.waitFor(() => expect(fake.windows[0]!.webContents.send).toHaveBeenCalledWith('chunkscope:update', expect.objectContaining({ reset: true })));
+  });
+});
+
+describe('the preload', () => {
+  it('exposes one method per channel, never ipcRenderer itself', async () => {
+    await import('./preload');
+    expect(fake.exposed.name).toBe('chunkscope');
+    const api = fake.exposed.api!;
+    expect(Object.keys(api).sort()).toEqual(['clear', 'desktop', 'exchangeDetail', 'hello', 'onUpdate', 'openCapture', 'raw', 'saveCapture', 'setCapturing']);
+    expect(Object.values(api).some((v) => typeof v === 'object' && v !== null && 'invoke' in v)).toBe(false);
+    await (api.exchangeDetail as Handler)({ id: '1:0' });
+    expect(fake.invoke).toHaveBeenLastCalledWith('chunkscope:exchangeDetail', { id: '1:0' });
+    expect((api.desktop as { pathForFile: Handler }).pathForFile({})).toBe('/dropped/file.cscap');
+  });
+
+  it('returns an unsubscribe function from onUpdate', async () => {
+    const api = fake.exposed.api!;
+    const got: unknown[] = [];
+    const unsubscribe = (api.onUpdate as Handler)((batch: unknown) => got.push(batch)) as () => void;
+    for (const l of fake.rendererListeners.get('chunkscope:update') ?? []) l({}, { rows: [] });
+    expect(got).toEqual([{ rows: [] }]);
+    unsubscribe();
+    expect(fake.rendererListeners.get('chunkscope:update')).toEqual([]);
+  });
+});

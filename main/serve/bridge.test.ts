@@ -1,0 +1,120 @@
+import http from 'node:http';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { BridgeMessage } from '../../shared/api';
+import { Engine } from '../engine/engine';
+import { Bridge } from './bridge';
+
+let engine: Engine;
+let bridge: Bridge;
+let port: number;
+
+beforeEach(async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'chunkscope-ui-'));
+  mkdirSync(join(dir, 'assets'));
+  writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Chunkscope</title>');
+  writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
+  engine = new Engine({ proxyHost: '127.0.0.1', proxyPort: 0, reverse: null, stallSeconds: 2 });
+  await engine.start();
+  bridge = new Bridge(engine, { host: '127.0.0.1', port: 0, rendererDir: dir, token: 'secret-token-123' });
+  port = (await bridge.listen()).port;
+});
+
+afterEach(async () => {
+  await bridge.close();
+  await engine.close();
+});
+
+function get(path: string, headers: Record<string, string> = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path, headers: { host: `127.0.0.1:${port}`, ...headers } }, (res) => {
+        let body = '';
+        res.setEncoding('latin1').on('data', (d: string) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      })
+      .on('error', reject);
+  });
+}
+
+function socket(query: string, headers: Record<string, string> = {}): Promise<{ ws: WebSocket; messages: BridgeMessage[] } | { refused: number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/api/ws${query}`, { headers });
+    const messages: BridgeMessage[] = [];
+    ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
+    ws.on('open', () => resolve({ ws, messages }));
+    ws.on('unexpected-response', (_req, res) => resolve({ refused: res.statusCode ?? 0 }));
+    ws.on('error', () => undefined);
+  });
+}
+
+async function call(ws: WebSocket, messages: BridgeMessage[], id: number, method: string, args?: unknown): Promise<BridgeMessage> {
+  ws.send(JSON.stringify({ id, method, args }));
+  for (let i = 0; i < 200; i++) {
+    const answer = messages.find((m) => m.type !== 'update' && m.id === id);
+    if (answer) return answer;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  throw new Error(`no answer to ${method}`);
+}
+
+describe('the browser bridge', () => {
+  it('serves the UI with a strict CSP, and nothing outside it', async () => {
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Chunkscope</title>');
+    expect(page.headers['content-security-policy']).toContain("default-src 'self'");
+    expect(page.headers['content-security-policy']).toContain(`connect-src 'self' ws://127.0.0.1:${port}`);
+    expect((await get('/assets/app.js')).status).toBe(200);
+    expect((await get('/../../../../etc/passwd')).status).toBe(404);
+    expect((await get('/%2e%2e/%2e%2e/etc/passwd')).status).toBe(404);
+  });
+
+  it('refuses other host names (DNS rebinding)', async () => {
+    expect((await get('/', { host: `evil.example:${port}` })).status).toBe(421);
+    expect(await socket('?token=secret-token-123', { host: `evil.example:${port}` })).toEqual({ refused: 403 });
+  });
+
+  it('needs the token, and refuses pages of other origins', async () => {
+    expect(await socket('')).toEqual({ refused: 403 });
+    expect(await socket('?token=wrong-token-1234')).toEqual({ refused: 403 });
+    expect(await socket('?token=secret-token-123', { origin: 'http://evil.example' })).toEqual({ refused: 403 });
+    expect((await get('/api/capture')).status).toBe(403);
+  });
+
+  it('answers API calls, validates their arguments, and streams updates', async () => {
+    const open = await socket('?token=secret-token-123', { origin: `http://127.0.0.1:${port}` });
+    if (!('ws' in open)) throw new Error('refused');
+    const { ws, messages } = open;
+    const hello = await call(ws, messages, 1, 'hello');
+    expect(hello).toMatchObject({ type: 'result', result: { mode: 'forward', capturing: true } });
+    expect(messages.some((m) => m.type === 'update' && m.batch.reset)).toBe(true);
+    expect(await call(ws, messages, 2, 'exchangeDetail', { id: 'not an id' })).toMatchObject({ type: 'error', error: expect.stringContaining('bad arguments for exchangeDetail') });
+    expect(await call(ws, messages, 3, 'raw', { connection: 1, stream: 2, offset: 0, length: 10 })).toMatchObject({ type: 'error' });
+    expect(await call(ws, messages, 4, 'nope')).toMatchObject({ type: 'error', error: 'unknown method "nope"' });
+    // Paths on this machine are for the desktop app; a page uploads and downloads.
+    expect(await call(ws, messages, 5, 'openCapture', { path: '/etc/passwd' })).toMatchObject({ type: 'error', error: expect.stringContaining('not available over this transport') });
+    expect(await call(ws, messages, 6, 'saveCapture', { path: '/tmp/x' })).toMatchObject({ type: 'error' });
+    ws.close();
+  });
+
+  it('downloads the session capture and opens an uploaded one, with the token', async () => {
+    const download = await get('/api/capture?token=secret-token-123');
+    expect(download.status).toBe(200);
+    expect(download.headers['content-disposition']).toMatch(/attachment; filename="chunkscope-.*\.cscap"/);
+    expect(Buffer.from(download.body, 'latin1').subarray(0, 6).toString('latin1')).toBe('\x89CSCAP');
+    const upload = await new Promise<{ status: number; body: string }>((resolve) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/capture?token=secret-token-123', headers: { host: `127.0.0.1:${port}`, 'content-length': Buffer.byteLength(download.body, 'latin1') } }, (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      });
+      req.end(Buffer.from(download.body, 'latin1'));
+    });
+    expect(upload.status).toBe(200);
+    expect(JSON.parse(upload.body)).toMatchObject({ capturing: false, viewing: expect.stringContaining('upload-') });
+  });
+});

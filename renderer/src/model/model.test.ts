@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { chunkedResponse, connection, detail, row } from '../test-support/rows';
+import { parseFilter } from './filter';
+import { bytes, endLabel, groupDigits, seconds } from './format';
+import { laneLayout, laneSummary } from './lanes';
+import { kindsOf } from './raw';
+import { timelineLayout } from './timeline';
+
+const rows = [
+  row({ connection: 1, host: 'feeds.example.test', path: '/news.xml', terminator: 'missing', state: 'incomplete', ended: { kind: 'fin', by: 'server', at: 1 }, anomalies: { count: 1, errors: 1, codes: ['missing-terminator'] } }),
+  row({ connection: 2, method: 'POST', host: 'api.example.test', path: '/items', status: 500, framing: 'content-length', terminator: 'none', ended: { kind: 'rst', by: 'server', at: 2 } }),
+  row({ connection: 3, host: 'cdn.example.test', path: '/big.bin', status: 404, framing: 'close-delimited', terminator: 'none', anomalies: { count: 1, errors: 0, codes: ['chunk-ext-bws'] } }),
+  row({ connection: 4, path: '/live', state: 'streaming', terminator: 'streaming', stalledFor: 12.3, anomalies: { count: 1, errors: 1, codes: ['bare-lf'] } }),
+];
+const matching = (filter: string) => rows.filter(parseFilter(filter).test).map((r) => r.connection);
+
+describe('the filter box', () => {
+  it('understands host, method, status, framing and connections', () => {
+    expect(matching('host:api')).toEqual([2]);
+    expect(matching('method:post')).toEqual([2]);
+    expect(matching('status:404')).toEqual([3]);
+    expect(matching('status:5xx')).toEqual([2]);
+    expect(matching('status:>=404')).toEqual([2, 3]);
+    expect(matching('framing:chunked')).toEqual([1, 4]);
+    expect(matching('conn:3')).toEqual([3]);
+    expect(matching('c2')).toEqual([2]);
+  });
+
+  it('understands missing-terminator, rst, any anomaly code, states and free text', () => {
+    expect(matching('missing-terminator')).toEqual([1]);
+    expect(matching('rst')).toEqual([2]);
+    expect(matching('fin')).toEqual([1]);
+    expect(matching('bare-lf')).toEqual([4]);
+    expect(matching('code:chunk-ext-bws')).toEqual([3]);
+    expect(matching('stalled')).toEqual([4]);
+    expect(matching('error')).toEqual([1, 4]);
+    expect(matching('big.bin')).toEqual([3]);
+    expect(matching('NEWS')).toEqual([1]);
+  });
+
+  it('combines terms, negates with "-", and says which terms it cannot read', () => {
+    expect(matching('framing:chunked -stalled')).toEqual([1]);
+    expect(matching('')).toEqual([1, 2, 3, 4]);
+    expect(parseFilter('status:abc code:not-a-code conn:x').problems).toEqual([
+      'status:abc is not a status (try 404, 4xx, >=400)',
+      'not-a-code is not an anomaly code',
+      'conn:x is not a connection number',
+    ]);
+  });
+});
+
+describe('formatting', () => {
+  it('groups digits and names sizes, durations and ends', () => {
+    expect(groupDigits(2905)).toBe('2,905');
+    expect(groupDigits(9007199254740991)).toBe('9,007,199,254,740,991');
+    expect(bytes(2905)).toBe('2.8 KB');
+    expect(bytes(1023)).toBe('1,023 B');
+    expect(seconds(0.2)).toBe('200 ms');
+    expect(seconds(12.34)).toBe('12.3 s');
+    expect(endLabel({ kind: 'rst', by: 'server', at: 1 })).toBe('server RST');
+    expect(endLabel({ kind: 'fin', by: 'proxy', at: 1 })).toBe('Chunkscope FIN');
+  });
+});
+
+describe('the timeline layout', () => {
+  it('places a mark per chunk, the cumulative line, a red missing marker and the close', () => {
+    const d = detail(chunkedResponse([1500, 1405], [0, 0.1]), { connectionOpenedAt: 10 });
+    const layout = timelineLayout(d, { kind: 'fin', by: 'server', at: 10.3 }, 800, 280);
+    expect(layout.marks).toHaveLength(2);
+    expect(layout.marks[1]!.x).toBeGreaterThan(layout.marks[0]!.x);
+    expect(layout.marks[1]!.y).toBeLessThan(layout.marks[0]!.y); // more bytes higher up
+    expect(layout.marks[0]!.r).toBeGreaterThan(layout.marks[1]!.r); // 1,500 bytes: a bigger mark than 1,405
+    expect(layout.totalBytes).toBe(2905);
+    expect(layout.end.kind).toBe('missing');
+    expect(layout.close).toMatchObject({ kind: 'fin', label: 'server FIN' });
+    expect(layout.end.x).toBeCloseTo(layout.close!.x);
+    expect(layout.end.x).toBeGreaterThan(layout.marks[1]!.x); // the FIN came 200 ms after chunk #2
+  });
+
+  it('shows the last chunk when it came, and streaming while it has not', () => {
+    const arrived = detail(chunkedResponse([10], [0.01], { terminator: true, lastChunk: { offset: 60, sizeToken: '0', extensions: '' } }));
+    expect(timelineLayout(arrived, null, 800, 280).end.kind).toBe('last-chunk');
+    expect(timelineLayout(detail(chunkedResponse([10], [0.01])), null, 800, 280).end.kind).toBe('streaming');
+  });
+
+  it('merges chunks that share a pixel: 1,000,000 chunks make at most one mark per pixel', () => {
+    const n = 1_000_000;
+    const sizes = new Array<number>(n).fill(1);
+    const times = Array.from({ length: n }, (_, i) => i / n);
+    const layout = timelineLayout(detail(chunkedResponse(sizes, times)), null, 800, 280);
+    expect(layout.marks.length).toBeLessThanOrEqual(800);
+    expect(layout.marks.reduce((a, m) => a + m.chunks, 0)).toBe(n);
+    expect(layout.line.split(' ').length).toBeLessThanOrEqual(5002);
+  });
+});
+
+describe('connection lanes', () => {
+  it('draws few exchanges as bars, and marks how the connection ended', () => {
+    const c = connection({ spans: [0, 0.1, 0.5, 0.6], ended: { kind: 'fin', by: 'client', at: 1 }, requests: 2, responses: 2 });
+    const layout = laneLayout(c, 0, 1, 500);
+    expect(layout.bars.map((b) => Math.round(b.x))).toEqual([0, 250]);
+    expect(layout.end).toMatchObject({ kind: 'fin', label: 'client FIN' });
+    expect(layout.longestGap?.seconds).toBeCloseTo(0.4);
+  });
+
+  it('reads 4,001 requests ending in a server RST as counts, not 4,001 boxes', () => {
+    const spans: number[] = [];
+    for (let i = 0; i < 4001; i++) spans.push(i * 0.001, i * 0.001 + 0.0005);
+    const c = connection({ spans, requests: 4001, responses: 4000, ended: { kind: 'rst', by: 'server', at: 4.001 } });
+    const layout = laneLayout(c, 0, 4.1, 800);
+    expect(layout.bars).toEqual([]);
+    expect(layout.bins.length).toBeLessThanOrEqual(200);
+    expect(layout.bins.reduce((a, b) => a + b.count, 0)).toBe(4001);
+    expect(layout.end).toMatchObject({ kind: 'rst', label: 'server RST' });
+    expect(laneSummary(c)).toBe('4,001 requests · 4,000 answered');
+  });
+});
+
+describe('the raw view', () => {
+  it('gives each byte the kind of the span it is in', () => {
+    const kinds = kindsOf(
+      [
+        { offset: 0, length: 3, kind: 'head' },
+        { offset: 3, length: 2, kind: 'size-line' },
+        { offset: 6, length: 2, kind: 'data' },
+      ],
+      2,
+      8,
+    );
+    expect(kinds).toEqual(['head', 'size-line', 'size-line', 'unknown', 'data', 'data']);
+  });
+});

@@ -1,0 +1,59 @@
+import { describe, expect, it } from 'vitest';
+import { row } from '../test-support/rows';
+import { applyBatches, emptyRows } from './rows';
+import { createAppStore, createIngest } from './store';
+
+describe('folding updates into rows', () => {
+  it('adds rows in session order, replaces changed ones, and resets', () => {
+    let state = applyBatches(emptyRows(), [{ rows: [row({ connection: 1, seq: 1 }), row({ connection: 2, seq: 2 })] }]);
+    expect(state.rows.map((r) => r.id)).toEqual(['1:0', '2:0']);
+    const before = state.rows;
+    state = applyBatches(state, [{ rows: [row({ connection: 1, seq: 1, chunks: 9 })] }]);
+    expect(state.rows).not.toBe(before); // a new array: the list re-renders
+    expect(before[0]!.chunks).toBe(2); // and the old one is untouched
+    expect(state.rows[0]!.chunks).toBe(9);
+    state = applyBatches(state, [{ rows: [row({ connection: 3, seq: 0 })] }]);
+    expect(state.rows.map((r) => r.seq)).toEqual([0, 1, 2]);
+    expect(state.index.get('1:0')).toBe(1);
+    state = applyBatches(state, [{ reset: true, rows: [row({ connection: 9, seq: 1 })] }]);
+    expect(state.rows.map((r) => r.id)).toEqual(['9:0']);
+  });
+
+  it('keeps the rows array when a batch has no rows', () => {
+    const state = applyBatches(emptyRows(), [{ rows: [row()] }]);
+    expect(applyBatches(state, [{ session: null as never }]).rows).toBe(state.rows);
+  });
+});
+
+describe('the store', () => {
+  it('applies a burst of 10,000 updates in one store update per frame', () => {
+    const store = createAppStore();
+    let renders = 0;
+    store.subscribe(() => renders++);
+    let frame: (() => void) | null = null;
+    const ingest = createIngest(store, (run) => (frame = run));
+    for (let i = 0; i < 10_000; i++) ingest({ rows: [row({ connection: i + 1, seq: i + 1 })] });
+    expect(renders).toBe(0);
+    frame!();
+    expect(renders).toBe(1);
+    expect(store.getState().rows).toHaveLength(10_000);
+  });
+
+  it('selecting clears the previous detail; a reset clears the selection', () => {
+    const store = createAppStore();
+    store.getState().ingest([{ rows: [row()] }]);
+    store.getState().select('1:0');
+    store.getState().setDetail({ id: '1:0' } as never);
+    store.getState().select('2:0');
+    expect(store.getState().detail).toBeNull();
+    store.getState().ingest([{ reset: true }]);
+    expect(store.getState().selectedId).toBeNull();
+  });
+
+  it('showing a byte switches to the raw view at that offset', () => {
+    const store = createAppStore();
+    store.getState().showByte(1, 2966);
+    expect(store.getState().tab).toBe('raw');
+    expect(store.getState().rawTarget).toMatchObject({ stream: 1, offset: 2966 });
+  });
+});
