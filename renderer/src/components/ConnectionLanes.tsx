@@ -3,7 +3,7 @@ import { memo, useMemo, useRef } from 'react';
 import type { ConnectionRow } from '../../../shared/api';
 import { useApp, useAppStore } from '../context';
 import { bytes, endSentence, groupDigits, seconds } from '../model/format';
-import { laneLayout, laneSummary } from '../model/lanes';
+import { closesSummary, laneLayout, laneSummary } from '../model/lanes';
 import { selectConnections } from '../store/store';
 import { useWidth } from './use-width';
 
@@ -25,7 +25,7 @@ const Lane = memo(function Lane({ c, t0, t1, width }: { c: ConnectionRow; t0: nu
         <br />
         <span data-testid="lane-summary">{laneSummary(c)}</span> · ↑ {bytes(c.bytesSent)} ↓ {bytes(c.bytesReceived)}
         <br />
-        <span className={c.ended?.kind === 'rst' ? 'bad' : ''} data-testid="lane-end">
+        <span className={c.ended?.kind === 'rst' ? 'bad' : ''} data-testid="lane-end" title={closesSummary(c)}>
           {c.ended ? `${endSentence(c.ended)} at ${seconds(c.ended.at)}` : 'open'}
         </span>
         {layout.longestGap ? <span> · longest idle gap {seconds(layout.longestGap.seconds)}</span> : null}

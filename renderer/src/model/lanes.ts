@@ -70,3 +70,16 @@ export function laneSummary(c: ConnectionRow): string {
   if (c.upstreamFailure) parts.push(`could not connect: ${c.upstreamFailure}`);
   return parts.join(' · ');
 }
+
+/** How each side ended, in order: "server RST, then client RST (mirrored by Chunkscope)". */
+export function closesSummary(c: ConnectionRow): string {
+  if (c.closes.length === 0) return 'both sides still open';
+  return c.closes
+    .filter((x) => x.kind !== 'open')
+    .map((x) => {
+      const side = x.side === 'upstream' ? 'server' : 'client';
+      const kind = x.kind === 'fin' || x.kind === 'rst' ? x.kind.toUpperCase() : x.kind;
+      return x.by === 'peer' ? `${side} ${kind}` : `${kind} to the ${side} (mirrored by Chunkscope)`;
+    })
+    .join(', then ');
+}

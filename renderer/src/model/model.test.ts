@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chunkedResponse, connection, detail, row } from '../test-support/rows';
 import { parseFilter } from './filter';
 import { bytes, endLabel, groupDigits, seconds } from './format';
-import { laneLayout, laneSummary } from './lanes';
+import { closesSummary, laneLayout, laneSummary } from './lanes';
 import { kindsOf } from './raw';
 import { timelineLayout } from './timeline';
 
@@ -113,6 +113,17 @@ describe('connection lanes', () => {
     expect(layout.bins.reduce((a, b) => a + b.count, 0)).toBe(4001);
     expect(layout.end).toMatchObject({ kind: 'rst', label: 'server RST' });
     expect(laneSummary(c)).toBe('4,001 requests · 4,000 answered');
+  });
+
+  it('says how each side ended, in order', () => {
+    const c = connection({
+      closes: [
+        { side: 'upstream', kind: 'rst', by: 'peer', at: 4, detail: null },
+        { side: 'client', kind: 'rst', by: 'proxy', at: 4, detail: null },
+      ],
+    });
+    expect(closesSummary(c)).toBe('server RST, then RST to the client (mirrored by Chunkscope)');
+    expect(closesSummary(connection())).toBe('both sides still open');
   });
 });
 
