@@ -11,7 +11,7 @@ import type { MessageRecord } from './ledger';
 export type Closer = 'client' | 'server' | 'proxy';
 
 export interface ConnectionEnd {
-  kind: 'fin' | 'rst' | 'error' | 'timeout';
+  kind: 'fin' | 'close-notify' | 'rst' | 'error' | 'timeout';
   by: Closer;
   /** Seconds since the session started. */
   at: number;

@@ -3,7 +3,8 @@
 import type { AnomalyRecord, MessageRecord } from './ledger';
 import type { EndKind } from './http1';
 
-export type CloseKind = 'fin' | 'rst' | 'error' | 'timeout' | 'open';
+/** fin: a TCP FIN (on TLS: without close_notify, a truncation); close-notify: TLS close_notify, then the FIN. */
+export type CloseKind = 'fin' | 'close-notify' | 'rst' | 'error' | 'timeout' | 'open';
 export type CloseSide = 'client' | 'upstream';
 
 export interface CloseRecord {

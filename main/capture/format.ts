@@ -14,7 +14,8 @@ export const enum RecordType {
 /** 0: bytes the client sent; 1: bytes the client received. */
 export type StreamId = 0 | 1;
 
-export type CloseKind = 'fin' | 'rst' | 'error' | 'timeout' | 'open';
+/** fin: a TCP FIN (on TLS: without close_notify, a truncation); close-notify: TLS close_notify, then the FIN. */
+export type CloseKind = 'fin' | 'close-notify' | 'rst' | 'error' | 'timeout' | 'open';
 export type CloseSide = 'client' | 'upstream';
 
 export type CaptureEvent =

@@ -1,15 +1,32 @@
 // One client connection and its upstream connection: every read is forwarded as it
 // arrives, unchanged (DESIGN.md principle 1), and recorded with its time. Ends are
 // mirrored: a FIN from one side becomes a FIN to the other once every byte is through
-// (half-closes included), an RST becomes an RST, and a slow reader slows the other
-// side's reads instead of growing a queue.
+// (half-closes included; on TLS a close_notify stays a close_notify and its absence
+// stays absent), an RST becomes an RST, and a slow reader slows the other side's reads
+// instead of growing a queue. The sides are legs (leg.ts): plain TCP or TLS.
 
-import net from 'node:net';
+import type net from 'node:net';
+import type { CloseKind } from '../capture/format';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { CONNECT_ESTABLISHED, connectFailure, generatedResponse } from './generated';
 import { ForwardGate, originKey, type GateCommand, type Origin } from './forward-gate';
-import { ReadBuffers } from './read-buffers';
+import { TcpLeg, type Connect, type Leg, type LegHandlers, type PeerEnd } from './leg';
 import type { Recorder } from './recorder';
+
+/** What a CONNECT hands over to HTTPS interception. */
+export interface Handover {
+  outer: ConnectionRelay;
+  socket: net.Socket;
+  origin: Origin;
+  target: string;
+}
+
+export interface Interception {
+  /** Whether CONNECT to this target is intercepted (else: an opaque tunnel). */
+  wants(target: string): boolean;
+  /** Take the client's socket; returns where the client's early bytes go. */
+  take(handover: Handover): (bytes: Uint8Array) => void;
+}
 
 export interface RelayContext {
   recorder: Recorder;
@@ -18,6 +35,9 @@ export interface RelayContext {
   mode: 'forward' | 'reverse';
   /** Reverse mode: where every connection goes. */
   reverse: Origin | null;
+  /** How to reach an origin (default: plain TCP). */
+  connect?: Connect;
+  intercept?: Interception;
   closed(relay: ConnectionRelay): void;
 }
 
@@ -26,33 +46,25 @@ const RESET_FLUSH_MS = 2000;
 /** Bytes queued for an upstream that is still connecting before the client is paused. */
 const CONNECT_QUEUE = 1024 * 1024;
 
-const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
-
-function address(socket: net.Socket, remote = true): string {
-  const host = remote ? socket.remoteAddress : socket.localAddress;
-  const port = remote ? socket.remotePort : socket.localPort;
-  if (!host) return 'unknown';
-  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-}
-
-/** Pause a socket for as long as any reason holds it. */
+/** Pause a leg for as long as any reason holds it. */
 class Flow {
   private readonly reasons = new Set<string>();
-  constructor(private readonly socket: net.Socket) {}
+  constructor(private readonly leg: Leg) {}
   hold(reason: string): void {
-    if (this.reasons.size === 0) this.socket.pause();
+    if (this.reasons.size === 0) this.leg.pause();
     this.reasons.add(reason);
   }
   release(reason: string): void {
-    if (this.reasons.delete(reason) && this.reasons.size === 0 && !this.socket.destroyed) this.socket.resume();
+    if (this.reasons.delete(reason) && this.reasons.size === 0 && !this.leg.destroyed) this.leg.resume();
   }
 }
 
 export class ConnectionRelay {
   readonly analyzer: ConnectionAnalyzer;
   private readonly recorder: Recorder;
+  private readonly client: Leg;
   private readonly clientFlow: Flow;
-  private upstream: net.Socket | null = null;
+  private upstream: Leg | null = null;
   private upstreamFlow: Flow | null = null;
   private upstreamOrigin: string | null = null;
   private connecting = false;
@@ -69,20 +81,23 @@ export class ConnectionRelay {
   private finished = false;
   /** Commands waiting for the current origin to finish answering before a switch. */
   private deferred: GateCommand[] = [];
+  /** After an intercepted CONNECT: where the client's early tunnel bytes go. */
+  private handedOver: ((bytes: Uint8Array) => void) | null = null;
 
   constructor(
-    private readonly client: net.Socket,
+    client: (handlers: LegHandlers) => Leg,
     private readonly context: RelayContext,
   ) {
     this.recorder = context.recorder;
-    this.analyzer = this.recorder.open(address(client), context.mode);
-    this.clientFlow = new Flow(client);
     this.gate = context.mode === 'forward' ? new ForwardGate() : null;
-    client.setNoDelay(true);
-    client.on('data', (bytes: Buffer) => this.fromClient(bytes));
-    client.on('end', () => this.clientEnded());
-    client.on('error', (error) => this.clientError(error));
-    client.on('close', () => this.clientClosed());
+    this.client = client({
+      data: (bytes) => this.fromClient(bytes),
+      end: (how) => this.clientEnded(how),
+      error: (kind, detail) => this.clientError(kind, detail),
+      close: () => this.clientClosed(),
+    });
+    this.analyzer = this.recorder.open(this.client.address, context.mode);
+    this.clientFlow = new Flow(this.client);
     if (context.reverse) this.connect(context.reverse, null);
   }
 
@@ -142,14 +157,15 @@ export class ConnectionRelay {
         const key = originKey(command.origin);
         if (this.upstreamOrigin !== key) {
           // A new origin for this client connection: the old upstream connection ends.
-          if (this.upstream && !this.upstreamFinSent) this.endUpstream();
+          if (this.upstream && !this.upstreamFinSent) this.endUpstream('fin');
           this.connect(command.origin, null);
         }
         this.toUpstream(command.bytes);
         break;
       }
       case 'tunnel':
-        this.connect(command.origin, command.target);
+        if (this.context.intercept?.wants(command.target) && this.client instanceof TcpLeg) this.handOver(command.origin, command.target);
+        else this.connect(command.origin, command.target);
         break;
       case 'reject':
         if (this.connected && command.status === 400) this.toUpstream(command.held); // let the origin judge it
@@ -158,7 +174,28 @@ export class ConnectionRelay {
     }
   }
 
+  /** HTTPS interception: answer the CONNECT, then give the client's socket to TLS. */
+  private handOver(origin: Origin, target: string): void {
+    this.generated(CONNECT_ESTABLISHED);
+    this.recorder.event(this.analyzer, { type: 'tunnel', connection: this.analyzer.number, time: this.recorder.clock(), target, intercepted: true });
+    const socket = (this.client as TcpLeg).detach();
+    this.handedOver = this.context.intercept!.take({ outer: this, socket, origin, target });
+  }
+
+  /** The intercepted session ended: its TCP ends are this connection's too. */
+  interceptionEnded(closes: { side: 'client' | 'upstream'; kind: CloseKind; by: 'peer' | 'proxy'; detail: string | null }[]): void {
+    if (this.finished) return;
+    for (const c of closes) this.recorder.close(this.analyzer, c.side, c.kind, c.by, c.detail);
+    this.clientGone = true;
+    this.upstreamGone = true;
+    this.maybeFinished();
+  }
+
   private toUpstream(chunks: Uint8Array[]): void {
+    if (this.handedOver) {
+      for (const chunk of chunks) this.handedOver(chunk);
+      return;
+    }
     if (!this.upstream || this.upstreamFinSent) return; // nowhere to go: the connection is ending
     if (!this.connected) {
       for (const chunk of chunks) {
@@ -171,61 +208,57 @@ export class ConnectionRelay {
     for (const chunk of chunks) {
       if (chunk.length > 0 && !this.upstream.write(chunk)) {
         this.clientFlow.hold('upstream-drain');
-        this.upstream.once('drain', () => this.clientFlow.release('upstream-drain'));
+        this.upstream.onceDrain(() => this.clientFlow.release('upstream-drain'));
       }
     }
   }
 
   private connect(origin: Origin, tunnelTarget: string | null): void {
     const target = originKey(origin);
-    const reads = new ReadBuffers();
-    const socket: net.Socket = net.connect({
-      host: origin.host,
-      port: origin.port,
-      allowHalfOpen: true,
-      onread: {
-        buffer: reads.next,
-        callback: (n: number) => {
-          const bytes = reads.took(n);
-          if (socket === this.upstream) this.fromUpstream(bytes);
-          return true;
-        },
-      },
-    });
-    this.upstream = socket;
-    this.upstreamFlow = new Flow(socket);
+    const connect = this.context.connect ?? TcpLeg.connect;
     this.upstreamOrigin = target;
     this.connecting = true;
     this.connected = false;
     this.upstreamFinSent = false;
     this.upstreamGone = false;
-    socket.setNoDelay(true);
-    socket.on('connect', () => {
-      if (socket !== this.upstream) return;
-      this.connecting = false;
-      this.connected = true;
-      this.recorder.event(this.analyzer, { type: 'upstream', connection: this.analyzer.number, time: this.recorder.clock(), upstream: address(socket), target });
-      if (tunnelTarget !== null) {
-        this.recorder.event(this.analyzer, { type: 'tunnel', connection: this.analyzer.number, time: this.recorder.clock(), target: tunnelTarget, intercepted: false });
-        this.generated(CONNECT_ESTABLISHED);
-      }
-      const queued = this.queued;
-      this.queued = [];
-      this.queuedBytes = 0;
-      this.clientFlow.release('connecting');
-      this.toUpstream(queued);
-      if (this.clientFinReceived) this.endUpstream();
+    const leg: Leg = connect(origin, {
+      connect: () => {
+        if (leg !== this.upstream) return;
+        this.connecting = false;
+        this.connected = true;
+        this.recorder.event(this.analyzer, { type: 'upstream', connection: this.analyzer.number, time: this.recorder.clock(), upstream: leg.address, target });
+        if (tunnelTarget !== null) {
+          this.recorder.event(this.analyzer, { type: 'tunnel', connection: this.analyzer.number, time: this.recorder.clock(), target: tunnelTarget, intercepted: false });
+          this.generated(CONNECT_ESTABLISHED);
+        }
+        const queued = this.queued;
+        this.queued = [];
+        this.queuedBytes = 0;
+        this.clientFlow.release('connecting');
+        this.toUpstream(queued);
+        if (this.clientFinReceived) this.endUpstream('fin');
+      },
+      failed: (error) => {
+        if (leg === this.upstream) this.upstreamFailed(error, target);
+      },
+      data: (bytes) => {
+        if (leg === this.upstream) this.fromUpstream(bytes);
+      },
+      end: (how) => {
+        if (leg === this.upstream) this.upstreamEnded(how);
+      },
+      error: (kind, detail) => {
+        if (leg === this.upstream) this.upstreamError(kind, detail);
+      },
+      close: () => {
+        if (leg === this.upstream) {
+          this.upstreamGone = true;
+          this.maybeFinished();
+        }
+      },
     });
-    socket.on('end', () => {
-      if (socket === this.upstream) this.upstreamEnded();
-    });
-    socket.on('error', (error: NodeJS.ErrnoException) => this.upstreamError(socket, error, target));
-    socket.on('close', () => {
-      if (socket === this.upstream) {
-        this.upstreamGone = true;
-        this.maybeFinished();
-      }
-    });
+    this.upstream = leg;
+    this.upstreamFlow = new Flow(leg);
   }
 
   // ---- origin to client -----------------------------------------------------------
@@ -240,11 +273,11 @@ export class ConnectionRelay {
   }
 
   private toClient(bytes: Uint8Array): void {
-    if (this.clientGone || this.clientFinSent) return;
+    if (this.clientGone || this.clientFinSent || this.handedOver) return;
     if (!this.client.write(bytes) && this.upstreamFlow) {
       const flow = this.upstreamFlow;
       flow.hold('client-drain');
-      this.client.once('drain', () => flow.release('client-drain'));
+      this.client.onceDrain(() => flow.release('client-drain'));
     }
   }
 
@@ -258,92 +291,94 @@ export class ConnectionRelay {
   private answer(status: number, reason: string): void {
     if (this.clientFinSent || this.clientGone) return;
     this.generated(generatedResponse(status, reason));
-    this.endClient();
-    if (this.upstream && !this.upstreamFinSent && this.connected) this.endUpstream();
+    this.endClient('fin');
+    if (this.upstream && !this.upstreamFinSent && this.connected) this.endUpstream('fin');
+  }
+
+  private upstreamFailed(error: NodeJS.ErrnoException, target: string): void {
+    if (this.upstreamGone) return;
+    this.upstreamGone = true;
+    // Could not connect: say why, in words, as a 502 made here.
+    const reason = connectFailure(error);
+    this.recorder.event(this.analyzer, { type: 'upstream-failed', connection: this.analyzer.number, time: this.recorder.clock(), target, reason, code: error.code ?? null });
+    this.connecting = false;
+    this.upstream?.destroy();
+    this.upstream = null;
+    this.failure = `Chunkscope could not connect to ${target}: ${reason}.`;
+    // A 502 answers a request: in reverse mode, wait for the client's first one.
+    if (this.context.mode === 'forward' || this.analyzer.messages('request').length > 0) this.answer(502, this.failure);
+    else if (this.clientFinReceived) this.endClient('fin');
+    this.maybeFinished();
   }
 
   // ---- ends -------------------------------------------------------------------------
 
-  private clientEnded(): void {
+  private clientEnded(how: PeerEnd): void {
     this.clientFinReceived = true;
-    this.recorder.close(this.analyzer, 'client', 'fin', 'peer');
-    if (this.connected) this.endUpstream();
+    this.recorder.close(this.analyzer, 'client', how, 'peer');
+    if (this.connected) this.endUpstream(how);
     else if (!this.connecting) {
       // Nothing upstream to tell (no request, or it was answered here): end our side too.
-      this.endClient();
+      this.endClient('fin');
     }
     this.maybeFinished();
   }
 
-  private upstreamEnded(): void {
-    this.recorder.close(this.analyzer, 'upstream', 'fin', 'peer');
-    this.endClient();
+  private upstreamEnded(how: PeerEnd): void {
+    this.recorder.close(this.analyzer, 'upstream', how, 'peer');
+    this.endClient(how);
   }
 
-  private endUpstream(): void {
+  private endUpstream(how: PeerEnd): void {
     if (!this.upstream || this.upstreamFinSent) return;
     this.upstreamFinSent = true;
-    this.upstream.end();
-    this.recorder.close(this.analyzer, 'upstream', 'fin', 'proxy');
+    this.upstream.end(how);
+    this.recorder.close(this.analyzer, 'upstream', how, 'proxy');
   }
 
-  private endClient(): void {
+  private endClient(how: PeerEnd): void {
     if (this.clientFinSent || this.clientGone) return;
     this.clientFinSent = true;
-    this.client.end();
-    this.recorder.close(this.analyzer, 'client', 'fin', 'proxy');
+    this.client.end(how);
+    this.recorder.close(this.analyzer, 'client', how, 'proxy');
   }
 
-  private clientError(error: NodeJS.ErrnoException): void {
+  private clientError(kind: 'rst' | 'error', detail: string | null): void {
     if (this.clientGone) return;
-    const kind = RESET_CODES.has(error.code ?? '') ? 'rst' : 'error';
-    this.recorder.close(this.analyzer, 'client', kind, 'peer', kind === 'error' ? `${error.code ?? ''} ${error.message}`.trim() : null);
+    this.recorder.close(this.analyzer, 'client', kind, 'peer', detail);
     this.clientGone = true;
     this.client.destroy();
     if (this.upstream && !this.upstreamGone) this.reset(this.upstream, 'upstream');
   }
 
-  private upstreamError(socket: net.Socket, error: NodeJS.ErrnoException, target: string): void {
-    if (socket !== this.upstream || this.upstreamGone) return;
+  private upstreamError(kind: 'rst' | 'error', detail: string | null): void {
+    if (this.upstreamGone) return;
     this.upstreamGone = true;
-    if (!this.connected) {
-      // Could not connect: say why, in words, as a 502 made here.
-      const reason = connectFailure(error);
-      this.recorder.event(this.analyzer, { type: 'upstream-failed', connection: this.analyzer.number, time: this.recorder.clock(), target, reason, code: error.code ?? null });
-      this.connecting = false;
-      this.upstream = null;
-      this.failure = `Chunkscope could not connect to ${target}: ${reason}.`;
-      // A 502 answers a request: in reverse mode, wait for the client's first one.
-      if (this.context.mode === 'forward' || this.analyzer.messages('request').length > 0) this.answer(502, this.failure);
-      else if (this.clientFinReceived) this.endClient();
-      this.maybeFinished();
-      return;
-    }
-    const kind = RESET_CODES.has(error.code ?? '') ? 'rst' : 'error';
-    this.recorder.close(this.analyzer, 'upstream', kind, 'peer', kind === 'error' ? `${error.code ?? ''} ${error.message}`.trim() : null);
-    socket.destroy();
+    this.recorder.close(this.analyzer, 'upstream', kind, 'peer', detail);
+    this.upstream?.destroy();
     if (!this.clientGone) this.reset(this.client, 'client');
   }
 
   /** Mirror a reset: once the bytes relayed so far are handed to the kernel, send an RST. */
-  private reset(socket: net.Socket, side: 'client' | 'upstream'): void {
+  private reset(leg: Leg, side: 'client' | 'upstream'): void {
     const send = () => {
-      if (socket.destroyed) return;
+      if (leg.destroyed) return;
       this.recorder.close(this.analyzer, side, 'rst', 'proxy');
-      socket.resetAndDestroy();
+      leg.resetAndDestroy();
       if (side === 'client') this.clientGone = true;
       else this.upstreamGone = true;
       this.maybeFinished();
     };
-    if (socket.writableLength === 0 || socket.connecting) return send();
+    if (leg.writableLength === 0 || (side === 'upstream' && this.connecting)) return send();
     const timer = setTimeout(send, RESET_FLUSH_MS);
-    socket.once('drain', () => {
+    leg.onceDrain(() => {
       clearTimeout(timer);
       send();
     });
   }
 
   private clientClosed(): void {
+    if (this.handedOver) return; // the socket lives on under TLS
     this.clientGone = true;
     if (this.upstream && !this.upstreamGone && !this.upstreamFinSent && !this.connected) this.upstream.destroy();
     this.maybeFinished();
@@ -368,12 +403,14 @@ export class ConnectionRelay {
     this.recorder.onDrain(() => flows.forEach((f) => f?.release('capture')));
   }
 
-  /** The proxy is shutting down: record what is still open and let go of both sockets. */
+  /** The proxy is shutting down: record what is still open and let go of both sides. */
   shutdown(): void {
     if (this.finished) return;
     if (!this.clientGone) this.recorder.close(this.analyzer, 'client', 'open', 'peer');
     if (this.upstream && !this.upstreamGone) this.recorder.close(this.analyzer, 'upstream', 'open', 'peer');
-    this.client.destroy();
     this.upstream?.destroy();
+    if (!this.handedOver) return this.client.destroy(); // its close events finish this relay
+    this.finished = true;
+    this.recorder.retire(this.analyzer);
   }
 }

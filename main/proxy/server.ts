@@ -8,7 +8,8 @@ import type { AnalyzerListener } from '../session/connection';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { type Origin } from './forward-gate';
 import { Recorder, monotonicClock, type Clock } from './recorder';
-import { ConnectionRelay } from './relay';
+import { TcpLeg } from './leg';
+import { ConnectionRelay, type Interception, type RelayContext } from './relay';
 import { StallWatcher, type StallListener } from './stalls';
 
 export interface ProxyOptions {
@@ -25,6 +26,8 @@ export interface ProxyOptions {
   keepChunks: boolean;
   listener?: AnalyzerListener & Partial<StallListener> & { connectionClosed?(connection: ConnectionAnalyzer): void };
   clock?: Clock;
+  /** HTTPS interception of CONNECT (forward mode); opaque tunnels without it. */
+  intercept?: Interception;
 }
 
 export interface ListeningAddress {
@@ -88,16 +91,28 @@ export class ProxyServer {
       socket.destroy();
       return;
     }
-    const relay = new ConnectionRelay(socket, {
-      recorder: this.recorderFor(),
+    const relay = new ConnectionRelay((handlers) => TcpLeg.accept(socket, handlers), this.relayContext(this.recorderFor()));
+    this.relays.add(relay);
+  }
+
+  /** The context of a relay; interception uses it for the relays of decrypted sessions. */
+  relayContext(recorder: Recorder, overrides: Partial<RelayContext> = {}): RelayContext {
+    return {
+      recorder,
       activity: (analyzer, stream) => this.stalls.activity(analyzer, stream),
       mode: this.options.reverse ? 'reverse' : 'forward',
       reverse: this.options.reverse,
+      intercept: this.options.intercept,
       closed: (done) => {
         this.relays.delete(done);
         this.options.listener?.connectionClosed?.(done.analyzer);
       },
-    });
+      ...overrides,
+    };
+  }
+
+  /** Track a relay made elsewhere (an intercepted session's), so close() ends it too. */
+  adopt(relay: ConnectionRelay): void {
     this.relays.add(relay);
   }
 

@@ -263,7 +263,7 @@ export class ConnectionAnalyzer {
   /** Which stream a close record ends, and whom the sentences blame. */
   private streamEndsFrom(close: Extract<CaptureEvent, { type: 'close' }>): void {
     if (close.kind === 'open') return this.finish();
-    const abrupt = close.kind !== 'fin';
+    const abrupt = close.kind !== 'fin' && close.kind !== 'close-notify';
     if (close.side === 'client') {
       if (close.by === 'peer') {
         this.endStream(0, abrupt ? 'rst' : 'fin', 'client');
