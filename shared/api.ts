@@ -3,7 +3,7 @@
 // `chunkscope serve`). Types only: main validates every payload at run time.
 
 import type { AnomalyCode } from './anomalies';
-import type { CloseRecord } from './capture';
+import type { CloseRecord, TlsReport } from './capture';
 import type { Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 
@@ -15,6 +15,8 @@ export interface ConnectionEnd {
   by: Closer;
   /** Seconds since the session started. */
   at: number;
+  /** Inside TLS: then a 'fin' came without close_notify (a truncation). */
+  tls?: boolean;
 }
 
 export type TerminatorState = 'present' | 'missing' | 'streaming' | 'none';
@@ -57,6 +59,10 @@ export interface ExchangeRow {
   rate: number | null;
   generated: boolean;
   tunnel: boolean;
+  /** Decrypted HTTPS (an intercepted CONNECT). */
+  tls: boolean;
+  /** A CONNECT Chunkscope intercepted: its TLS session became connection `via`'s decrypted one, or failed. */
+  interception: 'decrypted' | 'failed' | null;
 }
 
 /** One connection, as its lane shows it. */
@@ -77,6 +83,7 @@ export interface ConnectionRow {
   ended: ConnectionEnd | null;
   tunnel: boolean;
   upstreamFailure: string | null;
+  tls: TlsReport | null;
   /** Start and end of each exchange, flat: [start0, end0, start1, end1, ...] (seconds since the session started). */
   spans: number[];
 }
@@ -92,6 +99,10 @@ export interface SessionInfo {
   startedAt: string;
   /** Set when a loaded capture is still being read. */
   loading: { done: number; total: number } | null;
+  /** HTTPS interception: where the CA is and its SPKI hash (null when off). */
+  ca: { path: string; spki: string } | null;
+  /** Origin certificates are not verified (--insecure-upstream): shown while on. */
+  insecureUpstream: boolean;
 }
 
 export interface UpdateBatch {
@@ -137,6 +148,7 @@ export interface ExchangeDetail {
   missing: string | null;
   upstreamFailure: string | null;
   tunnel: boolean;
+  tls: TlsReport | null;
 }
 
 export type SpanKind = 'head' | 'size-line' | 'extension' | 'data' | 'crlf' | 'last-chunk' | 'trailer' | 'body' | 'raw' | 'leading';

@@ -35,11 +35,33 @@ export interface StreamSummary {
   endedBy: 'client' | 'server' | 'proxy' | null;
 }
 
+export interface TlsSide {
+  /** The name the client asked for (SNI). */
+  sni: string | null;
+  version: string | null;
+  cipher: string | null;
+  alpn: string | null;
+  /** Upstream side: whether the origin's certificate verified, and why not. */
+  authorized?: boolean;
+  authorizationError?: string | null;
+  peer?: string | null;
+}
+
+export interface TlsReport {
+  /** The connection of the CONNECT this TLS session came through. */
+  via: number | null;
+  client: TlsSide | null;
+  upstream: TlsSide | null;
+  /** A handshake that failed, in words. */
+  failure: { side: 'client' | 'upstream'; reason: string } | null;
+}
+
 export interface ConnectionReport {
   id: string;
   client: string;
   upstream: string | null;
-  tls: null;
+  /** Decrypted HTTPS: the TLS of each side. A CONNECT whose interception failed has only `failure`. */
+  tls: TlsReport | null;
   closes: CloseRecord[];
   exchanges: ExchangeRecord[];
   anomalies: (AnomalyRecord & { direction: 'request' | 'response' })[];

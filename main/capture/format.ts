@@ -25,8 +25,21 @@ export type CaptureEvent =
   | { type: 'upstream-failed'; connection: number; time: number; target: string; reason: string; code: string | null }
   | { type: 'rewrite'; connection: number; time: number; stream: StreamId; offset: number; length: number; replacement: string; reason: string }
   | { type: 'tunnel'; connection: number; time: number; target: string; intercepted: boolean }
+  | ({ type: 'tls'; connection: number; time: number; side: 'client' | 'upstream'; via: number | null } & TlsFields)
+  | { type: 'tls-failed'; connection: number; time: number; side: 'client' | 'upstream'; reason: string; code: string | null }
   | { type: 'close'; connection: number; time: number; side: CloseSide; kind: CloseKind; by: 'peer' | 'proxy'; detail: string | null }
   | { type: 'end'; time: number };
+
+/** What a TLS handshake settled (see shared/capture.ts TlsSide). */
+export interface TlsFields {
+  sni: string | null;
+  version: string | null;
+  cipher: string | null;
+  alpn: string | null;
+  authorized?: boolean;
+  authorizationError?: string | null;
+  peer?: string | null;
+}
 
 export interface DataRecord {
   type: 'data';

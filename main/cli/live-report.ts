@@ -14,7 +14,8 @@ export function exchangeLine(connection: ConnectionAnalyzer, exchange: ExchangeR
   const response = exchange.response;
   const method = request?.request?.method ?? '?';
   const target = request?.request?.target ?? '(no complete request line)';
-  const url = target.startsWith('/') && connection.upstreams[0] ? `http://${connection.upstreams[0].target}${target}` : target;
+  const scheme = connection.tls ? 'https' : 'http';
+  const url = target.startsWith('/') && connection.upstreams[0] ? `${scheme}://${connection.upstreams[0].target}${target}` : target;
   const parts: string[] = [];
   if (response?.response) {
     parts.push(`${response.response.status}${response.response.reason ? ` ${response.response.reason}` : ''}`);
@@ -40,7 +41,9 @@ export function connectionState(connection: ConnectionAnalyzer): string {
   if (!end) return connection.tunnel ? 'tunnel open' : 'connection open';
   if (end.kind === 'open') return 'connection open';
   const who = end.by === 'proxy' ? 'Chunkscope' : end.by;
-  return end.kind === 'rst' ? `${who} reset the connection (RST)` : `${who} closed the connection (FIN)`;
+  if (end.kind === 'rst') return `${who} reset the connection (RST)`;
+  if (end.tls === 'close-notify') return `${who} closed the TLS session (close_notify)`;
+  return `${who} closed the connection (FIN)${end.tls === 'truncation' ? ' without close_notify' : ''}`;
 }
 
 export function anomalyLine(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent): string {

@@ -1,6 +1,7 @@
 // The command line (DESIGN.md: a stable interface that tests and users depend on).
 
 import { Command, CommanderError } from 'commander';
+import { registerCa } from './ca';
 import { desktop } from './desktop';
 import { CliError, EXIT } from './errors';
 import { registerInspect } from './inspect';
@@ -25,6 +26,7 @@ export function buildProgram(): Command {
   registerInspect(program, write);
   registerProxy(program, write);
   registerServe(program, write);
+  registerCa(program, write);
   return program;
 }
 

@@ -11,3 +11,8 @@ export function parsePort(value: string): number {
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\./.test(host);
 }
+
+/** Collect a repeatable option's values (--no-intercept a --no-intercept b). */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
+}

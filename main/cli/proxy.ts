@@ -8,7 +8,8 @@ import type { AnomalyEvent, Direction } from '../../shared/http1';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { CliError, systemReason } from './errors';
 import { anomalyLine, exchangeLine, resumedLine, stallLine } from './live-report';
-import { isLoopback, parsePort } from './options';
+import { collect, isLoopback, parsePort } from './options';
+import { https } from '../tls';
 
 interface ProxyFlags {
   port: number;
@@ -17,6 +18,9 @@ interface ProxyFlags {
   reverse?: string;
   stallAfter: number;
   quiet?: boolean;
+  /** Hosts (globs) NOT to intercept: commander files --no-intercept <glob> under "intercept". */
+  intercept: string[];
+  insecureUpstream?: boolean;
 }
 
 export function parseReverse(url: string): Origin {
@@ -44,6 +48,8 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
     .option('--reverse <url>', 'relay every connection to this origin, e.g. http://127.0.0.1:9001')
     .addOption(new Option('--stall-after <seconds>', 'report a message in progress as stalled after this long without a byte').default(2).argParser(parseSeconds))
     .option('--quiet', 'print only the listening line')
+    .option('--no-intercept <glob>', 'leave CONNECT to matching hosts an opaque tunnel, not intercepted (repeatable; globs like *.example.com; "*" for all)', collect, [])
+    .option('--insecure-upstream', "accept any origin certificate (self-signed test origins); said on every run while on")
     .action(async (flags: ProxyFlags) => {
       const reverse = flags.reverse ? parseReverse(flags.reverse) : null;
       let capture: CaptureWriter | null = null;
@@ -56,6 +62,7 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
       }
       const say = flags.quiet ? () => undefined : out;
       const quiet = flags.quiet === true;
+      const tls = reverse ? null : await https({ noIntercept: flags.intercept, insecureUpstream: flags.insecureUpstream === true });
       const pendingAnomalies = new Map<string, string[]>();
       const server = new ProxyServer({
         host: flags.host,
@@ -64,7 +71,9 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
         capture,
         stallSeconds: flags.stallAfter,
         keepChunks: false,
+        intercept: tls?.intercept,
         listener: {
+          tlsFailed: (connection, side, reason) => say(`  ✗ ${connection.id} TLS (${side}): ${reason}`),
           anomaly(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent) {
             if (quiet) return;
             const line = anomalyLine(connection, direction, anomaly);
@@ -104,6 +113,8 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
       }
       out(`listening on ${address.url}`);
       if (reverse) say(`relaying every connection to http://${reverse.host}:${reverse.port}`);
+      if (tls) say(`intercepting HTTPS (CONNECT) with the Chunkscope CA: ${tls.ca.certPath}${flags.intercept.length ? `; not for ${flags.intercept.join(', ')}` : ''}`);
+      if (tls && flags.insecureUpstream) process.stderr.write('chunkscope proxy: warning: --insecure-upstream: origin certificates are NOT verified\n');
       if (capture) say(`capturing to ${flags.capture}`);
       await untilSignal();
       await server.close();

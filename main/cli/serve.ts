@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { Engine } from '../engine/engine';
 import { Bridge } from '../serve/bridge';
 import { CliError, systemReason } from './errors';
-import { parsePort } from './options';
+import { collect, parsePort } from './options';
 import { parseReverse } from './proxy';
 
 interface ServeFlags {
@@ -15,6 +15,9 @@ interface ServeFlags {
   reverse?: string;
   open?: string;
   stallAfter: number;
+  /** Hosts (globs) NOT to intercept (commander files --no-intercept <glob> here). */
+  intercept?: string[];
+  insecureUpstream?: boolean;
 }
 
 /** Where the built renderer is: beside the bundled CLI (app/dist/renderer). */
@@ -32,6 +35,7 @@ export async function serve(flags: ServeFlags, out: (text: string) => void): Pro
     reverse: flags.reverse ? parseReverse(flags.reverse) : null,
     stallSeconds: flags.stallAfter,
     open: flags.open ?? null,
+    https: { noIntercept: flags.intercept ?? [], insecureUpstream: flags.insecureUpstream === true },
   });
   let proxy: string;
   try {
@@ -50,6 +54,7 @@ export async function serve(flags: ServeFlags, out: (text: string) => void): Pro
   }
   out(`proxy listening on ${proxy}`);
   out(`UI listening on ${ui}`);
+  if (flags.insecureUpstream) process.stderr.write('chunkscope serve: warning: --insecure-upstream: origin certificates are NOT verified\n');
   return {
     ui,
     proxy,
@@ -73,6 +78,8 @@ export function registerServe(program: Command, out: (text: string) => void): vo
     .option('--reverse <url>', 'relay every proxy connection to this origin, e.g. http://127.0.0.1:9001')
     .option('--open <capture>', 'show this capture instead of live traffic')
     .addOption(new Option('--stall-after <seconds>', 'report a message in progress as stalled after this long without a byte').default(2).argParser(Number))
+    .option('--no-intercept <glob>', 'leave CONNECT to matching hosts an opaque tunnel, not intercepted (repeatable; "*" for all)', collect, [])
+    .option('--insecure-upstream', 'accept any origin certificate (self-signed test origins); shown in the UI while on')
     .action(async (flags: ServeFlags) => {
       const running = await serve(flags, out);
       await new Promise<void>((resolve) => {

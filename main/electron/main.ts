@@ -91,7 +91,14 @@ app.on('web-contents-created', (_event, contents) => {
 app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   const open = process.argv.slice(1).find((arg) => arg.endsWith('.cscap')) ?? null;
-  engine = new Engine({ proxyHost: '127.0.0.1', proxyPort: Number(process.env.CHUNKSCOPE_PROXY_PORT ?? 8888), reverse: null, stallSeconds: 2, open });
+  engine = new Engine({
+    proxyHost: '127.0.0.1',
+    proxyPort: Number(process.env.CHUNKSCOPE_PROXY_PORT ?? 8888),
+    reverse: null,
+    stallSeconds: 2,
+    open,
+    https: { noIntercept: [], insecureUpstream: false },
+  });
   try {
     const { proxy } = await engine.start();
     process.stdout.write(`proxy listening on ${proxy}\n`);

@@ -147,7 +147,12 @@ export function missingSentence(response: MessageDetail | null, analyzer: Connec
   const truncation = response.anomalies.find((a) => a.cls === 'E');
   const close = connectionEnd(analyzer);
   const who = end.by === 'proxy' ? 'Chunkscope' : `the ${end.by}`;
-  const how = end.kind === 'rst' ? 'reset the connection (RST)' : 'closed the connection (FIN)';
+  const how =
+    end.kind === 'rst'
+      ? 'reset the connection (RST)'
+      : end.tls === 'close-notify'
+        ? 'closed the TLS session (close_notify)'
+        : `closed the connection (FIN)${end.tls === 'truncation' ? ' without close_notify' : ''}`;
   const at = truncation ? `, at byte ${groupDigits(truncation.offset)}` : '';
   const columns = response.chunkColumns;
   const n = response.chunkCount;
@@ -200,6 +205,7 @@ export class ConnectionDetail {
       missing: missingSentence(responseDetail, a),
       upstreamFailure: a.upstreamFailure ? `${a.upstreamFailure.target}: ${a.upstreamFailure.reason}` : null,
       tunnel: a.tunnel !== null,
+      tls: a.tls,
     };
   }
 

@@ -11,6 +11,7 @@ import { Recorder, monotonicClock, type Clock } from '../proxy/recorder';
 import { ProxyServer } from '../proxy/server';
 import type { Stall } from '../proxy/stalls';
 import type { ConnectionAnalyzer } from '../session/connection';
+import { https, type HttpsOptions } from '../tls';
 import { loadCapture } from './load';
 import { Session } from './session';
 
@@ -21,6 +22,8 @@ export interface EngineOptions {
   stallSeconds: number;
   /** A capture to show at start instead of live traffic. */
   open?: string | null;
+  /** HTTPS interception of CONNECT (forward mode); opaque tunnels when absent. */
+  https?: HttpsOptions | null;
 }
 
 /** How often changed rows are sent: the UI batches them again per frame. */
@@ -44,11 +47,15 @@ export class Engine {
   private timer: NodeJS.Timeout | null = null;
   private sessions = 0;
   private closed = false;
+  private ca: SessionInfo['ca'] = null;
 
   constructor(private readonly options: EngineOptions) {}
 
   async start(): Promise<{ proxy: string }> {
+    const tls = this.options.https && !this.options.reverse ? await https(this.options.https) : null;
+    if (tls) this.ca = { path: tls.ca.certPath, spki: tls.ca.spki() };
     this.proxy = new ProxyServer({
+      intercept: tls?.intercept,
       host: this.options.proxyHost,
       port: this.options.proxyPort,
       reverse: this.options.reverse,
@@ -77,6 +84,8 @@ export class Engine {
       viewing: this.session.kind === 'file' ? this.session.path : null,
       startedAt: this.session.startedAt,
       loading: this.loading,
+      ca: this.ca,
+      insecureUpstream: this.ca !== null && this.options.https?.insecureUpstream === true,
     };
   }
 

@@ -18,7 +18,7 @@ export function connectionEnd(a: ConnectionAnalyzer): ConnectionEnd | null {
   const first = a.closes.find((c) => c.kind !== 'open' && c.by === 'peer') ?? a.closes.find((c) => c.kind !== 'open');
   if (!first) return null;
   const by = first.by === 'proxy' ? 'proxy' : first.side === 'upstream' ? 'server' : 'client';
-  return { kind: first.kind as ConnectionEnd['kind'], by, at: a.openedAt + first.at };
+  return { kind: first.kind as ConnectionEnd['kind'], by, at: a.openedAt + first.at, ...(a.tls?.client ? { tls: true } : {}) };
 }
 
 /** Host and path of a request: from an absolute-form target, else Host and the target. */
@@ -132,6 +132,8 @@ export function exchangeRow(
     rate,
     generated: response?.generated === true,
     tunnel: a.tunnel !== null && request?.request?.method === 'CONNECT',
+    tls: a.tls?.client != null,
+    interception: a.tls?.failure ? 'failed' : a.tunnel?.intercepted ? 'decrypted' : null,
   };
 }
 
@@ -167,6 +169,7 @@ export function connectionRow(a: ConnectionAnalyzer, lastActivity: number): Conn
     ended: connectionEnd(a),
     tunnel: a.tunnel !== null,
     upstreamFailure: a.upstreamFailure ? `${a.upstreamFailure.target}: ${a.upstreamFailure.reason}` : null,
+    tls: a.tls,
     spans,
   };
 }

@@ -186,13 +186,14 @@ export class Http1Parser {
   /**
    * The input ended: `fin` or `rst`, or `open` when the connection is still open (then
    * nothing is truncated). `by` says who ended it, for the sentences; by default the
-   * sender of this direction (the server for responses).
+   * sender of this direction (the server for responses). `tls` says, for a FIN inside TLS,
+   * whether close_notify came first: without it a close-delimited body is truncated.
    */
-  end(kind: EndKind, by: say.Closer = say.peerOf(this.direction)): Http1Event[] {
+  end(kind: EndKind, by: say.Closer = say.peerOf(this.direction), tls: say.Ending['tls'] = null): Http1Event[] {
     if (this.state === State.Ended) throw new Error('end() called twice');
     const out: Http1Event[] = (this.out = []);
     const at = this.base;
-    const closed = kind === 'open' ? null : kind;
+    const closed: say.Ending | null = kind === 'open' ? null : { who: by, kind, tls };
 
     let partialLine: Uint8Array | null = null;
     if (this.pendingLength > 0 && this.state !== State.Idle && this.state !== State.DataCrlf) {
@@ -217,7 +218,7 @@ export class Http1Parser {
         if (this.leadingCrlfCount > 0) this.anomaly(null, 'leading-empty-line', this.leadingCrlfStart, say.leadingEmptyLine(this.leadingCrlfCount));
         break;
       case State.Head:
-        if (closed) this.anomaly(this.message, 'truncated-headers', at, say.truncatedHeaders(by, closed, at));
+        if (closed) this.anomaly(this.message, 'truncated-headers', at, say.truncatedHeaders(closed, at));
         break;
       case State.SizeLine:
         if (closed) {
@@ -227,7 +228,7 @@ export class Http1Parser {
               : isZeros(partialLine, 0, partialLine.length)
                 ? { where: 'last-chunk-line' }
                 : { where: 'size-line', chunk: this.chunk + 1 };
-          this.anomaly(this.message, 'missing-terminator', at, say.missingTerminator(by, closed, at, gap));
+          this.anomaly(this.message, 'missing-terminator', at, say.missingTerminator(closed, at, gap));
         }
         break;
       case State.Data:
@@ -237,20 +238,21 @@ export class Http1Parser {
         }
         if (closed) {
           const received = this.chunkSize - this.remaining;
-          this.anomaly(this.message, 'truncated-chunk-data', at, say.truncatedChunkData(by, closed, at, this.chunk + 1, received, this.chunkSize));
+          this.anomaly(this.message, 'truncated-chunk-data', at, say.truncatedChunkData(closed, at, this.chunk + 1, received, this.chunkSize));
         }
         break;
       case State.Trailers:
-        if (closed) this.anomaly(this.message, 'truncated-trailer-section', at, say.truncatedTrailers(by, closed, at));
+        if (closed) this.anomaly(this.message, 'truncated-trailer-section', at, say.truncatedTrailers(closed, at));
         break;
       case State.LengthBody:
         if (closed) {
           const length = this.decision!.contentLength!;
-          this.anomaly(this.message, 'truncated-body', at, say.truncatedLengthBody(by, closed, at, length - this.remaining, length));
+          this.anomaly(this.message, 'truncated-body', at, say.truncatedLengthBody(closed, at, length - this.remaining, length));
         }
         break;
       case State.CloseBody:
-        if (kind === 'fin') this.complete(at);
+        if (kind === 'fin' && tls === 'truncation') this.anomaly(this.message, 'truncated-body', at, say.truncatedTlsCloseDelimited(by, at));
+        else if (kind === 'fin') this.complete(at);
         else if (kind === 'rst') this.anomaly(this.message, 'truncated-body', at, say.resetCloseDelimited(by, at));
         break;
       case State.Raw:

@@ -15,8 +15,21 @@ function subject(who: Closer): string {
   return who === 'proxy' ? 'Chunkscope' : `the ${who}`;
 }
 
-export function howItEnded(who: Closer, kind: Exclude<EndKind, 'open'>): string {
-  return kind === 'rst' ? `${subject(who)} reset the connection (RST)` : `${subject(who)} closed the connection (FIN)`;
+/**
+ * How a direction ended, for the sentences. Inside TLS a FIN is one of two things: the
+ * end of a TLS session closed with close_notify, or a truncation (no close_notify).
+ */
+export interface Ending {
+  who: Closer;
+  kind: Exclude<EndKind, 'open'>;
+  tls?: 'close-notify' | 'truncation' | null;
+}
+
+export function howItEnded({ who, kind, tls }: Ending): string {
+  if (kind === 'rst') return `${subject(who)} reset the connection (RST)`;
+  if (tls === 'close-notify') return `${subject(who)} closed the TLS session (close_notify)`;
+  if (tls === 'truncation') return `${subject(who)} closed the connection (FIN) without close_notify`;
+  return `${subject(who)} closed the connection (FIN)`;
 }
 
 const NO_LAST_CHUNK = 'the zero-length last chunk never arrived';
@@ -27,8 +40,8 @@ export type TerminatorGap =
   | { where: 'size-line'; chunk: number }
   | { where: 'last-chunk-line' };
 
-export function missingTerminator(who: Closer, kind: Exclude<EndKind, 'open'>, at: number, gap: TerminatorGap): string {
-  const ended = howItEnded(who, kind);
+export function missingTerminator(ending: Ending, at: number, gap: TerminatorGap): string {
+  const ended = howItEnded(ending);
   const byte = `at byte ${groupDigits(at)}`;
   switch (gap.where) {
     case 'boundary':
@@ -42,35 +55,35 @@ export function missingTerminator(who: Closer, kind: Exclude<EndKind, 'open'>, a
   }
 }
 
-export function truncatedChunkData(
-  who: Closer,
-  kind: Exclude<EndKind, 'open'>,
-  at: number,
-  chunk: number,
-  received: number,
-  size: number,
-): string {
-  const ended = howItEnded(who, kind);
+export function truncatedChunkData(ending: Ending, at: number, chunk: number, received: number, size: number): string {
+  const ended = howItEnded(ending);
   if (received >= size) {
     return `${ended} after the data of chunk #${chunk} but before the CRLF that follows it, at byte ${groupDigits(at)}; ${NO_LAST_CHUNK}`;
   }
   return `${ended} in the middle of chunk #${chunk}: ${groupDigits(received)} of ${groupDigits(size)} bytes arrived, at byte ${groupDigits(at)}`;
 }
 
-export function truncatedTrailers(who: Closer, kind: Exclude<EndKind, 'open'>, at: number): string {
-  return `${howItEnded(who, kind)} after the last chunk but before the empty line that ends the trailer section, at byte ${groupDigits(at)}`;
+export function truncatedTrailers(ending: Ending, at: number): string {
+  return `${howItEnded(ending)} after the last chunk but before the empty line that ends the trailer section, at byte ${groupDigits(at)}`;
 }
 
-export function truncatedHeaders(who: Closer, kind: Exclude<EndKind, 'open'>, at: number): string {
-  return `${howItEnded(who, kind)} in the middle of the header section, at byte ${groupDigits(at)}`;
+export function truncatedHeaders(ending: Ending, at: number): string {
+  return `${howItEnded(ending)} in the middle of the header section, at byte ${groupDigits(at)}`;
 }
 
-export function truncatedLengthBody(who: Closer, kind: Exclude<EndKind, 'open'>, at: number, received: number, length: number): string {
-  return `${howItEnded(who, kind)} after ${groupDigits(received)} of ${groupDigits(length)} body bytes (Content-Length), at byte ${groupDigits(at)}`;
+export function truncatedLengthBody(ending: Ending, at: number, received: number, length: number): string {
+  return `${howItEnded(ending)} after ${groupDigits(received)} of ${groupDigits(length)} body bytes (Content-Length), at byte ${groupDigits(at)}`;
 }
 
 export function resetCloseDelimited(who: Closer, at: number): string {
   return `${subject(who)} reset the connection (RST) at byte ${groupDigits(at)} during a body that ends only when the connection closes: a reset is not a clean end, so the body may be incomplete`;
+}
+
+export function truncatedTlsCloseDelimited(who: Closer, at: number): string {
+  return (
+    `${subject(who)} closed the connection (FIN) without close_notify at byte ${groupDigits(at)}, during a body that ends only when the connection closes: ` +
+    'without close_notify the end is not authenticated, so the body may be incomplete (RFC 9112 §9.8)'
+  );
 }
 
 export type TrailingCause = 'close' | 'decode-then-close' | 'no-request' | 'http10';

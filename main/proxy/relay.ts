@@ -16,6 +16,7 @@ import type { Recorder } from './recorder';
 /** What a CONNECT hands over to HTTPS interception. */
 export interface Handover {
   outer: ConnectionRelay;
+  recorder: Recorder;
   socket: net.Socket;
   origin: Origin;
   target: string;
@@ -179,7 +180,7 @@ export class ConnectionRelay {
     this.generated(CONNECT_ESTABLISHED);
     this.recorder.event(this.analyzer, { type: 'tunnel', connection: this.analyzer.number, time: this.recorder.clock(), target, intercepted: true });
     const socket = (this.client as TcpLeg).detach();
-    this.handedOver = this.context.intercept!.take({ outer: this, socket, origin, target });
+    this.handedOver = this.context.intercept!.take({ outer: this, recorder: this.recorder, socket, origin, target });
   }
 
   /** The intercepted session ended: its TCP ends are this connection's too. */

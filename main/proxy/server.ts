@@ -27,7 +27,7 @@ export interface ProxyOptions {
   listener?: AnalyzerListener & Partial<StallListener> & { connectionClosed?(connection: ConnectionAnalyzer): void };
   clock?: Clock;
   /** HTTPS interception of CONNECT (forward mode); opaque tunnels without it. */
-  intercept?: Interception;
+  intercept?: (server: ProxyServer) => Interception;
 }
 
 export interface ListeningAddress {
@@ -43,6 +43,7 @@ export class ProxyServer {
   private readonly server: net.Server;
   private readonly relays = new Set<ConnectionRelay>();
   private readonly stalls: StallWatcher;
+  private readonly intercept: Interception | undefined;
   private closing = false;
 
   constructor(private readonly options: ProxyOptions) {
@@ -50,6 +51,7 @@ export class ProxyServer {
     const listener = options.listener ?? {};
     this.recorder = new Recorder(options.capture, clock, { keepChunks: options.keepChunks, listener });
     this.recorderFor = options.recorder ?? (() => this.recorder);
+    this.intercept = options.reverse ? undefined : options.intercept?.(this);
     this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.accept(socket));
     const live = function* (relays: Set<ConnectionRelay>) {
       for (const relay of relays) yield relay.analyzer;
@@ -102,7 +104,7 @@ export class ProxyServer {
       activity: (analyzer, stream) => this.stalls.activity(analyzer, stream),
       mode: this.options.reverse ? 'reverse' : 'forward',
       reverse: this.options.reverse,
-      intercept: this.options.intercept,
+      intercept: this.intercept,
       closed: (done) => {
         this.relays.delete(done);
         this.options.listener?.connectionClosed?.(done.analyzer);

@@ -4,18 +4,27 @@
 // feed this, so what is shown live and what a capture says afterwards cannot differ.
 
 import type { AnomalyEvent, Direction, EndKind, Http1Event } from '../../shared/http1';
-import type { CloseRecord, ConnectionReport, ExchangeRecord, StreamSummary } from '../../shared/capture';
+import type { CloseRecord, ConnectionReport, ExchangeRecord, StreamSummary, TlsReport } from '../../shared/capture';
 import type { MessageRecord } from '../../shared/ledger';
 import type { CaptureEvent, StreamId } from '../capture/format';
 import { Http1Parser } from '../http1';
 import { LedgerBuilder, withTiming, type TimeAt } from '../http1/ledger';
-import type { Closer } from '../http1/sentences';
+import type { Closer, Ending } from '../http1/sentences';
 import { ReadIndex } from './read-index';
+
+/** How a stream ended, who ended it, and inside TLS whether close_notify came first. */
+export interface StreamEnd {
+  kind: EndKind;
+  by: Closer;
+  tls: Ending['tls'];
+}
 
 export interface AnalyzerListener {
   /** An exchange ended: its final response completed, or the connection ended first. */
   exchangeEnded?(connection: ConnectionAnalyzer, index: number): void;
   anomaly?(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent): void;
+  /** A TLS handshake failed (the client refused our certificate, say). */
+  tlsFailed?(connection: ConnectionAnalyzer, side: 'client' | 'upstream', reason: string): void;
 }
 
 export interface AnalyzerOptions {
@@ -39,12 +48,13 @@ export class ConnectionAnalyzer {
   readonly rewrites: ConnectionReport['rewrites'] = [];
   upstreamFailure: ConnectionReport['upstreamFailure'] = null;
   tunnel: ConnectionReport['tunnel'] = null;
+  tls: TlsReport | null = null;
 
   private readonly parsers: [Http1Parser, Http1Parser];
   private readonly ledgers: [LedgerBuilder, LedgerBuilder];
   private readonly reads: [ReadIndex, ReadIndex] = [new ReadIndex(), new ReadIndex()];
   private readonly lastByteAt: [number, number];
-  private readonly ends: [{ kind: EndKind; by: Closer } | null, { kind: EndKind; by: Closer } | null] = [null, null];
+  private readonly ends: [StreamEnd | null, StreamEnd | null] = [null, null];
   /** Method of request #i: null until its start-line parsed. */
   private readonly methods: (string | null)[] = [];
   private readonly endedExchanges = new Set<number>();
@@ -104,6 +114,18 @@ export class ConnectionAnalyzer {
       case 'tunnel':
         this.tunnel = { target: event.target, intercepted: event.intercepted, at };
         break;
+      case 'tls': {
+        const { type: _type, connection: _connection, time: _time, side, via, ...fields } = event;
+        this.tls ??= { via: null, client: null, upstream: null, failure: null };
+        this.tls.via = via;
+        this.tls[side] = fields;
+        break;
+      }
+      case 'tls-failed':
+        this.tls ??= { via: null, client: null, upstream: null, failure: null };
+        this.tls.failure = { side: event.side, reason: event.reason };
+        this.listener.tlsFailed?.(this, event.side, event.reason);
+        break;
       case 'close':
         this.closes.push({ side: event.side, kind: event.kind, at, by: event.by, detail: event.detail });
         this.streamEndsFrom(event);
@@ -140,7 +162,7 @@ export class ConnectionAnalyzer {
     return this.parsers[stream].waiting();
   }
 
-  streamEnd(stream: StreamId): { kind: EndKind; by: Closer } | null {
+  streamEnd(stream: StreamId): StreamEnd | null {
     return this.ends[stream];
   }
 
@@ -208,7 +230,7 @@ export class ConnectionAnalyzer {
       id: this.id,
       client: this.client,
       upstream: this.upstreams[0]?.address ?? null,
-      tls: null,
+      tls: this.tls,
       closes: this.closes,
       exchanges,
       anomalies: [
@@ -264,24 +286,26 @@ export class ConnectionAnalyzer {
   private streamEndsFrom(close: Extract<CaptureEvent, { type: 'close' }>): void {
     if (close.kind === 'open') return this.finish();
     const abrupt = close.kind !== 'fin' && close.kind !== 'close-notify';
+    // Inside TLS a FIN says more: after close_notify it is a clean end, without it a truncation.
+    const tls = abrupt || !this.tls?.client ? null : close.kind === 'close-notify' ? 'close-notify' : 'truncation';
     if (close.side === 'client') {
       if (close.by === 'peer') {
-        this.endStream(0, abrupt ? 'rst' : 'fin', 'client');
+        this.endStream(0, abrupt ? 'rst' : 'fin', 'client', tls);
         if (abrupt) this.endStream(1, 'rst', 'client');
       } else {
         // The proxy ended the client's connection: mirroring the origin, or on its own.
         const origin = this.closes.find((c) => c.side === 'upstream' && c.by === 'peer');
         const by: Closer = origin ? 'server' : 'proxy';
-        this.endStream(1, abrupt ? 'rst' : 'fin', by);
+        this.endStream(1, abrupt ? 'rst' : 'fin', by, tls);
         if (abrupt) this.endStream(0, 'rst', by);
       }
     }
   }
 
-  private endStream(stream: StreamId, kind: EndKind, by: Closer): void {
+  private endStream(stream: StreamId, kind: EndKind, by: Closer, tls: Ending['tls'] = null): void {
     if (this.ends[stream]) return;
-    this.ends[stream] = { kind, by };
-    this.absorb(stream, this.parsers[stream].end(kind, by));
+    this.ends[stream] = { kind, by, tls };
+    this.absorb(stream, this.parsers[stream].end(kind, by, tls));
     if (stream === 1 || this.ends[1]) {
       // Exchanges still waiting for their response end with the connection.
       for (let i = 0; i < this.exchangeCount(); i++) this.exchangeEnded(i);

@@ -6,15 +6,22 @@ import { join } from 'node:path';
 
 export const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'chunkscope.mjs');
 
+/** The data directory (the CA) tests use unless they say otherwise: never the user's own. */
+const TEST_DATA_DIR = mkdtempSync(join(tmpdir(), 'chunkscope-data-'));
+
+function environment(dataDir = TEST_DATA_DIR): NodeJS.ProcessEnv {
+  return { ...process.env, CHUNKSCOPE_DATA_DIR: dataDir };
+}
+
 export interface CliResult {
   status: number | null;
   stdout: string;
   stderr: string;
 }
 
-export function runCli(args: string[], options: { timeoutMs?: number } = {}): Promise<CliResult> {
+export function runCli(args: string[], options: { timeoutMs?: number; dataDir?: string } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: environment(options.dataDir) });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -47,9 +54,9 @@ export interface RunningCli {
 }
 
 /** Start a listening command and wait for its "listening on" line. */
-export function startCli(args: string[], timeoutMs = 15_000): Promise<RunningCli> {
+export function startCli(args: string[], timeoutMs = 15_000, dataDir?: string): Promise<RunningCli> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: environment(dataDir) });
     const lines: string[] = [];
     let stderr = '';
     let partial = '';

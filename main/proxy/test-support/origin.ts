@@ -2,12 +2,14 @@
 //   origin([ request(), write(response({ chunks: [1500, 1405], terminator: false })), fin() ])
 
 import net from 'node:net';
+import tls from 'node:tls';
 
 export type Step =
   | { kind: 'request' } // wait until a whole request head (and a chunked or CL body) arrived
   | { kind: 'write'; bytes: Uint8Array }
   | { kind: 'wait'; ms: number }
-  | { kind: 'fin' }
+  | { kind: 'fin' } // on TLS: close_notify, then the FIN
+  | { kind: 'truncate' } // TLS only: a FIN without close_notify
   | { kind: 'rst' }
   | { kind: 'read-until-fin' } // wait for the client's FIN
   | { kind: 'hold' }; // keep the connection open until the test closes the origin
@@ -17,6 +19,7 @@ export const write = (bytes: Uint8Array | string): Step => ({ kind: 'write', byt
 export const wait = (ms: number): Step => ({ kind: 'wait', ms });
 export const fin = (): Step => ({ kind: 'fin' });
 export const rst = (): Step => ({ kind: 'rst' });
+export const truncate = (): Step => ({ kind: 'truncate' });
 export const readUntilFin = (): Step => ({ kind: 'read-until-fin' });
 export const hold = (): Step => ({ kind: 'hold' });
 
@@ -48,11 +51,18 @@ export function requestComplete(bytes: Buffer): number {
   return bodyStart;
 }
 
-export function origin(steps: Step[] | ((index: number) => Step[])): Promise<Origin> {
+export interface OriginOptions {
+  /** Serve TLS with this context (the raw socket stays at hand for truncations and resets). */
+  tls?: tls.SecureContext;
+}
+
+export function origin(steps: Step[] | ((index: number) => Step[]), options: OriginOptions = {}): Promise<Origin> {
   const connections: OriginConnection[] = [];
   const sockets = new Set<net.Socket>();
-  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-    sockets.add(socket);
+  const server = net.createServer({ allowHalfOpen: true }, (raw) => {
+    sockets.add(raw);
+    raw.on('close', () => sockets.delete(raw));
+    const socket: net.Socket = options.tls ? new tls.TLSSocket(raw, { isServer: true, secureContext: options.tls, ALPNProtocols: ['http/1.1'] }) : raw;
     socket.setNoDelay(true);
     const record: OriginConnection = { received: Buffer.alloc(0), end: 'open' };
     connections.push(record);
@@ -72,7 +82,6 @@ export function origin(steps: Step[] | ((index: number) => Step[])): Promise<Ori
       record.end = e.code === 'ECONNRESET' ? 'rst' : 'error';
       waiter?.();
     });
-    socket.on('close', () => sockets.delete(socket));
     const until = (ready: () => boolean) =>
       new Promise<void>((resolve) => {
         const check = () => {
@@ -103,7 +112,10 @@ export function origin(steps: Step[] | ((index: number) => Step[])): Promise<Ori
             socket.end();
             break;
           case 'rst':
-            socket.resetAndDestroy();
+            raw.resetAndDestroy();
+            break;
+          case 'truncate':
+            raw.end();
             break;
           case 'read-until-fin':
             await until(() => finReceived);

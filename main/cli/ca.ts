@@ -1,0 +1,39 @@
+// chunkscope ca: the interception CA (created on first use), for clients to trust.
+import { writeFileSync } from 'node:fs';
+import type { Command } from 'commander';
+import { CertificateAuthority, dataDir } from '../tls';
+import { CliError, systemReason } from './errors';
+
+interface CaFlags {
+  export?: string;
+  spki?: boolean;
+  path?: boolean;
+}
+
+export function registerCa(program: Command, out: (text: string) => void): void {
+  program
+    .command('ca')
+    .summary('the HTTPS interception CA: export it, print its SPKI hash')
+    .description(
+      "Chunkscope's certificate authority signs the certificates it shows clients when it intercepts HTTPS. " +
+        'It is created once in your data directory (the key readable by you alone) and reused. ' +
+        'Clients must trust it: see "Trusting the CA" in the README.',
+    )
+    .option('--export <file>', 'write the CA certificate (PEM) to this file')
+    .option('--spki', "print the base64 SHA-256 of the CA's public key, for Chromium's --ignore-certificate-errors-spki-list")
+    .option('--path', 'print where the CA is kept')
+    .action(async (flags: CaFlags) => {
+      const ca = await CertificateAuthority.load(dataDir());
+      if (flags.export) {
+        try {
+          writeFileSync(flags.export, ca.certPem);
+        } catch (error) {
+          throw new CliError(`chunkscope ca: cannot write ${flags.export}: ${systemReason(error)}`);
+        }
+        out(`wrote the Chunkscope CA certificate to ${flags.export}`);
+      }
+      if (flags.spki) out(ca.spki());
+      if (flags.path) out(ca.dir);
+      if (!flags.export && !flags.spki && !flags.path) out(ca.certPem.trimEnd());
+    });
+}

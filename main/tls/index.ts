@@ -1,0 +1,36 @@
+// HTTPS interception, ready for a proxy: the CA from the user's data directory and an
+// interceptor bound to the proxy it serves.
+import type { ProxyServer } from '../proxy/server';
+import { CertificateAuthority } from './ca';
+import { dataDir } from './data-dir';
+import { Interceptor } from './intercept';
+import { trustedRoots } from './roots';
+
+export interface HttpsOptions {
+  /** Hosts (globs) left as opaque CONNECT tunnels. */
+  noIntercept: string[];
+  insecureUpstream: boolean;
+  /** Extra roots to trust for origins (PEM). */
+  extraRoots?: string[];
+  dir?: string;
+}
+
+export async function https(options: HttpsOptions): Promise<{ ca: CertificateAuthority; intercept: (server: ProxyServer) => Interceptor }> {
+  const ca = await CertificateAuthority.load(options.dir ?? dataDir());
+  const roots = trustedRoots(options.extraRoots);
+  return {
+    ca,
+    intercept: (server) =>
+      new Interceptor({
+        ca,
+        exclude: options.noIntercept,
+        insecureUpstream: options.insecureUpstream,
+        roots,
+        context: (recorder) => server.relayContext(recorder),
+        adopt: (relay) => server.adopt(relay),
+      }),
+  };
+}
+
+export { CertificateAuthority } from './ca';
+export { dataDir } from './data-dir';

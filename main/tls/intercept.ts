@@ -1,0 +1,105 @@
+// HTTPS interception: a CONNECT is answered, TLS is terminated with a leaf of the
+// Chunkscope CA for the name asked, and a TLS connection is opened to the origin. The
+// decrypted bytes are a connection of their own in the capture (linked to the CONNECT's),
+// relayed and mirrored exactly as plain HTTP is; the three TLS ends stay distinct.
+
+import type { CloseKind } from '../capture/format';
+import type { Connect } from '../proxy/leg';
+import type { ConnectionRelay, Handover, Interception, RelayContext } from '../proxy/relay';
+import { ConnectionRelay as Relay } from '../proxy/relay';
+import type { Recorder } from '../proxy/recorder';
+import type { CertificateAuthority } from './ca';
+import { clientHandshakeFailure } from './reasons';
+import { TlsClientLeg, TlsServerLeg } from './tls-leg';
+
+export interface InterceptOptions {
+  ca: CertificateAuthority;
+  /** Host names (globs: *.example.com) left as opaque tunnels. */
+  exclude: string[];
+  /** Accept any origin certificate (self-signed test origins). */
+  insecureUpstream: boolean;
+  roots: string[];
+  /** The proxy's relay context for a recorder, and a way to have it track a relay. */
+  context(recorder: Recorder): RelayContext;
+  adopt(relay: ConnectionRelay): void;
+}
+
+export function globToRegExp(glob: string): RegExp {
+  const body = glob.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+/** "example.test:443" -> "example.test"; "[::1]:443" -> "::1" */
+function hostOf(target: string): string {
+  const m = /^\[([^\]]+)\](?::\d+)?$/.exec(target) ?? /^([^:]+)(?::\d+)?$/.exec(target);
+  return (m?.[1] ?? target).toLowerCase();
+}
+
+export class Interceptor implements Interception {
+  private readonly excluded: RegExp[];
+
+  constructor(private readonly options: InterceptOptions) {
+    this.excluded = options.exclude.map(globToRegExp);
+  }
+
+  wants(target: string): boolean {
+    const host = hostOf(target);
+    return !this.excluded.some((pattern) => pattern.test(host));
+  }
+
+  take({ outer, recorder, socket, origin }: Handover): (bytes: Uint8Array) => void {
+    const leg = new TlsServerLeg(socket, this.options.ca, origin.host);
+    leg.ready().then(
+      (details) => {
+        const base = this.options.context(recorder);
+        const servername = details.sni ?? origin.host;
+        let inner: ConnectionRelay | null = null;
+        const connect: Connect = (to, handlers) => {
+          const upstream = TlsClientLeg.connect(
+            to,
+            {
+              ...handlers,
+              connect: () => {
+                if (inner && upstream.details) recorder.event(inner.analyzer, { type: 'tls', connection: inner.analyzer.number, time: recorder.clock(), side: 'upstream', via: outer.analyzer.number, ...upstream.details });
+                handlers.connect?.();
+              },
+            },
+            { servername, insecure: this.options.insecureUpstream, roots: this.options.roots },
+          );
+          return upstream;
+        };
+        inner = new Relay(
+          (handlers) => {
+            leg.attach(handlers);
+            return leg;
+          },
+          {
+            ...base,
+            mode: 'reverse',
+            reverse: origin,
+            connect,
+            intercept: undefined,
+            closed: (relay) => {
+              base.closed(relay);
+              // The TCP connection under the TLS session is the CONNECT's: it ended the same way.
+              outer.interceptionEnded(relay.analyzer.closes.map((c) => ({ side: c.side, kind: c.kind, by: c.by, detail: c.detail })));
+            },
+          },
+        );
+        recorder.event(inner.analyzer, { type: 'tls', connection: inner.analyzer.number, time: recorder.clock(), side: 'client', via: outer.analyzer.number, ...details });
+        this.options.adopt(inner);
+      },
+      (error: NodeJS.ErrnoException) => {
+        const failure = clientHandshakeFailure(error, origin.host, this.options.ca.spki());
+        recorder.event(outer.analyzer, { type: 'tls-failed', connection: outer.analyzer.number, time: recorder.clock(), side: 'client', reason: failure.reason, code: error.code ?? null });
+        const kind: CloseKind = error.code === 'ECONNRESET' ? 'rst' : 'fin';
+        leg.destroy();
+        outer.interceptionEnded([
+          { side: 'client', kind, by: 'peer', detail: null },
+          ...(kind === 'fin' ? [{ side: 'client' as const, kind: 'fin' as const, by: 'proxy' as const, detail: null }] : []),
+        ]);
+      },
+    );
+    return (bytes) => leg.early(bytes);
+  }
+}
