@@ -8,6 +8,16 @@ import { selectFilter, selectRows, selectSelected } from '../store/store';
 
 const ROW_HEIGHT = 24;
 
+/** A padlock for decrypted HTTPS (an SVG: emoji fonts are not everywhere). */
+function Lock() {
+  return (
+    <svg className="lock" data-testid="https" role="img" aria-label="HTTPS" viewBox="0 0 10 12" width="9" height="11">
+      <path d="M2.5 5V3.5a2.5 2.5 0 0 1 5 0V5" fill="none" stroke="currentColor" strokeWidth="1.3" />
+      <rect x="1" y="5" width="8" height="6.5" rx="1" fill="currentColor" />
+    </svg>
+  );
+}
+
 // The two classic failures first: whether the last chunk came and how the connection ended.
 export const COLUMNS = ['#', 'conn', 'req', 'method', 'host', 'path', 'status', 'framing', 'chunks', 'last chunk', 'ended', 'anomalies', 'bytes', 'duration'] as const;
 
@@ -55,7 +65,8 @@ const Row = memo(function Row({ row, selected, onSelect }: { row: ExchangeRow; s
       <span data-col="conn">c{row.connection}</span>
       <span data-col="req">#{row.index + 1}</span>
       <span data-col="method">{row.method ?? ''}</span>
-      <span data-col="host" title={row.host ?? ''}>
+      <span data-col="host" title={row.tls ? `${row.host ?? ''} (HTTPS, decrypted by Chunkscope)` : (row.host ?? '')}>
+        {row.tls ? <Lock /> : null}
         {row.host ?? ''}
       </span>
       <span data-col="path" title={row.path ?? ''}>
@@ -65,7 +76,9 @@ const Row = memo(function Row({ row, selected, onSelect }: { row: ExchangeRow; s
         {row.status ?? ''}
         {row.generated ? '*' : ''}
       </span>
-      <span data-col="framing">{row.tunnel ? 'tunnel' : (row.framing ?? '')}</span>
+      <span data-col="framing" className={row.interception === 'failed' ? 'bad' : ''}>
+        {row.interception === 'failed' ? 'TLS failed' : row.interception === 'decrypted' ? 'decrypted' : row.tunnel ? 'tunnel' : (row.framing ?? '')}
+      </span>
       <span data-col="chunks">{row.framing === 'chunked' ? groupDigits(row.chunks) : ''}</span>
       <span data-col="last chunk" className={terminator.className}>
         {terminator.text}

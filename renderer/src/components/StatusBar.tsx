@@ -24,6 +24,16 @@ export function StatusBar() {
           proxy {session.proxy} ({session.mode}) · {session.capturing ? 'capturing' : 'not capturing'}
         </span>
       ) : null}
+      {session?.ca ? (
+        <span data-testid="https-status" title={`Clients must trust the Chunkscope CA (${session.ca.path}); Chromium: --ignore-certificate-errors-spki-list=${session.ca.spki}`}>
+          HTTPS intercepted · CA {session.ca.path}
+        </span>
+      ) : null}
+      {session?.insecureUpstream ? (
+        <span className="warn" data-testid="insecure-upstream">
+          origin certificates NOT verified (--insecure-upstream)
+        </span>
+      ) : null}
       {loading ? <span>reading the capture: {Math.round((loading.done / Math.max(1, loading.total)) * 100)}%</span> : null}
       {transport !== 'connected' ? <span className="warn">{transport === 'connecting' ? 'connecting to Chunkscope…' : 'disconnected from Chunkscope; reconnecting'}</span> : null}
       {notice ? <span className="notice">{notice}</span> : null}

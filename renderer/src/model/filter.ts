@@ -1,6 +1,7 @@
 // The filter box's language, pure so it is tested on its own:
 //   host:example   method:POST   status:404 | 4xx | >=400   framing:chunked   conn:12 (or c12)
 //   missing-terminator (or any anomaly code)   rst   fin   stalled   streaming   incomplete   error
+//   tunnel   https (decrypted)   tls-failed
 //   anything else: free text in host and path.  A leading "-" negates a term.
 
 import { isAnomalyCode } from '../../../shared/anomalies';
@@ -45,6 +46,8 @@ const WORDS: Record<string, Predicate> = {
   error: (r) => r.anomalies.errors > 0,
   anomaly: (r) => r.anomalies.count > 0,
   tunnel: (r) => r.tunnel,
+  https: (r) => r.tls,
+  'tls-failed': (r) => r.interception === 'failed',
 };
 
 function termTest(term: string): Predicate | string {

@@ -1,6 +1,7 @@
 // How numbers, times and ends read in the UI. Stable, locale-independent digit grouping.
 
 import type { ConnectionEnd } from '../../../shared/api';
+import type { TlsReport, TlsSide } from '../../../shared/capture';
 
 export function groupDigits(value: number): string {
   const [whole, fraction] = String(Math.abs(value)).split('.');
@@ -31,18 +32,38 @@ export function rate(bytesPerSecond: number | null): string {
   return bytesPerSecond === null ? '' : `${bytes(bytesPerSecond)}/s`;
 }
 
-/** "server RST", "client FIN", "Chunkscope FIN". */
+/** "server RST", "client FIN", "Chunkscope FIN", "server close_notify", "server FIN, no close_notify". */
 export function endLabel(end: ConnectionEnd | null): string {
   if (!end) return '';
   const who = end.by === 'proxy' ? 'Chunkscope' : end.by;
+  if (end.kind === 'close-notify') return `${who} close_notify`;
+  if (end.kind === 'fin' && end.tls) return `${who} FIN, no close_notify`;
   const how = end.kind === 'fin' ? 'FIN' : end.kind === 'rst' ? 'RST' : end.kind;
   return `${who} ${how}`;
 }
 
-/** "the server closed the connection (FIN)" */
+/** "the server closed the connection (FIN)"; inside TLS, whether close_notify came first. */
 export function endSentence(end: ConnectionEnd): string {
   const who = end.by === 'proxy' ? 'Chunkscope' : `the ${end.by}`;
+  if (end.kind === 'close-notify') return `${who} closed the TLS session (close_notify)`;
+  if (end.kind === 'fin' && end.tls) return `${who} closed the connection (FIN) without close_notify: a truncation`;
   if (end.kind === 'fin') return `${who} closed the connection (FIN)`;
   if (end.kind === 'rst') return `${who} reset the connection (RST)`;
   return `${who}'s side ended with ${end.kind}`;
+}
+
+function tlsSide(side: TlsSide): string {
+  return [side.version, side.alpn ? `ALPN ${side.alpn}` : 'no ALPN', side.cipher].filter(Boolean).join(', ');
+}
+
+/** "HTTPS decrypted by Chunkscope · client: TLSv1.3, ALPN http/1.1 (SNI feeds.example.test) · origin: ..., certificate verified" */
+export function tlsSummary(tls: TlsReport): string {
+  const parts = ['HTTPS decrypted by Chunkscope'];
+  if (tls.client) parts.push(`client: ${tlsSide(tls.client)}${tls.client.sni ? ` (SNI ${tls.client.sni})` : ''}`);
+  if (tls.upstream) {
+    const verdict = tls.upstream.authorized ? 'certificate verified' : `certificate NOT verified (${tls.upstream.authorizationError ?? 'not checked'}; --insecure-upstream)`;
+    parts.push(`origin: ${tlsSide(tls.upstream)}, ${verdict}${tls.upstream.peer ? `: ${tls.upstream.peer}` : ''}`);
+  }
+  if (tls.via !== null) parts.push(`through the CONNECT of c${tls.via}`);
+  return parts.join(' · ');
 }

@@ -2,6 +2,7 @@
 // connection with 4,001 requests reads as counts per pixel range, not 4,001 boxes.
 
 import type { ConnectionRow } from '../../../shared/api';
+import { endLabel } from './format';
 
 export interface LaneBin {
   x: number;
@@ -55,8 +56,8 @@ export function laneLayout(c: ConnectionRow, t0: number, t1: number, width: numb
   const end = c.ended
     ? {
         x: x(c.ended.at),
-        kind: c.ended.kind === 'fin' ? ('fin' as const) : c.ended.kind === 'rst' ? ('rst' as const) : ('other' as const),
-        label: `${c.ended.by === 'proxy' ? 'Chunkscope' : c.ended.by} ${c.ended.kind.toUpperCase()}`,
+        kind: c.ended.kind === 'fin' || c.ended.kind === 'close-notify' ? ('fin' as const) : c.ended.kind === 'rst' ? ('rst' as const) : ('other' as const),
+        label: endLabel(c.ended),
       }
     : null;
   return { bins, densest, bars, end, longestGap };
@@ -68,6 +69,8 @@ export function laneSummary(c: ConnectionRow): string {
   if (c.responses !== c.requests) parts.push(`${c.responses.toLocaleString('en-US')} answered`);
   if (c.tunnel) parts.push('tunnel');
   if (c.upstreamFailure) parts.push(`could not connect: ${c.upstreamFailure}`);
+  if (c.tls?.failure) parts.push(`TLS failed (${c.tls.failure.side})`);
+  else if (c.tls?.client) parts.push('HTTPS');
   return parts.join(' · ');
 }
 

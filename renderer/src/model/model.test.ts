@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { chunkedResponse, connection, detail, row } from '../test-support/rows';
 import { parseFilter } from './filter';
-import { bytes, endLabel, groupDigits, seconds } from './format';
+import { bytes, endLabel, endSentence, groupDigits, seconds } from './format';
 import { closesSummary, laneLayout, laneSummary } from './lanes';
 import { kindsOf } from './raw';
 import { timelineLayout } from './timeline';
@@ -59,6 +59,12 @@ describe('formatting', () => {
     expect(seconds(12.34)).toBe('12.3 s');
     expect(endLabel({ kind: 'rst', by: 'server', at: 1 })).toBe('server RST');
     expect(endLabel({ kind: 'fin', by: 'proxy', at: 1 })).toBe('Chunkscope FIN');
+    // Inside TLS a FIN is a clean end only after close_notify.
+    expect(endLabel({ kind: 'close-notify', by: 'server', at: 1, tls: true })).toBe('server close_notify');
+    expect(endLabel({ kind: 'fin', by: 'server', at: 1, tls: true })).toBe('server FIN, no close_notify');
+    expect(endSentence({ kind: 'close-notify', by: 'server', at: 1, tls: true })).toBe('the server closed the TLS session (close_notify)');
+    expect(endSentence({ kind: 'fin', by: 'server', at: 1, tls: true })).toBe('the server closed the connection (FIN) without close_notify: a truncation');
+    expect(endSentence({ kind: 'fin', by: 'server', at: 1 })).toBe('the server closed the connection (FIN)');
   });
 });
 

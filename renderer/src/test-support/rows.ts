@@ -30,6 +30,8 @@ export function row(overrides: Partial<ExchangeRow> = {}): ExchangeRow {
     rate: null,
     generated: false,
     tunnel: false,
+    tls: false,
+    interception: null,
     ...overrides,
   };
 }
@@ -50,6 +52,7 @@ export function connection(overrides: Partial<ConnectionRow> = {}): ConnectionRo
     ended: null,
     tunnel: false,
     upstreamFailure: null,
+    tls: null,
     spans: [0, 0.2],
     ...overrides,
   };
@@ -99,5 +102,5 @@ export function chunkedResponse(sizes: number[], times: number[], overrides: Par
 }
 
 export function detail(response: MessageDetail | null, overrides: Partial<ExchangeDetail> = {}): ExchangeDetail {
-  return { id: '1:0', connection: 1, index: 0, request: null, response, informational: [], connectionOpenedAt: 0, closes: [], missing: null, upstreamFailure: null, tunnel: false, ...overrides };
+  return { id: '1:0', connection: 1, index: 0, request: null, response, informational: [], connectionOpenedAt: 0, closes: [], missing: null, upstreamFailure: null, tunnel: false, tls: null, ...overrides };
 }

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { isErrorAnomaly } from '../../../../shared/anomalies';
 import type { ExchangeDetail as Detail } from '../../../../shared/api';
 import { useApi, useApp, useAppStore } from '../../context';
-import { groupDigits } from '../../model/format';
+import { groupDigits, tlsSummary } from '../../model/format';
 import { selectDetail, selectTab, type DetailTab } from '../../store/store';
 import { ChunksTab } from './ChunksTab';
 import { HeadersTab } from './HeadersTab';
@@ -86,6 +86,16 @@ export function ExchangeDetail({ id }: { id: string }) {
           </p>
         ) : null}
         {current?.upstreamFailure ? <p className="missing">Chunkscope could not connect to {current.upstreamFailure}</p> : null}
+        {current?.tls?.failure ? (
+          <p className="missing" data-testid="tls-failure">
+            TLS with the {current.tls.failure.side === 'client' ? 'client' : 'origin'} failed: {current.tls.failure.reason}
+          </p>
+        ) : null}
+        {current?.tls?.client ? (
+          <p className="tls-line" data-testid="tls">
+            {tlsSummary(current.tls)}
+          </p>
+        ) : null}
         {current ? <Anomalies detail={current} /> : null}
         {error ? <p className="missing">{error}</p> : null}
       </header>

@@ -1,0 +1,123 @@
+// HTTPS through `chunkscope serve`: Chromium, told to accept the Chunkscope CA by its
+// SPKI hash (the flag the README gives), loads a page from a local TLS origin with no
+// certificate error; the app shows the decrypted exchange, its chunks and its TLS. A
+// Chromium without the flag refuses our certificate, and the app says so in words.
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, expect, test, type Browser } from '@playwright/test';
+import { response } from '../main/http1/test-support/builders';
+import { fin, request, write, type Origin } from '../main/proxy/test-support/origin';
+import { CertificateAuthority } from '../main/tls/ca';
+import { tlsOrigin, tlsWorld, type TlsWorld } from '../main/tls/test-support/tls-world';
+import { ChunkscopePage } from './support/chunkscope-page';
+import { startServe, type Served } from './support/serve';
+
+let served: Served;
+let world: TlsWorld;
+let server: Origin & { httpsUrl: string };
+let spki: string;
+const browsers: Browser[] = [];
+
+const CHUNKS = ['<!doctype html><title>through Chunkscope</title>', '<h1>first chunk</h1>', '<p>second chunk</p>'];
+const page = () =>
+  response({
+    headers: [
+      ['Content-Type', 'text/html; charset=utf-8'],
+      ['Transfer-Encoding', 'chunked'],
+      ['Connection', 'close'],
+    ],
+    chunks: CHUNKS.map((data) => ({ data })),
+  });
+
+test.beforeAll(async () => {
+  world = await tlsWorld();
+  // Every connection (the page, then the favicon) gets the same chunked page.
+  server = await tlsOrigin(world, () => [request(), write(page()), fin()]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'chunkscope-data-'));
+  spki = (await CertificateAuthority.load(dataDir)).spki();
+  // The origin's CA is trusted the way a user adds one for Node: NODE_EXTRA_CA_CERTS.
+  const originCa = join(dataDir, '..', `origin-ca-${process.pid}.pem`);
+  writeFileSync(originCa, world.originCa.certPem);
+  served = await startServe([], { dataDir, env: { NODE_EXTRA_CA_CERTS: originCa } });
+});
+
+test.afterAll(async () => {
+  for (const b of browsers) await b.close();
+  await served.stop();
+  await server.close();
+});
+
+/** A Chromium whose traffic, loopback included, goes through the proxy. */
+async function proxiedChromium(trustFlag: boolean): Promise<Browser> {
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      `--proxy-server=${served.proxy}`,
+      '--proxy-bypass-list=<-loopback>',
+      ...(trustFlag ? [`--ignore-certificate-errors-spki-list=${spki}`] : []),
+    ],
+  });
+  browsers.push(browser);
+  return browser;
+}
+
+async function ui(pageUi: import('@playwright/test').Page): Promise<ChunkscopePage> {
+  const app = new ChunkscopePage(pageUi);
+  await pageUi.goto(served.ui);
+  await expect(pageUi.getByTestId('proxy-address')).toContainText(served.proxy);
+  await app.clear();
+  return app;
+}
+
+test('Chromium with the SPKI flag loads an https page through the proxy, and the app shows it decrypted', async ({ page: uiPage }) => {
+  const app = await ui(uiPage);
+  await expect(uiPage.getByTestId('https-status')).toContainText('HTTPS intercepted');
+  await expect(uiPage.getByTestId('insecure-upstream')).toHaveCount(0);
+
+  const browser = await proxiedChromium(true);
+  const tab = await browser.newPage();
+  const loaded = await tab.goto(`${server.httpsUrl}/feed.html`);
+  expect(loaded?.status()).toBe(200);
+  await expect(tab.locator('h1')).toHaveText('first chunk');
+  await expect(tab.locator('p')).toHaveText('second chunk');
+  const security = await loaded!.securityDetails();
+  expect(security?.issuer).toMatch(/^Chunkscope CA/);
+  expect(security?.protocol).toMatch(/TLS 1\.[23]/);
+  await tab.screenshot({ path: test.info().outputPath('chromium-https-page.png') });
+
+  const row = app.row('/feed.html');
+  await expect(row.getByTestId('https')).toBeVisible();
+  await expect(app.cell(row, 'host')).toContainText(`127.0.0.1:${server.port}`);
+  await expect(app.cell(row, 'chunks')).toHaveText('3');
+  await expect(app.cell(row, 'last chunk')).not.toHaveText('MISSING');
+  const connect = app.rows().filter({ has: uiPage.locator('[data-col="method"]', { hasText: /^CONNECT$/ }) }).first();
+  await expect(app.cell(connect, 'framing')).toHaveText('decrypted');
+  await app.open('/feed.html');
+  await expect(app.sizeTokens()).toHaveText(CHUNKS.map((c) => c.length.toString(16).toUpperCase())); // as sent
+  await expect(uiPage.getByTestId('tls')).toContainText('HTTPS decrypted by Chunkscope');
+  await expect(uiPage.getByTestId('tls')).toContainText('ALPN http/1.1');
+  await expect(uiPage.getByTestId('tls')).toContainText('certificate verified');
+  await app.screenshot('https-decrypted');
+});
+
+test('Chromium without the flag refuses our certificate; the app says why and how to trust the CA', async ({ page: uiPage }) => {
+  const app = await ui(uiPage);
+  const browser = await proxiedChromium(false);
+  const tab = await browser.newPage();
+  await expect(tab.goto(`${server.httpsUrl}/refused.html`)).rejects.toThrow(/ERR_CERT_AUTHORITY_INVALID/);
+  const row = app.rows().filter({ has: uiPage.locator('[data-col="host"]', { hasText: `127.0.0.1:${server.port}` }) });
+  await expect(app.cell(row, 'method')).toHaveText('CONNECT');
+  await expect(app.cell(row, 'framing')).toHaveText('TLS failed');
+  await row.click();
+  await expect(uiPage.getByTestId('tls-failure')).toContainText("refused Chunkscope's certificate");
+  await expect(uiPage.getByTestId('tls-failure')).toContainText(spki);
+  await app.screenshot('https-refused');
+});
