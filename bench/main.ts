@@ -2,6 +2,7 @@
 //   npm run bench            all sections
 //   npm run bench -- parser  only the named sections
 import os from 'node:os';
+import { benchHttps } from './https';
 import { benchParser } from './parser';
 import { benchProxy } from './proxy';
 import { benchUi } from './ui';
@@ -9,6 +10,7 @@ import { benchUi } from './ui';
 const sections: Record<string, () => void | Promise<void>> = {
   parser: benchParser,
   proxy: benchProxy,
+  https: benchHttps,
   ui: benchUi,
 };
 

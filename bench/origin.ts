@@ -2,7 +2,10 @@
 //   GET /big?mib=N   a chunked body of N MiB in 16 KiB chunks
 //   GET /small       a small Content-Length body
 //   POST /items      a chunked request answered with a small body (keep-alive)
+// With `--tls CERT KEY` it serves the same over TLS (ALPN http/1.1).
+import { readFileSync } from 'node:fs';
 import net from 'node:net';
+import tls from 'node:tls';
 
 const CHUNK = 16 * 1024;
 const chunk = Buffer.concat([Buffer.from(`${CHUNK.toString(16)}\r\n`), Buffer.alloc(CHUNK, 0x61), Buffer.from('\r\n')]);
@@ -52,7 +55,11 @@ function serve(socket: net.Socket): void {
   socket.on('error', () => socket.destroy());
 }
 
-const server = net.createServer(serve);
+const at = process.argv.indexOf('--tls');
+const server =
+  at >= 0
+    ? tls.createServer({ cert: readFileSync(process.argv[at + 1]!), key: readFileSync(process.argv[at + 2]!), ALPNProtocols: ['http/1.1'] }, serve)
+    : net.createServer(serve);
 server.listen(0, '127.0.0.1', () => {
   process.stdout.write(`listening on http://127.0.0.1:${(server.address() as net.AddressInfo).port}\n`);
 });

@@ -11,9 +11,9 @@ export interface Started {
 }
 
 /** Run `node script args` and wait for its "listening on http://host:port" line. */
-export function startListening(script: string, args: string[], nodeArgs: string[] = []): Promise<Started> {
+export function startListening(script: string, args: string[], nodeArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Started> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...nodeArgs, script, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...env } });
     let out = '';
     let started = false;
     const timer = setTimeout(() => {

@@ -76,7 +76,7 @@ const SMALL_BYTES = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'.length;
  * every relayed byte once more, and past the page cache's dirty limit writes go at
  * the device's pace.
  */
-function diskAppend(path: string, mib: number): number {
+export function diskAppend(path: string, mib: number): number {
   const block = Buffer.alloc(1024 * 1024, 0x61);
   const fd = openSync(path, 'w');
   const start = process.hrtime.bigint();

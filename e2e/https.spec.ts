@@ -50,7 +50,7 @@ test.afterAll(async () => {
 });
 
 /** A Chromium whose traffic, loopback included, goes through the proxy. */
-async function proxiedChromium(trustFlag: boolean): Promise<Browser> {
+async function proxiedChromium(trustFlag: boolean, proxy = served.proxy): Promise<Browser> {
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: [
@@ -60,7 +60,7 @@ async function proxiedChromium(trustFlag: boolean): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--proxy-server=${served.proxy}`,
+      `--proxy-server=${proxy}`,
       '--proxy-bypass-list=<-loopback>',
       ...(trustFlag ? [`--ignore-certificate-errors-spki-list=${spki}`] : []),
     ],
@@ -120,4 +120,22 @@ test('Chromium without the flag refuses our certificate; the app says why and ho
   await expect(uiPage.getByTestId('tls-failure')).toContainText("refused Chunkscope's certificate");
   await expect(uiPage.getByTestId('tls-failure')).toContainText(spki);
   await app.screenshot('https-refused');
+});
+
+test('with --insecure-upstream the status bar says origin certificates are not verified, and an untrusted origin loads', async ({ page: uiPage }) => {
+  const insecure = await startServe(['--insecure-upstream'], { dataDir: served.dataDir }); // the same CA, no trust in the origin's
+  try {
+    const app = new ChunkscopePage(uiPage);
+    await uiPage.goto(insecure.ui);
+    await expect(uiPage.getByTestId('insecure-upstream')).toHaveText('origin certificates NOT verified (--insecure-upstream)');
+    await app.clear();
+    const browser = await proxiedChromium(true, insecure.proxy);
+    const tab = await browser.newPage();
+    expect((await tab.goto(`${server.httpsUrl}/untrusted.html`))?.status()).toBe(200);
+    await app.open('/untrusted.html');
+    await expect(uiPage.getByTestId('tls')).toContainText('certificate NOT verified');
+    await app.screenshot('https-insecure-upstream');
+  } finally {
+    await insecure.stop();
+  }
 });

@@ -30,6 +30,7 @@ await Promise.all([
   build({ ...node, entryPoints: ['bench/main.ts'], outfile: 'app/dist/bench.mjs', external: [...node.external, '@playwright/test', 'playwright-core'] }),
   build({ ...node, entryPoints: ['bench/origin.ts'], outfile: 'app/dist/bench-origin.mjs' }),
   build({ ...node, entryPoints: ['bench/bare-relay.ts'], outfile: 'app/dist/bench-relay.mjs' }),
+  build({ ...node, entryPoints: ['bench/bare-tls-relay.ts'], outfile: 'app/dist/bench-tls-relay.mjs' }),
   // The desktop shell: only these import electron, which Electron itself provides.
   build({ ...node, entryPoints: ['main/electron/main.ts'], outfile: 'app/dist/electron-main.mjs', external: [...node.external, 'electron'] }),
   build({ ...node, entryPoints: ['main/electron/preload.ts'], outfile: 'app/dist/preload.cjs', format: 'cjs', banner: {}, external: ['electron'] }),

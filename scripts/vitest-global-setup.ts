@@ -4,5 +4,6 @@ import { execFileSync } from 'node:child_process';
 
 export default function setup(): void {
   if (process.env.CHUNKSCOPE_BUILT === '1') return;
-  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
+  // Vitest sets NODE_ENV=test; the build is the one users run (React's production build).
+  execFileSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit', env: { ...process.env, NODE_ENV: 'production' } });
 }

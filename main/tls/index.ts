@@ -4,7 +4,7 @@ import type { ProxyServer } from '../proxy/server';
 import { CertificateAuthority } from './ca';
 import { dataDir } from './data-dir';
 import { Interceptor } from './intercept';
-import { trustedRoots } from './roots';
+import { trustedRoots, upstreamContext } from './roots';
 
 export interface HttpsOptions {
   /** Hosts (globs) left as opaque CONNECT tunnels. */
@@ -17,7 +17,7 @@ export interface HttpsOptions {
 
 export async function https(options: HttpsOptions): Promise<{ ca: CertificateAuthority; intercept: (server: ProxyServer) => Interceptor }> {
   const ca = await CertificateAuthority.load(options.dir ?? dataDir());
-  const roots = trustedRoots(options.extraRoots);
+  const roots = upstreamContext(trustedRoots(options.extraRoots));
   return {
     ca,
     intercept: (server) =>

@@ -3,6 +3,7 @@
 // decrypted bytes are a connection of their own in the capture (linked to the CONNECT's),
 // relayed and mirrored exactly as plain HTTP is; the three TLS ends stay distinct.
 
+import type tls from 'node:tls';
 import type { CloseKind } from '../capture/format';
 import type { Connect } from '../proxy/leg';
 import type { ConnectionRelay, Handover, Interception, RelayContext } from '../proxy/relay';
@@ -18,7 +19,8 @@ export interface InterceptOptions {
   exclude: string[];
   /** Accept any origin certificate (self-signed test origins). */
   insecureUpstream: boolean;
-  roots: string[];
+  /** The client context with the trusted roots (roots.ts), made once. */
+  roots: tls.SecureContext;
   /** The proxy's relay context for a recorder, and a way to have it track a relay. */
   context(recorder: Recorder): RelayContext;
   adopt(relay: ConnectionRelay): void;
@@ -49,23 +51,37 @@ export class Interceptor implements Interception {
 
   take({ outer, recorder, socket, origin }: Handover): (bytes: Uint8Array) => void {
     const leg = new TlsServerLeg(socket, this.options.ca, origin.host);
+    const upstreamOptions = (servername: string) => ({ servername, insecure: this.options.insecureUpstream, roots: this.options.roots });
+    // The origin's connection starts now, alongside the client's handshake, for the name
+    // the client asked the proxy for; the client's SNI, if different, gets its own.
+    let early: TlsClientLeg | null = TlsClientLeg.start(origin, upstreamOptions(origin.host));
+    const dropEarly = () => {
+      early?.destroy();
+      early = null;
+    };
     leg.ready().then(
       (details) => {
         const base = this.options.context(recorder);
         const servername = details.sni ?? origin.host;
         let inner: ConnectionRelay | null = null;
         const connect: Connect = (to, handlers) => {
-          const upstream = TlsClientLeg.connect(
-            to,
-            {
-              ...handlers,
-              connect: () => {
-                if (inner && upstream.details) recorder.event(inner.analyzer, { type: 'tls', connection: inner.analyzer.number, time: recorder.clock(), side: 'upstream', via: outer.analyzer.number, ...upstream.details });
-                handlers.connect?.();
-              },
+          const wrapped = {
+            ...handlers,
+            connect: () => {
+              if (inner && upstream.details) recorder.event(inner.analyzer, { type: 'tls', connection: inner.analyzer.number, time: recorder.clock(), side: 'upstream', via: outer.analyzer.number, ...upstream.details });
+              handlers.connect?.();
             },
-            { servername, insecure: this.options.insecureUpstream, roots: this.options.roots },
-          );
+          };
+          let upstream: TlsClientLeg;
+          // The early connection serves if it is for the same name and origin and still open.
+          if (early && !early.over && early.options.servername === servername && early.origin.host === to.host && early.origin.port === to.port) {
+            upstream = early;
+            early = null;
+            upstream.attach(wrapped);
+          } else {
+            dropEarly();
+            upstream = TlsClientLeg.connect(to, wrapped, upstreamOptions(servername));
+          }
           return upstream;
         };
         inner = new Relay(
@@ -80,6 +96,7 @@ export class Interceptor implements Interception {
             connect,
             intercept: undefined,
             closed: (relay) => {
+              dropEarly(); // never asked for: the client sent no request
               base.closed(relay);
               // The TCP connection under the TLS session is the CONNECT's: it ended the same way.
               outer.interceptionEnded(relay.analyzer.closes.map((c) => ({ side: c.side, kind: c.kind, by: c.by, detail: c.detail })));
@@ -90,6 +107,7 @@ export class Interceptor implements Interception {
         this.options.adopt(inner);
       },
       (error: NodeJS.ErrnoException) => {
+        dropEarly();
         const failure = clientHandshakeFailure(error, origin.host, this.options.ca.spki());
         recorder.event(outer.analyzer, { type: 'tls-failed', connection: outer.analyzer.number, time: recorder.clock(), side: 'client', reason: failure.reason, code: error.code ?? null });
         const kind: CloseKind = error.code === 'ECONNRESET' ? 'rst' : 'fin';

@@ -131,7 +131,7 @@ export function python(url: string, cafile: string, proxy?: Harness): Promise<Py
   const script = fileURLToPath(new URL('./tls_client.py', import.meta.url));
   const args = [script, target.hostname, target.port, cafile, target.pathname, ...(proxy ? [String(proxy.port)] : [])];
   return new Promise((resolve, reject) => {
-    execFile('python3', args, { timeout: 20_000 }, (error, stdout, stderr) => {
+    execFile('python3', args, { timeout: 20_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
       if (error) return reject(new Error(`python3 failed: ${error.message}\n${stderr}`));
       const result = JSON.parse(stdout) as { received: string; end: string };
       resolve({ received: Buffer.from(result.received, 'base64'), end: result.end });
