@@ -2,6 +2,8 @@
 // Node's https see what they see straight from a local TLS origin, the same bytes and the
 // same ending, and the capture's chunk ledger is the one plain HTTP gives.
 
+import { spawn } from 'node:child_process';
+import tls from 'node:tls';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { response } from '../http1/test-support/builders';
 import type { ConnectionReport } from '../../shared/capture';
@@ -309,6 +311,58 @@ describe('TLS failures, reported per connection in plain words', () => {
     const { inner } = decrypted(await insecure.finish());
     expect(inner.tls!.upstream).toMatchObject({ authorized: false });
     expect(inner.tls!.upstream!.authorizationError).toMatch(/UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED/);
+  });
+});
+
+/** openssl s_client through the proxy (CONNECT), with the given protocol and cipher options. */
+function sClient(proxyPort: number, originPort: number, options: string[]): Promise<{ status: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('openssl', ['s_client', '-proxy', `127.0.0.1:${proxyPort}`, '-connect', `127.0.0.1:${originPort}`, ...options], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (output += d));
+    child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, output });
+    });
+  });
+}
+
+describe('no protocol version or cipher in common', () => {
+  it('with the client (TLS 1.1 only; a NULL cipher only): reported in those words', async () => {
+    const server = await tlsOrigin(world, () => [request(), write(response()), fin()]);
+    cleanups.push(() => server.close());
+    const proxy = await interceptingProxy(world);
+    cleanups.push(() => proxy.finish());
+    const old = await sClient(proxy.port, server.port, ['-tls1_1', '-cipher', 'DEFAULT:@SECLEVEL=0']);
+    expect(old.status).not.toBe(0);
+    const nullCipher = await sClient(proxy.port, server.port, ['-tls1_2', '-cipher', 'NULL-SHA256:@SECLEVEL=0']);
+    expect(nullCipher.status).not.toBe(0);
+    await eventually(() => proxy.proxy.connectionCount === 0, 5000, 'the proxy to finish');
+    const failures = (await proxy.finish()).connections.map((c) => c.tls?.failure).filter(Boolean);
+    expect(failures.map((f) => f!.side)).toEqual(['client', 'client']);
+    expect(failures[0]!.reason).toBe(
+      'no TLS protocol version in common with the client for 127.0.0.1: it offered only versions Chunkscope does not accept (unsupported protocol); Chunkscope speaks TLS 1.2 and 1.3',
+    );
+    expect(failures[1]!.reason).toBe('no cipher in common with the client for 127.0.0.1: none of the ciphers it offered is one Chunkscope accepts (no shared cipher)');
+  });
+
+  it('with the origin (TLS 1.0 and 1.1 only): a 502 that says so', async () => {
+    const leaf = await world.originCa.leaf('127.0.0.1');
+    const legacy = tls.createSecureContext({ key: leaf.key, cert: leaf.cert, minVersion: 'TLSv1', maxVersion: 'TLSv1.1', ciphers: 'DEFAULT:@SECLEVEL=0' });
+    const server = await origin(() => [request(), write(response()), fin()], { tls: legacy });
+    cleanups.push(() => server.close());
+    const proxy = await interceptingProxy(world);
+    cleanups.push(() => proxy.finish());
+    const result = await curlProxied(world, proxy, `https://127.0.0.1:${server.port}/feed`);
+    expect(result.status).toBe(0);
+    const text = result.output.toString('latin1');
+    expect(text).toMatch(/^HTTP\/1\.1 502 /);
+    expect(text).toContain(
+      `Chunkscope could not connect to 127.0.0.1:${server.port}: no TLS protocol version in common with the origin: it does not speak one Chunkscope accepts (tlsv1 alert protocol version); Chunkscope speaks TLS 1.2 and 1.3`,
+    );
   });
 });
 

@@ -1,5 +1,24 @@
 // TLS failures in plain words, per side.
 
+const VERSION = /(UNSUPPORTED_PROTOCOL|VERSION_TOO_LOW|VERSION_TOO_HIGH|NO_PROTOCOLS_AVAILABLE|PROTOCOL_VERSION)/;
+const CIPHER = /(NO_SHARED_CIPHER|NO_CIPHERS_AVAILABLE|NO_SHARED_GROUP|NO_SUITABLE_SIGNATURE_ALGORITHM)/;
+const ACCEPTED = 'Chunkscope speaks TLS 1.2 and 1.3';
+
+/**
+ * OpenSSL's own words from its error line, without the routine and source position:
+ * "…:SSL routines:tls_post_process_client_hello:no shared cipher:../deps/…" -> "no shared cipher".
+ */
+export function opensslWords(message: string): string {
+  const parts = message.split(':');
+  const at = parts.findIndex((p) => p === 'SSL routines');
+  const words = at >= 0 ? parts[at + 2] : undefined;
+  return (words ?? message).trim();
+}
+
+function normalised(error: NodeJS.ErrnoException): string {
+  return `${error.code ?? ''} ${error.message}`.toUpperCase().replace(/ /g, '_');
+}
+
 const CLIENT_REFUSED = /ALERT_(UNKNOWN_CA|BAD_CERTIFICATE|CERTIFICATE_UNKNOWN|UNSUPPORTED_CERTIFICATE|CERTIFICATE_EXPIRED|ACCESS_DENIED)/;
 const NO_SHARED = /(NO_SHARED_CIPHER|UNSUPPORTED_PROTOCOL|VERSION_TOO_LOW|VERSION_TOO_HIGH|NO_PROTOCOLS_AVAILABLE|PROTOCOL_VERSION|HANDSHAKE_FAILURE|NO_APPLICATION_PROTOCOL)/;
 
@@ -26,13 +45,20 @@ export function clientHandshakeFailure(error: NodeJS.ErrnoException, host: strin
       reason: `the client closed the connection during the TLS handshake for ${host}, without saying why: most often it does not trust Chunkscope's certificate. ${trust}`,
     };
   }
-  if (NO_SHARED.test(text.toUpperCase().replace(/ /g, '_'))) {
-    return { refusedCertificate: false, reason: `no TLS protocol version or cipher in common with the client for ${host} (${error.message})` };
+  const said = opensslWords(error.message);
+  if (VERSION.test(normalised(error))) {
+    return { refusedCertificate: false, reason: `no TLS protocol version in common with the client for ${host}: it offered only versions Chunkscope does not accept (${said}); ${ACCEPTED}` };
+  }
+  if (CIPHER.test(normalised(error))) {
+    return { refusedCertificate: false, reason: `no cipher in common with the client for ${host}: none of the ciphers it offered is one Chunkscope accepts (${said})` };
+  }
+  if (NO_SHARED.test(normalised(error))) {
+    return { refusedCertificate: false, reason: `no TLS protocol version or cipher in common with the client for ${host} (${said})` };
   }
   if (/WRONG_VERSION_NUMBER|HTTP_REQUEST|UNKNOWN_PROTOCOL/.test(text.toUpperCase().replace(/ /g, '_'))) {
-    return { refusedCertificate: false, reason: `the client did not start a TLS handshake for ${host} after CONNECT (${error.message})` };
+    return { refusedCertificate: false, reason: `the client did not start a TLS handshake for ${host} after CONNECT (${said})` };
   }
-  return { refusedCertificate: false, reason: `the TLS handshake with the client failed for ${host}: ${error.message}` };
+  return { refusedCertificate: false, reason: `the TLS handshake with the client failed for ${host}: ${said}` };
 }
 
 const ORIGIN_CERT: Record<string, string> = {
@@ -52,7 +78,10 @@ export function upstreamTlsError(error: NodeJS.ErrnoException): NodeJS.ErrnoExce
   const code = error.code ?? '';
   let reason = ORIGIN_CERT[code];
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') reason = `${reason}: ${error.message.replace(/^Hostname\/IP does not match certificate's altnames: /, '')}`;
-  if (!reason && NO_SHARED.test(`${code} ${error.message}`.toUpperCase().replace(/ /g, '_'))) reason = `no TLS protocol version or cipher in common with the origin (${error.message})`;
-  reason ??= `the TLS handshake with the origin failed: ${error.message}`;
+  const said = opensslWords(error.message);
+  if (!reason && VERSION.test(normalised(error))) reason = `no TLS protocol version in common with the origin: it does not speak one Chunkscope accepts (${said}); ${ACCEPTED}`;
+  if (!reason && CIPHER.test(normalised(error))) reason = `no cipher in common with the origin (${said})`;
+  if (!reason && NO_SHARED.test(normalised(error))) reason = `no TLS protocol version or cipher in common with the origin (${said})`;
+  reason ??= `the TLS handshake with the origin failed: ${said}`;
   return Object.assign(new Error(reason), { code: code || 'ETLS' });
 }
