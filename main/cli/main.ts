@@ -5,6 +5,7 @@ import { registerCa } from './ca';
 import { desktop } from './desktop';
 import { CliError, EXIT } from './errors';
 import { registerInspect } from './inspect';
+import { registerLab } from './lab';
 import { registerProxy } from './proxy';
 import { registerServe } from './serve';
 
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerProxy(program, write);
   registerServe(program, write);
   registerCa(program, write);
+  registerLab(program, write);
   return program;
 }
 

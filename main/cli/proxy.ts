@@ -8,7 +8,7 @@ import type { AnomalyEvent, Direction } from '../../shared/http1';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { CliError, systemReason } from './errors';
 import { anomalyLine, exchangeLine, resumedLine, stallLine } from './live-report';
-import { collect, isLoopback, parsePort } from './options';
+import { collect, isLoopback, parsePort, untilSignal } from './options';
 import { https } from '../tls';
 
 interface ProxyFlags {
@@ -135,14 +135,3 @@ function parseSeconds(value: string): number {
   return seconds;
 }
 
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      process.off('SIGINT', done);
-      process.off('SIGTERM', done);
-      resolve();
-    };
-    process.on('SIGINT', done);
-    process.on('SIGTERM', done);
-  });
-}
