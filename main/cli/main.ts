@@ -7,6 +7,7 @@ import { CliError, EXIT } from './errors';
 import { registerInspect } from './inspect';
 import { registerLab } from './lab';
 import { registerProxy } from './proxy';
+import { registerReplay } from './replay';
 import { registerServe } from './serve';
 
 const VERSION = '0.1.0';
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerServe(program, write);
   registerCa(program, write);
   registerLab(program, write);
+  registerReplay(program, write);
   return program;
 }
 
