@@ -3,7 +3,7 @@
 // `chunkscope serve`). Types only: main validates every payload at run time.
 
 import type { AnomalyCode } from './anomalies';
-import type { CloseRecord, TlsReport } from './capture';
+import type { CloseRecord, RuleRecord, TlsReport } from './capture';
 import type { Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 
@@ -63,6 +63,8 @@ export interface ExchangeRow {
   tls: boolean;
   /** A CONNECT Chunkscope intercepted: its TLS session became connection `via`'s decrypted one, or failed. */
   interception: 'decrypted' | 'failed' | null;
+  /** Changes fault and rewrite rules made to this exchange (0: it went through unchanged). */
+  rules: number;
 }
 
 /** One connection, as its lane shows it. */
@@ -103,6 +105,15 @@ export interface SessionInfo {
   ca: { path: string; spki: string } | null;
   /** Origin certificates are not verified (--insecure-upstream): shown while on. */
   insecureUpstream: boolean;
+  /** The fault and rewrite rules of the live proxy (shared/rules.ts syntax), in order. */
+  rules: RuleEntry[];
+  /** The built-in lab server, once "Try it" started it. */
+  lab: string | null;
+}
+
+export interface RuleEntry {
+  text: string;
+  enabled: boolean;
 }
 
 export interface UpdateBatch {
@@ -149,6 +160,13 @@ export interface ExchangeDetail {
   upstreamFailure: string | null;
   tunnel: boolean;
   tls: TlsReport | null;
+  /** Changes rules made to this exchange, in order. */
+  rules: RuleRecord[];
+  /**
+   * When rules were on for the connection: the exchange as the origin saw it (its
+   * original framing), beside what the client received (`request`, `response`).
+   */
+  original: { request: MessageDetail | null; response: MessageDetail | null } | null;
 }
 
 export type SpanKind = 'head' | 'size-line' | 'extension' | 'data' | 'crlf' | 'last-chunk' | 'trailer' | 'body' | 'raw' | 'leading';
@@ -161,9 +179,12 @@ export interface RawSpan {
   reason?: RawReason;
 }
 
+/** 0: the client sent, 1: the client received; with rules, 2: the origin received, 3: the origin sent. */
+export type RawStream = 0 | 1 | 2 | 3;
+
 export interface RawSlice {
   connection: number;
-  stream: 0 | 1;
+  stream: RawStream;
   /** Offset of the first byte returned, and the bytes (base64). */
   offset: number;
   bytes: string;
@@ -178,7 +199,11 @@ export interface ApiRequests {
   setCapturing: { args: { on: boolean }; result: SessionInfo };
   clear: { args: void; result: SessionInfo };
   exchangeDetail: { args: { id: string }; result: ExchangeDetail };
-  raw: { args: { connection: number; stream: 0 | 1; offset: number; length: number }; result: RawSlice };
+  raw: { args: { connection: number; stream: RawStream; offset: number; length: number }; result: RawSlice };
+  /** Replace the live proxy's rules (each checked with shared/rules.ts parseRule); new connections get them. */
+  setRules: { args: { rules: RuleEntry[] }; result: SessionInfo };
+  /** Start the built-in lab server (once) and send a sample of its scenarios through the proxy. */
+  tryLab: { args: undefined; result: { lab: string; requests: string[] } };
   /** Open a capture file by path (Electron: from the menu or a drop). */
   openCapture: { args: { path: string }; result: SessionInfo };
   /** Save the current session's capture to a path (Electron). */
@@ -187,7 +212,7 @@ export interface ApiRequests {
 
 export type ApiMethod = keyof ApiRequests;
 
-export const API_METHODS: readonly ApiMethod[] = ['hello', 'setCapturing', 'clear', 'exchangeDetail', 'raw', 'openCapture', 'saveCapture'];
+export const API_METHODS: readonly ApiMethod[] = ['hello', 'setCapturing', 'clear', 'exchangeDetail', 'raw', 'setRules', 'tryLab', 'openCapture', 'saveCapture'];
 
 /** What the renderer sees, whichever transport carries it. */
 export type ChunkscopeApi = {

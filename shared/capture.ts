@@ -74,7 +74,20 @@ export interface ConnectionReport {
   upstreamFailure: { target: string; reason: string; at: number } | null;
   tunnel: { target: string; intercepted: boolean; at: number } | null;
   rewrites: { offset: number; length: number; replacement: string; reason: string }[];
+  /** Changes made by fault and rewrite rules (main/rules), in order. */
+  rules: RuleRecord[];
   sent: StreamSummary;
   received: StreamSummary;
   verdict: 'ok' | 'error';
+}
+
+/** A change a rule made to what was sent (the capture's `rule` event). */
+export interface RuleRecord {
+  direction: 'request' | 'response';
+  /** The exchange (0-based, on the connection). */
+  exchange: number;
+  rule: string;
+  effect: string;
+  /** Seconds since the connection opened. */
+  at: number;
 }

@@ -17,11 +17,13 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   raw: z
     .object({
       connection: z.number().int().positive(),
-      stream: z.union([z.literal(0), z.literal(1)]),
+      stream: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]),
       offset: z.number().int().nonnegative(),
       length: z.number().int().nonnegative().max(1024 * 1024),
     })
     .strict(),
+  setRules: z.object({ rules: z.array(z.object({ text: z.string().max(1000), enabled: z.boolean() }).strict()).max(100) }).strict(),
+  tryLab: none,
   openCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
 };
@@ -37,6 +39,8 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     clear: () => engine.clear(),
     exchangeDetail: (args) => engine.exchangeDetail(args),
     raw: (args) => engine.raw(args),
+    setRules: (args) => engine.setRules(args),
+    tryLab: () => engine.tryLab(),
     openCapture: (args) => engine.openCapture(args),
     saveCapture: (args) => engine.saveCapture(args),
   };

@@ -11,8 +11,13 @@ export const enum RecordType {
   Data = 2,
 }
 
-/** 0: bytes the client sent; 1: bytes the client received. */
-export type StreamId = 0 | 1;
+/**
+ * 0: bytes the client sent; 1: bytes the client received. With rules (main/rules):
+ * 2: bytes sent to the origin; 3: bytes the origin sent (before the rules).
+ */
+export type StreamId = 0 | 1 | 2 | 3;
+/** The client's side: what it sent (0) and received (1). */
+export type ClientStream = 0 | 1;
 
 /** fin: a TCP FIN (on TLS: without close_notify, a truncation); close-notify: TLS close_notify, then the FIN. */
 export type CloseKind = 'fin' | 'close-notify' | 'rst' | 'error' | 'timeout' | 'open';
@@ -24,6 +29,7 @@ export type CaptureEvent =
   | { type: 'upstream'; connection: number; time: number; upstream: string; target: string }
   | { type: 'upstream-failed'; connection: number; time: number; target: string; reason: string; code: string | null }
   | { type: 'rewrite'; connection: number; time: number; stream: StreamId; offset: number; length: number; replacement: string; reason: string }
+  | { type: 'rule'; connection: number; time: number; direction: 'request' | 'response'; exchange: number; rule: string; effect: string }
   | { type: 'tunnel'; connection: number; time: number; target: string; intercepted: boolean }
   | ({ type: 'tls'; connection: number; time: number; side: 'client' | 'upstream'; via: number | null } & TlsFields)
   | { type: 'tls-failed'; connection: number; time: number; side: 'client' | 'upstream'; reason: string; code: string | null }

@@ -14,11 +14,11 @@ export class ConnectionRecords {
   private positions = new Float64Array(16);
   private lengths = new Uint32Array(16);
   private times = new Float64Array(16);
-  private flags = new Uint8Array(16); // bit 0: stream 1, bit 1: generated
+  private flags = new Uint8Array(16); // bits 0-1: the stream, bit 2: generated
   private count = 0;
   private readonly events: EventAt[] = [];
   /** Stream offset at which each data record starts, per stream (for raw slices). */
-  private readonly streamBytes: [number, number] = [0, 0];
+  private readonly streamBytes = [0, 0, 0, 0];
   private streamOffsets = new Float64Array(16);
 
   constructor(
@@ -37,9 +37,9 @@ export class ConnectionRecords {
     this.positions[i] = position;
     this.lengths[i] = length;
     this.times[i] = time;
-    this.flags[i] = (stream === 1 ? 1 : 0) | (generated ? 2 : 0);
-    this.streamOffsets[i] = this.streamBytes[stream];
-    this.streamBytes[stream] += length;
+    this.flags[i] = stream | (generated ? 4 : 0);
+    this.streamOffsets[i] = this.streamBytes[stream]!;
+    this.streamBytes[stream]! += length;
   }
 
   addEvent(event: CaptureEvent): void {
@@ -47,7 +47,7 @@ export class ConnectionRecords {
   }
 
   bytesOf(stream: StreamId): number {
-    return this.streamBytes[stream];
+    return this.streamBytes[stream]!;
   }
 
   /** The connection's records in their original order, data read through `read`. */
@@ -61,8 +61,8 @@ export class ConnectionRecords {
       yield {
         type: 'data',
         connection: this.number,
-        stream: (flags & 1) as StreamId,
-        generated: (flags & 2) !== 0,
+        stream: (flags & 3) as StreamId,
+        generated: (flags & 4) !== 0,
         time: this.times[i]!,
         bytes: read(this.positions[i]!, this.lengths[i]!),
       };
@@ -73,7 +73,7 @@ export class ConnectionRecords {
   readStream(stream: StreamId, from: number, to: number, read: (position: number, length: number) => Uint8Array): Uint8Array {
     const out = new Uint8Array(Math.max(0, to - from));
     for (let i = 0; i < this.count; i++) {
-      if ((this.flags[i]! & 1) !== stream) continue;
+      if ((this.flags[i]! & 3) !== stream) continue;
       const start = this.streamOffsets[i]!;
       const end = start + this.lengths[i]!;
       if (end <= from || start >= to) continue;

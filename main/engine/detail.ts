@@ -169,7 +169,7 @@ export function missingSentence(response: MessageDetail | null, analyzer: Connec
 
 export class ConnectionDetail {
   readonly analyzer: ConnectionAnalyzer;
-  private readonly spans: [SpanIndex, SpanIndex] = [new SpanIndex(), new SpanIndex()];
+  private readonly spans = [new SpanIndex(), new SpanIndex(), new SpanIndex(), new SpanIndex()];
   readonly version: number;
 
   constructor(
@@ -181,7 +181,7 @@ export class ConnectionDetail {
     this.analyzer = new ConnectionAnalyzer(open.connection, open.client, open.mode, open.time, { keepChunks: true });
     for (const record of records.replay(read)) {
       if (record.type === 'data') {
-        indexSpans(this.spans[record.stream], this.analyzer.data(record.stream, record.bytes, record.time, record.generated));
+        indexSpans(this.spans[record.stream]!, this.analyzer.data(record.stream, record.bytes, record.time, record.generated));
       } else if (record.type !== 'open') {
         this.analyzer.event(record);
       }
@@ -206,6 +206,17 @@ export class ConnectionDetail {
       upstreamFailure: a.upstreamFailure ? `${a.upstreamFailure.target}: ${a.upstreamFailure.reason}` : null,
       tunnel: a.tunnel !== null,
       tls: a.tls,
+      rules: a.rules.filter((r) => r.exchange === index),
+      original: a.origin ? this.original(a.origin, index) : null,
+    };
+  }
+
+  /** The exchange on the origin's side (with rules): what the origin received and sent. */
+  private original(origin: ConnectionAnalyzer, index: number): ExchangeDetail['original'] {
+    const { request, response } = origin.exchangeMessages(index);
+    return {
+      request: request ? messageDetail(request, origin.timeAt(0)) : null,
+      response: response ? messageDetail(response, origin.timeAt(1)) : null,
     };
   }
 
@@ -220,7 +231,7 @@ export class ConnectionDetail {
       offset: from,
       bytes: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('base64'),
       total,
-      spans: this.spans[stream].slice(from, to),
+      spans: this.spans[stream]!.slice(from, to),
     };
   }
 }

@@ -5,6 +5,9 @@ import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiRequests, ExchangeDetail, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
+import { isRule, parseRule, type Rule } from '../../shared/rules';
+import { startLab, type Lab } from '../lab/lab';
+import { samples, sendSample } from '../lab/try';
 import { CaptureWriter } from '../capture/writer';
 import type { Origin } from '../proxy/forward-gate';
 import { Recorder, monotonicClock, type Clock } from '../proxy/recorder';
@@ -24,6 +27,8 @@ export interface EngineOptions {
   open?: string | null;
   /** HTTPS interception of CONNECT (forward mode); opaque tunnels when absent. */
   https?: HttpsOptions | null;
+  /** Fault and rewrite rules at start (--rule). */
+  rules?: Rule[];
 }
 
 /** How often changed rows are sent: the UI batches them again per frame. */
@@ -48,8 +53,13 @@ export class Engine {
   private sessions = 0;
   private closed = false;
   private ca: SessionInfo['ca'] = null;
+  private rules: Rule[] = [];
+  private lab: Lab | null = null;
+  private proxyAddress: { host: string; port: number } | null = null;
 
-  constructor(private readonly options: EngineOptions) {}
+  constructor(private readonly options: EngineOptions) {
+    this.rules = options.rules ?? [];
+  }
 
   async start(): Promise<{ proxy: string }> {
     const tls = this.options.https && !this.options.reverse ? await https(this.options.https) : null;
@@ -62,13 +72,16 @@ export class Engine {
       capture: null,
       stallSeconds: this.options.stallSeconds,
       keepChunks: false,
+      rules: () => this.rules,
       recorder: () => (this.capturing && this.session.recorder ? this.session.recorder : this.passthrough),
       listener: {
         stalled: (stall) => this.stalled(stall),
         resumed: (stall) => this.stalls.delete(`${stall.connection.number}:${stall.direction}`),
       },
     });
-    this.proxyUrl = (await this.proxy.listen()).url;
+    const listening = await this.proxy.listen();
+    this.proxyUrl = listening.url;
+    this.proxyAddress = { host: listening.host, port: listening.port };
     if (this.options.open) await this.openCapture({ path: this.options.open });
     else this.newLiveSession();
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
@@ -86,6 +99,8 @@ export class Engine {
       loading: this.loading,
       ca: this.ca,
       insecureUpstream: this.ca !== null && this.options.https?.insecureUpstream === true,
+      rules: this.rules.map((r) => ({ text: r.text, enabled: r.enabled })),
+      lab: this.lab?.url ?? null,
     };
   }
 
@@ -180,6 +195,31 @@ export class Engine {
     return detail.raw(stream, offset, Math.min(length, 1024 * 1024));
   }
 
+  setRules({ rules }: ApiRequests['setRules']['args']): SessionInfo {
+    const parsed: Rule[] = [];
+    rules.forEach((entry, i) => {
+      const rule = parseRule(entry.text, entry.enabled);
+      if (!isRule(rule)) throw new EngineError(`rule ${i + 1} ("${entry.text}"): ${rule.error}`);
+      parsed.push(rule);
+    });
+    this.rules = parsed;
+    this.emit({ session: this.info() });
+    return this.info();
+  }
+
+  async tryLab(): Promise<ApiRequests['tryLab']['result']> {
+    if (this.options.reverse) throw new EngineError('Try it needs the forward proxy: in reverse mode every connection goes to the one origin');
+    if (!this.proxyAddress) throw new EngineError('the proxy is not running');
+    this.lab ??= await startLab({ host: '127.0.0.1', port: 0 });
+    if (!this.capturing) this.setCapturing({ on: true });
+    this.emit({ session: this.info() });
+    const list = samples(this.lab.url);
+    const proxy = { host: this.proxyAddress.host === '::' ? '127.0.0.1' : this.proxyAddress.host, port: this.proxyAddress.port };
+    // Started a little apart, so the list reads in order.
+    await Promise.all(list.map((sample, i) => new Promise<void>((resolve) => setTimeout(() => void sendSample(proxy, sample).then(resolve), i * 150))));
+    return { lab: this.lab.url, requests: list.map((s) => s.label) };
+  }
+
   async openCapture({ path }: ApiRequests['openCapture']['args']): Promise<SessionInfo> {
     this.capturing = false;
     const session = new Session(path, 'file', new Date().toISOString(), null, null);
@@ -249,6 +289,7 @@ export class Engine {
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
     await this.proxy?.close();
+    await this.lab?.close();
     this.session.recorder?.end();
     this.session.close();
     await this.session.writer?.close();

@@ -134,6 +134,7 @@ export function exchangeRow(
     tunnel: a.tunnel !== null && request?.request?.method === 'CONNECT',
     tls: a.tls?.client != null,
     interception: a.tls?.failure ? 'failed' : a.tunnel?.intercepted ? 'decrypted' : null,
+    rules: a.rules.reduce((n, r) => n + (r.exchange === index ? 1 : 0), 0),
   };
 }
 

@@ -12,6 +12,11 @@ import { CONNECT_ESTABLISHED, connectFailure, generatedResponse } from './genera
 import { ForwardGate, originKey, type GateCommand, type Origin } from './forward-gate';
 import { TcpLeg, type Connect, type Leg, type LegHandlers, type PeerEnd } from './leg';
 import type { Recorder } from './recorder';
+import type { Rule } from '../../shared/rules';
+import type { Op } from '../rules/ops';
+import { Pump, PUMP_HIGH_WATER } from '../rules/pump';
+import { RequestRewriter } from '../rules/request';
+import { ResponseRewriter } from '../rules/response';
 
 /** What a CONNECT hands over to HTTPS interception. */
 export interface Handover {
@@ -39,7 +44,20 @@ export interface RelayContext {
   /** How to reach an origin (default: plain TCP). */
   connect?: Connect;
   intercept?: Interception;
+  /**
+   * Fault and rewrite rules (main/rules). A connection opened while at least one is
+   * enabled gets rewriters, and its capture records both sides (streams 2 and 3);
+   * without rules the relay is byte-exact and records the client's side only.
+   */
+  rules?: () => readonly Rule[];
   closed(relay: ConnectionRelay): void;
+}
+
+/** The rewriters of a connection opened with rules. */
+interface Rewriting {
+  request: RequestRewriter;
+  response: ResponseRewriter;
+  pump: Pump;
 }
 
 /** How long an RST waits for relayed bytes to reach the kernel before it is sent anyway. */
@@ -84,6 +102,7 @@ export class ConnectionRelay {
   private deferred: GateCommand[] = [];
   /** After an intercepted CONNECT: where the client's early tunnel bytes go. */
   private handedOver: ((bytes: Uint8Array) => void) | null = null;
+  private rewriting: Rewriting | null = null;
 
   constructor(
     client: (handlers: LegHandlers) => Leg,
@@ -99,6 +118,7 @@ export class ConnectionRelay {
     });
     this.analyzer = this.recorder.open(this.client.address, context.mode);
     this.clientFlow = new Flow(this.client);
+    if (context.rules?.().some((r) => r.enabled)) this.rewriting = this.rewriters(context.rules);
     if (context.reverse) this.connect(context.reverse, null);
   }
 
@@ -165,6 +185,7 @@ export class ConnectionRelay {
         break;
       }
       case 'tunnel':
+        this.stopRewriting(); // a tunnel's bytes are not HTTP to rewrite
         if (this.context.intercept?.wants(command.target) && this.client instanceof TcpLeg) this.handOver(command.origin, command.target);
         else this.connect(command.origin, command.target);
         break;
@@ -197,6 +218,13 @@ export class ConnectionRelay {
       for (const chunk of chunks) this.handedOver(chunk);
       return;
     }
+    if (!this.rewriting) return this.sendUpstream(chunks);
+    const ops: Op[] = [];
+    for (const chunk of chunks) ops.push(...this.rewriting.request.push(chunk));
+    this.requestOps(ops);
+  }
+
+  private sendUpstream(chunks: Uint8Array[]): void {
     if (!this.upstream || this.upstreamFinSent) return; // nowhere to go: the connection is ending
     if (!this.connected) {
       for (const chunk of chunks) {
@@ -236,7 +264,7 @@ export class ConnectionRelay {
         this.queued = [];
         this.queuedBytes = 0;
         this.clientFlow.release('connecting');
-        this.toUpstream(queued);
+        this.sendUpstream(queued);
         if (this.clientFinReceived) this.endUpstream('fin');
       },
       failed: (error) => {
@@ -266,6 +294,18 @@ export class ConnectionRelay {
 
   private fromUpstream(bytes: Buffer): void {
     const time = this.recorder.clock();
+    if (this.rewriting) {
+      const { pump, response } = this.rewriting;
+      this.recorder.data(this.analyzer, 3, bytes, time);
+      pump.push(response.push(bytes));
+      if (pump.queuedBytes >= PUMP_HIGH_WATER && this.upstreamFlow) {
+        const flow = this.upstreamFlow;
+        flow.hold('rules');
+        pump.onDrained(() => flow.release('rules'));
+      }
+      this.watchCapture();
+      return;
+    }
     this.toClient(bytes);
     this.recorder.data(this.analyzer, 1, bytes, time);
     this.context.activity(this.analyzer, 1);
@@ -317,6 +357,9 @@ export class ConnectionRelay {
   private clientEnded(how: PeerEnd): void {
     this.clientFinReceived = true;
     this.recorder.close(this.analyzer, 'client', how, 'peer');
+    if (this.rewriting) {
+      this.requestOps(this.rewriting.request.end());
+    }
     if (this.connected) this.endUpstream(how);
     else if (!this.connecting) {
       // Nothing upstream to tell (no request, or it was answered here): end our side too.
@@ -327,6 +370,8 @@ export class ConnectionRelay {
 
   private upstreamEnded(how: PeerEnd): void {
     this.recorder.close(this.analyzer, 'upstream', how, 'peer');
+    // Behind a stall without end, the origin's FIN is how the stall ends.
+    if (this.rewriting && !this.rewriting.pump.held) return this.rewriting.pump.push(this.rewriting.response.end({ op: 'end', how, detail: null }));
     this.endClient(how);
   }
 
@@ -357,6 +402,7 @@ export class ConnectionRelay {
     this.upstreamGone = true;
     this.recorder.close(this.analyzer, 'upstream', kind, 'peer', detail);
     this.upstream?.destroy();
+    if (this.rewriting && !this.rewriting.pump.held) return this.rewriting.pump.push(this.rewriting.response.end({ op: 'end', how: kind, detail }));
     if (!this.clientGone) this.reset(this.client, 'client');
   }
 
@@ -381,6 +427,7 @@ export class ConnectionRelay {
   private clientClosed(): void {
     if (this.handedOver) return; // the socket lives on under TLS
     this.clientGone = true;
+    this.rewriting?.pump.close();
     if (this.upstream && !this.upstreamGone && !this.upstreamFinSent && !this.connected) this.upstream.destroy();
     this.maybeFinished();
   }
@@ -390,9 +437,69 @@ export class ConnectionRelay {
     const upstreamDone = !this.upstream || this.upstreamGone;
     if (!this.clientGone || !upstreamDone) return;
     this.finished = true;
+    this.rewriting?.pump.close();
     this.recorder.retire(this.analyzer);
     this.context.activity(this.analyzer);
     this.context.closed(this);
+  }
+
+  // ---- rules ------------------------------------------------------------------------
+
+  private rewriters(rules: () => readonly Rule[]): Rewriting {
+    const request = new RequestRewriter(rules);
+    const response = new ResponseRewriter(rules, (i) => request.facts[i]);
+    const pump = new Pump({
+      bytes: (bytes) => {
+        this.toClient(bytes);
+        this.recorder.data(this.analyzer, 1, bytes, this.recorder.clock());
+        this.context.activity(this.analyzer, 1);
+        this.resumeDeferred();
+        this.watchCapture();
+      },
+      applied: (op) => this.applied(op),
+      reset: () => this.resetBoth(),
+      fin: () => this.endClient('fin'),
+      end: (op) => {
+        if (op.how === 'fin' || op.how === 'close-notify') this.endClient(op.how);
+        else if (!this.clientGone) this.reset(this.client, 'client');
+      },
+    });
+    return { request, response, pump };
+  }
+
+  /** Carry out the request rewriter's ops: bytes to the origin (recorded as stream 2). */
+  private requestOps(ops: Op[]): void {
+    const out: Uint8Array[] = [];
+    for (const op of ops) {
+      if (op.op === 'bytes') {
+        const bytes = op.pieces.length === 1 ? op.pieces[0]! : Buffer.concat(op.pieces);
+        out.push(bytes);
+        this.recorder.data(this.analyzer, 2, bytes, this.recorder.clock());
+      } else if (op.op === 'applied') this.applied(op);
+      else if (op.op === 'reset') {
+        this.sendUpstream(out.splice(0));
+        this.resetBoth();
+      }
+    }
+    this.sendUpstream(out);
+  }
+
+  private applied(op: Extract<Op, { op: 'applied' }>): void {
+    this.recorder.event(this.analyzer, { type: 'rule', connection: this.analyzer.number, time: this.recorder.clock(), direction: op.direction, exchange: op.exchange, rule: op.rule, effect: op.effect });
+  }
+
+  /** A rule resets the connection: RST to the client and to the origin. */
+  private resetBoth(): void {
+    this.rewriting?.pump.close();
+    if (!this.clientGone) this.reset(this.client, 'client');
+    if (this.upstream && !this.upstreamGone) this.reset(this.upstream, 'upstream');
+  }
+
+  /** Bytes from here on pass unchanged (a tunnel's). */
+  private stopRewriting(): void {
+    if (!this.rewriting) return;
+    this.rewriting.pump.close();
+    this.rewriting = null;
   }
 
   /** Pause both sides while the capture file catches up (memory stays flat). */
@@ -407,6 +514,7 @@ export class ConnectionRelay {
   /** The proxy is shutting down: record what is still open and let go of both sides. */
   shutdown(): void {
     if (this.finished) return;
+    this.rewriting?.pump.close();
     if (!this.clientGone) this.recorder.close(this.analyzer, 'client', 'open', 'peer');
     if (this.upstream && !this.upstreamGone) this.recorder.close(this.analyzer, 'upstream', 'open', 'peer');
     this.upstream?.destroy();

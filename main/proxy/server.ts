@@ -11,6 +11,7 @@ import { Recorder, monotonicClock, type Clock } from './recorder';
 import { TcpLeg } from './leg';
 import { ConnectionRelay, type Interception, type RelayContext } from './relay';
 import { StallWatcher, type StallListener } from './stalls';
+import type { Rule } from '../../shared/rules';
 
 export interface ProxyOptions {
   host: string;
@@ -28,6 +29,8 @@ export interface ProxyOptions {
   clock?: Clock;
   /** HTTPS interception of CONNECT (forward mode); opaque tunnels without it. */
   intercept?: (server: ProxyServer) => Interception;
+  /** Fault and rewrite rules, read when each connection opens (and per message after). */
+  rules?: () => readonly Rule[];
 }
 
 export interface ListeningAddress {
@@ -105,6 +108,7 @@ export class ProxyServer {
       mode: this.options.reverse ? 'reverse' : 'forward',
       reverse: this.options.reverse,
       intercept: this.intercept,
+      rules: this.options.rules,
       closed: (done) => {
         this.relays.delete(done);
         this.options.listener?.connectionClosed?.(done.analyzer);

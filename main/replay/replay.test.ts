@@ -4,12 +4,12 @@
 
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Http1Parser } from '../http1';
 import { runCli, startCli } from '../cli/test-support/run-cli';
 import { curl } from '../proxy/test-support/clients';
 import { eventually, startProxy } from '../proxy/test-support/harness';
 import { origin, request, write, fin } from '../proxy/test-support/origin';
 import { startLab, type Lab } from '../lab/lab';
+import { chunkedPosts } from '../lab/test-support/posts';
 import { CapturedSession } from './captured';
 import { replayToServer } from './client';
 import { startReplayServer } from './serve';
@@ -72,32 +72,6 @@ function rawGet(port: number, path: string): Promise<{ reads: Read[]; end: 'fin'
 }
 
 /** Sequential chunked POSTs on one connection until the server ends it: how many answered, and how. */
-function chunkedPosts(port: number, path: string, count: number): Promise<{ answered: number; end: 'fin' | 'rst' | 'done' | 'timeout' }> {
-  const post = Buffer.from(`POST ${path} HTTP/1.1\r\nHost: lab\r\nTransfer-Encoding: chunked\r\n\r\n7\r\na=1&b=2\r\n3\r\nc=3\r\n0\r\n\r\n`, 'latin1');
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port, allowHalfOpen: true });
-    socket.setNoDelay(true);
-    const parser = new Http1Parser('response');
-    let answered = 0;
-    const finish = (end: 'fin' | 'rst' | 'done' | 'timeout') => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve({ answered, end });
-    };
-    const timer = setTimeout(() => finish('timeout'), 60_000);
-    socket.on('connect', () => socket.write(post));
-    socket.on('data', (bytes) => {
-      for (const e of parser.feed(bytes)) {
-        if (e.type !== 'message-complete') continue;
-        if (++answered === count) return finish('done');
-        socket.write(post);
-      }
-    });
-    socket.on('end', () => finish('fin'));
-    socket.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ECONNRESET' ? 'rst' : 'timeout'));
-  });
-}
-
 describe('chunkscope replay --serve: the captured responses, byte for byte, timing and end included', () => {
   it('a missing last chunk: curl sees the same bytes and exits 18 again', async () => {
     const l = await lab();

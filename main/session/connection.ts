@@ -4,9 +4,9 @@
 // feed this, so what is shown live and what a capture says afterwards cannot differ.
 
 import type { AnomalyEvent, Direction, EndKind, Http1Event } from '../../shared/http1';
-import type { CloseRecord, ConnectionReport, ExchangeRecord, StreamSummary, TlsReport } from '../../shared/capture';
+import type { CloseRecord, ConnectionReport, ExchangeRecord, RuleRecord, StreamSummary, TlsReport } from '../../shared/capture';
 import type { MessageRecord } from '../../shared/ledger';
-import type { CaptureEvent, StreamId } from '../capture/format';
+import type { CaptureEvent, ClientStream, StreamId } from '../capture/format';
 import { Http1Parser } from '../http1';
 import { LedgerBuilder, withTiming, type TimeAt } from '../http1/ledger';
 import type { Closer, Ending } from '../http1/sentences';
@@ -33,7 +33,7 @@ export interface AnalyzerOptions {
   listener?: AnalyzerListener;
 }
 
-const DIRECTION: Record<StreamId, Direction> = { 0: 'request', 1: 'response' };
+const DIRECTION: Record<ClientStream, Direction> = { 0: 'request', 1: 'response' };
 
 /** A 1xx other than 101: the final response still follows. */
 function isInterim(m: MessageRecord): boolean {
@@ -47,6 +47,14 @@ export class ConnectionAnalyzer {
   readonly closes: CloseRecord[] = [];
   readonly rewrites: ConnectionReport['rewrites'] = [];
   upstreamFailure: ConnectionReport['upstreamFailure'] = null;
+  /** Changes made by rules, in order. */
+  readonly rules: RuleRecord[] = [];
+  /**
+   * With rules: the origin's side (streams 2 and 3 of the capture: what the origin
+   * received and sent), analysed the same way: the original framing.
+   */
+  origin: ConnectionAnalyzer | null = null;
+  private readonly keepChunks: boolean;
   tunnel: ConnectionReport['tunnel'] = null;
   tls: TlsReport | null = null;
 
@@ -72,7 +80,7 @@ export class ConnectionAnalyzer {
     this.id = `c${number}`;
     this.listener = options.listener ?? {};
     this.lastByteAt = [openedAt, openedAt];
-    const keepChunks = options.keepChunks ?? true;
+    const keepChunks = (this.keepChunks = options.keepChunks ?? true);
     this.parsers = [
       // A forward proxy answers CONNECT itself: a tunnel always follows (or the end).
       // Through a reverse proxy the origin answers, and its 2xx decides (see absorb).
@@ -87,6 +95,7 @@ export class ConnectionAnalyzer {
    * the proxy wrote it itself.
    */
   data(stream: StreamId, bytes: Uint8Array, time: number, generated = false): Http1Event[] {
+    if (stream === 2 || stream === 3) return this.originSide().data(stream === 2 ? 0 : 1, bytes, time);
     if (this.ends[stream]) return []; // bytes after the stream ended cannot be interpreted
     this.reads[stream].add(bytes.length, time);
     this.lastByteAt[stream] = time;
@@ -126,15 +135,38 @@ export class ConnectionAnalyzer {
         this.tls.failure = { side: event.side, reason: event.reason };
         this.listener.tlsFailed?.(this, event.side, event.reason);
         break;
+      case 'rule':
+        this.rules.push({ direction: event.direction, exchange: event.exchange, rule: event.rule, effect: event.effect, at });
+        break;
       case 'close':
         this.closes.push({ side: event.side, kind: event.kind, at, by: event.by, detail: event.detail });
         this.streamEndsFrom(event);
+        if (this.origin && event.side === 'upstream') this.origin.originEnded(event);
         break;
+    }
+  }
+
+  private originSide(): ConnectionAnalyzer {
+    this.origin ??= new ConnectionAnalyzer(this.number, this.client, this.mode, this.openedAt, { keepChunks: this.keepChunks });
+    return this.origin;
+  }
+
+  /** On the origin's side: the upstream connection ended (the proxy is its client). */
+  private originEnded(close: Extract<CaptureEvent, { type: 'close' }>): void {
+    if (close.kind === 'open') return this.finish();
+    const abrupt = close.kind !== 'fin' && close.kind !== 'close-notify';
+    if (close.by === 'peer') {
+      this.endStream(1, abrupt ? 'rst' : 'fin', 'server');
+      if (abrupt) this.endStream(0, 'rst', 'server');
+    } else {
+      this.endStream(0, abrupt ? 'rst' : 'fin', 'client');
+      if (abrupt) this.endStream(1, 'rst', 'client');
     }
   }
 
   /** The capture ended: streams still open end as `open` (nothing is truncated). */
   finish(): void {
+    this.origin?.finish();
     for (const stream of [0, 1] as const) if (!this.ends[stream]) this.endStream(stream, 'open', stream === 0 ? 'client' : 'server');
   }
 
@@ -143,7 +175,7 @@ export class ConnectionAnalyzer {
   }
 
   /** Bytes of a stream so far (the offset of its next byte). */
-  streamBytes(stream: StreamId): number {
+  streamBytes(stream: ClientStream): number {
     return this.reads[stream].bytes;
   }
 
@@ -153,16 +185,16 @@ export class ConnectionAnalyzer {
   }
 
   /** Seconds since the capture started when the last byte of a stream arrived. */
-  lastByte(stream: StreamId): number {
+  lastByte(stream: ClientStream): number {
     return this.lastByteAt[stream];
   }
 
   /** What the parser of a stream waits for now (for stall reports). */
-  waiting(stream: StreamId) {
+  waiting(stream: ClientStream) {
     return this.parsers[stream].waiting();
   }
 
-  streamEnd(stream: StreamId): StreamEnd | null {
+  streamEnd(stream: ClientStream): StreamEnd | null {
     return this.ends[stream];
   }
 
@@ -213,7 +245,7 @@ export class ConnectionAnalyzer {
   }
 
   /** Seconds since the connection opened when the byte at an offset of a stream arrived. */
-  timeAt(stream: StreamId): TimeAt {
+  timeAt(stream: ClientStream): TimeAt {
     return (offset) => this.reads[stream].timeAt(offset) - this.openedAt;
   }
 
@@ -244,18 +276,19 @@ export class ConnectionAnalyzer {
       upstreamFailure: this.upstreamFailure,
       tunnel: this.tunnel,
       rewrites: this.rewrites,
+      rules: this.rules,
       sent: this.summary(0),
       received: this.summary(1),
       verdict: requests.verdict === 'error' || responses.verdict === 'error' ? 'error' : 'ok',
     };
   }
 
-  private summary(stream: StreamId): StreamSummary {
+  private summary(stream: ClientStream): StreamSummary {
     const end = this.ends[stream];
     return { bytes: this.reads[stream].bytes, reads: this.reads[stream].reads, eof: end?.kind ?? 'open', endedBy: end && end.kind !== 'open' ? end.by : null };
   }
 
-  private absorb(stream: StreamId, events: Http1Event[]): void {
+  private absorb(stream: ClientStream, events: Http1Event[]): void {
     this.ledgers[stream].push(events);
     for (const e of events) {
       if (stream === 0) {
@@ -302,7 +335,7 @@ export class ConnectionAnalyzer {
     }
   }
 
-  private endStream(stream: StreamId, kind: EndKind, by: Closer, tls: Ending['tls'] = null): void {
+  private endStream(stream: ClientStream, kind: EndKind, by: Closer, tls: Ending['tls'] = null): void {
     if (this.ends[stream]) return;
     this.ends[stream] = { kind, by, tls };
     this.absorb(stream, this.parsers[stream].end(kind, by, tls));

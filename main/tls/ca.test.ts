@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/test-support/run-cli';
 import { CertificateAuthority } from './ca';
-import { globToRegExp } from './intercept';
+import { globToRegExp } from '../../shared/glob';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'chunkscope-ca-'));
 const DAY = 86_400_000;

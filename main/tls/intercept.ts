@@ -4,6 +4,7 @@
 // relayed and mirrored exactly as plain HTTP is; the three TLS ends stay distinct.
 
 import type tls from 'node:tls';
+import { globToRegExp } from '../../shared/glob';
 import type { CloseKind } from '../capture/format';
 import type { Connect } from '../proxy/leg';
 import type { ConnectionRelay, Handover, Interception, RelayContext } from '../proxy/relay';
@@ -26,11 +27,6 @@ export interface InterceptOptions {
   adopt(relay: ConnectionRelay): void;
 }
 
-export function globToRegExp(glob: string): RegExp {
-  const body = glob.toLowerCase().replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
-}
-
 /** "example.test:443" -> "example.test"; "[::1]:443" -> "::1" */
 function hostOf(target: string): string {
   const m = /^\[([^\]]+)\](?::\d+)?$/.exec(target) ?? /^([^:]+)(?::\d+)?$/.exec(target);
@@ -41,7 +37,7 @@ export class Interceptor implements Interception {
   private readonly excluded: RegExp[];
 
   constructor(private readonly options: InterceptOptions) {
-    this.excluded = options.exclude.map(globToRegExp);
+    this.excluded = options.exclude.map((glob) => globToRegExp(glob));
   }
 
   wants(target: string): boolean {

@@ -32,6 +32,7 @@ export function row(overrides: Partial<ExchangeRow> = {}): ExchangeRow {
     tunnel: false,
     tls: false,
     interception: null,
+    rules: 0,
     ...overrides,
   };
 }
@@ -102,5 +103,5 @@ export function chunkedResponse(sizes: number[], times: number[], overrides: Par
 }
 
 export function detail(response: MessageDetail | null, overrides: Partial<ExchangeDetail> = {}): ExchangeDetail {
-  return { id: '1:0', connection: 1, index: 0, request: null, response, informational: [], connectionOpenedAt: 0, closes: [], missing: null, upstreamFailure: null, tunnel: false, tls: null, ...overrides };
+  return { id: '1:0', connection: 1, index: 0, request: null, response, informational: [], connectionOpenedAt: 0, closes: [], missing: null, upstreamFailure: null, tunnel: false, tls: null, rules: [], original: null, ...overrides };
 }

@@ -61,6 +61,8 @@ export function createWebSocketApi(where: Location, onState: (state: TransportSt
     clear: () => request('clear'),
     exchangeDetail: (args: unknown) => request('exchangeDetail', args),
     raw: (args: unknown) => request('raw', args),
+    setRules: (args: unknown) => request('setRules', args),
+    tryLab: () => request('tryLab'),
     openCapture: () => Promise.reject(new Error('a browser opens captures by upload')),
     saveCapture: () => Promise.reject(new Error('a browser saves captures by download')),
     onUpdate(listener: (batch: UpdateBatch) => void) {

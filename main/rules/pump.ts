@@ -1,0 +1,107 @@
+// Carries out a rewriter's ops in order, in time: bytes go out at once, a wait or a
+// hold delays everything after it. What waits is counted, so the relay can stop
+// reading the origin while too much is queued (memory stays bounded during a stall).
+
+import type { Op } from './ops';
+
+export interface PumpSink {
+  bytes(bytes: Buffer): void;
+  applied(op: Extract<Op, { op: 'applied' }>): void;
+  reset(): void;
+  fin(): void;
+  end(op: Extract<Op, { op: 'end' }>): void;
+}
+
+/** Queued bytes above which the relay stops reading the origin. */
+export const PUMP_HIGH_WATER = 1024 * 1024;
+
+export class Pump {
+  private ops: Op[] = [];
+  private next = 0;
+  private timer: NodeJS.Timeout | null = null;
+  /** Held until the connection ends (stall without a time limit). */
+  private stopped = false;
+  private closed = false;
+  queuedBytes = 0;
+  private drained: (() => void)[] = [];
+
+  constructor(private readonly sink: PumpSink) {}
+
+  push(ops: Op[]): void {
+    if (this.closed || ops.length === 0) return;
+    for (const op of ops) {
+      if (op.op === 'bytes') this.queuedBytes += op.length;
+      this.ops.push(op);
+    }
+    this.run();
+  }
+
+  /** Called once the queue falls below the high-water mark. */
+  onDrained(listener: () => void): void {
+    if (this.queuedBytes < PUMP_HIGH_WATER) return listener();
+    this.drained.push(listener);
+  }
+
+  /** Holding until the connection ends. */
+  get held(): boolean {
+    return this.stopped && !this.closed;
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.ops = [];
+    this.next = 0;
+  }
+
+  private run(): void {
+    if (this.timer || this.stopped) return;
+    while (this.next < this.ops.length && !this.closed) {
+      const op = this.ops[this.next++]!;
+      switch (op.op) {
+        case 'bytes':
+          this.queuedBytes -= op.length;
+          this.sink.bytes(op.pieces.length === 1 ? Buffer.from(op.pieces[0]!.buffer, op.pieces[0]!.byteOffset, op.pieces[0]!.length) : Buffer.concat(op.pieces));
+          break;
+        case 'applied':
+          this.sink.applied(op);
+          break;
+        case 'reset':
+          this.sink.reset();
+          break;
+        case 'fin':
+          this.sink.fin();
+          break;
+        case 'end':
+          this.sink.end(op);
+          break;
+        case 'wait':
+        case 'hold':
+          if (op.ms === null) {
+            this.stopped = true;
+          } else {
+            this.timer = setTimeout(() => {
+              this.timer = null;
+              this.run();
+            }, op.ms);
+          }
+          this.compact();
+          return;
+      }
+    }
+    this.compact();
+  }
+
+  private compact(): void {
+    if (this.next > 1024 || this.next === this.ops.length) {
+      this.ops = this.ops.slice(this.next);
+      this.next = 0;
+    }
+    if (this.queuedBytes < PUMP_HIGH_WATER && this.drained.length > 0) {
+      const listeners = this.drained;
+      this.drained = [];
+      for (const l of listeners) l();
+    }
+  }
+}

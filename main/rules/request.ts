@@ -1,0 +1,230 @@
+// Request rules: what the origin receives. The head of each request is held until it
+// is whole (a rule matches on method, host and path); then, by the first rule of each
+// kind that applies:
+//   reset-after-requests:N  the (N+1)th matching request on the connection is not sent:
+//                           the connection is reset (RST), as IIS 6 did;
+//   dechunk-requests        a chunked body is collected and sent with Content-Length
+//                           (trailers dropped; Expect: 100-continue dropped, the body being
+//                           whole); over MAX_DECHUNK it is sent chunked as it was;
+//   chunk-requests:K        a Content-Length body is sent chunked in K-byte chunks.
+// Everything else passes through unchanged, byte for byte.
+
+import type { Http1Event } from '../../shared/http1';
+import { isSpanEvent } from '../../shared/http1';
+import { requestFacts, rulesFor, type RequestFacts, type Rule } from '../../shared/rules';
+import { Http1Parser } from '../http1';
+import { ByteQueue, OpList, type Op } from './ops';
+
+/** The largest request body the dechunk rule collects before giving up. */
+export const MAX_DECHUNK = 64 * 1024 * 1024;
+
+interface HeadPart {
+  type: 'start-line' | 'header' | 'head-end';
+  name: string | null;
+  value: string | null;
+  pieces: Uint8Array[];
+}
+
+interface RequestState {
+  index: number;
+  head: HeadPart[];
+  /** Every span of the message as received (to send unchanged if a rewrite gives up). */
+  original: Uint8Array[];
+  originalLength: number;
+  held: boolean;
+  method: string | null;
+  target: string | null;
+  dechunk: Rule | null;
+  data: Uint8Array[];
+  dataLength: number;
+  chunks: number;
+  chunkRule: Rule | null;
+  chunkSize: number;
+}
+
+export class RequestRewriter {
+  private readonly parser = new Http1Parser('request', { assumeConnectTunnel: false });
+  private readonly input = new ByteQueue();
+  private readonly out = new OpList();
+  private current: RequestState | null = null;
+  /** Facts of each request sent on (by index), for matching the responses. */
+  readonly facts: RequestFacts[] = [];
+  private readonly counts = new Map<string, number>();
+  private stopped = false;
+
+  constructor(private readonly rules: () => readonly Rule[]) {}
+
+  push(bytes: Uint8Array): Op[] {
+    if (this.stopped) return [];
+    this.input.push(bytes);
+    for (const e of this.parser.feed(bytes)) this.event(e);
+    return this.out.drain();
+  }
+
+  /** The client's side ended: whatever is held goes on as it was. */
+  end(): Op[] {
+    if (this.stopped) return [];
+    for (const e of this.parser.end('fin')) this.event(e);
+    const m = this.current;
+    if (m && (m.held || m.dechunk)) this.out.bytes(m.original);
+    this.current = null;
+    return this.out.drain();
+  }
+
+  private event(e: Http1Event): void {
+    if (this.stopped) return;
+    if (e.type === 'message-start') {
+      this.current = { index: e.message, head: [], original: [], originalLength: 0, held: true, method: null, target: null, dechunk: null, data: [], dataLength: 0, chunks: 0, chunkRule: null, chunkSize: 0 };
+      return;
+    }
+    if (e.type === 'framing') return this.framing(e.framing, e.contentLength);
+    if (e.type === 'message-complete') return this.complete();
+    if (!isSpanEvent(e)) return;
+    const pieces = this.input.take(e.length);
+    const m = this.current;
+    if (!m || e.message !== m.index) {
+      if (m) this.release(m);
+      return this.out.bytes(pieces);
+    }
+    if (m.held || m.dechunk) {
+      m.original.push(...pieces);
+      m.originalLength += e.length;
+    }
+    if (m.held) {
+      if (e.type === 'start-line') {
+        m.method = e.request?.method ?? null;
+        m.target = e.request?.target ?? null;
+        m.head.push({ type: e.type, name: null, value: null, pieces });
+      } else if (e.type === 'header') m.head.push({ type: e.type, name: e.name, value: e.value, pieces });
+      else if (e.type === 'head-end') m.head.push({ type: e.type, name: null, value: null, pieces });
+      else {
+        // A head that never completed (an anomaly made the rest raw): send it as it came.
+        m.held = false;
+        this.out.bytes(m.original);
+      }
+      return;
+    }
+    if (m.dechunk) {
+      if (e.type === 'chunk-data') {
+        m.data.push(...pieces);
+        m.dataLength += e.length;
+      } else if (e.type === 'chunk-size') m.chunks++;
+      else if (e.type !== 'chunk-crlf' && e.type !== 'last-chunk' && e.type !== 'trailer' && e.type !== 'trailers-end') return this.giveUp(m, 'the chunked body was malformed');
+      if (m.originalLength > MAX_DECHUNK) this.giveUp(m, `the body is over ${MAX_DECHUNK / 1024 / 1024} MiB`);
+      return;
+    }
+    if (m.chunkRule && e.type === 'body-data') {
+      for (let at = 0; at < e.length; at += m.chunkSize) {
+        const n = Math.min(m.chunkSize, e.length - at);
+        const piece = pieceAt(pieces, at, n);
+        this.out.text(`${n.toString(16)}\r\n`);
+        this.out.bytes(piece);
+        this.out.text('\r\n');
+        m.chunks++;
+      }
+      return;
+    }
+    this.out.bytes(pieces);
+  }
+
+  private framing(framing: string, contentLength: number | null): void {
+    const m = this.current;
+    if (!m || !m.held) return;
+    m.held = false;
+    const host = m.head.find((h) => h.type === 'header' && h.name!.toLowerCase() === 'host')?.value ?? null;
+    const facts = requestFacts(m.method, m.target, host);
+    this.facts[m.index] = facts;
+    const picked = rulesFor(this.rules(), facts, 'request');
+
+    const reset = picked.get('reset-after-requests');
+    if (reset && reset.action.kind === 'reset-after-requests') {
+      const n = (this.counts.get(reset.text) ?? 0) + 1;
+      this.counts.set(reset.text, n);
+      if (n > reset.action.requests) {
+        this.out.push({ op: 'applied', direction: 'request', exchange: m.index, rule: reset.text, effect: `reset the connection (RST) at request #${m.index + 1}: ${reset.action.requests} matching request${reset.action.requests === 1 ? ' was' : 's were'} answered` });
+        this.out.push({ op: 'reset' });
+        this.stopped = true;
+        return;
+      }
+    }
+
+    const te = headerValues(m.head, 'transfer-encoding');
+    const dechunk = picked.get('dechunk-requests');
+    if (dechunk && framing === 'chunked' && te.length === 1 && te[0]!.toLowerCase() === 'chunked') {
+      m.dechunk = dechunk;
+      return; // the head goes with the body, once it is whole
+    }
+    const chunk = picked.get('chunk-requests');
+    if (chunk && chunk.action.kind === 'chunk-requests' && framing === 'content-length' && (contentLength ?? 0) > 0 && te.length === 0) {
+      m.chunkRule = chunk;
+      m.chunkSize = chunk.action.size;
+      this.out.bytes(rebuildHead(m.head, ['content-length'], 'Transfer-Encoding: chunked'));
+      return;
+    }
+    this.out.bytes(m.original);
+    m.original = [];
+    m.originalLength = 0;
+  }
+
+  private complete(): void {
+    const m = this.current;
+    if (!m) return;
+    this.current = null;
+    if (m.dechunk) {
+      const head = rebuildHead(m.head, ['transfer-encoding', 'expect', 'content-length'], `Content-Length: ${m.dataLength}`);
+      this.out.push({ op: 'applied', direction: 'request', exchange: m.index, rule: m.dechunk.text, effect: `sent the chunked body (${m.chunks} chunk${m.chunks === 1 ? '' : 's'}, ${m.dataLength} bytes) with Content-Length: ${m.dataLength}` });
+      this.out.bytes(head);
+      this.out.bytes(m.data);
+    } else if (m.chunkRule) {
+      this.out.push({ op: 'applied', direction: 'request', exchange: m.index, rule: m.chunkRule.text, effect: `sent the Content-Length body in ${m.chunks} chunk${m.chunks === 1 ? '' : 's'} of up to ${m.chunkSize} bytes` });
+      this.out.text('0\r\n\r\n');
+    }
+  }
+
+  /** Bytes outside the message held: send what was held as it came, and stop rewriting it. */
+  private release(m: RequestState): void {
+    if (m.held || m.dechunk) this.out.bytes(m.original);
+    this.current = null;
+  }
+
+  private giveUp(m: RequestState, why: string): void {
+    this.out.push({ op: 'applied', direction: 'request', exchange: m.index, rule: m.dechunk!.text, effect: `left the body chunked: ${why}` });
+    this.out.bytes(m.original);
+    m.dechunk = null;
+    m.original = [];
+    m.data = [];
+  }
+}
+
+function headerValues(head: HeadPart[], name: string): string[] {
+  return head.filter((h) => h.type === 'header' && h.name!.toLowerCase() === name).map((h) => h.value!.trim());
+}
+
+/** The head as sent, without the `drop` fields and with `add` before its empty line. */
+function rebuildHead(head: HeadPart[], drop: string[], add: string): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  for (const part of head) {
+    if (part.type === 'header' && drop.includes(part.name!.toLowerCase())) continue;
+    if (part.type === 'head-end') out.push(Buffer.from(`${add}\r\n`, 'latin1'));
+    out.push(...part.pieces);
+  }
+  return out;
+}
+
+/** Bytes [at, at + n) of `pieces`, as views. */
+function pieceAt(pieces: Uint8Array[], at: number, n: number): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  let skip = at;
+  for (const p of pieces) {
+    if (n === 0) break;
+    if (skip >= p.length) {
+      skip -= p.length;
+      continue;
+    }
+    const k = Math.min(n, p.length - skip);
+    out.push(p.subarray(skip, skip + k));
+    n -= k;
+    skip = 0;
+  }
+  return out;
+}
