@@ -96,7 +96,6 @@ export function parseRule(text: string, enabled = true): Rule | { error: string 
       seconds = n;
       continue;
     }
-    if (action) return { error: `one action per rule: "${term}" comes after ${action.kind}` };
     let made: RuleAction | string;
     switch (key) {
       case 'drop-last-chunk':
@@ -133,6 +132,7 @@ export function parseRule(text: string, enabled = true): Rule | { error: string 
         return { error: `"${term}" is not a rule action or a match (actions: ${RULE_ACTIONS.map((a) => a.kind).join(', ')}; matches: host:, path:, method:)` };
     }
     if (typeof made === 'string') return { error: made };
+    if (action) return { error: `one action per rule: "${term}" comes after ${action.kind}` };
     action = made;
   }
   if (!action) return { error: `no action (one of ${RULE_ACTIONS.map((a) => a.kind).join(', ')})` };

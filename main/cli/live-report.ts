@@ -3,7 +3,7 @@
 
 import { isErrorAnomaly } from '../../shared/anomalies';
 import type { AnomalyEvent, Direction } from '../../shared/http1';
-import type { ExchangeRecord } from '../../shared/capture';
+import type { ExchangeRecord, RuleRecord } from '../../shared/capture';
 import type { Waiting } from '../http1';
 import { groupDigits } from '../http1/bytes';
 import type { Stall } from '../proxy/stalls';
@@ -81,4 +81,9 @@ export function stallLine(stall: Stall): string {
 
 export function resumedLine(stall: Stall): string {
   return `  … ${stall.connection.id} ${stall.direction}: bytes again after ${stall.waited.toFixed(1)} s`;
+}
+
+/** "  ⚙ c3 #2 drop-last-chunk path:/feed*: withheld the last chunk after 5 chunks and closed the connection (FIN)" */
+export function ruleLine(connection: ConnectionAnalyzer, record: RuleRecord): string {
+  return `  ⚙ ${connection.id} #${record.exchange + 1} ${record.rule}: ${record.effect}`;
 }

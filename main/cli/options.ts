@@ -1,6 +1,7 @@
 // Shared option parsing for the listening commands.
 
 import { InvalidArgumentError } from 'commander';
+import { RULE_ACTIONS, isRule, parseRule, type Rule } from '../../shared/rules';
 
 export function parsePort(value: string): number {
   const port = Number(value);
@@ -13,6 +14,13 @@ export function isLoopback(host: string): boolean {
 }
 
 /** Collect a repeatable option's values (--no-intercept a --no-intercept b). */
+/** --rule TEXT (repeatable): each checked when the command line is read. */
+export function collectRule(value: string, previous: Rule[] = []): Rule[] {
+  const rule = parseRule(value);
+  if (!isRule(rule)) throw new InvalidArgumentError(`${rule.error}. Rules are ${RULE_ACTIONS.map((a) => a.syntax).join(', ')}; each optionally with host:GLOB path:GLOB method:M.`);
+  return [...previous, rule];
+}
+
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, ...value.split(',').map((v) => v.trim()).filter(Boolean)];
 }

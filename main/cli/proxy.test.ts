@@ -5,6 +5,7 @@ import { response } from '../http1/test-support/builders';
 import { curl } from '../proxy/test-support/clients';
 import { fin, origin, request, wait, write } from '../proxy/test-support/origin';
 import { runCli, startCli, tempFile, type RunningCli } from './test-support/run-cli';
+import { startLab } from '../lab/lab';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -91,5 +92,18 @@ describe('chunkscope proxy', () => {
     expect(badReverse.stderr).toContain('--reverse takes an origin like http://127.0.0.1:9001');
     const badPort = await runCli(['proxy', '--port', 'eighty']);
     expect(badPort.status).toBe(2);
+  });
+
+  it('--rule: printed at start, a live line when it applies, and a bad rule is refused with exit 2', async () => {
+    const lab = await startLab();
+    cleanups.push(() => lab.close());
+    const cli = await running(['proxy', '--port', '0', '--reverse', lab.url, '--rule', 'drop-last-chunk path:/ok', '--rule', 'delay-chunks:10']);
+    expect(await cli.waitForLine(/^rule: drop/)).toBe('rule: drop-last-chunk path:/ok (drop the last chunk, then FIN (path /ok))');
+    expect((await curl([`${cli.url}/ok`])).status).toBe(18);
+    expect(await cli.waitForLine(/⚙/)).toBe('  ⚙ c1 #1 delay-chunks:10: waited 10 ms before each chunk after the first');
+    expect(await cli.waitForLine(/⚙ c1 #1 drop/)).toBe('  ⚙ c1 #1 drop-last-chunk path:/ok: withheld the last chunk after 3 chunks and closed the connection (FIN)');
+    const bad = await runCli(['proxy', '--port', '0', '--rule', 'stall-after-chunks:two']);
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('stall-after-chunks:two: expected a number');
   });
 });

@@ -7,8 +7,9 @@ import { parseAuthority, type Origin } from '../proxy/forward-gate';
 import type { AnomalyEvent, Direction } from '../../shared/http1';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { CliError, systemReason } from './errors';
-import { anomalyLine, exchangeLine, resumedLine, stallLine } from './live-report';
-import { collect, isLoopback, parsePort, untilSignal } from './options';
+import { anomalyLine, exchangeLine, resumedLine, ruleLine, stallLine } from './live-report';
+import { collect, collectRule, isLoopback, parsePort, untilSignal } from './options';
+import { describeRule, type Rule } from '../../shared/rules';
 import { https } from '../tls';
 
 interface ProxyFlags {
@@ -21,6 +22,7 @@ interface ProxyFlags {
   /** Hosts (globs) NOT to intercept: commander files --no-intercept <glob> under "intercept". */
   intercept: string[];
   insecureUpstream?: boolean;
+  rule: Rule[];
 }
 
 export function parseReverse(url: string): Origin {
@@ -50,6 +52,7 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
     .option('--quiet', 'print only the listening line')
     .option('--no-intercept <glob>', 'leave CONNECT to matching hosts an opaque tunnel, not intercepted (repeatable; globs like *.example.com; "*" for all)', collect, [])
     .option('--insecure-upstream', "accept any origin certificate (self-signed test origins); said on every run while on")
+    .option('--rule <text>', 'a fault or rewrite rule, e.g. "drop-last-chunk path:/feed*" (repeatable; see README: Rules); without rules the relay is byte-exact', collectRule, [])
     .action(async (flags: ProxyFlags) => {
       const reverse = flags.reverse ? parseReverse(flags.reverse) : null;
       let capture: CaptureWriter | null = null;
@@ -72,7 +75,9 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
         stallSeconds: flags.stallAfter,
         keepChunks: false,
         intercept: tls?.intercept,
+        rules: () => flags.rule,
         listener: {
+          ruleApplied: (connection, record) => say(ruleLine(connection, record)),
           tlsFailed: (connection, side, reason) => say(`  ✗ ${connection.id} TLS (${side}): ${reason}`),
           anomaly(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent) {
             if (quiet) return;
@@ -115,6 +120,7 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
       if (reverse) say(`relaying every connection to http://${reverse.host}:${reverse.port}`);
       if (tls) say(`intercepting HTTPS (CONNECT) with the Chunkscope CA: ${tls.ca.certPath}${flags.intercept.length ? `; not for ${flags.intercept.join(', ')}` : ''}`);
       if (tls && flags.insecureUpstream) process.stderr.write('chunkscope proxy: warning: --insecure-upstream: origin certificates are NOT verified\n');
+      for (const rule of flags.rule) say(`rule: ${rule.text} (${describeRule(rule)})`);
       if (capture) say(`capturing to ${flags.capture}`);
       await untilSignal();
       await server.close();

@@ -6,7 +6,8 @@ import { Option, type Command } from 'commander';
 import { Engine } from '../engine/engine';
 import { Bridge } from '../serve/bridge';
 import { CliError, systemReason } from './errors';
-import { collect, parsePort } from './options';
+import { collect, collectRule, parsePort } from './options';
+import type { Rule } from '../../shared/rules';
 import { parseReverse } from './proxy';
 
 interface ServeFlags {
@@ -18,6 +19,7 @@ interface ServeFlags {
   /** Hosts (globs) NOT to intercept (commander files --no-intercept <glob> here). */
   intercept?: string[];
   insecureUpstream?: boolean;
+  rule?: Rule[];
 }
 
 /** Where the built renderer is: beside the bundled CLI (app/dist/renderer). */
@@ -36,6 +38,7 @@ export async function serve(flags: ServeFlags, out: (text: string) => void): Pro
     stallSeconds: flags.stallAfter,
     open: flags.open ?? null,
     https: { noIntercept: flags.intercept ?? [], insecureUpstream: flags.insecureUpstream === true },
+    rules: flags.rule ?? [],
   });
   let proxy: string;
   try {
@@ -80,6 +83,7 @@ export function registerServe(program: Command, out: (text: string) => void): vo
     .addOption(new Option('--stall-after <seconds>', 'report a message in progress as stalled after this long without a byte').default(2).argParser(Number))
     .option('--no-intercept <glob>', 'leave CONNECT to matching hosts an opaque tunnel, not intercepted (repeatable; "*" for all)', collect, [])
     .option('--insecure-upstream', 'accept any origin certificate (self-signed test origins); shown in the UI while on')
+    .option('--rule <text>', 'a fault or rewrite rule to start with (repeatable); the Rules panel changes them', collectRule, [])
     .action(async (flags: ServeFlags) => {
       const running = await serve(flags, out);
       await new Promise<void>((resolve) => {

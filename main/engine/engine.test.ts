@@ -158,3 +158,22 @@ describe('the engine: sessions', () => {
     expect(row('1:4000')).toMatchObject({ method: 'POST', status: null, state: 'incomplete', ended: { kind: 'rst', by: 'server' } });
   }, 60_000);
 });
+
+describe('the engine: rules', () => {
+  it('setRules checks each rule, applies them to new connections, and the detail has both framings', async () => {
+    const { engine, proxy, ui, row } = await started([request(), write(response({ chunks: [10, 10, 10] })), fin()]);
+    expect(() => engine.setRules({ rules: [{ text: 'rechunk:4', enabled: true }, { text: 'rechunk:four', enabled: true }] })).toThrow('rule 2 ("rechunk:four"): rechunk:four: expected a number above 0');
+    engine.setRules({ rules: [{ text: 'rechunk:4', enabled: true }] });
+    await eventually(() => ui.session?.rules.length === 1, 2000, 'the session to list the rule');
+    const result = await curl([`${proxy}/data`]);
+    expect(result.status).toBe(0);
+    await eventually(() => row('1:0')?.state === 'complete', 5000, 'the exchange to complete');
+    expect(row('1:0')).toMatchObject({ chunks: 8, rules: 1 });
+    const detail = await engine.exchangeDetail({ id: '1:0' });
+    expect(detail.rules).toMatchObject([{ rule: 'rechunk:4', effect: 're-chunked the data to 4-byte chunks' }]);
+    expect(detail.response!.chunkColumns!.sizes).toEqual([4, 4, 4, 4, 4, 4, 4, 2]);
+    expect(detail.original!.response!.chunkColumns!.sizes).toEqual([10, 10, 10]);
+    const raw = await engine.raw({ connection: 1, stream: 3, offset: 0, length: 1 << 20 });
+    expect(Buffer.from(raw.bytes, 'base64').equals(response({ chunks: [10, 10, 10] }))).toBe(true);
+  });
+});

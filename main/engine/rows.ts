@@ -15,7 +15,8 @@ export interface RowContext {
 
 /** How the connection first ended: who started it, and how. */
 export function connectionEnd(a: ConnectionAnalyzer): ConnectionEnd | null {
-  const first = a.closes.find((c) => c.kind !== 'open' && c.by === 'peer') ?? a.closes.find((c) => c.kind !== 'open');
+  // The proxy's own ends mirror a peer's, except where a rule made the proxy end first.
+  const first = (a.rules.length === 0 ? a.closes.find((c) => c.kind !== 'open' && c.by === 'peer') : undefined) ?? a.closes.find((c) => c.kind !== 'open');
   if (!first) return null;
   const by = first.by === 'proxy' ? 'proxy' : first.side === 'upstream' ? 'server' : 'client';
   return { kind: first.kind as ConnectionEnd['kind'], by, at: a.openedAt + first.at, ...(a.tls?.client ? { tls: true } : {}) };

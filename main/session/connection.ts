@@ -25,6 +25,8 @@ export interface AnalyzerListener {
   anomaly?(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent): void;
   /** A TLS handshake failed (the client refused our certificate, say). */
   tlsFailed?(connection: ConnectionAnalyzer, side: 'client' | 'upstream', reason: string): void;
+  /** A fault or rewrite rule changed what was sent. */
+  ruleApplied?(connection: ConnectionAnalyzer, record: RuleRecord): void;
 }
 
 export interface AnalyzerOptions {
@@ -137,6 +139,7 @@ export class ConnectionAnalyzer {
         break;
       case 'rule':
         this.rules.push({ direction: event.direction, exchange: event.exchange, rule: event.rule, effect: event.effect, at });
+        this.listener.ruleApplied?.(this, this.rules[this.rules.length - 1]!);
         break;
       case 'close':
         this.closes.push({ side: event.side, kind: event.kind, at, by: event.by, detail: event.detail });

@@ -1,9 +1,10 @@
 import { useEffect, useState, type DragEvent } from 'react';
-import { useApi, useApp } from '../context';
+import { useApi, useApp, useAppStore } from '../context';
 import { selectSelected, selectView } from '../store/store';
 import { ConnectionLanes } from './ConnectionLanes';
 import { ExchangeDetail } from './detail/ExchangeDetail';
 import { SessionsList } from './SessionsList';
+import { RulesPanel } from './RulesPanel';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { useCaptureFiles } from './use-capture-files';
@@ -11,6 +12,8 @@ import { useCaptureFiles } from './use-capture-files';
 export function App() {
   const view = useApp(selectView);
   const selected = useApp(selectSelected);
+  const rulesOpen = useApp((s) => s.rulesOpen);
+  const store = useAppStore();
   const api = useApi();
   const { openFile } = useCaptureFiles();
   const [dragging, setDragging] = useState(false);
@@ -51,6 +54,7 @@ export function App() {
       <main className={`workspace ${selected && view === 'sessions' ? 'with-detail' : ''}`}>
         {view === 'sessions' ? <SessionsList /> : <ConnectionLanes />}
         {selected && view === 'sessions' ? <ExchangeDetail id={selected} /> : null}
+        {rulesOpen ? <RulesPanel onClose={() => store.getState().setRulesOpen(false)} /> : null}
       </main>
       <StatusBar />
       {dragging ? <div className="drop-hint">Drop a capture file to open it</div> : null}

@@ -92,6 +92,11 @@ const Row = memo(function Row({ row, selected, onSelect }: { row: ExchangeRow; s
             {row.anomalies.count}
           </span>
         ) : null}
+        {row.rules > 0 ? (
+          <span className="badge rule" data-testid="rule-badge" title="A rule changed what was sent: the detail shows the original and the delivered framing">
+            ⚙
+          </span>
+        ) : null}
       </span>
       <span data-col="bytes" title={`${groupDigits(row.bodyBytes)} bytes of body; ${groupDigits(row.responseBytes)} on the wire`}>
         {bytes(row.bodyBytes)}

@@ -1,6 +1,7 @@
 import { useApi, useApp, useAppStore } from '../context';
 import { parseFilter } from '../model/filter';
 import { selectFilter, selectSession, selectView } from '../store/store';
+import { useState } from 'react';
 import { useCaptureFiles } from './use-capture-files';
 
 export function Toolbar() {
@@ -12,6 +13,17 @@ export function Toolbar() {
   const { openFile, openDialog, save } = useCaptureFiles();
   const problems = parseFilter(filter).problems;
   const capturing = session?.capturing ?? false;
+  const rulesOpen = useApp((s) => s.rulesOpen);
+  const activeRules = (session?.rules ?? []).filter((r) => r.enabled).length;
+  const [trying, setTrying] = useState(false);
+  const tryLab = () => {
+    setTrying(true);
+    store.getState().notify('Try it: sending the lab scenarios through the proxy…');
+    api.tryLab().then(
+      (result) => store.getState().notify(`Try it: ${result.requests.length} scenarios from the lab at ${result.lab}`),
+      (error: Error) => store.getState().notify(`Try it: ${error.message}`),
+    ).finally(() => setTrying(false));
+  };
 
   return (
     <header className="toolbar">
@@ -28,6 +40,21 @@ export function Toolbar() {
       <button type="button" data-testid="save" onClick={() => void save()}>
         Save
       </button>
+      <button
+        type="button"
+        data-testid="rules-toggle"
+        className={activeRules > 0 ? 'on' : ''}
+        aria-pressed={rulesOpen}
+        onClick={() => store.getState().setRulesOpen(!rulesOpen)}
+        title="Faults and rewrites on the live proxy (drop the last chunk, stall, reset, re-chunk, de-chunk requests…)"
+      >
+        Rules{activeRules > 0 ? ` (${activeRules})` : ''}
+      </button>
+      {session?.proxy && session.mode === 'forward' && !session.viewing ? (
+        <button type="button" data-testid="try-lab" disabled={trying} onClick={tryLab} title="Start the built-in lab server and send its scenarios (a feed, a missing last chunk, a reset, a stall, malformed framing, the IIS 6 reset) through the proxy">
+          {trying ? 'Trying…' : 'Try it'}
+        </button>
+      ) : null}
       <input
         type="file"
         data-testid="open-file"

@@ -23,6 +23,8 @@ interface UiSlice {
   /** Where the raw view should show a byte (from a click on an anomaly). */
   rawTarget: { stream: 0 | 1; offset: number; nonce: number } | null;
   notice: string | null;
+  rulesOpen: boolean;
+  setRulesOpen(open: boolean): void;
   setFilter(filter: string): void;
   select(id: string | null): void;
   setTab(tab: DetailTab): void;
@@ -58,6 +60,8 @@ export function createAppStore(): AppStore {
     view: 'sessions',
     rawTarget: null,
     notice: null,
+    rulesOpen: false,
+    setRulesOpen: (rulesOpen) => set({ rulesOpen }),
     setFilter: (filter) => set({ filter }),
     select: (selectedId) => set((state) => (state.selectedId === selectedId ? {} : { selectedId, detail: null, detailError: null, rawTarget: null })),
     setTab: (tab) => set({ tab }),

@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import type { ExchangeDetail, MessageDetail } from '../../../../shared/api';
 import { groupDigits, milliseconds } from '../../model/format';
 import { printable } from '../../../../shared/printable';
@@ -75,19 +75,47 @@ function Ending({ message, missing }: { message: MessageDetail; missing: string 
   return <div className={`ending ${missing ? 'bad' : 'live'}`}>{missing ?? 'no last chunk yet: the body is still streaming'}</div>;
 }
 
-export function ChunksTab({ detail }: { detail: ExchangeDetail }) {
+function framingSummary(m: MessageDetail | null): string {
+  if (!m) return 'nothing';
+  if (m.framing !== 'chunked') return `${m.framing}${m.contentLength !== null ? ` (${groupDigits(m.contentLength)} bytes)` : ''}`;
+  return `${groupDigits(m.chunkCount)} chunk${m.chunkCount === 1 ? '' : 's'}, ${m.terminator ? 'last chunk ✓' : 'no last chunk'}`;
+}
+
+/** With rules on: which side's framing the ledger shows. */
+function Sides({ detail, side, setSide }: { detail: ExchangeDetail; side: 'delivered' | 'original'; setSide: (s: 'delivered' | 'original') => void }) {
+  const original = detail.original!;
+  return (
+    <div className="sides" data-testid="framing-sides">
+      <button type="button" data-testid="side-delivered" className={side === 'delivered' ? 'active' : ''} onClick={() => setSide('delivered')}>
+        Delivered to the client: {framingSummary(detail.response)}
+      </button>
+      <button type="button" data-testid="side-original" className={side === 'original' ? 'active' : ''} onClick={() => setSide('original')}>
+        As the origin sent it: {framingSummary(original.response)}
+      </button>
+    </div>
+  );
+}
+
+export function ChunksTab({ detail: shown }: { detail: ExchangeDetail }) {
+  const [side, setSide] = useState<'delivered' | 'original'>('delivered');
+  const detail: ExchangeDetail = side === 'original' && shown.original ? { ...shown, request: shown.original.request, response: shown.original.response, missing: null } : shown;
+  const sides = shown.original ? <Sides detail={shown} side={side} setSide={setSide} /> : null;
   const response = detail.response;
   const request = detail.request;
   const message = response?.chunkColumns ? response : request?.chunkColumns ? request : null;
   if (!message) {
     return (
+      <>
+      {sides}
       <p className="empty">
         {response ? `This response is not chunked (framing: ${response.framing}${response.framingReason ? `: ${response.framingReason}` : ''}).` : 'No response yet.'}
       </p>
+      </>
     );
   }
   return (
     <div className="chunks-tab">
+      {sides}
       <p className="summary">
         {message === request ? 'Request body: ' : ''}
         {groupDigits(message.chunkCount)} chunks, {groupDigits(message.bodyLength)} bytes of data

@@ -96,6 +96,15 @@ export function ExchangeDetail({ id }: { id: string }) {
             {tlsSummary(current.tls)}
           </p>
         ) : null}
+        {current && current.rules.length > 0 ? (
+          <ul className="rules-applied" data-testid="rules-applied">
+            {current.rules.map((r, i) => (
+              <li key={i}>
+                ⚙ <code>{r.rule}</code> ({r.direction}): {r.effect}
+              </li>
+            ))}
+          </ul>
+        ) : null}
         {current ? <Anomalies detail={current} /> : null}
         {error ? <p className="missing">{error}</p> : null}
       </header>
