@@ -370,8 +370,7 @@ export class ConnectionRelay {
 
   private upstreamEnded(how: PeerEnd): void {
     this.recorder.close(this.analyzer, 'upstream', how, 'peer');
-    // Behind a stall without end, the origin's FIN is how the stall ends.
-    if (this.rewriting && !this.rewriting.pump.held) return this.rewriting.pump.push(this.rewriting.response.end({ op: 'end', how, detail: null }));
+    if (this.rewriting) return this.rewriting.pump.push(this.rewriting.response.end({ op: 'end', how, detail: null }));
     this.endClient(how);
   }
 
@@ -402,7 +401,7 @@ export class ConnectionRelay {
     this.upstreamGone = true;
     this.recorder.close(this.analyzer, 'upstream', kind, 'peer', detail);
     this.upstream?.destroy();
-    if (this.rewriting && !this.rewriting.pump.held) return this.rewriting.pump.push(this.rewriting.response.end({ op: 'end', how: kind, detail }));
+    if (this.rewriting) return this.rewriting.pump.push(this.rewriting.response.end({ op: 'end', how: kind, detail }));
     if (!this.clientGone) this.reset(this.client, 'client');
   }
 
@@ -447,7 +446,8 @@ export class ConnectionRelay {
 
   private rewriters(rules: () => readonly Rule[]): Rewriting {
     const request = new RequestRewriter(rules);
-    const response = new ResponseRewriter(rules, (i) => request.facts[i]);
+    // After a 101 or a 2xx to CONNECT the client's bytes are a tunnel's: passed as they come.
+    const response = new ResponseRewriter(rules, (i) => request.facts[i], () => this.requestOps(request.passThrough()));
     const pump = new Pump({
       bytes: (bytes) => {
         this.toClient(bytes);

@@ -29,11 +29,24 @@ export class Pump {
 
   push(ops: Op[]): void {
     if (this.closed || ops.length === 0) return;
+    if (this.stopped) return this.afterHold(ops);
     for (const op of ops) {
       if (op.op === 'bytes') this.queuedBytes += op.length;
       this.ops.push(op);
     }
     this.run();
+  }
+
+  /**
+   * Held until the connection ends: nothing more is sent (so nothing is kept: memory
+   * stays flat however much the origin sends), and the origin's end, when it comes,
+   * is the end of the stall.
+   */
+  private afterHold(ops: Op[]): void {
+    for (const op of ops) {
+      if (op.op === 'end') this.sink.end(op);
+      else if (op.op === 'applied') this.sink.applied(op);
+    }
   }
 
   /** Called once the queue falls below the high-water mark. */
@@ -53,6 +66,8 @@ export class Pump {
     this.timer = null;
     this.ops = [];
     this.next = 0;
+    this.queuedBytes = 0;
+    this.release();
   }
 
   private run(): void {
@@ -80,6 +95,13 @@ export class Pump {
         case 'hold':
           if (op.ms === null) {
             this.stopped = true;
+            const rest = this.ops.slice(this.next);
+            this.ops = [];
+            this.next = 0;
+            this.queuedBytes = 0;
+            this.release();
+            this.afterHold(rest);
+            return;
           } else {
             this.timer = setTimeout(() => {
               this.timer = null;
@@ -98,10 +120,13 @@ export class Pump {
       this.ops = this.ops.slice(this.next);
       this.next = 0;
     }
-    if (this.queuedBytes < PUMP_HIGH_WATER && this.drained.length > 0) {
-      const listeners = this.drained;
-      this.drained = [];
-      for (const l of listeners) l();
-    }
+    if (this.queuedBytes < PUMP_HIGH_WATER) this.release();
+  }
+
+  private release(): void {
+    if (this.drained.length === 0) return;
+    const listeners = this.drained;
+    this.drained = [];
+    for (const l of listeners) l();
   }
 }

@@ -34,6 +34,7 @@ interface RequestState {
   held: boolean;
   method: string | null;
   target: string | null;
+  version: string | null;
   dechunk: Rule | null;
   data: Uint8Array[];
   dataLength: number;
@@ -51,19 +52,34 @@ export class RequestRewriter {
   readonly facts: RequestFacts[] = [];
   private readonly counts = new Map<string, number>();
   private stopped = false;
+  /** A tunnel (after a 101 or a 2xx to CONNECT): bytes pass as they come. */
+  private passing = false;
 
   constructor(private readonly rules: () => readonly Rule[]) {}
 
   push(bytes: Uint8Array): Op[] {
     if (this.stopped) return [];
+    if (this.passing) return bytes.length > 0 ? [{ op: 'bytes', pieces: [bytes], length: bytes.length }] : [];
     this.input.push(bytes);
     for (const e of this.parser.feed(bytes)) this.event(e);
     return this.out.drain();
   }
 
+  /** From here on a tunnel: what is held goes on as it came, and so does the rest. */
+  passThrough(): Op[] {
+    if (this.passing || this.stopped) return [];
+    this.passing = true;
+    const m = this.current;
+    if (m && (m.held || m.dechunk)) this.out.bytes(m.original);
+    this.current = null;
+    const rest = this.input.take(this.input.length);
+    this.out.bytes(rest);
+    return this.out.drain();
+  }
+
   /** The client's side ended: whatever is held goes on as it was. */
   end(): Op[] {
-    if (this.stopped) return [];
+    if (this.stopped || this.passing) return [];
     for (const e of this.parser.end('fin')) this.event(e);
     const m = this.current;
     if (m && (m.held || m.dechunk)) this.out.bytes(m.original);
@@ -74,7 +90,7 @@ export class RequestRewriter {
   private event(e: Http1Event): void {
     if (this.stopped) return;
     if (e.type === 'message-start') {
-      this.current = { index: e.message, head: [], original: [], originalLength: 0, held: true, method: null, target: null, dechunk: null, data: [], dataLength: 0, chunks: 0, chunkRule: null, chunkSize: 0 };
+      this.current = { index: e.message, head: [], original: [], originalLength: 0, held: true, method: null, target: null, version: null, dechunk: null, data: [], dataLength: 0, chunks: 0, chunkRule: null, chunkSize: 0 };
       return;
     }
     if (e.type === 'framing') return this.framing(e.framing, e.contentLength);
@@ -94,6 +110,7 @@ export class RequestRewriter {
       if (e.type === 'start-line') {
         m.method = e.request?.method ?? null;
         m.target = e.request?.target ?? null;
+        m.version = e.request?.version ?? null;
         m.head.push({ type: e.type, name: null, value: null, pieces });
       } else if (e.type === 'header') m.head.push({ type: e.type, name: e.name, value: e.value, pieces });
       else if (e.type === 'head-end') m.head.push({ type: e.type, name: null, value: null, pieces });
@@ -155,7 +172,8 @@ export class RequestRewriter {
       return; // the head goes with the body, once it is whole
     }
     const chunk = picked.get('chunk-requests');
-    if (chunk && chunk.action.kind === 'chunk-requests' && framing === 'content-length' && (contentLength ?? 0) > 0 && te.length === 0) {
+    // HTTP/1.0 has no chunked coding: its requests stay as they are.
+    if (chunk && chunk.action.kind === 'chunk-requests' && m.version !== 'HTTP/1.0' && framing === 'content-length' && (contentLength ?? 0) > 0 && te.length === 0) {
       m.chunkRule = chunk;
       m.chunkSize = chunk.action.size;
       this.out.bytes(rebuildHead(m.head, ['content-length'], 'Transfer-Encoding: chunked'));

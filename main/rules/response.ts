@@ -45,16 +45,20 @@ export class ResponseRewriter {
   private current: ResponseState | null = null;
   /** After a FIN or RST of a rule: the rest is not sent. */
   private done = false;
+  private ended = false;
 
   constructor(
     private readonly rules: () => readonly Rule[],
     /** The facts of request #i as sent to the origin. */
     private readonly facts: (index: number) => RequestFacts | undefined,
+    /** A 101 or a 2xx to CONNECT: what follows both ways is a tunnel. */
+    private readonly tunnel: () => void = () => undefined,
   ) {
     this.parser = new Http1Parser('response', { requestMethod: (i) => (facts(i) ? facts(i)!.method : undefined) });
   }
 
   push(bytes: Uint8Array): Op[] {
+    if (this.ended) return [];
     this.input.push(bytes);
     for (const e of this.parser.feed(bytes)) this.event(e);
     const m = this.current;
@@ -65,7 +69,9 @@ export class ResponseRewriter {
   /** The origin ended its side; `op` is passed on after everything before it. */
   end(op: Extract<Op, { op: 'end' }>): Op[] {
     if (!this.done) {
-      for (const e of this.parser.end(op.how === 'fin' || op.how === 'close-notify' ? 'fin' : 'rst')) this.event(e);
+      // An RST after the FIN (a write the origin refused): the parser has its end already.
+      if (!this.ended) for (const e of this.parser.end(op.how === 'fin' || op.how === 'close-notify' ? 'fin' : 'rst')) this.event(e);
+      this.ended = true;
       const m = this.current;
       if (m && m.buffered > 0) this.rechunk(m, true);
       this.out.push(op);
@@ -86,6 +92,7 @@ export class ResponseRewriter {
     const m = this.current;
     if (e.type === 'framing') {
       if (m && e.message === m.message) m.chunked = e.framing === 'chunked';
+      if (e.tunnel) this.tunnel();
       return;
     }
     if (e.type === 'message-complete') {
@@ -95,6 +102,8 @@ export class ResponseRewriter {
     if (!isSpanEvent(e)) return;
     const pieces = this.input.take(e.length);
     if (this.done) return;
+    // Re-chunked data waiting to go out goes before any bytes that are not chunk framing.
+    if (m && m.buffered > 0 && e.type !== 'chunk-data' && e.type !== 'chunk-size' && e.type !== 'chunk-crlf' && e.type !== 'last-chunk') this.rechunk(m, true);
     if (!m || e.message !== m.message) return this.send(null, pieces);
     const rechunk = m.chunked ? this.rule(m, 'rechunk') : null;
     switch (e.type) {

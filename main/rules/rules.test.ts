@@ -19,6 +19,7 @@ import type { ConnectionAnalyzer } from '../session/connection';
 import { RequestRewriter } from './request';
 import { ResponseRewriter } from './response';
 import type { Op } from './ops';
+import { Pump } from './pump';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -178,6 +179,79 @@ describe('rewriters, fed at every split point', () => {
   });
 });
 
+describe('rewriters and the pump at the edges', () => {
+  const facts = () => ({ method: 'GET', host: 'lab', path: '/' });
+  const bytesOf = (ops: Op[]) => Buffer.concat(ops.flatMap((o) => (o.op === 'bytes' ? o.pieces : []))).toString('latin1');
+
+  it('re-chunked data goes out before bytes after it that are not chunks (malformed framing)', () => {
+    const list = rules('rechunk:4');
+    const rw = new ResponseRewriter(() => list, facts);
+    const out = bytesOf(rw.push(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\nZZ\r\nmore', 'latin1')));
+    expect(out).toBe('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4\r\nhell\r\n1\r\no\r\nZZ\r\nmore');
+  });
+
+  it("an origin's RST after its FIN (a refused write) is passed on, not a second end of the parser", () => {
+    const list = rules('rechunk:4');
+    const rw = new ResponseRewriter(() => list, facts);
+    rw.push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok', 'latin1'));
+    expect(rw.end({ op: 'end', how: 'fin', detail: null }).map((o) => o.op)).toEqual(['end']);
+    expect(rw.end({ op: 'end', how: 'rst', detail: null })).toEqual([{ op: 'end', how: 'rst', detail: null }]);
+  });
+
+  it('an end that comes while a stall waits behind a delay still ends the connection, and nothing after the stall is kept', async () => {
+    const seen: string[] = [];
+    const pump = new Pump({ bytes: (b) => seen.push(b.toString()), applied: () => undefined, reset: () => seen.push('reset'), fin: () => seen.push('fin'), end: (op) => seen.push(`end ${op.how}`) });
+    const bytes = (text: string): Op => ({ op: 'bytes', pieces: [Buffer.from(text)], length: text.length });
+    pump.push([bytes('a'), { op: 'wait', ms: 30 }, bytes('b'), { op: 'hold', ms: null }, bytes('c'.repeat(2 * 1024 * 1024))]);
+    pump.push([bytes('d'), { op: 'end', how: 'fin', detail: null }]);
+    expect(seen).toEqual(['a']);
+    await new Promise((resolve) => setTimeout(resolve, 80));
+    expect(seen).toEqual(['a', 'b', 'end fin']);
+    expect(pump.queuedBytes).toBe(0);
+    pump.push([bytes('e'), { op: 'end', how: 'rst', detail: null }]);
+    expect(seen).toEqual(['a', 'b', 'end fin', 'end rst']);
+  });
+
+  it('after a 101 the client bytes pass as they come (an Upgrade through a proxy with rules)', async () => {
+    const upgraded = net.createServer((socket) => {
+      let head = '';
+      const onData = (d: Buffer) => {
+        head += d.toString('latin1');
+        if (!head.includes('\r\n\r\n')) return;
+        socket.off('data', onData);
+        socket.write('HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n');
+        socket.on('data', (frame) => socket.write(frame)); // echo
+      };
+      socket.on('data', onData);
+      socket.on('error', () => undefined);
+    });
+    await new Promise<void>((resolve) => upgraded.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => upgraded.close(resolve)));
+    const list = rules('drop-last-chunk path:/nothing');
+    const proxy = await startProxy({ reverse: { host: '127.0.0.1', port: (upgraded.address() as net.AddressInfo).port }, rules: () => list });
+    cleanups.push(() => proxy.finish());
+    const frame = Buffer.from('818501020304696768686e', 'hex');
+    const echoed = await new Promise<Buffer>((resolve, reject) => {
+      const socket = net.connect({ host: '127.0.0.1', port: proxy.port });
+      let got = Buffer.alloc(0);
+      const timer = setTimeout(() => reject(new Error(`no echo; got ${JSON.stringify(got.toString('latin1'))}`)), 3000);
+      socket.on('connect', () => socket.write('GET /chat HTTP/1.1\r\nHost: lab\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n'));
+      socket.on('data', (d) => {
+        const first = got.length === 0;
+        got = Buffer.concat([got, d]);
+        if (first && got.includes('101')) socket.write(frame);
+        const at = got.indexOf('\r\n\r\n');
+        if (at >= 0 && got.length - at - 4 >= frame.length) {
+          clearTimeout(timer);
+          socket.destroy();
+          resolve(got.subarray(at + 4));
+        }
+      });
+    });
+    expect(echoed.equals(frame)).toBe(true);
+  });
+});
+
 describe('faults through the proxy, with real clients', () => {
   it('a rule that matches nothing leaves every byte as the origin sent it', async () => {
     const l = await lab();
@@ -230,6 +304,17 @@ describe('faults through the proxy, with real clients', () => {
     expect(result.output.toString()).toContain('first chunk');
     expect(result.output.toString()).not.toContain('second chunk');
     expect(stalls).toContain('response');
+  });
+
+  it('stall-after-chunks:1 with 4 MiB behind it: nothing more is sent or kept, and the origin FIN ends it', async () => {
+    const l = await lab();
+    const proxy = await ruledProxy(l, 'stall-after-chunks:1');
+    const raw = await rawExchange(proxy.port, get('/big?mb=4'));
+    expect(raw.end).toBe('fin');
+    expect(raw.received.length).toBeLessThan(17 * 1024);
+    expect(chunksOf(raw.received).sizes).toEqual([16 * 1024]);
+    const [c] = await analysed(proxy);
+    expect(c!.origin!.messages('response')[0]).toMatchObject({ chunkCount: 256, terminator: true });
   });
 
   it('reset-after-bytes:100: the client gets 100 bytes, then an RST (curl exits 56)', async () => {

@@ -56,6 +56,12 @@ export class ConnectionAnalyzer {
    * received and sent), analysed the same way: the original framing.
    */
   origin: ConnectionAnalyzer | null = null;
+  /**
+   * Ends of upstream connections, applied to the origin's side when the client's side
+   * ends: in forward mode one client connection can go on to another origin, and the
+   * origin's side then goes on too.
+   */
+  private originEnds: Extract<CaptureEvent, { type: 'close' }>[] = [];
   private readonly keepChunks: boolean;
   tunnel: ConnectionReport['tunnel'] = null;
   tls: TlsReport | null = null;
@@ -115,6 +121,7 @@ export class ConnectionAnalyzer {
     switch (event.type) {
       case 'upstream':
         this.upstreams.push({ address: event.upstream, target: event.target, at });
+        this.originEnds = []; // the earlier origin's ends do not end the origin's side
         break;
       case 'upstream-failed':
         this.upstreamFailure = { target: event.target, reason: event.reason, at };
@@ -144,7 +151,9 @@ export class ConnectionAnalyzer {
       case 'close':
         this.closes.push({ side: event.side, kind: event.kind, at, by: event.by, detail: event.detail });
         this.streamEndsFrom(event);
-        if (this.origin && event.side === 'upstream') this.origin.originEnded(event);
+        if (event.side === 'upstream') this.originEnds.push(event);
+        // Once the client's side is over no other origin can follow: the ends are final.
+        if (event.side === 'client' || this.ended) this.applyOriginEnds();
         break;
     }
   }
@@ -167,8 +176,15 @@ export class ConnectionAnalyzer {
     }
   }
 
+  private applyOriginEnds(): void {
+    if (!this.origin) return;
+    for (const close of this.originEnds) this.origin.originEnded(close);
+    this.originEnds = [];
+  }
+
   /** The capture ended: streams still open end as `open` (nothing is truncated). */
   finish(): void {
+    this.applyOriginEnds();
     this.origin?.finish();
     for (const stream of [0, 1] as const) if (!this.ends[stream]) this.endStream(stream, 'open', stream === 0 ? 'client' : 'server');
   }
