@@ -1,5 +1,7 @@
 // The capture format (FORMAT.md beside this file): records and their encoding.
 
+import type { TlsSide } from '../../shared/capture';
+
 export const MAGIC = Uint8Array.from([0x89, 0x43, 0x53, 0x43, 0x41, 0x50, 0x0d, 0x0a]);
 export const VERSION = 1;
 export const HEADER_LENGTH = MAGIC.length + 2;
@@ -36,16 +38,8 @@ export type CaptureEvent =
   | { type: 'close'; connection: number; time: number; side: CloseSide; kind: CloseKind; by: 'peer' | 'proxy'; detail: string | null }
   | { type: 'end'; time: number };
 
-/** What a TLS handshake settled (see shared/capture.ts TlsSide). */
-export interface TlsFields {
-  sni: string | null;
-  version: string | null;
-  cipher: string | null;
-  alpn: string | null;
-  authorized?: boolean;
-  authorizationError?: string | null;
-  peer?: string | null;
-}
+/** What a TLS handshake settled (shared/capture.ts TlsSide). */
+export type TlsFields = TlsSide;
 
 export interface DataRecord {
   type: 'data';

@@ -6,6 +6,7 @@ import net from 'node:net';
 import { Http1Parser } from '../http1';
 import { findScenario, scenarioList, type LabConnection, type LabRequest, type Out } from './scenarios';
 import { withLength } from './wire';
+import { listenTracked } from './listen';
 
 export interface LabOptions {
   host?: string;
@@ -23,28 +24,7 @@ export interface Lab {
 export const DEFAULT_RESET_AFTER = 4000;
 
 export function startLab(options: LabOptions = {}): Promise<Lab> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    serve(socket, { chunkedRequests: 0, resetAfter: options.resetAfter ?? DEFAULT_RESET_AFTER });
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      const address = server.address() as net.AddressInfo;
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve({
-        port: address.port,
-        url: `http://${host}:${address.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listenTracked((socket) => serve(socket, { chunkedRequests: 0, resetAfter: options.resetAfter ?? DEFAULT_RESET_AFTER }), options);
 }
 
 function serve(socket: net.Socket, connection: LabConnection): void {

@@ -8,6 +8,7 @@ import net from 'node:net';
 import { Http1Parser } from '../http1';
 import { groupDigits } from '../http1/bytes';
 import type { CapturedConnection, CapturedExchange, CapturedRead, CapturedSession } from './captured';
+import { listenTracked } from '../lab/listen';
 
 export interface ReplayServerOptions {
   host?: string;
@@ -111,29 +112,8 @@ export class ReplayPool {
 export function startReplayServer(session: CapturedSession, options: ReplayServerOptions = {}): Promise<ReplayServer> {
   const pool = new ReplayPool(session, options.connection ?? null);
   const speed = options.speed ?? 1;
-  const sockets = new Set<net.Socket>();
   let served = 0;
-  const server = net.createServer({ allowHalfOpen: true }, (socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-    new ReplayConnection(socket, ++served, session, pool, speed, options.log ?? (() => {}));
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
-      const address = server.address() as net.AddressInfo;
-      const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-      resolve({
-        port: address.port,
-        url: `http://${host}:${address.port}`,
-        close: () =>
-          new Promise<void>((done) => {
-            for (const s of sockets) s.destroy();
-            server.close(() => done());
-          }),
-      });
-    });
-  });
+  return listenTracked((socket) => new ReplayConnection(socket, ++served, session, pool, speed, options.log ?? (() => {})), options);
 }
 
 class ReplayConnection {

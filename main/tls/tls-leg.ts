@@ -12,19 +12,10 @@ import type { Origin } from '../proxy/forward-gate';
 import { errorKind, socketAddress, type Leg, type LegHandlers, type PeerEnd } from '../proxy/leg';
 import type { CertificateAuthority } from './ca';
 import { upstreamTlsError } from './reasons';
+import type { TlsSide } from '../../shared/capture';
 
-export interface TlsDetails {
-  /** The name the client asked for (SNI), or null. */
-  sni: string | null;
-  version: string | null;
-  cipher: string | null;
-  alpn: string | null;
-  /** Upstream only: whether the origin's certificate verified, and why not. */
-  authorized?: boolean;
-  authorizationError?: string | null;
-  /** Upstream only: the origin certificate's subject and issuer. */
-  peer?: string | null;
-}
+/** What a handshake settled: SNI, version, cipher, ALPN; upstream also the certificate's verdict. */
+export type TlsDetails = TlsSide;
 
 /** The buffers between the TCP socket and TLS, each way. */
 const PIPE_BUFFER = 1024 * 1024;
