@@ -99,6 +99,8 @@ export interface SessionInfo {
   viewing: string | null;
   /** Wall-clock time the session started (ISO 8601). */
   startedAt: string;
+  /** The file opened was a HAR or a packet capture, imported: what it could not carry over. */
+  imported?: { kind: 'har' | 'pcap'; notes: string[] } | null;
   /** Set when a loaded capture is still being read. */
   loading: { done: number; total: number } | null;
   /** HTTPS interception: where the CA is and its SPKI hash (null when off). */
@@ -208,11 +210,15 @@ export interface ApiRequests {
   openCapture: { args: { path: string }; result: SessionInfo };
   /** Save the current session's capture to a path (Electron). */
   saveCapture: { args: { path: string }; result: { path: string; bytes: number } };
+  /** Save the current session as HAR 1.2 to a path (Electron); bodies over maxBodyBytes are cut. */
+  saveHar: { args: { path: string; maxBodyBytes?: number }; result: { path: string; entries: number } };
+  /** A curl command that sends a captured request again; a binary body is written to `bodyFile` first. */
+  curlCommand: { args: { id: string }; result: { command: string; bodyFile: string | null } };
 }
 
 export type ApiMethod = keyof ApiRequests;
 
-export const API_METHODS: readonly ApiMethod[] = ['hello', 'setCapturing', 'clear', 'exchangeDetail', 'raw', 'setRules', 'tryLab', 'openCapture', 'saveCapture'];
+export const API_METHODS: readonly ApiMethod[] = ['hello', 'setCapturing', 'clear', 'exchangeDetail', 'raw', 'setRules', 'tryLab', 'openCapture', 'saveCapture', 'saveHar', 'curlCommand'];
 
 /** What the renderer sees, whichever transport carries it. */
 export type ChunkscopeApi = {
@@ -223,12 +229,15 @@ export type ChunkscopeApi = {
   desktop?: {
     chooseCaptureToOpen(): Promise<SessionInfo | null>;
     chooseWhereToSave(): Promise<{ path: string; bytes: number } | null>;
+    chooseWhereToSaveHar(): Promise<{ path: string; entries: number } | null>;
     pathForFile(file: File): string;
   };
   /** Browser only: upload a capture's bytes, and the URL that downloads the current one. */
   browser?: {
     uploadCapture(name: string, bytes: ArrayBuffer): Promise<SessionInfo>;
     downloadUrl(): string;
+    /** The URL that downloads the current session as HAR. */
+    harUrl(): string;
   };
 };
 
@@ -244,3 +253,4 @@ export const IPC_PREFIX = 'chunkscope:';
 export const IPC_UPDATE = 'chunkscope:update';
 export const IPC_CHOOSE_OPEN = 'chunkscope:choose-open';
 export const IPC_CHOOSE_SAVE = 'chunkscope:choose-save';
+export const IPC_CHOOSE_SAVE_HAR = 'chunkscope:choose-save-har';

@@ -11,7 +11,11 @@ export type { Direction } from './anomalies';
 /** How a direction of a connection ended after its last byte. */
 export type EndKind = 'fin' | 'rst' | 'open';
 
-export type Framing = 'chunked' | 'content-length' | 'close-delimited' | 'none';
+/**
+ * How a body is delimited. The parser decides the first four; 'unknown' is for imports
+ * that did not record it (a HAR without chunk data): shown as unknown, never invented.
+ */
+export type Framing = 'chunked' | 'content-length' | 'close-delimited' | 'none' | 'unknown';
 
 /** Why bytes were not interpreted as HTTP. */
 export type RawReason =

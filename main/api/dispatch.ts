@@ -26,6 +26,8 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   tryLab: none,
   openCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
+  saveHar: z.object({ path: z.string().min(1).max(4096), maxBodyBytes: z.number().int().nonnegative().optional() }).strict(),
+  curlCommand: z.object({ id: z.string().regex(/^\d+:\d+$/) }).strict(),
 };
 
 export class ApiError extends Error {}
@@ -43,6 +45,8 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     tryLab: () => engine.tryLab(),
     openCapture: (args) => engine.openCapture(args),
     saveCapture: (args) => engine.saveCapture(args),
+    saveHar: (args) => engine.saveHar(args),
+    curlCommand: (args) => engine.curlCommand(args),
   };
   return async (method, args) => {
     if (!Object.hasOwn(handlers, method)) throw new ApiError(`unknown method "${method}"`);

@@ -36,7 +36,24 @@ export type CaptureEvent =
   | ({ type: 'tls'; connection: number; time: number; side: 'client' | 'upstream'; via: number | null } & TlsFields)
   | { type: 'tls-failed'; connection: number; time: number; side: 'client' | 'upstream'; reason: string; code: string | null }
   | { type: 'close'; connection: number; time: number; side: CloseSide; kind: CloseKind; by: 'peer' | 'proxy'; detail: string | null }
+  | ImportedEvent
   | { type: 'end'; time: number };
+
+/**
+ * A connection that was not seen by the proxy but imported (a HAR, a packet capture):
+ * a direct client-server connection, where the upstream side's ends are the server's.
+ * `recordedBodies`: for a HAR without chunk data, the body length of each message as
+ * recorded (null: framing known, read the headers), so that the framing is shown as
+ * unknown rather than invented.
+ */
+export interface ImportedEvent {
+  type: 'imported';
+  connection: number;
+  time: number;
+  source: 'har' | 'pcap';
+  note: string;
+  recordedBodies: { request: (number | null)[]; response: (number | null)[] } | null;
+}
 
 /** What a TLS handshake settled (shared/capture.ts TlsSide). */
 export type TlsFields = TlsSide;

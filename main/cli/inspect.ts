@@ -2,9 +2,10 @@
 
 import { Option, type Command } from 'commander';
 import type { Direction, EndKind } from '../../shared/http1';
-import { isCapture } from '../capture/format';
 import { CaptureFormatError } from '../capture/reader';
-import { captureJson, formatCapture, inspectCapture } from '../inspect/capture';
+import { captureJson, formatCapture, inspectCapture, inspectRecords } from '../inspect/capture';
+import { sourceKind } from '../import/source';
+import { open } from './export';
 import { formatHuman } from '../inspect/human';
 import { guessDirection, inspectRaw, rawReportJson } from '../inspect/raw';
 import { CliError, EXIT } from './errors';
@@ -37,8 +38,18 @@ export function registerInspect(program: Command, out: (text: string) => void): 
     .option('--all-chunks', 'list every chunk in the table (default: the first 200 of each message)')
     .action((file: string, flags: InspectFlags) => {
       const fd = openForReading(file, 'inspect');
-      const start = readStart(fd, 64);
-      if (isCapture(start) && !flags.as) {
+      const start = readStart(fd, 256);
+      const kind = flags.as ? null : sourceKind(start);
+      if (kind === 'har' || kind === 'pcap') {
+        const source = open(file, 'inspect');
+        const report = inspectRecords(source.records);
+        const notes = kind === 'har' ? ['imported from a HAR: the bytes are rebuilt from what it recorded', ...source.notes] : source.notes;
+        if (flags.json) out(JSON.stringify({ source: kind, notes, ...captureJson(report) }, null, 2));
+        else out([`${kind === 'har' ? 'HAR' : 'packet capture'}: ${file}`, ...notes.map((n) => `note: ${n}`), formatCapture(report, { maxChunks: flags.allChunks ? 0 : 200 })].join('\n'));
+        process.exitCode = report.connections.some((c) => c.verdict === 'error') ? EXIT.verdictError : EXIT.ok;
+        return;
+      }
+      if (kind === 'capture') {
         let report;
         try {
           report = inspectCapture(readPieces(fd));

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerCa } from './ca';
 import { desktop } from './desktop';
 import { CliError, EXIT } from './errors';
+import { registerExport } from './export';
 import { registerInspect } from './inspect';
 import { registerLab } from './lab';
 import { registerProxy } from './proxy';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerCa(program, write);
   registerLab(program, write);
   registerReplay(program, write);
+  registerExport(program, write);
   return program;
 }
 

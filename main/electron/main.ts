@@ -6,7 +6,7 @@
 
 import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMainInvokeEvent, type MenuItemConstructorOptions } from 'electron';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { API_METHODS, IPC_CHOOSE_OPEN, IPC_CHOOSE_SAVE, IPC_PREFIX, IPC_UPDATE } from '../../shared/api';
+import { API_METHODS, IPC_CHOOSE_OPEN, IPC_CHOOSE_SAVE, IPC_CHOOSE_SAVE_HAR, IPC_PREFIX, IPC_UPDATE } from '../../shared/api';
 import { createDispatch } from '../api/dispatch';
 import { Engine } from '../engine/engine';
 
@@ -40,6 +40,12 @@ async function chooseWhereToSave() {
   return engine!.saveCapture({ path: result.filePath });
 }
 
+async function chooseWhereToSaveHar() {
+  const result = await dialog.showSaveDialog(window!, { title: 'Save as HAR', defaultPath: `chunkscope-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.har`, filters: [{ name: 'HAR', extensions: ['har'] }] });
+  if (result.canceled || !result.filePath) return null;
+  return engine!.saveHar({ path: result.filePath });
+}
+
 function menu(): void {
   const template: MenuItemConstructorOptions[] = [
     {
@@ -47,6 +53,7 @@ function menu(): void {
       submenu: [
         { label: 'Open Capture…', accelerator: 'CmdOrCtrl+O', click: () => void chooseCaptureToOpen() },
         { label: 'Save Capture As…', accelerator: 'CmdOrCtrl+S', click: () => void chooseWhereToSave() },
+        { label: 'Save as HAR…', click: () => void chooseWhereToSaveHar() },
         { type: 'separator' },
         { role: 'quit' },
       ],
@@ -111,6 +118,7 @@ app.whenReady().then(async () => {
   for (const method of API_METHODS) handle(`${IPC_PREFIX}${method}`, (args) => dispatch(method, args));
   handle(IPC_CHOOSE_OPEN, () => chooseCaptureToOpen());
   handle(IPC_CHOOSE_SAVE, () => chooseWhereToSave());
+  handle(IPC_CHOOSE_SAVE_HAR, () => chooseWhereToSaveHar());
   menu();
   createWindow();
 });

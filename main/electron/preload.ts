@@ -3,7 +3,7 @@
 // unsubscribe function. Bundled as CommonJS: sandboxed preloads cannot be ES modules.
 
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { API_METHODS, IPC_CHOOSE_OPEN, IPC_CHOOSE_SAVE, IPC_PREFIX, IPC_UPDATE, type UpdateBatch } from '../../shared/api';
+import { API_METHODS, IPC_CHOOSE_OPEN, IPC_CHOOSE_SAVE, IPC_CHOOSE_SAVE_HAR, IPC_PREFIX, IPC_UPDATE, type UpdateBatch } from '../../shared/api';
 
 const api: Record<string, unknown> = {};
 for (const method of API_METHODS) api[method] = (args?: unknown) => ipcRenderer.invoke(`${IPC_PREFIX}${method}`, args);
@@ -17,6 +17,7 @@ api.onUpdate = (listener: (batch: UpdateBatch) => void) => {
 api.desktop = {
   chooseCaptureToOpen: () => ipcRenderer.invoke(IPC_CHOOSE_OPEN),
   chooseWhereToSave: () => ipcRenderer.invoke(IPC_CHOOSE_SAVE),
+  chooseWhereToSaveHar: () => ipcRenderer.invoke(IPC_CHOOSE_SAVE_HAR),
   pathForFile: (file: File) => webUtils.getPathForFile(file),
 };
 

@@ -177,3 +177,28 @@ describe('the engine: rules', () => {
     expect(Buffer.from(raw.bytes, 'base64').equals(response({ chunks: [10, 10, 10] }))).toBe(true);
   });
 });
+
+describe('the engine: HAR and curl', () => {
+  it('saves the session as HAR, opens that HAR (bytes rebuilt, chunks as sent), and copies a request as curl', async () => {
+    const { proxy, engine, ui, row } = await started([request(), write(twoChunksNoEnd), wait(50), fin()]);
+    expect((await curl([`${proxy}/feed?x=1`, '-H', 'X-Token: a b'])).status).toBe(18);
+    await eventually(() => row('1:0')?.ended != null, 5000, 'the exchange to end');
+    const dir = mkdtempSync(join(tmpdir(), 'chunkscope-engine-har-'));
+    const harPath = join(dir, 'session.har');
+    expect(await engine.saveHar({ path: harPath })).toEqual({ path: harPath, entries: 1 });
+    const har = JSON.parse(readFileSync(harPath, 'utf8'));
+    expect(har.log.entries[0].response._chunks.map((c: { sizeToken: string }) => c.sizeToken)).toEqual(['5DC', '57D']);
+
+    const curlCommand = await engine.curlCommand({ id: '1:0' });
+    expect(curlCommand.bodyFile).toBeNull();
+    expect(curlCommand.command).toMatch(/^curl --http1\.1 --path-as-is .*-H 'X-Token: a b'.* 'http:\/\/127\.0\.0\.1:\d+\/feed\?x=1'$/);
+
+    const info = await engine.openCapture({ path: harPath });
+    expect(info).toMatchObject({ viewing: harPath, imported: { kind: 'har' }, capturing: false });
+    await eventually(() => ui.rows.size === 1 && row('1:0')?.framing === 'chunked', 5000, 'the HAR rows');
+    expect(row('1:0')).toMatchObject({ method: 'GET', path: '/feed?x=1', chunks: 2, terminator: 'missing', ended: { kind: 'fin', by: 'server' } });
+    const detail = await engine.exchangeDetail({ id: '1:0' });
+    expect(detail.response!.chunkColumns!.sizeTokens).toEqual(['5DC', '57D']);
+    await expect(engine.openCapture({ path: join(dir, 'nothing') })).rejects.toThrow();
+  });
+});

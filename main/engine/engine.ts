@@ -1,7 +1,7 @@
 // The engine behind the app: the proxy, the current session, and the API of
 // shared/api.ts that both transports (Electron IPC, the WebSocket bridge) serve.
 
-import { copyFileSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiRequests, ExchangeDetail, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
@@ -15,6 +15,12 @@ import { ProxyServer } from '../proxy/server';
 import type { Stall } from '../proxy/stalls';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { https, type HttpsOptions } from '../tls';
+import { readRecords } from '../capture/reader';
+import { curlCommand } from '../har/curl';
+import { captureToHar } from '../har/export';
+import { requestForCurl } from '../har/request';
+import { readSource, sourceKind } from '../import/source';
+import { writeCaptureFile } from '../import/write';
 import { loadCapture } from './load';
 import { Session } from './session';
 
@@ -94,7 +100,8 @@ export class Engine {
       proxy: this.proxyUrl,
       mode: this.options.reverse ? 'reverse' : 'forward',
       capturing: this.capturing,
-      viewing: this.session.kind === 'file' ? this.session.path : null,
+      viewing: this.session.kind === 'file' ? this.session.source : null,
+      imported: this.session.imported,
       startedAt: this.session.startedAt,
       loading: this.loading,
       ca: this.ca,
@@ -221,13 +228,26 @@ export class Engine {
   }
 
   async openCapture({ path }: ApiRequests['openCapture']['args']): Promise<SessionInfo> {
+    // A HAR or a packet capture is imported first: turned into a capture beside the sessions.
+    const kind = sourceKind(readStart(path));
+    if (!kind) throw new EngineError(`${path} is not a capture, a HAR or a pcap/pcapng file`);
+    let capture = path;
+    let imported: Session['imported'] = null;
+    if (kind !== 'capture') {
+      const source = readSource(kind, path, () => []);
+      capture = join(this.dir, `import-${++this.sessions}.cscap`);
+      writeCaptureFile(capture, source.records);
+      imported = { kind, notes: source.notes };
+    }
     this.capturing = false;
-    const session = new Session(path, 'file', new Date().toISOString(), null, null);
+    const session = new Session(capture, 'file', new Date().toISOString(), null, null);
+    session.source = path;
+    session.imported = imported;
     this.replace(session);
-    this.loading = { done: 0, total: statSync(path).size };
+    this.loading = { done: 0, total: statSync(capture).size };
     this.emit({ session: this.info() });
     try {
-      const result = await loadCapture(path, session, (done) => {
+      const result = await loadCapture(capture, session, (done) => {
         if (this.session !== session) return false;
         this.loading = { done, total: this.loading?.total ?? done };
         this.flush();
@@ -254,6 +274,34 @@ export class Engine {
     const source = await this.captureFile();
     if (source !== path) copyFileSync(source, path);
     return { path, bytes: statSync(path).size };
+  }
+
+  /** The current session as HAR 1.2 (bodies over `maxBodyBytes` cut, and marked so). */
+  async har(maxBodyBytes?: number): Promise<ReturnType<typeof captureToHar>> {
+    const path = await this.captureFile();
+    return captureToHar(readRecords(filePieces(path)), { maxBodyBytes });
+  }
+
+  async saveHar({ path, maxBodyBytes }: ApiRequests['saveHar']['args']): Promise<ApiRequests['saveHar']['result']> {
+    const har = await this.har(maxBodyBytes);
+    writeFileSync(path, `${JSON.stringify(har, null, 2)}\n`, { mode: 0o600 });
+    return { path, entries: har.log.entries.length };
+  }
+
+  async curlCommand({ id }: ApiRequests['curlCommand']['args']): Promise<ApiRequests['curlCommand']['result']> {
+    const [connection, index] = id.split(':').map(Number) as [number, number];
+    const path = await this.captureFile();
+    const found = requestForCurl(readRecords(filePieces(path)), connection, index);
+    if (!found) throw new EngineError(`no request #${index + 1} on c${connection}`);
+    // A binary body goes in a file of its own, kept after Chunkscope quits (the command needs it).
+    const dir = join(tmpdir(), 'chunkscope-curl');
+    const bodyFile = join(dir, `c${connection}-${index + 1}-${Date.now()}.body`);
+    const curl = curlCommand(found, bodyFile);
+    if (curl.binaryBody) {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      writeFileSync(bodyFile, curl.binaryBody, { mode: 0o600 });
+    }
+    return { command: curl.command, bodyFile: curl.binaryBody ? bodyFile : null };
   }
 
   // ---- live updates ------------------------------------------------------------------------
@@ -294,5 +342,30 @@ export class Engine {
     this.session.close();
     await this.session.writer?.close();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function readStart(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(256);
+    return buffer.subarray(0, readSync(fd, buffer, 0, 256, 0));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function* filePieces(path: string): Generator<Uint8Array> {
+  const fd = openSync(path, 'r');
+  try {
+    for (let position = 0; ; ) {
+      const buffer = Buffer.allocUnsafe(1024 * 1024);
+      const n = readSync(fd, buffer, 0, buffer.length, position);
+      if (n === 0) return;
+      position += n;
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
   }
 }

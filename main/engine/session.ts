@@ -28,6 +28,9 @@ export class Session {
   private readonly lastActivity = new Map<number, number>();
   private readonly details: ConnectionDetail[] = [];
   private fd: number | null = null;
+  /** What the user opened: the capture itself, or the HAR or pcap it was imported from. */
+  source: string;
+  imported: { kind: 'har' | 'pcap'; notes: string[] } | null = null;
 
   constructor(
     readonly path: string,
@@ -36,7 +39,9 @@ export class Session {
     public startedAt: string,
     readonly writer: CaptureWriter | null,
     readonly recorder: Recorder | null,
-  ) {}
+  ) {
+    this.source = path;
+  }
 
   // ---- what is recorded (live) or read (from a file) ------------------------------
 

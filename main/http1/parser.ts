@@ -34,6 +34,12 @@ export interface ParserOptions {
    * sees the response, says false and calls tunnel() on a 2xx.
    */
   assumeConnectTunnel?: boolean;
+  /**
+   * Imports whose framing was not recorded (a HAR without chunk data): message #index
+   * has exactly this many body bytes, whatever its headers say; null to read the headers.
+   * The headers stay as recorded, and nothing is invented about how the body was framed.
+   */
+  recordedBodyLength?: (index: number) => number | null;
 }
 
 const enum State {
@@ -72,6 +78,7 @@ export class Http1Parser {
   readonly direction: Direction;
   private readonly limits: ParserLimits;
   private readonly requestMethod: (index: number) => string | null | undefined;
+  private readonly recordedBodyLength: (index: number) => number | null;
   private readonly assumeConnectTunnel: boolean;
 
   private state = State.Idle;
@@ -111,6 +118,7 @@ export class Http1Parser {
     this.limits = resolveLimits(options.limits);
     this.requestMethod = options.requestMethod ?? (() => 'GET');
     this.assumeConnectTunnel = options.assumeConnectTunnel ?? true;
+    this.recordedBodyLength = options.recordedBodyLength ?? (() => null);
   }
 
   /** Absolute offset of the next byte to be fed. */
@@ -475,7 +483,11 @@ export class Http1Parser {
   private headEnd(at: number): void {
     const head = this.head!;
     const method = this.direction === 'request' ? head.method : this.requestMethod(this.finalResponses) ?? null;
-    const decision = decideFraming({ direction: this.direction, version: head.version, method, status: head.status, fields: head.fields });
+    const recorded = this.recordedBodyLength(this.message);
+    const decision: FramingDecision =
+      recorded === null
+        ? decideFraming({ direction: this.direction, version: head.version, method, status: head.status, fields: head.fields })
+        : { framing: 'content-length', contentLength: recorded, reason: 'imported: the body as recorded, framing unknown', persistent: true, tunnel: false, interim: false, notes: [], fatal: false };
     this.decision = decision;
     for (const note of decision.notes) this.anomaly(this.message, note.code, note.offset, note.detail);
     this.out.push({

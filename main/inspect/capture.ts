@@ -4,7 +4,8 @@
 import type { ConnectionReport } from '../../shared/capture';
 import { readRecords } from '../capture/reader';
 import { groupDigits } from '../http1/bytes';
-import { CaptureAnalysis, type CaptureReport } from '../session/capture-analysis';
+import type { CaptureRecord } from '../capture/format';
+import { CaptureAnalysis, analyseCapture, type CaptureReport } from '../session/capture-analysis';
 import { anomalyLine, append, formatMessage, type HumanOptions } from './human';
 import { messageJson } from './raw';
 
@@ -17,6 +18,11 @@ export function inspectCapture(pieces: Iterable<Uint8Array>): CaptureReport & { 
     step = records.next();
   }
   return { ...analysis.report(), truncatedBytes: step.value.truncatedBytes };
+}
+
+/** A HAR or a packet capture, already turned into capture records. */
+export function inspectRecords(records: Iterable<CaptureRecord>): CaptureReport & { truncatedBytes: number } {
+  return { ...analyseCapture(records), truncatedBytes: 0 };
 }
 
 export function captureJson(report: CaptureReport & { truncatedBytes: number }): object {

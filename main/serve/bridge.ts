@@ -50,7 +50,7 @@ export class Bridge {
   ) {
     this.token = options.token ?? randomBytes(24).toString('base64url');
     // Opening and saving by path is for the desktop app; a browser uploads and downloads.
-    this.dispatch = createDispatch(engine, (method) => method !== 'openCapture' && method !== 'saveCapture');
+    this.dispatch = createDispatch(engine, (method) => method !== 'openCapture' && method !== 'saveCapture' && method !== 'saveHar');
   }
 
   async listen(): Promise<{ url: string; port: number }> {
@@ -124,6 +124,7 @@ export class Bridge {
     }
     const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
     if (url.pathname === '/api/capture') return void this.capture(req, res);
+    if (url.pathname === '/api/har') return void this.har(req, res, url);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
@@ -144,7 +145,29 @@ export class Bridge {
     else createReadStream(path).pipe(res);
   }
 
-  /** GET: download the session's capture. POST: open an uploaded capture. Token required. */
+  /** GET: download the session as HAR 1.2 (`maxBody` bytes per body, default 1 MiB). Token required. */
+  private async har(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
+    if (!this.tokenOk(req)) {
+      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('a valid token is required\n');
+      return;
+    }
+    if (req.method !== 'GET') {
+      res.writeHead(405, { Allow: 'GET' }).end();
+      return;
+    }
+    try {
+      const maxBody = url.searchParams.get('maxBody');
+      const har = await this.engine.har(maxBody !== null && /^\d+$/.test(maxBody) ? Number(maxBody) : undefined);
+      const body = JSON.stringify(har, null, 2);
+      const name = `chunkscope-${new Date().toISOString().replace(/[:.]/g, '-')}.har`;
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+      res.end(body);
+    } catch (error) {
+      res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  }
+
+  /** GET: download the session's capture. POST: open an uploaded capture (or a HAR, or a pcap). Token required. */
   private async capture(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     if (!this.tokenOk(req)) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('a valid token is required\n');
@@ -168,7 +191,7 @@ export class Bridge {
           res.writeHead(413, { 'Content-Type': 'text/plain' }).end('send the capture with a Content-Length below 4 GiB\n');
           return;
         }
-        const path = join(this.uploads, `upload-${Date.now()}.cscap`);
+        const path = join(this.uploads, `upload-${Date.now()}`);
         await new Promise<void>((done, fail) => req.pipe(createWriteStream(path, { mode: 0o600 })).on('finish', done).on('error', fail));
         const info = await this.engine.openCapture({ path });
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(info));

@@ -6,7 +6,7 @@
 import type { AnomalyEvent, Direction, EndKind, Http1Event } from '../../shared/http1';
 import type { CloseRecord, ConnectionReport, ExchangeRecord, RuleRecord, StreamSummary, TlsReport } from '../../shared/capture';
 import type { MessageRecord } from '../../shared/ledger';
-import type { CaptureEvent, ClientStream, StreamId } from '../capture/format';
+import type { CaptureEvent, ClientStream, ImportedEvent, StreamId } from '../capture/format';
 import { Http1Parser } from '../http1';
 import { LedgerBuilder, withTiming, type TimeAt } from '../http1/ledger';
 import type { Closer, Ending } from '../http1/sentences';
@@ -65,6 +65,8 @@ export class ConnectionAnalyzer {
   private readonly keepChunks: boolean;
   tunnel: ConnectionReport['tunnel'] = null;
   tls: TlsReport | null = null;
+  /** Imported (a HAR, a packet capture), not seen through the proxy. */
+  imported: ImportedEvent | null = null;
 
   private readonly parsers: [Http1Parser, Http1Parser];
   private readonly ledgers: [LedgerBuilder, LedgerBuilder];
@@ -92,8 +94,11 @@ export class ConnectionAnalyzer {
     this.parsers = [
       // A forward proxy answers CONNECT itself: a tunnel always follows (or the end).
       // Through a reverse proxy the origin answers, and its 2xx decides (see absorb).
-      new Http1Parser('request', { assumeConnectTunnel: mode === 'forward' }),
-      new Http1Parser('response', { requestMethod: (i) => (i < this.methods.length ? this.methods[i]! : undefined) }),
+      new Http1Parser('request', { assumeConnectTunnel: mode === 'forward', recordedBodyLength: (i) => this.imported?.recordedBodies?.request[i] ?? null }),
+      new Http1Parser('response', {
+        requestMethod: (i) => (i < this.methods.length ? this.methods[i]! : undefined),
+        recordedBodyLength: (i) => this.imported?.recordedBodies?.response[i] ?? null,
+      }),
     ];
     this.ledgers = [new LedgerBuilder('request', { keepChunks }), new LedgerBuilder('response', { keepChunks })];
   }
@@ -143,6 +148,9 @@ export class ConnectionAnalyzer {
         this.tls ??= { via: null, client: null, upstream: null, failure: null };
         this.tls.failure = { side: event.side, reason: event.reason };
         this.listener.tlsFailed?.(this, event.side, event.reason);
+        break;
+      case 'imported':
+        this.imported = event;
         break;
       case 'rule':
         this.rules.push({ direction: event.direction, exchange: event.exchange, rule: event.rule, effect: event.effect, at });
@@ -310,6 +318,15 @@ export class ConnectionAnalyzer {
   private absorb(stream: ClientStream, events: Http1Event[]): void {
     this.ledgers[stream].push(events);
     for (const e of events) {
+      if (e.type === 'framing' && this.imported?.recordedBodies) {
+        const recorded = this.imported.recordedBodies[DIRECTION[stream]][e.message];
+        if (recorded !== null && recorded !== undefined) {
+          const m = this.ledgers[stream].messages[e.message]!;
+          m.framing = 'unknown';
+          m.framingReason = this.imported.note;
+          m.contentLength = null;
+        }
+      }
       if (stream === 0) {
         if (e.type === 'message-start') this.methods[e.message] = null;
         else if (e.type === 'start-line' && e.request) this.methods[e.message] = e.request.method;
@@ -340,7 +357,11 @@ export class ConnectionAnalyzer {
     const abrupt = close.kind !== 'fin' && close.kind !== 'close-notify';
     // Inside TLS a FIN says more: after close_notify it is a clean end, without it a truncation.
     const tls = abrupt || !this.tls?.client ? null : close.kind === 'close-notify' ? 'close-notify' : 'truncation';
-    if (close.side === 'client') {
+    if (close.side === 'upstream' && this.imported) {
+      // No proxy between them: the server's end is what the client received.
+      this.endStream(1, abrupt ? 'rst' : 'fin', 'server', tls);
+      if (abrupt) this.endStream(0, 'rst', 'server');
+    } else if (close.side === 'client') {
       if (close.by === 'peer') {
         this.endStream(0, abrupt ? 'rst' : 'fin', 'client', tls);
         if (abrupt) this.endStream(1, 'rst', 'client');

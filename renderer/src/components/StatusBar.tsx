@@ -19,6 +19,12 @@ export function StatusBar() {
       <span data-testid="exchange-count">{rows.toLocaleString('en-US')} exchanges</span>
       <span>{connections.toLocaleString('en-US')} connections</span>
       {session?.viewing ? <span>viewing {session.viewing}</span> : null}
+      {session?.imported ? (
+        <span data-testid="imported" title={session.imported.notes.join('\n')}>
+          imported from {session.imported.kind === 'har' ? 'a HAR (bytes rebuilt from it)' : 'a packet capture (TCP reassembled)'}
+          {session.imported.notes.length > 0 ? ` · ${session.imported.notes[0]}` : ''}
+        </span>
+      ) : null}
       {session?.proxy ? (
         <span data-testid="proxy-address">
           proxy {session.proxy} ({session.mode}) · {session.capturing ? 'capturing' : 'not capturing'}

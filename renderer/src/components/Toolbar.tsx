@@ -10,7 +10,7 @@ export function Toolbar() {
   const session = useApp(selectSession);
   const view = useApp(selectView);
   const filter = useApp(selectFilter);
-  const { openFile, openDialog, save } = useCaptureFiles();
+  const { openFile, openDialog, save, saveHar } = useCaptureFiles();
   const problems = parseFilter(filter).problems;
   const capturing = session?.capturing ?? false;
   const rulesOpen = useApp((s) => s.rulesOpen);
@@ -39,6 +39,9 @@ export function Toolbar() {
       </button>
       <button type="button" data-testid="save" onClick={() => void save()}>
         Save
+      </button>
+      <button type="button" data-testid="save-har" onClick={() => void saveHar()} title="Save the session as HAR 1.2, with each chunk's size token and times, the last chunk and the connection in extension fields">
+        Save as HAR
       </button>
       <button
         type="button"

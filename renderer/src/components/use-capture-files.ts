@@ -42,5 +42,21 @@ export function useCaptureFiles() {
     }
   };
 
-  return { openFile, openDialog, save };
+  const saveHar = async () => {
+    try {
+      if (api.desktop) {
+        const saved = await api.desktop.chooseWhereToSaveHar();
+        if (saved) store.getState().notify(`saved ${saved.entries} entries as HAR to ${saved.path}`);
+      } else if (api.browser) {
+        const link = document.createElement('a');
+        link.href = api.browser.harUrl();
+        link.download = '';
+        link.click();
+      }
+    } catch (error) {
+      report(error);
+    }
+  };
+
+  return { openFile, openDialog, save, saveHar };
 }

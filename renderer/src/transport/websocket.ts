@@ -65,6 +65,8 @@ export function createWebSocketApi(where: Location, onState: (state: TransportSt
     tryLab: () => request('tryLab'),
     openCapture: () => Promise.reject(new Error('a browser opens captures by upload')),
     saveCapture: () => Promise.reject(new Error('a browser saves captures by download')),
+    saveHar: () => Promise.reject(new Error('a browser saves HAR by download')),
+    curlCommand: (args: unknown) => request('curlCommand', args),
     onUpdate(listener: (batch: UpdateBatch) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -76,6 +78,7 @@ export function createWebSocketApi(where: Location, onState: (state: TransportSt
         return (await response.json()) as SessionInfo;
       },
       downloadUrl: () => `/api/capture?token=${encodeURIComponent(token)}`,
+      harUrl: () => `/api/har?token=${encodeURIComponent(token)}`,
     },
   };
   return api as unknown as ChunkscopeApi;

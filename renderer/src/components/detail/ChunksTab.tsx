@@ -108,7 +108,11 @@ export function ChunksTab({ detail: shown }: { detail: ExchangeDetail }) {
       <>
       {sides}
       <p className="empty">
-        {response ? `This response is not chunked (framing: ${response.framing}${response.framingReason ? `: ${response.framingReason}` : ''}).` : 'No response yet.'}
+        {!response
+          ? 'No response yet.'
+          : response.framing === 'unknown'
+            ? `Framing unknown: ${response.framingReason ?? 'the import did not record it'}.`
+            : `This response is not chunked (framing: ${response.framing}${response.framingReason ? `: ${response.framingReason}` : ''}).`}
       </p>
       </>
     );

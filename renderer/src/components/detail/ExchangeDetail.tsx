@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { isErrorAnomaly } from '../../../../shared/anomalies';
 import type { ExchangeDetail as Detail } from '../../../../shared/api';
 import { useApi, useApp, useAppStore } from '../../context';
@@ -64,6 +64,38 @@ function Anomalies({ detail }: { detail: Detail }) {
   );
 }
 
+/** Copy as curl: the command is shown (to read and select) and put on the clipboard. */
+function CopyAsCurl({ id }: { id: string }) {
+  const api = useApi();
+  const store = useAppStore();
+  const [curl, setCurl] = useState<{ id: string; command: string; bodyFile: string | null } | null>(null);
+  const copy = () => {
+    api.curlCommand({ id }).then(
+      (result) => {
+        setCurl({ id, ...result });
+        navigator.clipboard?.writeText(result.command).then(
+          () => store.getState().notify(`copied the curl command${result.bodyFile ? `; its body is in ${result.bodyFile}` : ''}`),
+          () => store.getState().notify('select the curl command to copy it (the clipboard is not available here)'),
+        );
+      },
+      (error: Error) => store.getState().notify(`copy as curl: ${error.message}`),
+    );
+  };
+  return (
+    <div className="curl">
+      <button type="button" data-testid="copy-curl" onClick={copy} title="A curl command line that sends this request again (method, target, headers, body; chunked where it was)">
+        Copy as curl
+      </button>
+      {curl && curl.id === id ? (
+        <pre data-testid="curl-command" className="curl-command">
+          {curl.command}
+          {curl.bodyFile ? `\n# the body is binary: curl reads it from ${curl.bodyFile}` : ''}
+        </pre>
+      ) : null}
+    </div>
+  );
+}
+
 export function ExchangeDetail({ id }: { id: string }) {
   useDetail(id);
   const store = useAppStore();
@@ -106,6 +138,7 @@ export function ExchangeDetail({ id }: { id: string }) {
           </ul>
         ) : null}
         {current ? <Anomalies detail={current} /> : null}
+        {current?.request ? <CopyAsCurl id={id} /> : null}
         {error ? <p className="missing">{error}</p> : null}
       </header>
       <nav className="tabs" role="tablist">

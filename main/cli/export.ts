@@ -1,0 +1,101 @@
+// chunkscope export CAPTURE --har FILE | --curl EXCHANGE: meet the tools users already
+// have. CAPTURE may be a capture, a HAR or a packet capture (recognised by content).
+
+import { writeFileSync } from 'node:fs';
+import { Option, type Command } from 'commander';
+import { CaptureFormatError } from '../capture/reader';
+import { captureToHar, DEFAULT_MAX_BODY } from '../har/export';
+import { HarFormatError } from '../har/import';
+import { requestForCurl } from '../har/request';
+import { curlCommand } from '../har/curl';
+import { readSource, sourceKind, type Source } from '../import/source';
+import { PcapFormatError } from '../pcap/read';
+import { CliError, systemReason } from './errors';
+import { openForReading, readPieces, readStart } from './read-file';
+
+interface ExportFlags {
+  har?: string;
+  curl?: string;
+  maxBody: number;
+  bodyFile?: string;
+}
+
+export function registerExport(program: Command, out: (text: string) => void): void {
+  program
+    .command('export')
+    .summary('a capture (or HAR, or pcap) as HAR 1.2, or one request as a curl command')
+    .description(
+      'Write a capture as HAR 1.2 (one entry per exchange, with each chunk’s size token as sent, the last chunk, ' +
+        'anomalies and the connection in extension fields), or print a curl command line that sends one captured request again. ' +
+        'CAPTURE may also be a HAR or a pcap/pcapng file.',
+    )
+    .argument('<capture>', 'a capture, a HAR or a pcap/pcapng file (recognised by content)')
+    .option('--har <file>', 'write HAR 1.2 to this file ("-" for standard output)')
+    .option('--curl <exchange>', 'print a curl command for this request: c1#2 is request #2 on connection c1')
+    .addOption(new Option('--max-body <bytes>', 'with --har: cut bodies longer than this, and say so in the HAR').default(DEFAULT_MAX_BODY).argParser(parseBytes))
+    .option('--body-file <file>', 'with --curl: where to write a binary body (default chunkscope-c1-2.body in the current directory)')
+    .action((capture: string, flags: ExportFlags) => {
+      if (!flags.har === !flags.curl) throw new CliError('chunkscope export: say what to export: --har FILE or --curl EXCHANGE (one of them)');
+      const source = open(capture);
+      try {
+        if (flags.har) {
+          const har = captureToHar(source.records, { maxBodyBytes: flags.maxBody });
+          const text = `${JSON.stringify(har, null, 2)}\n`;
+          if (flags.har === '-') out(text);
+          else {
+            write(flags.har, text);
+            process.stderr.write(`wrote ${har.log.entries.length} entries to ${flags.har}\n`);
+          }
+        } else {
+          const { connection, request } = parseExchange(flags.curl!);
+          const found = requestForCurl(source.records, connection, request - 1);
+          if (!found) throw new CliError(`chunkscope export: there is no request #${request} on c${connection} in ${capture} (chunkscope inspect ${capture} lists them)`);
+          const bodyFile = flags.bodyFile ?? `chunkscope-c${connection}-${request}.body`;
+          const curl = curlCommand(found, bodyFile);
+          if (curl.binaryBody) {
+            write(bodyFile, curl.binaryBody);
+            process.stderr.write(`the body is binary: wrote it to ${bodyFile} (${curl.binaryBody.length} bytes)\n`);
+          }
+          out(curl.command);
+        }
+      } catch (error) {
+        if (error instanceof CaptureFormatError || error instanceof SyntaxError) throw new CliError(`chunkscope export: ${capture} is a damaged capture: ${error.message}`);
+        throw error;
+      }
+      for (const note of source.notes) process.stderr.write(`note: ${note}\n`);
+    });
+}
+
+/** Open any source the way inspect does; errors say what the file is and what is wrong. */
+export function open(path: string, command = 'export'): Source {
+  const fd = openForReading(path, command);
+  const kind = sourceKind(readStart(fd, 256));
+  if (!kind) throw new CliError(`chunkscope ${command}: ${path} is not a capture, a HAR or a pcap/pcapng file`);
+  try {
+    return readSource(kind, path, () => readPieces(fd));
+  } catch (error) {
+    if (error instanceof HarFormatError || error instanceof PcapFormatError) throw new CliError(`chunkscope ${command}: ${path}: ${error.message}`);
+    throw error;
+  }
+}
+
+function parseExchange(text: string): { connection: number; request: number } {
+  const m = /^c?(\d+)[#:](\d+)$/.exec(text.trim());
+  if (!m || Number(m[2]) < 1) throw new CliError(`chunkscope export: --curl takes an exchange like c1#2 (request #2 on connection c1), not "${text}"`);
+  return { connection: Number(m[1]), request: Number(m[2]) };
+}
+
+function parseBytes(text: string): number {
+  const m = /^(\d+)\s*(k|ki|kib|m|mi|mib)?$/i.exec(text.trim());
+  if (!m) throw new CliError(`chunkscope export: --max-body takes a number of bytes, like 1048576 or 512KiB (got "${text}")`);
+  const unit = (m[2] ?? '').toLowerCase();
+  return Number(m[1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1);
+}
+
+function write(path: string, data: string | Uint8Array): void {
+  try {
+    writeFileSync(path, data, { mode: 0o600 });
+  } catch (error) {
+    throw new CliError(`chunkscope export: cannot write ${path}: ${systemReason(error)}`);
+  }
+}

@@ -1,0 +1,108 @@
+// A captured request as a curl command line that sends it again: method, target,
+// headers as recorded (curl's own defaults taken out), and the body: inline when it is
+// text, from a file (--data-binary @file) when it is not. A chunked request is sent
+// chunked (-H 'Transfer-Encoding: chunked'); curl picks its own chunk sizes, so for the
+// exact bytes use `chunkscope replay`.
+
+import type { MessageRecord } from '../../shared/ledger';
+import { absoluteUrl } from './export';
+
+export interface CurlRequest {
+  request: MessageRecord;
+  body: Uint8Array;
+  /** The connection was HTTPS (decrypted by Chunkscope). */
+  tls: boolean;
+}
+
+export interface CurlCommand {
+  command: string;
+  /** A body that cannot go on the command line: write it to `bodyFile` first. */
+  binaryBody: Uint8Array | null;
+}
+
+/** Headers curl adds by itself: removed (`-H 'Name:'`) when the request did not have them. */
+const CURL_DEFAULTS = ['user-agent', 'accept'];
+const BODY_DEFAULTS = ['content-type', 'expect'];
+
+export function curlCommand({ request, body, tls }: CurlRequest, bodyFile: string): CurlCommand {
+  const line = request.request;
+  const method = line?.method ?? 'GET';
+  const target = line?.target ?? '/';
+  const headers = request.headers;
+  const has = (name: string) => headers.some(([n]) => n.toLowerCase() === name);
+  const host = headers.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? null;
+  const url = absoluteUrl(target, host, tls, method);
+  const args: string[] = ['curl', line?.version === 'HTTP/1.0' ? '--http1.0' : '--http1.1', '--path-as-is'];
+  if (method === 'HEAD') args.push('--head');
+  else if (method !== 'GET' || body.length > 0) {
+    // With a body curl says POST by itself; -X keeps any other method.
+    if (method !== 'POST' || body.length === 0) args.push('-X', quote(method));
+  }
+  if (target === '*' || (!target.startsWith('/') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(target) && method !== 'CONNECT')) {
+    args.push('--request-target', quote(target));
+  }
+  for (const [name, value] of headers) {
+    const lower = name.toLowerCase();
+    // curl writes Content-Length itself from the body (and none when it sends chunked).
+    if (lower === 'content-length') continue;
+    args.push('-H', quote(value === '' ? `${name};` : `${name}: ${value}`));
+  }
+  for (const name of [...CURL_DEFAULTS, ...(body.length > 0 ? BODY_DEFAULTS : [])]) {
+    if (!has(name)) args.push('-H', quote(`${titleCase(name)}:`));
+  }
+  let binaryBody: Uint8Array | null = null;
+  if (body.length > 0) {
+    const text = printable(body);
+    if (text !== null) args.push('--data-raw', quoteText(text));
+    else {
+      binaryBody = body;
+      args.push('--data-binary', quote(`@${bodyFile}`));
+    }
+  }
+  args.push(quote(url));
+  return { command: args.join(' '), binaryBody };
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Text that is safe inline: valid UTF-8 without control characters other than tab and line ends. */
+function printable(body: Uint8Array): string | null {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return null;
+  }
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
+  return /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text) ? null : text;
+}
+
+/** Text (already decoded from UTF-8, no control characters) in single quotes. */
+function quoteText(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * Quote bytes held one per character (latin1, as the parser gives header values) for a
+ * POSIX shell: single quotes, or $'…' when there are bytes a terminal would eat.
+ */
+export function quote(value: string): string {
+  if (/^[A-Za-z0-9_\-./:@=,+%]+$/.test(value)) return value;
+  // eslint-disable-next-line no-control-regex -- control characters are exactly what is looked for
+  if (/[\0-\x08\x0b-\x1f\x7f-\xff]/.test(value) && !/[\u0100-\uffff]/.test(value)) {
+    const escaped = [...value]
+      .map((ch) => {
+        const code = ch.charCodeAt(0);
+        if (ch === "'" || ch === '\\') return `\\${ch}`;
+        if (code < 0x20 || code >= 0x7f) return `\\x${code.toString(16).padStart(2, '0')}`;
+        return ch;
+      })
+      .join('');
+    return `$'${escaped}'`;
+  }
+  return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function titleCase(name: string): string {
+  return name.replace(/(^|-)([a-z])/g, (_m, dash: string, ch: string) => dash + ch.toUpperCase());
+}

@@ -1,0 +1,270 @@
+// A capture as HAR 1.2: one entry per exchange, what the client sent and received,
+// with the framing a HAR cannot otherwise carry in extension fields (har.ts).
+
+import { gunzipSync, inflateRawSync, inflateSync, brotliDecompressSync } from 'node:zlib';
+import type { ConnectionReport } from '../../shared/capture';
+import type { MessageRecord } from '../../shared/ledger';
+import type { CaptureRecord } from '../capture/format';
+import { ConnectionAnalyzer } from '../session/connection';
+import { BodyCollector, type CollectedBody } from './bodies';
+import type { Har, HarEntry, HarFraming, HarNameValue, HarRequest, HarResponse } from './har';
+
+export interface HarExportOptions {
+  /** Bodies longer than this are cut to it, and the HAR says so (default 1 MiB). */
+  maxBodyBytes?: number;
+  creator?: string;
+}
+
+export const DEFAULT_MAX_BODY = 1024 * 1024;
+
+interface Connection {
+  analyzer: ConnectionAnalyzer;
+  bodies: [BodyCollector, BodyCollector];
+}
+
+/** Read every record (bounded memory: bodies are kept up to the limit). */
+export function captureToHar(records: Iterable<CaptureRecord>, options: HarExportOptions = {}): Har {
+  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  const connections = new Map<number, Connection>();
+  let startedAt = new Date(0).toISOString();
+  for (const record of records) {
+    if (record.type === 'session') {
+      startedAt = record.startedAt;
+    } else if (record.type === 'open') {
+      const analyzer = new ConnectionAnalyzer(record.connection, record.client, record.mode, record.time, { keepChunks: true });
+      connections.set(record.connection, { analyzer, bodies: [new BodyCollector(limit), new BodyCollector(limit)] });
+    } else if (record.type === 'data') {
+      const c = connections.get(record.connection);
+      if (!c) continue;
+      if (record.stream > 1) {
+        c.analyzer.data(record.stream, record.bytes, record.time, record.generated);
+        continue;
+      }
+      const stream = record.stream as 0 | 1;
+      const base = c.analyzer.streamBytes(stream);
+      const events = c.analyzer.data(stream, record.bytes, record.time, record.generated);
+      c.bodies[stream].add(events, record.bytes, base);
+    } else if (record.type !== 'end') {
+      connections.get(record.connection)?.analyzer.event(record);
+    }
+  }
+  const start = Date.parse(startedAt);
+  const entries: HarEntry[] = [];
+  for (const c of connections.values()) {
+    c.analyzer.finish();
+    const report = c.analyzer.report();
+    for (const exchange of report.exchanges) {
+      if (!exchange.request) continue;
+      entries.push(entry(report, exchange.index, exchange.request, exchange.response, c, start));
+    }
+  }
+  entries.sort((a, b) => a.startedDateTime.localeCompare(b.startedDateTime));
+  return {
+    log: {
+      version: '1.2',
+      creator: { name: 'Chunkscope', version: '0.1.0', comment: options.creator },
+      entries,
+      comment: `Exported by Chunkscope from a capture started ${startedAt}. Extension fields: _chunks (each chunk's size token as sent, size, offset, times), _terminator, _trailers, _anomalies, _connection. Bodies over ${limit} bytes are cut (see _truncated).`,
+    },
+  };
+}
+
+function entry(report: ConnectionReport, index: number, request: MessageRecord, response: MessageRecord | null, c: Connection, start: number): HarEntry {
+  const requestFirst = request.timing?.first ?? 0;
+  const ms = (seconds: number) => round((seconds - requestFirst) * 1000);
+  const began = start + (report.openedAt + requestFirst) * 1000;
+  const requestLast = request.timing?.last ?? requestFirst;
+  const responseFirst = response?.timing?.first ?? requestLast;
+  const responseLast = response?.timing?.last ?? responseFirst;
+  return {
+    startedDateTime: new Date(began).toISOString(),
+    time: Math.max(0, ms(responseLast)),
+    request: harRequest(request, c.bodies[0].of(request.index), report, ms),
+    response: harResponse(response, response ? c.bodies[1].of(response.index) : null, ms),
+    cache: {},
+    timings: {
+      blocked: -1,
+      dns: -1,
+      connect: -1,
+      ssl: -1,
+      send: Math.max(0, ms(requestLast)),
+      wait: Math.max(0, round((responseFirst - requestLast) * 1000)),
+      receive: Math.max(0, round((responseLast - responseFirst) * 1000)),
+    },
+    ...(report.upstream ? { serverIPAddress: report.upstream.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') } : {}),
+    connection: report.id,
+    _connection: {
+      id: report.id,
+      request: index + 1,
+      client: report.client,
+      server: report.upstream,
+      closes: report.closes.map((close) => ({ side: close.side, kind: close.kind, at: close.at, by: close.by })),
+      openedAt: round(-requestFirst * 1000),
+    },
+  };
+}
+
+function harRequest(m: MessageRecord, body: CollectedBody, report: ConnectionReport, ms: (s: number) => number): HarRequest {
+  const line = m.request;
+  const target = line?.target ?? '';
+  const url = absoluteUrl(target, header(m.headers, 'host'), report.tls !== null, line?.method ?? '');
+  const bytes = Buffer.concat(body.pieces);
+  const text = asText(bytes, header(m.headers, 'content-type'));
+  const request: HarRequest = {
+    method: line?.method ?? '',
+    url,
+    httpVersion: line?.version ?? 'HTTP/1.1',
+    cookies: [],
+    headers: pairs(m.headers),
+    queryString: query(url),
+    headersSize: body.headEnd !== null ? body.headEnd - m.offset : -1,
+    bodySize: body.headEnd !== null ? m.end - body.headEnd : -1,
+    _target: target,
+    ...framing(m, ms),
+  };
+  if (body.size > 0) {
+    request.postData = {
+      mimeType: header(m.headers, 'content-type') ?? '',
+      text: text ?? bytes.toString('base64'),
+      ...(text === null ? { _encoding: 'base64' as const } : {}),
+      ...(body.kept < body.size ? { _truncated: { kept: body.kept, size: body.size }, comment: `body cut to ${body.kept} of ${body.size} bytes` } : {}),
+    };
+  }
+  return request;
+}
+
+function harResponse(m: MessageRecord | null, body: CollectedBody | null, ms: (s: number) => number): HarResponse {
+  if (!m || !body) {
+    return {
+      status: 0,
+      statusText: '',
+      httpVersion: '',
+      cookies: [],
+      headers: [],
+      content: { size: 0, mimeType: '' },
+      redirectURL: '',
+      headersSize: -1,
+      bodySize: -1,
+      comment: 'no response arrived',
+    };
+  }
+  const mimeType = header(m.headers, 'content-type') ?? '';
+  const wire = Buffer.concat(body.pieces);
+  const truncated = body.kept < body.size;
+  const encoding = header(m.headers, 'content-encoding');
+  // HAR's content.text is the body with its Content-Encoding removed; a cut body cannot
+  // be decoded whole, so it stays as sent (and says so).
+  const decoded = !truncated && encoding ? decodeContent(wire, encoding) : null;
+  const content = decoded && 'bytes' in decoded ? decoded.bytes : wire;
+  const text = asText(content, mimeType);
+  const comments: string[] = [];
+  if (truncated) comments.push(`body cut to ${body.kept} of ${body.size} bytes${encoding ? `; still ${encoding}-encoded` : ''}`);
+  if (decoded && 'error' in decoded) comments.push(`could not remove Content-Encoding ${encoding}: ${decoded.error}; the body is as sent`);
+  return {
+    status: m.response?.status ?? 0,
+    statusText: m.response?.reason ?? '',
+    httpVersion: m.response?.version ?? 'HTTP/1.1',
+    cookies: [],
+    headers: pairs(m.headers),
+    content: {
+      size: truncated ? body.size : content.length,
+      ...(decoded && 'bytes' in decoded ? { compression: content.length - wire.length, _decoded: encoding!, _wire: wire.toString('base64') } : {}),
+      mimeType,
+      text: text ?? content.toString('base64'),
+      ...(text === null ? { encoding: 'base64' } : {}),
+      ...(truncated ? { _truncated: { kept: body.kept, size: body.size } } : {}),
+      ...(comments.length ? { comment: comments.join('; ') } : {}),
+    },
+    redirectURL: header(m.headers, 'location') ?? '',
+    headersSize: body.headEnd !== null ? body.headEnd - m.offset : -1,
+    bodySize: body.headEnd !== null ? m.end - body.headEnd : -1,
+    ...framing(m, ms),
+  };
+}
+
+function framing(m: MessageRecord, ms: (s: number) => number): HarFraming {
+  const chunked = m.framing === 'chunked';
+  return {
+    _framing: m.framing,
+    _framingReason: m.framingReason,
+    ...(chunked
+      ? {
+          _chunks: (m.chunks ?? []).map((c, i) => ({
+            sizeToken: c.sizeToken,
+            size: c.size,
+            extensions: c.extensions,
+            offset: c.offset,
+            dataLength: c.dataLength,
+            crlf: c.crlf,
+            firstTime: ms(m.timing?.chunks[i]?.first ?? 0),
+            time: ms(m.timing?.chunks[i]?.last ?? 0),
+          })),
+          _terminator: m.terminator,
+          _lastChunk: m.lastChunk,
+          _trailers: m.trailers ? pairs(m.trailers) : null,
+        }
+      : {}),
+    _anomalies: m.anomalies.map((a) => ({ code: a.code, class: a.cls, offset: a.offset, message: a.message })),
+    _complete: m.complete,
+  };
+}
+
+/** Remove a Content-Encoding (several are applied in order: undo them last first). */
+export function decodeContent(bytes: Uint8Array, header: string): { bytes: Buffer } | { error: string } {
+  let out = Buffer.from(bytes);
+  const codings = header.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c && c !== 'identity').reverse();
+  try {
+    for (const coding of codings) {
+      if (coding === 'gzip' || coding === 'x-gzip') out = gunzipSync(out);
+      else if (coding === 'br') out = brotliDecompressSync(out);
+      // "deflate" is meant to be zlib-wrapped; some servers send raw deflate, and browsers accept both.
+      else if (coding === 'deflate') out = (out[0]! & 0x0f) === 8 ? inflateSync(out) : inflateRawSync(out);
+      else return { error: `unknown content coding "${coding}"` };
+    }
+  } catch (error) {
+    return { error: error instanceof Error ? error.message : String(error) };
+  }
+  return { bytes: out };
+}
+
+const TEXT_TYPE = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]*\+(json|xml))|application\/x-ndjson)/i;
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The body as text when it is text (UTF-8 that decodes, and not a binary type); else null. */
+function asText(bytes: Uint8Array, contentType: string | null): string | null {
+  if (bytes.length === 0) return '';
+  const textual = contentType === null || contentType === '' || TEXT_TYPE.test(contentType);
+  if (!textual) return null;
+  try {
+    return utf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+function header(headers: [string, string][], name: string): string | null {
+  return headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? null;
+}
+
+function pairs(headers: [string, string][]): HarNameValue[] {
+  return headers.map(([name, value]) => ({ name, value }));
+}
+
+export function absoluteUrl(target: string, host: string | null, tls: boolean, method: string): string {
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target;
+  if (method === 'CONNECT') return `https://${target}/`;
+  const path = target === '*' ? '/' : target;
+  return `${tls ? 'https' : 'http'}://${host ?? 'unknown-host'}${path.startsWith('/') ? path : `/${path}`}`;
+}
+
+function query(url: string): HarNameValue[] {
+  try {
+    return [...new URL(url).searchParams].map(([name, value]) => ({ name, value }));
+  } catch {
+    return [];
+  }
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 1000) / 1000;
+}

@@ -1,0 +1,209 @@
+// HAR export and import: schema-valid HAR 1.2 with Chunkscope's chunk fields, a round
+// trip that keeps every size token as sent, and a browser's HAR shown without inventing
+// its framing.
+
+import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import { afterEach, describe, expect, it } from 'vitest';
+import { readRecords } from '../capture/reader';
+import { rawExchange } from '../proxy/test-support/clients';
+import { startProxy, type Harness } from '../proxy/test-support/harness';
+import { fin, origin, request, rst, wait, write, type Origin } from '../proxy/test-support/origin';
+import { analyseCapture } from '../session/capture-analysis';
+import { captureToHar } from './export';
+import type { Har } from './har';
+import { harToRecords, isHar, parseHar } from './import';
+
+const require = createRequire(import.meta.url);
+
+/** A validator for the HAR 1.2 schema (the har-schema package, JSON Schema draft-06). */
+function harValidator() {
+  const ajv = new Ajv({ allErrors: true, strict: false });
+  addFormats(ajv);
+  ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json'));
+  const schemas = require('har-schema') as Record<string, object>;
+  for (const schema of Object.values(schemas)) ajv.addSchema(schema);
+  return ajv.getSchema('har.json#')!;
+}
+
+const cleanup: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const c of cleanup.splice(0)) await c();
+});
+
+async function through(o: Origin): Promise<Harness> {
+  const proxy = await startProxy({ reverse: { host: '127.0.0.1', port: o.port } });
+  cleanup.push(() => o.close(), async () => void (await proxy.finish()));
+  return proxy;
+}
+
+function records(proxy: Harness) {
+  return [...readRecords([readFileSync(proxy.capturePath)])];
+}
+
+const CHUNKED = 'HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\n\r\n';
+const GZIPPED = gzipSync(Buffer.from('<rss><channel><item><title>one</title></item></channel></rss>'));
+
+async function keepAliveCapture(): Promise<Harness> {
+  const o = await origin([
+    request(),
+    write(`${CHUNKED}5\r\nhello\r\n007;note="x"\r\n, world\r\n0\r\nX-Checksum: abc\r\n\r\n`),
+    request(),
+    write(`HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\nContent-Encoding: gzip\r\nContent-Length: ${GZIPPED.length}\r\n\r\n`),
+    write(GZIPPED),
+    request(),
+    write(`${CHUNKED}4\r\ncut \r\n`),
+    fin(),
+  ]);
+  const proxy = await through(o);
+  const get = (path: string) => `GET ${path} HTTP/1.1\r\nHost: feeds.example\r\n\r\n`;
+  const post = `POST /upload?x=1 HTTP/1.1\r\nHost: feeds.example\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n`;
+  await rawExchange(proxy.port, get('/a') + post + get('/c'), { timeoutMs: 5000 });
+  await proxy.finish();
+  return proxy;
+}
+
+describe('HAR export', () => {
+  it('writes HAR 1.2 that the schema accepts, one entry per exchange, with chunk, terminator, anomaly and connection fields', async () => {
+    const proxy = await keepAliveCapture();
+    const har = captureToHar(records(proxy));
+    const validate = harValidator();
+    expect(validate(har), JSON.stringify(validate.errors)).toBe(true);
+    const [first, second, third] = har.log.entries;
+    expect(har.log.entries).toHaveLength(3);
+
+    expect(first!.request.url).toBe('http://feeds.example/a');
+    expect(first!.response._chunks!.map((c) => [c.sizeToken, c.extensions, c.size])).toEqual([
+      ['5', '', 5],
+      ['007', ';note="x"', 7],
+    ]);
+    expect(first!.response._chunks!.every((c) => c.time >= c.firstTime && c.time >= 0)).toBe(true);
+    expect(first!.response._terminator).toBe(true);
+    expect(first!.response._trailers).toEqual([{ name: 'X-Checksum', value: 'abc' }]);
+    expect(first!.response.content.text).toBe('hello, world');
+    expect(first!._connection).toMatchObject({ id: 'c1', request: 1 });
+
+    // The chunked request body and its own ledger; the gzip body decoded, as HAR asks.
+    expect(second!.request.method).toBe('POST');
+    expect(second!.request.queryString).toEqual([{ name: 'x', value: '1' }]);
+    expect(second!.request.postData?.text).toBe('abc');
+    expect(second!.request._chunks!.map((c) => c.sizeToken)).toEqual(['3']);
+    expect(second!.response.content).toMatchObject({ text: '<rss><channel><item><title>one</title></item></channel></rss>', _decoded: 'gzip', size: 61 });
+    expect(second!.response._framing).toBe('content-length');
+    expect(second!._connection!.request).toBe(2);
+
+    // The third response lost its last chunk: the HAR says so.
+    expect(third!.response._terminator).toBe(false);
+    expect(third!.response._complete).toBe(false);
+    expect(third!.response._anomalies!.map((a) => a.code)).toContain('missing-terminator');
+    expect(third!._connection!.closes.some((c) => c.side === 'upstream' && c.kind === 'fin')).toBe(true);
+  });
+
+  it('cuts bodies over the limit and says so', async () => {
+    const o = await origin([request(), write(`HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n${'x'.repeat(100)}`), fin()]);
+    const proxy = await through(o);
+    await rawExchange(proxy.port, 'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n', { timeoutMs: 5000 });
+    await proxy.finish();
+    const har = captureToHar(records(proxy), { maxBodyBytes: 10 });
+    const content = har.log.entries[0]!.response.content;
+    expect(content.text).toBe('x'.repeat(10));
+    expect(content._truncated).toEqual({ kept: 10, size: 100 });
+    expect(content.comment).toMatch(/cut to 10 of 100 bytes/);
+    expect(harValidator()(har)).toBe(true);
+  });
+});
+
+describe('HAR import', () => {
+  it('rebuilds a Chunkscope HAR exactly: every size token, extension, trailer and end as sent', async () => {
+    const proxy = await keepAliveCapture();
+    const original = analyseCapture(records(proxy));
+    const har = JSON.parse(JSON.stringify(captureToHar(records(proxy)))) as Har;
+    const { records: rebuilt } = harToRecords(parseHar(JSON.stringify(har)));
+    const imported = analyseCapture(rebuilt);
+    expect(imported.connections).toHaveLength(1);
+    const pick = (r: typeof original) =>
+      r.connections[0]!.exchanges.map((e) => ({
+        target: e.request?.request?.target,
+        requestChunks: e.request?.chunks?.map((c) => c.sizeToken + c.extensions),
+        framing: e.response?.framing,
+        chunks: e.response?.chunks?.map((c) => [c.sizeToken, c.extensions, c.dataLength, c.crlf]),
+        terminator: e.response?.terminator,
+        trailers: e.response?.trailers,
+        body: e.response?.bodyLength,
+        anomalies: e.response?.anomalies.map((a) => a.code),
+      }));
+    expect(pick(imported)).toEqual(pick(original));
+    expect(imported.connections[0]!.closes.map((c) => c.kind)).toContain('fin');
+  });
+
+  it('shows a browser HAR (no chunk data) with its body as recorded and its framing unknown, not invented', () => {
+    const text = '{"ok":true,"items":[1,2,3]}';
+    const browser: Har = {
+      log: {
+        version: '1.2',
+        creator: { name: 'WebInspector', version: '537.36' },
+        entries: [
+          {
+            startedDateTime: '2026-11-23T10:00:00.000Z',
+            time: 120,
+            request: { method: 'GET', url: 'https://api.example/items?page=2', httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'Host', value: 'api.example' }, { name: 'Accept-Encoding', value: 'gzip' }], queryString: [], headersSize: -1, bodySize: 0 },
+            // Content-Length is the gzip size; the text is decoded: a parser reading the headers would cut it.
+            response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'Content-Encoding', value: 'gzip' }, { name: 'Content-Length', value: '17' }, { name: 'Content-Type', value: 'application/json' }], content: { size: text.length, mimeType: 'application/json', text }, redirectURL: '', headersSize: -1, bodySize: 17 },
+            cache: {},
+            timings: { send: 1, wait: 100, receive: 19 },
+            connection: '4711',
+          },
+          {
+            startedDateTime: '2026-11-23T10:00:01.000Z',
+            time: 30,
+            request: { method: 'GET', url: 'https://cdn.example/app.js', httpVersion: 'h2', cookies: [], headers: [{ name: ':authority', value: 'cdn.example' }, { name: ':method', value: 'GET' }], queryString: [], headersSize: -1, bodySize: 0 },
+            response: { status: 200, statusText: '', httpVersion: 'h2', cookies: [], headers: [{ name: 'content-type', value: 'text/javascript' }], content: { size: 2, mimeType: 'text/javascript', text: '42' }, redirectURL: '', headersSize: -1, bodySize: 2 },
+            cache: {},
+            timings: { send: 1, wait: 20, receive: 9 },
+          },
+        ],
+      },
+    };
+    expect(isHar(Buffer.from(JSON.stringify(browser, null, 2)))).toBe(true);
+    const { records: rebuilt, notes } = harToRecords(parseHar(JSON.stringify(browser)));
+    expect(notes.join(' ')).toMatch(/HTTP\/2/);
+    expect(notes.join(' ')).toMatch(/framing is shown as unknown/);
+    const report = analyseCapture(rebuilt);
+    expect(report.connections).toHaveLength(2);
+    const [api, cdn] = report.connections;
+    const response = api!.exchanges[0]!.response!;
+    expect(response.framing).toBe('unknown');
+    expect(response.framingReason).toMatch(/HAR without chunk data/);
+    expect(response.headers).toContainEqual(['Content-Length', '17']);
+    expect(response.bodyLength).toBe(text.length);
+    expect(response.anomalies).toEqual([]);
+    expect(response.complete).toBe(true);
+    expect(api!.exchanges[0]!.request!.request).toEqual({ method: 'GET', target: '/items?page=2', version: 'HTTP/1.1' });
+    expect(api!.verdict).toBe('ok');
+    // HTTP/2 pseudo-headers are not HTTP/1.1 fields: :authority becomes Host.
+    expect(cdn!.exchanges[0]!.request!.headers).toEqual([['Host', 'cdn.example']]);
+    expect(cdn!.exchanges[0]!.response!.framing).toBe('unknown');
+  });
+
+  it('refuses what is not a HAR with a sentence', () => {
+    expect(isHar(Buffer.from('GET / HTTP/1.1\r\n'))).toBe(false);
+    expect(() => parseHar('{"log": {}}')).toThrow(/no log.entries/);
+    expect(() => parseHar('{"log": {"entries": [{"request": {}}]}}')).toThrow(/entry 1 has no request/);
+    expect(() => parseHar('{"log": ')).toThrow(/not valid JSON/);
+  });
+
+  it('keeps an RST from the capture in the HAR and back', async () => {
+    const o = await origin([request(), write(`${CHUNKED}5\r\nhello\r\n`), wait(50), rst()]);
+    const proxy = await through(o);
+    await rawExchange(proxy.port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n', { timeoutMs: 5000 });
+    await proxy.finish();
+    const har = captureToHar(records(proxy));
+    expect(har.log.entries[0]!._connection!.closes, JSON.stringify(har.log.entries[0]!._connection)).toContainEqual(expect.objectContaining({ side: 'upstream', kind: 'rst' }));
+    const back = analyseCapture(harToRecords(har).records);
+    expect(back.connections[0]!.received.eof).toBe('rst');
+    expect(back.connections[0]!.exchanges[0]!.response!.terminator).toBe(false);
+  });
+});

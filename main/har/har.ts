@@ -1,0 +1,135 @@
+// HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/), the fields Chunkscope
+// writes and reads, and its own extension fields (names start with "_", as the spec
+// asks): what a HAR cannot otherwise say about chunked framing and connections.
+
+export interface HarNameValue {
+  name: string;
+  value: string;
+  comment?: string;
+}
+
+/** One chunk as it was sent: the ledger entry of `chunkscope inspect --json`, with times. */
+export interface HarChunk {
+  /** The hex digits exactly as sent. */
+  sizeToken: string;
+  size: number;
+  /** Everything after the digits up to the line end, exactly as sent. */
+  extensions: string;
+  /** Offset of the size line in its direction of the connection. */
+  offset: number;
+  /** How much data arrived (less than size when cut short). */
+  dataLength: number;
+  crlf: boolean;
+  /** Milliseconds since the entry's startedDateTime: the size line's first byte, the data's last byte. */
+  firstTime: number;
+  time: number;
+}
+
+export interface HarAnomaly {
+  code: string;
+  /** E (error), W (warning) or I (information), as spec/ANOMALIES.md classes them. */
+  class: string;
+  offset: number;
+  message: string;
+}
+
+/** Framing as Chunkscope saw it, on the request and on the response. */
+export interface HarFraming {
+  /** chunked, content-length, close-delimited or none. */
+  _framing?: string;
+  _framingReason?: string | null;
+  _chunks?: HarChunk[];
+  /** The zero-length last chunk arrived (chunked only; null otherwise). */
+  _terminator?: boolean | null;
+  _lastChunk?: { sizeToken: string; extensions: string; offset: number } | null;
+  _trailers?: HarNameValue[] | null;
+  _anomalies?: HarAnomaly[];
+  /** The message arrived whole. */
+  _complete?: boolean;
+}
+
+export interface HarRequest extends HarFraming {
+  method: string;
+  url: string;
+  httpVersion: string;
+  cookies: unknown[];
+  headers: HarNameValue[];
+  queryString: HarNameValue[];
+  postData?: { mimeType: string; text: string; params?: unknown[]; comment?: string; _encoding?: 'base64'; _truncated?: HarTruncation };
+  headersSize: number;
+  bodySize: number;
+  comment?: string;
+  /** The request target exactly as sent (the url is rebuilt from it and Host). */
+  _target?: string;
+}
+
+export interface HarTruncation {
+  /** Bytes of the body kept in the HAR, and how long it was. */
+  kept: number;
+  size: number;
+}
+
+export interface HarContent {
+  size: number;
+  compression?: number;
+  mimeType: string;
+  text?: string;
+  encoding?: string;
+  comment?: string;
+  _truncated?: HarTruncation;
+  /** The Content-Encoding that was removed to give `text` (gzip, deflate, br), if any. */
+  _decoded?: string;
+  /** With _decoded: the body as sent (chunked framing removed, Content-Encoding kept), base64. */
+  _wire?: string;
+}
+
+export interface HarResponse extends HarFraming {
+  status: number;
+  statusText: string;
+  httpVersion: string;
+  cookies: unknown[];
+  headers: HarNameValue[];
+  content: HarContent;
+  redirectURL: string;
+  headersSize: number;
+  bodySize: number;
+  comment?: string;
+}
+
+export interface HarConnection {
+  /** c1, c2 …: the capture's connection id. */
+  id: string;
+  /** Request number on the connection, from 1: above 1 the connection was kept alive. */
+  request: number;
+  client: string;
+  server: string | null;
+  /** How each side ended (spec/INSPECT.md `closes`), `at` in seconds since the connection opened. */
+  closes: { side: string; kind: string; at: number; by: string }[];
+  /** Milliseconds since the entry's startedDateTime when the connection opened (negative: before it). */
+  openedAt: number;
+}
+
+export interface HarEntry {
+  pageref?: string;
+  startedDateTime: string;
+  time: number;
+  request: HarRequest;
+  response: HarResponse;
+  cache: Record<string, unknown>;
+  timings: { blocked?: number; dns?: number; connect?: number; send: number; wait: number; receive: number; ssl?: number; comment?: string };
+  serverIPAddress?: string;
+  connection?: string;
+  comment?: string;
+  _connection?: HarConnection;
+}
+
+export interface Har {
+  log: {
+    version: string;
+    creator: { name: string; version: string; comment?: string };
+    browser?: { name: string; version: string };
+    pages?: unknown[];
+    entries: HarEntry[];
+    comment?: string;
+  };
+}

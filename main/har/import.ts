@@ -1,0 +1,205 @@
+// A HAR as capture records, so it is shown, inspected and exported like a capture.
+// A HAR holds messages, not bytes: the bytes are rebuilt from what it recorded. Where
+// Chunkscope's extension fields say how a body was framed (_chunks, _terminator), the
+// framing is rebuilt exactly; where they do not (a browser's HAR), the body is kept as
+// recorded and its framing is shown as unknown, never invented.
+
+import type { CaptureEvent, CaptureRecord, ImportedEvent } from '../capture/format';
+import type { Har, HarEntry, HarFraming, HarNameValue } from './har';
+
+export class HarFormatError extends Error {}
+
+/** A HAR is JSON whose top-level object starts with "log" (recognised by content, not name). */
+export function isHar(start: Uint8Array): boolean {
+  const text = Buffer.from(start.subarray(0, 256)).toString('utf8').replace(/^\uFEFF/, '');
+  return /^\s*\{\s*"log"\s*:/.test(text);
+}
+
+export function parseHar(text: string): Har {
+  let json: unknown;
+  try {
+    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new HarFormatError(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const log = (json as { log?: { entries?: unknown } } | null)?.log;
+  if (!log || !Array.isArray(log.entries)) throw new HarFormatError('not a HAR: there is no log.entries list');
+  log.entries.forEach((e: unknown, i: number) => {
+    const entry = e as Partial<HarEntry> | null;
+    if (!entry?.request || typeof entry.request.method !== 'string' || typeof entry.request.url !== 'string' || !Array.isArray(entry.request.headers)) {
+      throw new HarFormatError(`entry ${i + 1} has no request with a method, a url and headers`);
+    }
+    if (typeof entry.startedDateTime !== 'string' || Number.isNaN(Date.parse(entry.startedDateTime))) {
+      throw new HarFormatError(`entry ${i + 1} has no valid startedDateTime`);
+    }
+  });
+  return json as Har;
+}
+
+interface Rebuilt {
+  /** Pieces of the message with the time each arrived (seconds since the HAR's first entry). */
+  pieces: { bytes: Buffer; time: number }[];
+  /** Body length as recorded when the framing is unknown; null when rebuilt exactly. */
+  recordedBody: number | null;
+}
+
+const CRLF = '\r\n';
+
+/** Turn a HAR into capture records: one connection per HAR connection (or per entry). */
+export function harToRecords(har: Har): { records: CaptureRecord[]; notes: string[] } {
+  const entries = [...har.log.entries].sort((a, b) => Date.parse(a.startedDateTime) - Date.parse(b.startedDateTime));
+  const notes: string[] = [];
+  const start = entries.length ? Date.parse(entries[0]!.startedDateTime) : Date.now();
+  const groups = new Map<string, HarEntry[]>();
+  entries.forEach((entry, i) => {
+    // Entries on one HTTP/1.x connection follow each other on it; HTTP/2 and later
+    // multiplex, so each of their entries stands alone.
+    const http1 = /^HTTP\/1\./i.test(entry.request.httpVersion ?? '');
+    const key = http1 ? (entry._connection?.id ?? (entry.connection ? `har:${entry.connection}` : `entry:${i}`)) : `entry:${i}`;
+    const group = groups.get(key);
+    if (group) group.push(entry);
+    else groups.set(key, [entry]);
+  });
+  const timed: { time: number; order: number; record: CaptureRecord }[] = [];
+  let order = 0;
+  const push = (record: CaptureRecord, time: number) => timed.push({ time, order: order++, record });
+  let number = 0;
+  let unknown = 0;
+  for (const group of groups.values()) {
+    group.sort((a, b) => (a._connection?.request ?? 0) - (b._connection?.request ?? 0) || Date.parse(a.startedDateTime) - Date.parse(b.startedDateTime));
+    const connection = ++number;
+    const first = group[0]!;
+    const at = (entry: HarEntry) => (Date.parse(entry.startedDateTime) - start) / 1000;
+    const openedAt = Math.max(0, at(first) + (first._connection?.openedAt ?? 0) / 1000);
+    const client = first._connection?.client ?? 'unknown (HAR)';
+    const server = first._connection?.server ?? (first.serverIPAddress ? `${first.serverIPAddress}:${defaultPort(first.request.url)}` : hostOf(first.request.url));
+    const requests: Rebuilt[] = [];
+    const responses: Rebuilt[] = [];
+    for (const entry of group) {
+      const t0 = at(entry);
+      const sent = t0 + Math.max(0, entry.timings?.send ?? 0) / 1000;
+      const firstByte = sent + Math.max(0, entry.timings?.wait ?? 0) / 1000;
+      requests.push(rebuildRequest(entry, t0, sent));
+      if (entry.response && entry.response.status > 0) responses.push(rebuildResponse(entry, t0, firstByte, t0 + Math.max(0, entry.time ?? 0) / 1000));
+    }
+    const framingUnknown = [...requests, ...responses].some((m) => m.recordedBody !== null);
+    if (framingUnknown) unknown++;
+    const imported: ImportedEvent = {
+      type: 'imported',
+      connection,
+      time: openedAt,
+      source: 'har',
+      note: framingUnknown
+        ? 'imported from a HAR without chunk data: the body is shown as the HAR recorded it (Content-Encoding removed), and how it was framed is unknown'
+        : 'rebuilt from a HAR with Chunkscope’s chunk data (_chunks): the framing is as recorded, the bytes are rebuilt',
+      recordedBodies: framingUnknown ? { request: requests.map((m) => m.recordedBody), response: responses.map((m) => m.recordedBody) } : null,
+    };
+    push({ type: 'open', connection, time: openedAt, client, mode: 'reverse' }, openedAt);
+    push(imported, openedAt);
+    push({ type: 'upstream', connection, time: openedAt, upstream: server, target: server }, openedAt);
+    requests.forEach((m) => m.pieces.forEach((p) => push({ type: 'data', connection, stream: 0, generated: false, time: p.time, bytes: p.bytes }, p.time)));
+    responses.forEach((m) => m.pieces.forEach((p) => push({ type: 'data', connection, stream: 1, generated: false, time: p.time, bytes: p.bytes }, p.time)));
+    // How the connection ended is only known from Chunkscope's _connection field.
+    const closes = group[group.length - 1]!._connection?.closes ?? [];
+    for (const close of closes) {
+      if (close.kind === 'open') continue;
+      const time = openedAt + close.at;
+      push({ type: 'close', connection, time, side: close.side === 'client' ? 'client' : 'upstream', kind: close.kind as Extract<CaptureEvent, { type: 'close' }>['kind'], by: 'peer', detail: null }, time);
+    }
+  }
+  const later = entries.filter((e) => !/^HTTP\/1\./i.test(e.request.httpVersion ?? '')).length;
+  if (later > 0) notes.push(`${later} entries were recorded over HTTP/2 or later: they are shown as HTTP/1.1 messages, one connection each`);
+  if (unknown > 0) notes.push(`${unknown} of ${groups.size} connections have no chunk data in the HAR: their framing is shown as unknown`);
+  timed.sort((a, b) => a.time - b.time || a.order - b.order);
+  const session: CaptureEvent = { type: 'session', version: 1, startedAt: new Date(start).toISOString(), tool: `HAR import (${har.log.creator?.name ?? 'unknown creator'})`, mode: 'reverse', listen: '', reverse: null };
+  const last = timed.length ? timed[timed.length - 1]!.time : 0;
+  return { records: [session, ...timed.map((t) => t.record), { type: 'end', time: last }], notes };
+}
+
+function rebuildRequest(entry: HarEntry, t0: number, sent: number): Rebuilt {
+  const r = entry.request;
+  const version = httpVersion(r.httpVersion);
+  const target = r._target ?? originForm(r.url);
+  const head = `${r.method} ${target} ${version}${CRLF}${headerLines(r.headers, r.url)}${CRLF}`;
+  const post = r.postData;
+  const body = post ? Buffer.from(post.text ?? '', post._encoding === 'base64' ? 'base64' : 'utf8') : Buffer.alloc(0);
+  const cut = post?._truncated !== undefined;
+  return rebuild(head, body, r, cut, t0, sent, t0);
+}
+
+function rebuildResponse(entry: HarEntry, t0: number, firstByte: number, lastByte: number): Rebuilt {
+  const r = entry.response;
+  const head = `${httpVersion(r.httpVersion)} ${r.status} ${r.statusText ?? ''}${CRLF}${headerLines(r.headers, null)}${CRLF}`;
+  const c = r.content;
+  // _wire: Chunkscope's copy of the body as sent, when removing Content-Encoding changed it.
+  const wire = c?._wire;
+  const body = wire !== undefined ? Buffer.from(wire, 'base64') : Buffer.from(c?.text ?? '', c?.encoding === 'base64' ? 'base64' : 'utf8');
+  const decodedOnly = wire === undefined && c?._decoded !== undefined;
+  return rebuild(head, body, r, c?._truncated !== undefined || decodedOnly, firstByte, lastByte, t0);
+}
+
+/**
+ * The message's bytes: exact framing when Chunkscope's fields describe it and the body is
+ * whole; otherwise the head as recorded and the body as recorded, length given.
+ */
+function rebuild(head: string, body: Buffer, framing: HarFraming, cut: boolean, first: number, last: number, t0: number): Rebuilt {
+  const headBytes = Buffer.from(head, 'latin1');
+  const chunks = framing._chunks;
+  if (framing._framing === 'chunked' && chunks && !cut && chunks.reduce((n, c) => n + c.dataLength, 0) === body.length) {
+    const pieces: Rebuilt['pieces'] = [{ bytes: headBytes, time: first }];
+    let at = 0;
+    chunks.forEach((c) => {
+      const data = body.subarray(at, at + c.dataLength);
+      at += c.dataLength;
+      const tail = c.dataLength === c.size && c.crlf ? CRLF : '';
+      pieces.push({ bytes: Buffer.concat([Buffer.from(`${c.sizeToken}${c.extensions}${CRLF}`, 'latin1'), data, Buffer.from(tail, 'latin1')]), time: t0 + c.time / 1000 });
+    });
+    if (framing._terminator && framing._lastChunk) {
+      const trailers = (framing._trailers ?? []).map((t) => `${t.name}: ${t.value}${CRLF}`).join('');
+      pieces.push({ bytes: Buffer.from(`${framing._lastChunk.sizeToken}${framing._lastChunk.extensions}${CRLF}${trailers}${CRLF}`, 'latin1'), time: last });
+    }
+    return { pieces, recordedBody: null };
+  }
+  const known = framing._framing !== undefined && framing._framing !== 'chunked' && framing._framing !== 'unknown' && !cut;
+  const pieces: Rebuilt['pieces'] = [{ bytes: headBytes, time: first }];
+  if (body.length > 0) pieces.push({ bytes: body, time: last });
+  return { pieces, recordedBody: known ? null : body.length };
+}
+
+function headerLines(headers: HarNameValue[], url: string | null): string {
+  // HTTP/2 pseudo-headers (":authority") are not HTTP/1.1 fields; :authority is the Host.
+  const lines = headers.filter((h) => !h.name.startsWith(':')).map((h) => `${h.name}: ${h.value}${CRLF}`);
+  const authority = headers.find((h) => h.name === ':authority')?.value;
+  if (url !== null && !headers.some((h) => h.name.toLowerCase() === 'host')) lines.unshift(`Host: ${authority ?? hostOf(url)}${CRLF}`);
+  return lines.join('');
+}
+
+function httpVersion(version: string | undefined): string {
+  return /^HTTP\/1\.[01]$/i.test(version ?? '') ? version!.toUpperCase() : 'HTTP/1.1';
+}
+
+function originForm(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}` || '/';
+  } catch {
+    return url;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function defaultPort(url: string): string {
+  try {
+    const u = new URL(url);
+    return u.port || (u.protocol === 'https:' ? '443' : '80');
+  } catch {
+    return '80';
+  }
+}
