@@ -1,0 +1,98 @@
+// Interop in the app: Save as HAR and open it again, open a browser's HAR (framing
+// unknown, not invented), and copy a request as curl.
+
+import { writeFileSync } from 'node:fs';
+import { expect, test } from '@playwright/test';
+import { response } from '../main/http1/test-support/builders';
+import { curl } from '../main/proxy/test-support/clients';
+import { fin, origin, request, write, type Origin, type Step } from '../main/proxy/test-support/origin';
+import { ChunkscopePage } from './support/chunkscope-page';
+import { startServe, type Served } from './support/serve';
+
+let served: Served;
+const origins: Origin[] = [];
+
+test.beforeAll(async () => {
+  served = await startServe();
+});
+
+test.afterAll(async () => {
+  await served.stop();
+  for (const o of origins) await o.close();
+});
+
+async function misbehaving(steps: Step[]): Promise<Origin> {
+  const o = await origin(steps);
+  origins.push(o);
+  return o;
+}
+
+async function ui(page: import('@playwright/test').Page): Promise<ChunkscopePage> {
+  const app = new ChunkscopePage(page);
+  await page.goto(served.ui);
+  await expect(page.getByTestId('proxy-address')).toContainText(served.proxy);
+  await app.clear();
+  if ((await page.getByTestId('capture-toggle').textContent())?.includes('Start')) await page.getByTestId('capture-toggle').click();
+  await expect(page.getByTestId('capture-toggle')).toHaveText(/Stop capture/);
+  return app;
+}
+
+test('Save as HAR downloads the session; opening that HAR shows the chunks as sent and the missing last chunk', async ({ page }) => {
+  const app = await ui(page);
+  const server = await misbehaving([request(), write(response({ chunks: [1500, 1405], terminator: false })), fin()]);
+  await curl(['-x', served.proxy, `${server.url}/har-feed`]);
+  await expect(app.row('/har-feed')).toHaveCount(1);
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('save-har').click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toMatch(/\.har$/);
+  const path = test.info().outputPath('session.har');
+  await download.saveAs(path);
+  await app.clear();
+  await page.getByTestId('open-file').setInputFiles(path);
+  await expect(app.row('/har-feed')).toHaveCount(1);
+  await expect(page.getByTestId('imported')).toContainText('imported from a HAR');
+  await expect(app.cell(app.row('/har-feed'), 'last chunk')).toHaveText('MISSING');
+  await app.open('/har-feed');
+  await expect(app.sizeTokens()).toHaveText(['5DC', '57D']);
+});
+
+test('a browser HAR without chunk data: the exchange is shown, its framing says unknown', async ({ page }) => {
+  const app = await ui(page);
+  const har = {
+    log: {
+      version: '1.2',
+      creator: { name: 'WebInspector', version: '537.36' },
+      entries: [
+        {
+          startedDateTime: '2026-11-23T10:00:00.000Z',
+          time: 50,
+          request: { method: 'GET', url: 'http://news.example/rss', httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'Host', value: 'news.example' }], queryString: [], headersSize: -1, bodySize: 0 },
+          response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'Transfer-Encoding', value: 'chunked' }, { name: 'Content-Type', value: 'application/rss+xml' }], content: { size: 6, mimeType: 'application/rss+xml', text: '<rss/>' }, redirectURL: '', headersSize: -1, bodySize: -1 },
+          cache: {},
+          timings: { send: 1, wait: 40, receive: 9 },
+        },
+      ],
+    },
+  };
+  const path = test.info().outputPath('browser.har');
+  writeFileSync(path, JSON.stringify(har));
+  await page.getByTestId('open-file').setInputFiles(path);
+  await expect(app.row('/rss')).toHaveCount(1);
+  await expect(app.cell(app.row('/rss'), 'framing')).toHaveText('unknown');
+  await app.open('/rss');
+  await expect(page.getByTestId('detail')).toContainText('Framing unknown: imported from a HAR without chunk data');
+});
+
+test('copy as curl shows a command that sends the request again', async ({ page }) => {
+  const app = await ui(page);
+  const server = await misbehaving([request(), write('HTTP/1.1 204 No Content\r\n\r\n'), fin()]);
+  await curl(['-x', served.proxy, '-X', 'PUT', '-H', 'X-Trace: it is 1', '--data-binary', 'payload', `${server.url}/curl-me`]);
+  await expect(app.row('/curl-me')).toHaveCount(1);
+  await app.open('/curl-me');
+  await page.getByTestId('copy-curl').click();
+  const command = page.getByTestId('curl-command');
+  await expect(command).toContainText("-X PUT -H 'Host: 127.0.0.1:");
+  await expect(command).toContainText("-H 'X-Trace: it is 1'");
+  await expect(command).toContainText(`--data-raw 'payload' ${server.url}/curl-me`);
+});
