@@ -52,7 +52,7 @@ export function anomalyLine(connection: ConnectionAnalyzer, direction: Direction
   return `  ${mark} ${connection.id} ${where}: ${anomaly.code} at byte ${groupDigits(anomaly.offset)}: ${anomaly.text}`;
 }
 
-function waitingFor(waiting: Stall['waiting']): string {
+export function waitingFor(waiting: Stall['waiting']): string {
   switch (waiting.what) {
     case 'response':
       return 'the response to start';

@@ -2,6 +2,7 @@
 
 import { Command, CommanderError } from 'commander';
 import { registerCa } from './ca';
+import { registerCheck } from './check';
 import { desktop } from './desktop';
 import { CliError, EXIT } from './errors';
 import { registerExport } from './export';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerCa(program, write);
   registerLab(program, write);
   registerReplay(program, write);
+  registerCheck(program, write);
   registerExport(program, write);
   return program;
 }
