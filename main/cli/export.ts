@@ -9,7 +9,7 @@ import { HarFormatError } from '../har/import';
 import { requestForCurl } from '../har/request';
 import { curlCommand } from '../har/curl';
 import { readSource, sourceKind, type Source } from '../import/source';
-import { PcapFormatError } from '../pcap/read';
+import { PcapFormatError } from '../pcap';
 import { CliError, systemReason } from './errors';
 import { openForReading, readPieces, readStart } from './read-file';
 

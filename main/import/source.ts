@@ -6,9 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isCapture, type CaptureRecord } from '../capture/format';
 import { readRecords } from '../capture/reader';
 import { harToRecords, isHar, parseHar } from '../har/import';
-import { isPcap } from '../pcap/read';
-// PCAP-TODO: pcapToCapture from '../pcap/to-capture' once it lands
-const pcapToCapture = (_bytes: Uint8Array): { records: CaptureRecord[]; notes: string[] } => ({ records: [], notes: ['pcap import is not wired yet'] });
+import { isPcap, pcapToCapture } from '../pcap';
 
 export type SourceKind = 'capture' | 'har' | 'pcap';
 
