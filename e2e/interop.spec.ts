@@ -5,7 +5,8 @@ import { writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { response } from '../main/http1/test-support/builders';
 import { curl } from '../main/proxy/test-support/clients';
-import { fin, origin, request, write, type Origin, type Step } from '../main/proxy/test-support/origin';
+import { fin, origin, request, rst, wait, write, type Origin, type Step } from '../main/proxy/test-support/origin';
+import { captureProblem, startCapture } from '../main/pcap/test-support/capturer';
 import { ChunkscopePage } from './support/chunkscope-page';
 import { startServe, type Served } from './support/serve';
 
@@ -95,4 +96,23 @@ test('copy as curl shows a command that sends the request again', async ({ page 
   await expect(command).toContainText("-X PUT -H 'Host: 127.0.0.1:");
   await expect(command).toContainText("-H 'X-Trace: it is 1'");
   await expect(command).toContainText(`--data-raw 'payload' ${server.url}/curl-me`);
+});
+
+test(`a tcpdump capture opens like a live one: the reset mid-chunk from the TCP flags${captureProblem('tcpdump') ? ` (skipped: ${captureProblem('tcpdump')})` : ''}`, async ({ page }) => {
+  test.skip(captureProblem('tcpdump') !== null, captureProblem('tcpdump') ?? '');
+  const app = await ui(page);
+  const server = await misbehaving([request(), write(response({ chunks: [1500, 1405], terminator: false }).subarray(0, 2259)), wait(50), rst()]);
+  const path = test.info().outputPath('prod.pcap');
+  const capture = await startCapture('tcpdump', path, server.port);
+  try {
+    expect((await curl([`${server.url}/pcap-download`])).status).toBe(56);
+  } finally {
+    await capture.stop();
+  }
+  await page.getByTestId('open-file').setInputFiles(path);
+  await expect(page.getByTestId('imported')).toContainText('imported from a packet capture');
+  await expect(app.row('/pcap-download')).toHaveCount(1);
+  await expect(app.cell(app.row('/pcap-download'), 'ended')).toContainText('server RST');
+  await app.open('/pcap-download');
+  await expect(app.sizeTokens()).toHaveText(['5DC', '57D']);
 });
