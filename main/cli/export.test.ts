@@ -64,7 +64,8 @@ describe('chunkscope export', () => {
     const cap = await capture();
     const result = await runCli(['export', cap, '--curl', 'c1#2']);
     expect(result.status, result.stderr).toBe(0);
-    expect(result.stdout.trim()).toBe("curl --http1.1 --path-as-is -H 'Host: example.test' -H User-Agent: -H Accept: -H Content-Type: -H Expect: --data-raw 'xyz' http://example.test/two");
+    // Reverse mode: the request went to the origin whatever Host said, and --connect-to says so.
+    expect(result.stdout.trim()).toMatch(/^curl --http1\.1 -g --path-as-is --connect-to example\.test:80:127\.0\.0\.1:\d+ -H 'Host: example\.test' -H User-Agent: -H Accept: -H Content-Type: -H Expect: --data-raw 'xyz' http:\/\/example\.test\/two$/);
   });
 
   it('says what is wrong, with exit status 2', async () => {

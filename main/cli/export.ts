@@ -8,7 +8,7 @@ import { captureToHar, DEFAULT_MAX_BODY } from '../har/export';
 import { HarFormatError } from '../har/import';
 import { requestForCurl } from '../har/request';
 import { curlCommand } from '../har/curl';
-import { readSource, sourceKind, type Source } from '../import/source';
+import { SourceTooLarge, readSource, sourceKind, type Source } from '../import/source';
 import { PcapFormatError } from '../pcap';
 import { CliError, systemReason } from './errors';
 import { openForReading, readPieces, readStart } from './read-file';
@@ -52,9 +52,9 @@ export function registerExport(program: Command, out: (text: string) => void): v
           if (!found) throw new CliError(`chunkscope export: there is no request #${request} on c${connection} in ${capture} (chunkscope inspect ${capture} lists them)`);
           const bodyFile = flags.bodyFile ?? `chunkscope-c${connection}-${request}.body`;
           const curl = curlCommand(found, bodyFile);
-          if (curl.binaryBody) {
-            write(bodyFile, curl.binaryBody);
-            process.stderr.write(`the body is binary: wrote it to ${bodyFile} (${curl.binaryBody.length} bytes)\n`);
+          if (curl.fileBody) {
+            write(bodyFile, curl.fileBody);
+            process.stderr.write(`the body does not fit on the command line: wrote it to ${bodyFile} (${curl.fileBody.length} bytes)\n`);
           }
           out(curl.command);
         }
@@ -74,7 +74,7 @@ export function open(path: string, command = 'export'): Source {
   try {
     return readSource(kind, path, () => readPieces(fd));
   } catch (error) {
-    if (error instanceof HarFormatError || error instanceof PcapFormatError) throw new CliError(`chunkscope ${command}: ${path}: ${error.message}`);
+    if (error instanceof HarFormatError || error instanceof PcapFormatError || error instanceof SourceTooLarge) throw new CliError(`chunkscope ${command}: ${path}: ${error.message}`);
     throw error;
   }
 }

@@ -191,7 +191,7 @@ describe('the engine: HAR and curl', () => {
 
     const curlCommand = await engine.curlCommand({ id: '1:0' });
     expect(curlCommand.bodyFile).toBeNull();
-    expect(curlCommand.command).toMatch(/^curl --http1\.1 --path-as-is .*-H 'X-Token: a b'.* 'http:\/\/127\.0\.0\.1:\d+\/feed\?x=1'$/);
+    expect(curlCommand.command).toMatch(/^curl --http1\.1 -g --path-as-is .*-H 'X-Token: a b'.* 'http:\/\/127\.0\.0\.1:\d+\/feed\?x=1'$/);
 
     const info = await engine.openCapture({ path: harPath });
     expect(info).toMatchObject({ viewing: harPath, imported: { kind: 'har' }, capturing: false });

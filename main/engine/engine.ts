@@ -1,7 +1,7 @@
 // The engine behind the app: the proxy, the current session, and the API of
 // shared/api.ts that both transports (Electron IPC, the WebSocket bridge) serve.
 
-import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiRequests, ExchangeDetail, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
@@ -293,15 +293,13 @@ export class Engine {
     const path = await this.captureFile();
     const found = requestForCurl(readRecords(filePieces(path)), connection, index);
     if (!found) throw new EngineError(`no request #${index + 1} on c${connection}`);
-    // A binary body goes in a file of its own, kept after Chunkscope quits (the command needs it).
-    const dir = join(tmpdir(), 'chunkscope-curl');
+    // A binary or long body goes in a file of its own, private to the user, kept after
+    // Chunkscope quits (the command needs it).
+    const dir = curlBodies ??= mkdtempSync(join(tmpdir(), 'chunkscope-curl-'));
     const bodyFile = join(dir, `c${connection}-${index + 1}-${Date.now()}.body`);
     const curl = curlCommand(found, bodyFile);
-    if (curl.binaryBody) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      writeFileSync(bodyFile, curl.binaryBody, { mode: 0o600 });
-    }
-    return { command: curl.command, bodyFile: curl.binaryBody ? bodyFile : null };
+    if (curl.fileBody) writeFileSync(bodyFile, curl.fileBody, { mode: 0o600, flag: 'wx' });
+    return { command: curl.command, bodyFile: curl.fileBody ? bodyFile : null };
   }
 
   // ---- live updates ------------------------------------------------------------------------
@@ -344,6 +342,9 @@ export class Engine {
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** One private folder per process for the bodies of curl commands. */
+let curlBodies: string | undefined;
 
 function readStart(path: string): Uint8Array {
   const fd = openSync(path, 'r');

@@ -16,7 +16,11 @@ export interface CollectedBody {
 export class BodyCollector {
   readonly bodies: CollectedBody[] = [];
 
-  constructor(private readonly limit: number) {}
+  /** `only`: keep the body of that message alone (the others are counted, not kept). */
+  constructor(
+    private readonly limit: number,
+    private readonly only: number | null = null,
+  ) {}
 
   /** `base`: the stream offset of `piece`'s first byte. */
   add(events: readonly Http1Event[], piece: Uint8Array, base: number): void {
@@ -25,7 +29,7 @@ export class BodyCollector {
       if (e.type !== 'chunk-data' && e.type !== 'body-data') continue;
       const body = this.body(e.message);
       body.size += e.length;
-      const room = this.limit - body.kept;
+      const room = this.only === null || this.only === e.message ? this.limit - body.kept : 0;
       if (room <= 0) continue;
       // Data is never held by the parser: every data span lies in the piece just fed.
       const from = e.offset - base;

@@ -46,11 +46,11 @@ async function roundTrip(raw: (host: string) => string | Buffer): Promise<{ orig
   expect(found).not.toBeNull();
   const dir = mkdtempSync(join(tmpdir(), 'chunkscope-curl-'));
   const curl = curlCommand(found!, 'body.bin');
-  if (curl.binaryBody) writeFileSync(join(dir, 'body.bin'), curl.binaryBody);
+  if (curl.fileBody) writeFileSync(join(dir, 'body.bin'), curl.fileBody);
   const result = await run(curl.command, dir);
   expect(result.code, `${curl.command}\n${result.stderr}`).toBe(0);
   expect(o.connections.length).toBe(2);
-  return { original: parsed(o.connections[0]!.received), again: parsed(o.connections[1]!.received), command: curl.command, binary: curl.binaryBody !== null };
+  return { original: parsed(o.connections[0]!.received), again: parsed(o.connections[1]!.received), command: curl.command, binary: curl.fileBody !== null };
 }
 
 const sorted = (headers: [string, string][]) => headers.map(([n, v]) => `${n.toLowerCase()}: ${v}`).sort();
@@ -95,6 +95,43 @@ describe('copy as curl', () => {
     const del = await roundTrip((host) => `DELETE /items/7 HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
     expect(del.again.request.request).toEqual(del.original.request.request);
     expect(sorted(del.again.request.headers)).toEqual(sorted(del.original.request.headers));
+  });
+
+  it('sends brackets, braces and spaces in the target exactly (no curl globbing)', async () => {
+    const { original, again, command } = await roundTrip((host) => `GET /search?user[name]=x&q={a,b}&s=%20 HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    expect(command).toContain(' -g ');
+    expect(again.request.request?.target).toBe(original.request.request?.target);
+    const spaced = await roundTrip((host) => `GET /odd|path#frag HTTP/1.1\r\nHost: ${host}\r\n\r\n`);
+    expect(spaced.command).toContain("--request-target '/odd|path#frag'");
+    expect(spaced.again.request.request?.target).toBe('/odd|path#frag');
+  });
+
+  it('a body with CRLF line ends (multipart) is quoted so a paste keeps the CRs', async () => {
+    const body = '--b\r\nContent-Disposition: form-data; name="a"\r\n\r\nit\'s\r\n--b--\r\n';
+    const { again, command } = await roundTrip((host) => `POST /form HTTP/1.1\r\nHost: ${host}\r\nContent-Type: multipart/form-data; boundary=b\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    expect(command).toMatch(/--data-raw \$'--b\\r\\n/);
+    expect(again.body.toString('latin1')).toBe(body);
+  });
+
+  it('a long text body goes in a file, not on the command line', async () => {
+    const body = 'x'.repeat(200 * 1024);
+    const { again, command, binary } = await roundTrip((host) => `POST /big HTTP/1.1\r\nHost: ${host}\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    expect(binary).toBe(true);
+    expect(command.length).toBeLessThan(1000);
+    expect(again.body.length).toBe(body.length);
+  });
+
+  it('through a reverse proxy, --connect-to sends it where it went, not where Host points; HTTP/1.0 without Host uses the origin', () => {
+    const request = (head: string) => inspectRaw([Buffer.from(head)], { direction: 'request', eof: 'fin', methods: null, body: false }).messages[0]!;
+    const reverse = curlCommand({ request: request('GET /a HTTP/1.1\r\nHost: api.example.com\r\n\r\n'), body: Buffer.alloc(0), tls: false, upstream: '127.0.0.1:9001', reverse: true }, 'b');
+    expect(reverse.command).toContain('--connect-to api.example.com:80:127.0.0.1:9001');
+    expect(reverse.command.endsWith('http://api.example.com/a')).toBe(true);
+    const old = curlCommand({ request: request('GET /b HTTP/1.0\r\n\r\n'), body: Buffer.alloc(0), tls: false, upstream: '10.0.0.5:8080', reverse: false }, 'b');
+    expect(old.command).toMatch(/^curl --http1\.0 .*http:\/\/10\.0\.0\.5:8080\/b$/);
+    const gopher = curlCommand({ request: request('GET gopher://evil.example/x HTTP/1.1\r\nHost: shop.example\r\n\r\n'), body: Buffer.alloc(0), tls: false, upstream: null, reverse: false }, 'b');
+    // The URL curl follows stays http; the target as sent goes verbatim to that server.
+    expect(gopher.command.endsWith(' http://shop.example/')).toBe(true);
+    expect(gopher.command).toContain("--request-target gopher://evil.example/x");
   });
 
   it('quotes for the shell: spaces and quotes in single quotes, control bytes as $\'\\x..\'', () => {

@@ -10,36 +10,48 @@ import { absoluteUrl } from './export';
 export interface CurlRequest {
   request: MessageRecord;
   body: Uint8Array;
-  /** The connection was HTTPS (decrypted by Chunkscope). */
+  /** The connection was HTTPS (decrypted by Chunkscope, or an https URL in a HAR). */
   tls: boolean;
+  /** Where the request was sent ("host:port"), when Chunkscope connected to it itself. */
+  upstream: string | null;
+  /** Reverse mode: the request went to `upstream` whatever its Host said. */
+  reverse: boolean;
 }
 
 export interface CurlCommand {
   command: string;
-  /** A body that cannot go on the command line: write it to `bodyFile` first. */
-  binaryBody: Uint8Array | null;
+  /** A body that does not go on the command line (binary, or long): write it to the body file first. */
+  fileBody: Uint8Array | null;
 }
 
 /** Headers curl adds by itself: removed (`-H 'Name:'`) when the request did not have them. */
 const CURL_DEFAULTS = ['user-agent', 'accept'];
 const BODY_DEFAULTS = ['content-type', 'expect'];
+/** A longer body goes in a file: one shell argument may not exceed 128 KiB on Linux. */
+const MAX_INLINE_BODY = 64 * 1024;
 
-export function curlCommand({ request, body, tls }: CurlRequest, bodyFile: string): CurlCommand {
+export function curlCommand({ request, body, tls, upstream, reverse }: CurlRequest, bodyFile: string): CurlCommand {
   const line = request.request;
   const method = line?.method ?? 'GET';
   const target = line?.target ?? '/';
   const headers = request.headers;
   const has = (name: string) => headers.some(([n]) => n.toLowerCase() === name);
-  const host = headers.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? null;
-  const url = absoluteUrl(target, host, tls, method);
-  const args: string[] = ['curl', line?.version === 'HTTP/1.0' ? '--http1.0' : '--http1.1', '--path-as-is'];
+  const host = headers.find(([n]) => n.toLowerCase() === 'host')?.[1] ?? upstream;
+  // Only http and https: an absolute-form target with another scheme is not followed.
+  const absolute = /^https?:\/\//i.test(target);
+  const url = absolute ? target : absoluteUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? '/' : target, host, tls, method);
+  // -g: brackets and braces in the URL are not curl globs; --path-as-is: dot segments stay.
+  const args: string[] = ['curl', line?.version === 'HTTP/1.0' ? '--http1.0' : '--http1.1', '-g', '--path-as-is'];
   if (method === 'HEAD') args.push('--head');
   else if (method !== 'GET' || body.length > 0) {
     // With a body curl says POST by itself; -X keeps any other method.
     if (method !== 'POST' || body.length === 0) args.push('-X', quote(method));
   }
-  if (target === '*' || (!target.startsWith('/') && !/^[a-z][a-z0-9+.-]*:\/\//i.test(target) && method !== 'CONNECT')) {
-    args.push('--request-target', quote(target));
+  if (!absolute && method !== 'CONNECT' && sentTarget(url) !== target) args.push('--request-target', quote(target));
+  if (reverse && upstream && host) {
+    // Through a reverse proxy the request went to the origin, not to where Host points.
+    const authority = authorityOf(url);
+    if (authority && authority !== upstream) args.push('--connect-to', quote(`${authority}:${upstream}`));
   }
   for (const [name, value] of headers) {
     const lower = name.toLowerCase();
@@ -50,20 +62,41 @@ export function curlCommand({ request, body, tls }: CurlRequest, bodyFile: strin
   for (const name of [...CURL_DEFAULTS, ...(body.length > 0 ? BODY_DEFAULTS : [])]) {
     if (!has(name)) args.push('-H', quote(`${titleCase(name)}:`));
   }
-  let binaryBody: Uint8Array | null = null;
+  let fileBody: Uint8Array | null = null;
   if (body.length > 0) {
-    const text = printable(body);
+    const text = body.length <= MAX_INLINE_BODY ? printable(body) : null;
     if (text !== null) args.push('--data-raw', quoteText(text));
     else {
-      binaryBody = body;
+      fileBody = body;
       args.push('--data-binary', quote(`@${bodyFile}`));
     }
   }
   args.push(quote(url));
-  return { command: args.join(' '), binaryBody };
+  return { command: args.join(' '), fileBody };
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+/** The request target curl sends for `url`, or null when it cannot be parsed. */
+function sentTarget(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return `${u.pathname}${u.search}`;
+  } catch {
+    return null;
+  }
+}
+
+/** "host:port" of a URL, the port written out, as curl's --connect-to wants it. */
+function authorityOf(url: string): string | null {
+  try {
+    const u = new URL(url);
+    return `${u.hostname}:${u.port || (u.protocol === 'https:' ? '443' : '80')}`;
+  } catch {
+    return null;
+  }
+}
+
+// ignoreBOM: a byte-order mark is part of the body, and is sent again.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Text that is safe inline: valid UTF-8 without control characters other than tab and line ends. */
 function printable(body: Uint8Array): string | null {
@@ -77,8 +110,12 @@ function printable(body: Uint8Array): string | null {
   return /[\0-\x08\x0b\x0c\x0e-\x1f\x7f]/.test(text) ? null : text;
 }
 
-/** Text (already decoded from UTF-8, no control characters) in single quotes. */
+/**
+ * Text (decoded from UTF-8, no control characters but line ends and tabs) in single
+ * quotes; with a CR, as $'…' with \\r, since a terminal turns a pasted CR into LF.
+ */
 function quoteText(text: string): string {
+  if (text.includes('\r')) return `$'${text.replace(/[\\']/g, (ch) => `\\${ch}`).replace(/\r/g, '\\r').replace(/\n/g, '\\n')}'`;
   return `'${text.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -19,10 +19,14 @@ export const DEFAULT_MAX_BODY = 1024 * 1024;
 
 interface Connection {
   analyzer: ConnectionAnalyzer;
+  limit: number;
   bodies: [BodyCollector, BodyCollector];
 }
 
-/** Read every record (bounded memory: bodies are kept up to the limit). */
+/**
+ * Read every record. Bodies are kept up to the limit each; every chunk record is kept
+ * (the HAR lists them), so a capture of millions of chunks makes a large HAR.
+ */
 export function captureToHar(records: Iterable<CaptureRecord>, options: HarExportOptions = {}): Har {
   const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
   const connections = new Map<number, Connection>();
@@ -32,7 +36,7 @@ export function captureToHar(records: Iterable<CaptureRecord>, options: HarExpor
       startedAt = record.startedAt;
     } else if (record.type === 'open') {
       const analyzer = new ConnectionAnalyzer(record.connection, record.client, record.mode, record.time, { keepChunks: true });
-      connections.set(record.connection, { analyzer, bodies: [new BodyCollector(limit), new BodyCollector(limit)] });
+      connections.set(record.connection, { analyzer, limit, bodies: [new BodyCollector(limit), new BodyCollector(limit)] });
     } else if (record.type === 'data') {
       const c = connections.get(record.connection);
       if (!c) continue;
@@ -76,20 +80,25 @@ function entry(report: ConnectionReport, index: number, request: MessageRecord, 
   const requestLast = request.timing?.last ?? requestFirst;
   const responseFirst = response?.timing?.first ?? requestLast;
   const responseLast = response?.timing?.last ?? responseFirst;
+  // A response may begin before its request ended (an early 413): wait is then 0, and
+  // time stays the sum of the timings, as HAR 1.2 defines it.
+  const send = Math.max(0, ms(requestLast));
+  const wait = Math.max(0, round((responseFirst - requestLast) * 1000));
+  const receive = Math.max(0, round((responseLast - responseFirst) * 1000));
   return {
     startedDateTime: new Date(began).toISOString(),
-    time: Math.max(0, ms(responseLast)),
+    time: round(send + wait + receive),
     request: harRequest(request, c.bodies[0].of(request.index), report, ms),
-    response: harResponse(response, response ? c.bodies[1].of(response.index) : null, ms),
+    response: harResponse(response, response ? c.bodies[1].of(response.index) : null, ms, c.limit),
     cache: {},
     timings: {
       blocked: -1,
       dns: -1,
       connect: -1,
       ssl: -1,
-      send: Math.max(0, ms(requestLast)),
-      wait: Math.max(0, round((responseFirst - requestLast) * 1000)),
-      receive: Math.max(0, round((responseLast - responseFirst) * 1000)),
+      send,
+      wait,
+      receive,
     },
     ...(report.upstream ? { serverIPAddress: report.upstream.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') } : {}),
     connection: report.id,
@@ -133,7 +142,7 @@ function harRequest(m: MessageRecord, body: CollectedBody, report: ConnectionRep
   return request;
 }
 
-function harResponse(m: MessageRecord | null, body: CollectedBody | null, ms: (s: number) => number): HarResponse {
+function harResponse(m: MessageRecord | null, body: CollectedBody | null, ms: (s: number) => number, limit: number): HarResponse {
   if (!m || !body) {
     return {
       status: 0,
@@ -154,7 +163,8 @@ function harResponse(m: MessageRecord | null, body: CollectedBody | null, ms: (s
   const encoding = header(m.headers, 'content-encoding');
   // HAR's content.text is the body with its Content-Encoding removed; a cut body cannot
   // be decoded whole, so it stays as sent (and says so).
-  const decoded = !truncated && encoding ? decodeContent(wire, encoding) : null;
+  // A body whose framing is unknown (imported from a browser's HAR) was decoded already.
+  const decoded = !truncated && encoding && m.framing !== 'unknown' ? decodeContent(wire, encoding, limit) : null;
   const content = decoded && 'bytes' in decoded ? decoded.bytes : wire;
   const text = asText(content, mimeType);
   const comments: string[] = [];
@@ -209,26 +219,32 @@ function framing(m: MessageRecord, ms: (s: number) => number): HarFraming {
   };
 }
 
-/** Remove a Content-Encoding (several are applied in order: undo them last first). */
-export function decodeContent(bytes: Uint8Array, header: string): { bytes: Buffer } | { error: string } {
+/**
+ * Remove a Content-Encoding (several are applied in order: undo them last first), giving
+ * at most `limit` bytes: a small body can decode to gigabytes.
+ */
+export function decodeContent(bytes: Uint8Array, header: string, limit: number): { bytes: Buffer } | { error: string } {
   let out = Buffer.from(bytes);
+  const options = { maxOutputLength: Math.max(1, limit) };
   const codings = header.split(',').map((c) => c.trim().toLowerCase()).filter((c) => c && c !== 'identity').reverse();
   try {
     for (const coding of codings) {
-      if (coding === 'gzip' || coding === 'x-gzip') out = gunzipSync(out);
-      else if (coding === 'br') out = brotliDecompressSync(out);
+      if (coding === 'gzip' || coding === 'x-gzip') out = gunzipSync(out, options);
+      else if (coding === 'br') out = brotliDecompressSync(out, options);
       // "deflate" is meant to be zlib-wrapped; some servers send raw deflate, and browsers accept both.
-      else if (coding === 'deflate') out = (out[0]! & 0x0f) === 8 ? inflateSync(out) : inflateRawSync(out);
+      else if (coding === 'deflate') out = (out[0]! & 0x0f) === 8 ? inflateSync(out, options) : inflateRawSync(out, options);
       else return { error: `unknown content coding "${coding}"` };
     }
   } catch (error) {
+    if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') return { error: `it decodes to more than ${limit} bytes (the body limit)` };
     return { error: error instanceof Error ? error.message : String(error) };
   }
   return { bytes: out };
 }
 
 const TEXT_TYPE = /^(text\/|application\/(json|xml|javascript|x-www-form-urlencoded|[\w.+-]*\+(json|xml))|application\/x-ndjson)/i;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a byte-order mark is part of the body, and stays in it.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** The body as text when it is text (UTF-8 that decodes, and not a binary type); else null. */
 function asText(bytes: Uint8Array, contentType: string | null): string | null {

@@ -14,7 +14,7 @@ import { startProxy, type Harness } from '../proxy/test-support/harness';
 import { fin, origin, request, rst, wait, write, type Origin } from '../proxy/test-support/origin';
 import { analyseCapture } from '../session/capture-analysis';
 import { captureToHar } from './export';
-import type { Har } from './har';
+import type { Har, HarEntry } from './har';
 import { harToRecords, isHar, parseHar } from './import';
 
 const require = createRequire(import.meta.url);
@@ -205,5 +205,117 @@ describe('HAR import', () => {
     const back = analyseCapture(harToRecords(har).records);
     expect(back.connections[0]!.received.eof).toBe('rst');
     expect(back.connections[0]!.exchanges[0]!.response!.terminator).toBe(false);
+  });
+});
+
+describe('HAR, after review: what a demanding user would hit', () => {
+  const entry = (over: Partial<HarEntry> & { url?: string; responseHeaders?: { name: string; value: string }[]; text?: string; status?: number; method?: string }): HarEntry => ({
+    startedDateTime: '2026-11-23T10:00:00.000Z',
+    time: 30,
+    request: { method: over.method ?? 'GET', url: over.url ?? 'https://api.example/items?page=2', httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'Host', value: 'api.example' }], queryString: [], headersSize: -1, bodySize: 0 },
+    response: { status: over.status ?? 200, statusText: 'OK', httpVersion: 'HTTP/1.1', cookies: [], headers: over.responseHeaders ?? [], content: { size: (over.text ?? '').length, mimeType: 'text/plain', text: over.text ?? '' }, redirectURL: '', headersSize: -1, bodySize: -1 },
+    cache: {},
+    timings: { send: 1, wait: 20, receive: 9 },
+  });
+  const har = (...entries: HarEntry[]): Har => ({ log: { version: '1.2', creator: { name: 'WebInspector', version: '1' }, entries } });
+
+  it('an https entry stays https: the connection is TLS, and exporting it again keeps the scheme', () => {
+    const records = harToRecords(har(entry({ text: 'ok' }))).records;
+    const report = analyseCapture(records);
+    expect(report.connections[0]!.tls?.client?.sni).toBe('api.example');
+    expect(captureToHar(records).log.entries[0]!.request.url).toBe('https://api.example/items?page=2');
+  });
+
+  it('repeated fields a browser joined with a line feed become fields of their own, and no line break forges a field', () => {
+    const report = analyseCapture(
+      harToRecords(har(entry({ text: 'ok', responseHeaders: [{ name: 'Set-Cookie', value: 'a=1\nb=2' }, { name: 'X-Evil', value: 'x\r\nInjected: yes' }] }))).records,
+    );
+    const response = report.connections[0]!.exchanges[0]!.response!;
+    expect(response.headers).toEqual([
+      ['Set-Cookie', 'a=1'],
+      ['Set-Cookie', 'b=2'],
+      ['X-Evil', 'x'],
+      ['X-Evil', 'Injected: yes'],
+    ]);
+    expect(response.headers.some(([name]) => name === 'Injected')).toBe(false);
+    expect(report.connections[0]!.verdict).toBe('ok');
+  });
+
+  it('a GET without a body and a 204 have known framing (none); a HAR that did not keep a body says so', () => {
+    const noContent = entry({ status: 204 });
+    const unkept = entry({ url: 'https://api.example/logo.png' });
+    unkept.response.content = { size: 5120, mimeType: 'image/png' };
+    const { records, notes } = harToRecords(har(noContent, unkept));
+    const report = analyseCapture(records);
+    expect(report.connections[0]!.exchanges[0]!.request!.framing).toBe('none');
+    expect(report.connections[0]!.exchanges[0]!.response!.framing).toBe('none');
+    expect(report.connections[1]!.exchanges[0]!.response!.framing).toBe('unknown');
+    expect(notes.join(' ')).toMatch(/did not record the body of 1 response/);
+  });
+
+  it('refuses a response without headers with a sentence, not a stack trace', () => {
+    const broken = JSON.parse(JSON.stringify(har(entry({}))));
+    delete broken.log.entries[0].response.headers;
+    expect(() => parseHar(JSON.stringify(broken))).toThrow(/entry 1 has no response with a status, headers and content/);
+  });
+
+  it('keeps times in order when a HAR’s timings do not add up (time 0, wait 50)', () => {
+    const odd = entry({ text: 'hello' });
+    odd.time = 0;
+    odd.timings = { send: 0, wait: 50, receive: -1 };
+    const report = analyseCapture(harToRecords(har(odd)).records);
+    const response = report.connections[0]!.exchanges[0]!.response!;
+    expect(response.startLine).toBe('HTTP/1.1 200 OK');
+    expect(response.bodyLength).toBe(5);
+  });
+
+  it('an early response (before the request ended) survives the round trip, and time is the sum of the timings', async () => {
+    const o = await origin([write(`HTTP/1.1 413 Payload Too Large\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n4\r\nbig!\r\n0\r\n\r\n`), wait(30), fin()]);
+    const proxy = await through(o);
+    await rawExchange(proxy.port, `POST /up HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\n\r\nhello`, { timeoutMs: 3000 });
+    await proxy.finish();
+    const exported = captureToHar(records(proxy));
+    const e = exported.log.entries[0]!;
+    expect(e.time).toBeCloseTo(e.timings.send + e.timings.wait + e.timings.receive, 2);
+    const back = analyseCapture(harToRecords(exported).records).connections[0]!.exchanges[0]!.response!;
+    expect(back.response?.status).toBe(413);
+    expect(back.chunks!.map((c) => c.sizeToken)).toEqual(['4']);
+    expect(back.anomalies).toEqual([]);
+  });
+
+  it('keeps when and by whom the connection ended: a client half-close mirrored by the proxy is not a server FIN', async () => {
+    const o = await origin([request(), wait(20), write(`${CHUNKED}5\r\nhello\r\n0\r\n\r\n`), wait(200), fin()]);
+    const proxy = await through(o);
+    await rawExchange(proxy.port, 'GET / HTTP/1.1\r\nHost: a\r\n\r\n', { halfClose: true, timeoutMs: 5000 });
+    await proxy.finish();
+    const original = analyseCapture(records(proxy)).connections[0]!;
+    const back = analyseCapture(harToRecords(captureToHar(records(proxy))).records).connections[0]!;
+    const response = back.exchanges[0]!.response!;
+    expect(response).toMatchObject({ terminator: true, complete: true });
+    expect(back.verdict).toBe('ok');
+    const serverFin = (c: typeof original) => c.closes.find((x) => x.side === 'upstream' && x.by === 'peer')!.at - c.exchanges[0]!.response!.timing!.last;
+    expect(serverFin(back)).toBeCloseTo(serverFin(original), 2);
+    expect(serverFin(back)).toBeGreaterThan(0.15);
+  });
+
+  it('a body that decodes past the limit is kept as sent, with the reason', async () => {
+    const bomb = gzipSync(Buffer.alloc(2 * 1024 * 1024));
+    const o = await origin([request(), write(`HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: ${bomb.length}\r\n\r\n`), write(bomb), fin()]);
+    const proxy = await through(o);
+    await rawExchange(proxy.port, 'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n', { timeoutMs: 5000 });
+    await proxy.finish();
+    const content = captureToHar(records(proxy), { maxBodyBytes: 64 * 1024 }).log.entries[0]!.response.content;
+    expect(content.comment).toMatch(/could not remove Content-Encoding gzip: it decodes to more than 65536 bytes/);
+    expect(content.encoding).toBe('base64');
+    expect(Buffer.from(content.text!, 'base64').equals(bomb)).toBe(true);
+  });
+
+  it('a byte-order mark stays in the text', async () => {
+    const o = await origin([request(), write('HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 5\r\n\r\n'), write(Buffer.from('\ufeffhi', 'utf8')), fin()]);
+    const proxy = await through(o);
+    await rawExchange(proxy.port, 'GET / HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n', { timeoutMs: 5000 });
+    await proxy.finish();
+    const content = captureToHar(records(proxy)).log.entries[0]!.response.content;
+    expect(content.text).toBe('\ufeffhi');
   });
 });

@@ -32,6 +32,13 @@ export function parseHar(text: string): Har {
     if (typeof entry.startedDateTime !== 'string' || Number.isNaN(Date.parse(entry.startedDateTime))) {
       throw new HarFormatError(`entry ${i + 1} has no valid startedDateTime`);
     }
+    const response = entry.response;
+    if (!response || typeof response.status !== 'number' || !Array.isArray(response.headers) || typeof response.content !== 'object' || response.content === null) {
+      throw new HarFormatError(`entry ${i + 1} has no response with a status, headers and content`);
+    }
+    for (const h of [...entry.request.headers, ...response.headers]) {
+      if (typeof h?.name !== 'string' || typeof h.value !== 'string') throw new HarFormatError(`entry ${i + 1} has a header without a name and a value`);
+    }
   });
   return json as Har;
 }
@@ -41,7 +48,12 @@ interface Rebuilt {
   pieces: { bytes: Buffer; time: number }[];
   /** Body length as recorded when the framing is unknown; null when rebuilt exactly. */
   recordedBody: number | null;
+  /** The HAR left the body out (a browser that did not keep it). */
+  unrecorded?: boolean;
 }
+
+/** A line break inside a recorded value would forge fields: it becomes a space. */
+const oneLine = (text: string) => text.replace(/[\r\n]/g, ' ');
 
 const CRLF = '\r\n';
 
@@ -49,7 +61,10 @@ const CRLF = '\r\n';
 export function harToRecords(har: Har): { records: CaptureRecord[]; notes: string[] } {
   const entries = [...har.log.entries].sort((a, b) => Date.parse(a.startedDateTime) - Date.parse(b.startedDateTime));
   const notes: string[] = [];
-  const start = entries.length ? Date.parse(entries[0]!.startedDateTime) : Date.now();
+  // The session starts when the first connection opened (Chunkscope's HAR says how long
+  // before its first request: _connection.openedAt, negative), so no time is clamped.
+  const opened = (entry: HarEntry) => Date.parse(entry.startedDateTime) + Math.min(0, entry._connection?.openedAt ?? 0);
+  const start = entries.length ? Math.min(...entries.map(opened)) : Date.now();
   const groups = new Map<string, HarEntry[]>();
   entries.forEach((entry, i) => {
     // Entries on one HTTP/1.x connection follow each other on it; HTTP/2 and later
@@ -65,22 +80,28 @@ export function harToRecords(har: Har): { records: CaptureRecord[]; notes: strin
   const push = (record: CaptureRecord, time: number) => timed.push({ time, order: order++, record });
   let number = 0;
   let unknown = 0;
+  let unrecorded = 0;
   for (const group of groups.values()) {
     group.sort((a, b) => (a._connection?.request ?? 0) - (b._connection?.request ?? 0) || Date.parse(a.startedDateTime) - Date.parse(b.startedDateTime));
     const connection = ++number;
     const first = group[0]!;
-    const at = (entry: HarEntry) => (Date.parse(entry.startedDateTime) - start) / 1000;
-    const openedAt = Math.max(0, at(first) + (first._connection?.openedAt ?? 0) / 1000);
+    const openedAt = (opened(first) - start) / 1000;
     const client = first._connection?.client ?? 'unknown (HAR)';
     const server = first._connection?.server ?? (first.serverIPAddress ? `${first.serverIPAddress}:${defaultPort(first.request.url)}` : hostOf(first.request.url));
     const requests: Rebuilt[] = [];
     const responses: Rebuilt[] = [];
     for (const entry of group) {
-      const t0 = at(entry);
-      const sent = t0 + Math.max(0, entry.timings?.send ?? 0) / 1000;
-      const firstByte = sent + Math.max(0, entry.timings?.wait ?? 0) / 1000;
+      const t = entry.timings ?? { send: 0, wait: 0, receive: 0 };
+      // Blocked, DNS and connect (which includes TLS) come before the request is sent.
+      const t0 = (Date.parse(entry.startedDateTime) - start + [t.blocked, t.dns, t.connect].reduce((n: number, v) => n + Math.max(0, v ?? 0), 0)) / 1000;
+      const sent = t0 + Math.max(0, t.send ?? 0) / 1000;
+      const firstByte = sent + Math.max(0, t.wait ?? 0) / 1000;
       requests.push(rebuildRequest(entry, t0, sent));
-      if (entry.response && entry.response.status > 0) responses.push(rebuildResponse(entry, t0, firstByte, t0 + Math.max(0, entry.time ?? 0) / 1000));
+      if (entry.response && entry.response.status > 0) {
+        const rebuilt = rebuildResponse(entry, t0, firstByte, firstByte + Math.max(0, t.receive ?? 0) / 1000);
+        if (rebuilt.unrecorded) unrecorded++;
+        responses.push(rebuilt);
+      }
     }
     const framingUnknown = [...requests, ...responses].some((m) => m.recordedBody !== null);
     if (framingUnknown) unknown++;
@@ -97,16 +118,36 @@ export function harToRecords(har: Har): { records: CaptureRecord[]; notes: strin
     push({ type: 'open', connection, time: openedAt, client, mode: 'reverse' }, openedAt);
     push(imported, openedAt);
     push({ type: 'upstream', connection, time: openedAt, upstream: server, target: server }, openedAt);
-    requests.forEach((m) => m.pieces.forEach((p) => push({ type: 'data', connection, stream: 0, generated: false, time: p.time, bytes: p.bytes }, p.time)));
-    responses.forEach((m) => m.pieces.forEach((p) => push({ type: 'data', connection, stream: 1, generated: false, time: p.time, bytes: p.bytes }, p.time)));
-    // How the connection ended is only known from Chunkscope's _connection field.
-    const closes = group[group.length - 1]!._connection?.closes ?? [];
-    for (const close of closes) {
-      if (close.kind === 'open') continue;
-      const time = openedAt + close.at;
-      push({ type: 'close', connection, time, side: close.side === 'client' ? 'client' : 'upstream', kind: close.kind as Extract<CaptureEvent, { type: 'close' }>['kind'], by: 'peer', detail: null }, time);
+    if (/^https:/i.test(first.request.url)) {
+      // What TLS settled is not in a HAR; that there was TLS is (the scheme).
+      push({ type: 'tls', connection, time: openedAt, side: 'client', via: null, sni: hostOf(first.request.url).replace(/:\d+$/, ''), version: null, cipher: null, alpn: null }, openedAt);
+    }
+    // Bytes of a stream go in order whatever the HAR's times say (a response may start
+    // before its request ended; a browser's timings need not add up).
+    const last: [number, number] = [openedAt, openedAt];
+    const stream = (id: 0 | 1, messages: Rebuilt[]) =>
+      messages.forEach((m) =>
+        m.pieces.forEach((p) => {
+          const time = (last[id] = Math.max(last[id], p.time));
+          push({ type: 'data', connection, stream: id, generated: false, time, bytes: p.bytes }, time);
+        }),
+      );
+    stream(0, requests);
+    stream(1, responses);
+    // How the connection ended is only known from Chunkscope's _connection field. The
+    // proxy's own ends there mirror a peer's: there is no proxy in an import.
+    const closes = group[group.length - 1]!._connection?.closes.filter((c) => c.kind !== 'open') ?? [];
+    const peers = closes.filter((c) => c.by === 'peer');
+    for (const close of peers.length > 0 ? peers : closes) {
+      const side = close.side === 'client' ? 'client' : 'upstream';
+      const abrupt = close.kind !== 'fin' && close.kind !== 'close-notify';
+      // An end cannot come before the bytes it ends.
+      const floor = abrupt ? Math.max(...last) : last[side === 'client' ? 0 : 1];
+      const time = Math.max(openedAt + close.at, floor);
+      push({ type: 'close', connection, time, side, kind: close.kind as Extract<CaptureEvent, { type: 'close' }>['kind'], by: 'peer', detail: null }, time);
     }
   }
+  if (unrecorded > 0) notes.push(`the HAR did not record the body of ${unrecorded} response${unrecorded === 1 ? '' : 's'}: they are shown empty`);
   const later = entries.filter((e) => !/^HTTP\/1\./i.test(e.request.httpVersion ?? '')).length;
   if (later > 0) notes.push(`${later} entries were recorded over HTTP/2 or later: they are shown as HTTP/1.1 messages, one connection each`);
   if (unknown > 0) notes.push(`${unknown} of ${groups.size} connections have no chunk data in the HAR: their framing is shown as unknown`);
@@ -120,29 +161,34 @@ function rebuildRequest(entry: HarEntry, t0: number, sent: number): Rebuilt {
   const r = entry.request;
   const version = httpVersion(r.httpVersion);
   const target = r._target ?? originForm(r.url);
-  const head = `${r.method} ${target} ${version}${CRLF}${headerLines(r.headers, r.url)}${CRLF}`;
+  const head = `${oneLine(r.method)} ${oneLine(target)} ${version}${CRLF}${headerLines(r.headers, r.url)}${CRLF}`;
   const post = r.postData;
   const body = post ? Buffer.from(post.text ?? '', post._encoding === 'base64' ? 'base64' : 'utf8') : Buffer.alloc(0);
   const cut = post?._truncated !== undefined;
-  return rebuild(head, body, r, cut, t0, sent, t0);
+  // No body and no framing header: the headers say it all (no body), nothing to invent.
+  const bodiless = body.length === 0 && !r.headers.some((h) => /^(content-length|transfer-encoding)$/i.test(h.name));
+  return rebuild(head, body, r, cut, t0, sent, t0, bodiless);
 }
 
 function rebuildResponse(entry: HarEntry, t0: number, firstByte: number, lastByte: number): Rebuilt {
   const r = entry.response;
-  const head = `${httpVersion(r.httpVersion)} ${r.status} ${r.statusText ?? ''}${CRLF}${headerLines(r.headers, null)}${CRLF}`;
+  const head = `${httpVersion(r.httpVersion)} ${r.status} ${oneLine(r.statusText ?? '')}${CRLF}${headerLines(r.headers, null)}${CRLF}`;
   const c = r.content;
   // _wire: Chunkscope's copy of the body as sent, when removing Content-Encoding changed it.
   const wire = c?._wire;
   const body = wire !== undefined ? Buffer.from(wire, 'base64') : Buffer.from(c?.text ?? '', c?.encoding === 'base64' ? 'base64' : 'utf8');
   const decodedOnly = wire === undefined && c?._decoded !== undefined;
-  return rebuild(head, body, r, c?._truncated !== undefined || decodedOnly, firstByte, lastByte, t0);
+  // HEAD, 204 and 304 have no body whatever the headers say (RFC 9112 §6.3).
+  const bodiless = body.length === 0 && (entry.request.method === 'HEAD' || r.status === 204 || r.status === 304 || (r.status >= 100 && r.status < 200));
+  const rebuilt = rebuild(head, body, r, c?._truncated !== undefined || decodedOnly, firstByte, lastByte, t0, bodiless);
+  return { ...rebuilt, unrecorded: c?.text === undefined && (c?.size ?? 0) > 0 };
 }
 
 /**
  * The message's bytes: exact framing when Chunkscope's fields describe it and the body is
  * whole; otherwise the head as recorded and the body as recorded, length given.
  */
-function rebuild(head: string, body: Buffer, framing: HarFraming, cut: boolean, first: number, last: number, t0: number): Rebuilt {
+function rebuild(head: string, body: Buffer, framing: HarFraming, cut: boolean, first: number, last: number, t0: number, bodiless = false): Rebuilt {
   const headBytes = Buffer.from(head, 'latin1');
   const chunks = framing._chunks;
   if (framing._framing === 'chunked' && chunks && !cut && chunks.reduce((n, c) => n + c.dataLength, 0) === body.length) {
@@ -163,12 +209,15 @@ function rebuild(head: string, body: Buffer, framing: HarFraming, cut: boolean, 
   const known = framing._framing !== undefined && framing._framing !== 'chunked' && framing._framing !== 'unknown' && !cut;
   const pieces: Rebuilt['pieces'] = [{ bytes: headBytes, time: first }];
   if (body.length > 0) pieces.push({ bytes: body, time: last });
-  return { pieces, recordedBody: known ? null : body.length };
+  return { pieces, recordedBody: known || bodiless ? null : body.length };
 }
 
 function headerLines(headers: HarNameValue[], url: string | null): string {
   // HTTP/2 pseudo-headers (":authority") are not HTTP/1.1 fields; :authority is the Host.
-  const lines = headers.filter((h) => !h.name.startsWith(':')).map((h) => `${h.name}: ${h.value}${CRLF}`);
+  // Browsers join repeated fields (Set-Cookie) with a line feed: each is a field of its own.
+  const lines = headers
+    .filter((h) => !h.name.startsWith(':'))
+    .flatMap((h) => String(h.value).split('\n').map((value) => `${oneLine(h.name)}: ${oneLine(value)}${CRLF}`));
   const authority = headers.find((h) => h.name === ':authority')?.value;
   if (url !== null && !headers.some((h) => h.name.toLowerCase() === 'host')) lines.unshift(`Host: ${authority ?? hostOf(url)}${CRLF}`);
   return lines.join('');

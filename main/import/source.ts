@@ -2,11 +2,16 @@
 // HAR, or a packet capture (pcap, pcapng). Each becomes the same capture records, so
 // inspecting, viewing and exporting do not care where the traffic came from.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { isCapture, type CaptureRecord } from '../capture/format';
 import { readRecords } from '../capture/reader';
 import { harToRecords, isHar, parseHar } from '../har/import';
 import { isPcap, pcapToCapture } from '../pcap';
+
+/** HAR and pcap files are parsed whole, in memory: past this, say so rather than fail deep inside. */
+const MAX_WHOLE_FILE = 1024 * 1024 * 1024;
+
+export class SourceTooLarge extends Error {}
 
 export type SourceKind = 'capture' | 'har' | 'pcap';
 
@@ -34,10 +39,12 @@ export function readSource(kind: SourceKind, path: string, pieces: () => Iterabl
     case 'capture':
       return { kind, records: { [Symbol.iterator]: () => readRecords(pieces()) as Iterator<CaptureRecord> }, notes: [] };
     case 'har': {
+      if (statSync(path).size > MAX_WHOLE_FILE / 2) throw new SourceTooLarge('the HAR is larger than 512 MiB, more than Chunkscope reads at once (export fewer entries, or with smaller bodies)');
       const { records, notes } = harToRecords(parseHar(readFileSync(path, 'utf8')));
       return { kind, records, notes };
     }
     case 'pcap': {
+      if (statSync(path).size > MAX_WHOLE_FILE) throw new SourceTooLarge('the packet capture is larger than 1 GiB, more than Chunkscope reads at once (split it: editcap -c 1000000 in.pcap out.pcap)');
       const { records, notes } = pcapToCapture(readFileSync(path));
       return { kind, records, notes };
     }
