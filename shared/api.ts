@@ -6,6 +6,7 @@ import type { AnomalyCode } from './anomalies';
 import type { CloseRecord, RuleRecord, TlsReport } from './capture';
 import type { Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
+import type { StreamReport } from './stream';
 
 /** Who ended a connection's stream, in the words the UI shows. */
 export type Closer = 'client' | 'server' | 'proxy';
@@ -169,6 +170,16 @@ export interface ExchangeDetail {
    * original framing), beside what the client received (`request`, `response`).
    */
   original: { request: MessageDetail | null; response: MessageDetail | null } | null;
+  /** The response is of a type the Stream view reads (feed, event stream, JSON lines, text). */
+  stream?: boolean;
+}
+
+/** The Stream view of a response: its items, each with the chunks that carried it. */
+export interface StreamViewResult extends StreamReport {
+  /** The body is still arriving: items appear as their last byte does. */
+  streaming: boolean;
+  /** Where the view stopped on a very large body, in words. */
+  limited: string | null;
 }
 
 export type SpanKind = 'head' | 'size-line' | 'extension' | 'data' | 'crlf' | 'last-chunk' | 'trailer' | 'body' | 'raw' | 'leading';
@@ -214,11 +225,13 @@ export interface ApiRequests {
   saveHar: { args: { path: string; maxBodyBytes?: number }; result: { path: string; entries: number } };
   /** A curl command that sends a captured request again; a binary body is written to `bodyFile` first. */
   curlCommand: { args: { id: string }; result: { command: string; bodyFile: string | null } };
+  /** The Stream view of an exchange's response (feed items, events, JSON values, lines). */
+  streamView: { args: { id: string }; result: StreamViewResult };
 }
 
 export type ApiMethod = keyof ApiRequests;
 
-export const API_METHODS: readonly ApiMethod[] = ['hello', 'setCapturing', 'clear', 'exchangeDetail', 'raw', 'setRules', 'tryLab', 'openCapture', 'saveCapture', 'saveHar', 'curlCommand'];
+export const API_METHODS: readonly ApiMethod[] = ['hello', 'setCapturing', 'clear', 'exchangeDetail', 'raw', 'setRules', 'tryLab', 'openCapture', 'saveCapture', 'saveHar', 'curlCommand', 'streamView'];
 
 /** What the renderer sees, whichever transport carries it. */
 export type ChunkscopeApi = {

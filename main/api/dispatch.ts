@@ -28,6 +28,7 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   saveCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveHar: z.object({ path: z.string().min(1).max(4096), maxBodyBytes: z.number().int().nonnegative().optional() }).strict(),
   curlCommand: z.object({ id: z.string().regex(/^\d+:\d+$/) }).strict(),
+  streamView: z.object({ id: z.string().regex(/^\d+:\d+$/) }).strict(),
 };
 
 export class ApiError extends Error {}
@@ -47,6 +48,7 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     saveCapture: (args) => engine.saveCapture(args),
     saveHar: (args) => engine.saveHar(args),
     curlCommand: (args) => engine.curlCommand(args),
+    streamView: (args) => engine.streamView(args),
   };
   return async (method, args) => {
     if (!Object.hasOwn(handlers, method)) throw new ApiError(`unknown method "${method}"`);

@@ -1,7 +1,7 @@
 // The full detail of one connection, re-derived from its bytes in the capture: the
 // ledgers with every chunk and their times, and what each byte is (for the raw view).
 
-import type { ExchangeDetail, MessageDetail, RawSlice, RawSpan, SpanKind } from '../../shared/api';
+import type { ExchangeDetail, MessageDetail, RawSlice, RawSpan, SpanKind, StreamViewResult } from '../../shared/api';
 import type { Http1Event, RawReason } from '../../shared/http1';
 import type { MessageRecord } from '../../shared/ledger';
 import type { StreamId } from '../capture/format';
@@ -9,7 +9,9 @@ import { groupDigits } from '../http1/bytes';
 import { withTiming } from '../http1/ledger';
 import { ConnectionAnalyzer } from '../session/connection';
 import type { ConnectionRecords } from './connection-records';
+import { kindFromType } from '../stream';
 import { connectionEnd } from './rows';
+import { streamOf } from './stream';
 
 /** Chunks sent with one exchange; beyond, the UI says how many more there are. */
 export const MAX_DETAIL_CHUNKS = 200_000;
@@ -208,7 +210,14 @@ export class ConnectionDetail {
       tls: a.tls,
       rules: a.rules.filter((r) => r.exchange === index),
       original: a.origin ? this.original(a.origin, index) : null,
+      stream: response !== null && response.bodyLength + response.chunkCount > 0 && kindFromType(response.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null) !== null,
     };
+  }
+
+  /** The Stream view of exchange #index's response, from the bytes as they arrived. */
+  streamView(index: number): Promise<StreamViewResult> {
+    const response = this.analyzer.exchangeMessages(index).response;
+    return streamOf(this.analyzer, response, (from, to) => this.records.readStream(1, from, to, this.read), response ? this.exchange(index).missing : null);
   }
 
   /** The exchange on the origin's side (with rules): what the origin received and sent. */

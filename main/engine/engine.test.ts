@@ -202,3 +202,58 @@ describe('the engine: HAR and curl', () => {
     await expect(engine.openCapture({ path: join(dir, 'nothing') })).rejects.toThrow();
   });
 });
+
+describe('the engine: the Stream view', () => {
+  const rss = (items: string[]) => `<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>${items.join('')}</channel></rss>`;
+  const item = (n: number) => `<item><title>Item ${n}</title><link>http://feed.example/${n}</link><pubDate>Mon, 23 Nov 2026 10:0${n}:00 GMT</pubDate></item>`;
+  const chunk = (data: string | Buffer) => {
+    const bytes = typeof data === 'string' ? Buffer.from(data) : data;
+    return Buffer.concat([Buffer.from(`${bytes.length.toString(16)}\r\n`), bytes, Buffer.from('\r\n')]);
+  };
+  const head = (type: string, extra = '') => `HTTP/1.1 200 OK\r\nContent-Type: ${type}\r\n${extra}Transfer-Encoding: chunked\r\n\r\n`;
+
+  it('lists an RSS feed’s items with the chunks that carried them, an item split over two chunks as chunks #2-#3', async () => {
+    const body = rss([item(1), item(2)]);
+    const split = body.indexOf('<item>', body.indexOf('</item>')) + 10; // inside item 2
+    const { proxy, engine, row } = await started([request(), write(head('application/rss+xml')), write(chunk(body.slice(0, body.indexOf('</item>') + 7))), wait(20), write(chunk(body.slice(body.indexOf('</item>') + 7, split))), wait(20), write(chunk(body.slice(split))), write('0\r\n\r\n'), fin()]);
+    await curl([`${proxy}/rss`]);
+    await eventually(() => row('1:0')?.state === 'complete', 5000, 'the feed');
+    expect((await engine.exchangeDetail({ id: '1:0' })).stream).toBe(true);
+    const view = await engine.streamView({ id: '1:0' });
+    expect(view).toMatchObject({ kind: 'rss', streaming: false, decoding: null });
+    expect(view.items.map((i) => [i.kind === 'rss' ? i.title : null, i.chunks, i.partial])).toEqual([
+      ['Item 1', 'chunk #1', null],
+      ['Item 2', 'chunks #2-#3', null],
+    ]);
+    expect(view.items[1]!.gap).toBeGreaterThan(0.01);
+  });
+
+  it('decodes a gzip feed first, says so, and ties items to the chunks of the encoded body', async () => {
+    const { gzipSync, constants } = await import('node:zlib');
+    const whole = gzipSync(Buffer.from(rss([item(1), item(2), item(3)])), { flush: constants.Z_SYNC_FLUSH });
+    const { proxy, engine, row } = await started([request(), write(head('application/rss+xml', 'Content-Encoding: gzip\r\n')), write(chunk(whole.subarray(0, 40))), write(chunk(whole.subarray(40))), write('0\r\n\r\n'), fin()]);
+    await curl([`${proxy}/gz`]);
+    await eventually(() => row('1:0')?.state === 'complete', 5000, 'the feed');
+    const view = await engine.streamView({ id: '1:0' });
+    expect(view.decoding?.codings).toEqual(['gzip']);
+    expect(view.items.map((i) => (i.kind === 'rss' ? i.title : null))).toEqual(['Item 1', 'Item 2', 'Item 3']);
+    expect(view.items.every((i) => i.chunks !== null)).toBe(true);
+  });
+
+  it('live: events appear as they arrive; after an RST the last one is partial, with the reason', async () => {
+    const { proxy, engine, row } = await started([request(), write(head('text/event-stream')), write(chunk('id: 1\ndata: one\n\n')), wait(300), write(chunk(': ping\nid: 2\ndata: two\ndata: lines\n\n')), wait(300), write(chunk('id: 3\ndata: cut')), wait(300), rst()]);
+    void curl([`${proxy}/events`]);
+    await eventually(() => (row('1:0')?.chunks ?? 0) >= 1, 5000, 'the first event');
+    const early = await engine.streamView({ id: '1:0' });
+    expect(early.streaming).toBe(true);
+    expect(early.items.map((i) => (i.kind === 'sse' ? i.data : null))).toEqual(['one']);
+    await eventually(() => row('1:0')?.state === 'incomplete', 5000, 'the reset');
+    const late = await engine.streamView({ id: '1:0' });
+    expect(late.items.map((i) => (i.kind === 'sse' ? [i.id, i.data, i.comments, i.partial !== null] : null))).toEqual([
+      ['1', 'one', [], false],
+      ['2', 'two\nlines', [' ping'], false],
+      ['3', 'cut', [], true],
+    ]);
+    expect(late.items[2]!.partial).toMatch(/RST/);
+  });
+});

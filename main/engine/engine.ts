@@ -197,6 +197,15 @@ export class Engine {
     return detail.exchange(index);
   }
 
+  async streamView({ id }: ApiRequests['streamView']['args']): Promise<ApiRequests['streamView']['result']> {
+    const m = /^(\d+):(\d+)$/.exec(id);
+    if (!m) throw new EngineError(`no exchange "${id}"`);
+    const detail = await this.session.detail(Number(m[1]));
+    const index = Number(m[2]);
+    if (index >= detail.analyzer.exchangeCount()) throw new EngineError(`no exchange #${index + 1} on c${m[1]}`);
+    return detail.streamView(index);
+  }
+
   async raw({ connection, stream, offset, length }: ApiRequests['raw']['args']): Promise<RawSlice> {
     const detail = await this.session.detail(connection);
     return detail.raw(stream, offset, Math.min(length, 1024 * 1024));

@@ -70,7 +70,7 @@ export class ConnectionAnalyzer {
 
   private readonly parsers: [Http1Parser, Http1Parser];
   private readonly ledgers: [LedgerBuilder, LedgerBuilder];
-  private readonly reads: [ReadIndex, ReadIndex] = [new ReadIndex(), new ReadIndex()];
+  private readonly readIndex: [ReadIndex, ReadIndex] = [new ReadIndex(), new ReadIndex()];
   private readonly lastByteAt: [number, number];
   private readonly ends: [StreamEnd | null, StreamEnd | null] = [null, null];
   /** Method of request #i: null until its start-line parsed. */
@@ -110,7 +110,7 @@ export class ConnectionAnalyzer {
   data(stream: StreamId, bytes: Uint8Array, time: number, generated = false): Http1Event[] {
     if (stream === 2 || stream === 3) return this.originSide().data(stream === 2 ? 0 : 1, bytes, time);
     if (this.ends[stream]) return []; // bytes after the stream ended cannot be interpreted
-    this.reads[stream].add(bytes.length, time);
+    this.readIndex[stream].add(bytes.length, time);
     this.lastByteAt[stream] = time;
     const events = this.parsers[stream].feed(bytes);
     this.absorb(stream, events);
@@ -203,7 +203,7 @@ export class ConnectionAnalyzer {
 
   /** Bytes of a stream so far (the offset of its next byte). */
   streamBytes(stream: ClientStream): number {
-    return this.reads[stream].bytes;
+    return this.readIndex[stream].bytes;
   }
 
   /** Requests whose final response has not completed yet. */
@@ -271,9 +271,14 @@ export class ConnectionAnalyzer {
     };
   }
 
+  /** Each read of a stream as [offset, length, time (seconds since the capture started)]. */
+  reads(stream: ClientStream): Generator<[number, number, number]> {
+    return this.readIndex[stream].entries();
+  }
+
   /** Seconds since the connection opened when the byte at an offset of a stream arrived. */
   timeAt(stream: ClientStream): TimeAt {
-    return (offset) => this.reads[stream].timeAt(offset) - this.openedAt;
+    return (offset) => this.readIndex[stream].timeAt(offset) - this.openedAt;
   }
 
   exchangeCount(): number {
@@ -312,7 +317,7 @@ export class ConnectionAnalyzer {
 
   private summary(stream: ClientStream): StreamSummary {
     const end = this.ends[stream];
-    return { bytes: this.reads[stream].bytes, reads: this.reads[stream].reads, eof: end?.kind ?? 'open', endedBy: end && end.kind !== 'open' ? end.by : null };
+    return { bytes: this.readIndex[stream].bytes, reads: this.readIndex[stream].reads, eof: end?.kind ?? 'open', endedBy: end && end.kind !== 'open' ? end.by : null };
   }
 
   private absorb(stream: ClientStream, events: Http1Event[]): void {

@@ -83,6 +83,15 @@ describe('the timeline layout', () => {
     expect(layout.end.x).toBeGreaterThan(layout.marks[1]!.x); // the FIN came 200 ms after chunk #2
   });
 
+  it('marks where each stream item ended: one per chunk for a feed that flushes per item, several on one mark when it batches', () => {
+    const d = detail(chunkedResponse([100, 100, 100], [0, 0.5, 1]), { connectionOpenedAt: 0 });
+    const perChunk = timelineLayout(d, null, 800, 280, [{ arrived: 0, label: 'a' }, { arrived: 0.5, label: 'b' }, { arrived: 1, label: 'c' }]);
+    expect(perChunk.items.map((m) => m.count)).toEqual([1, 1, 1]);
+    expect(perChunk.items.map((m) => m.x)).toEqual(perChunk.marks.map((m) => m.x));
+    const batched = timelineLayout(d, null, 800, 280, [{ arrived: 1, label: 'a' }, { arrived: 1, label: 'b' }, { arrived: 1, label: 'c' }]);
+    expect(batched.items).toEqual([{ x: perChunk.marks[2]!.x, count: 3, first: 0, label: 'a' }]);
+  });
+
   it('shows the last chunk when it came, and streaming while it has not', () => {
     const arrived = detail(chunkedResponse([10], [0.01], { terminator: true, lastChunk: { offset: 60, sizeToken: '0', extensions: '' } }));
     expect(timelineLayout(arrived, null, 800, 280).end.kind).toBe('last-chunk');

@@ -26,6 +26,15 @@ export interface TimelineLayout {
   end: { x: number; kind: 'last-chunk' | 'missing' | 'streaming' | 'none'; label: string };
   close: { x: number; label: string; kind: 'fin' | 'rst' | 'other' } | null;
   ticks: { x: number; label: string }[];
+  /** Where items of the Stream view ended (one mark per pixel column), over the chunk marks. */
+  items: { x: number; count: number; first: number; label: string }[];
+}
+
+/** An item of the Stream view, as the Timeline needs it: when its last byte came, its label. */
+export interface TimelineItem {
+  /** Seconds since the connection opened. */
+  arrived: number | null;
+  label: string;
 }
 
 const PAD = { left: 56, right: 24, top: 16, bottom: 28 };
@@ -37,7 +46,7 @@ function niceStep(span: number, count: number): number {
   return 10 * power;
 }
 
-export function timelineLayout(detail: ExchangeDetail, closeAt: ConnectionEnd | null, width: number, height: number): TimelineLayout {
+export function timelineLayout(detail: ExchangeDetail, closeAt: ConnectionEnd | null, width: number, height: number, streamItems: readonly TimelineItem[] = []): TimelineLayout {
   const response = detail.response;
   const columns = response?.chunkColumns;
   const start = response?.first ?? 0;
@@ -94,5 +103,16 @@ export function timelineLayout(detail: ExchangeDetail, closeAt: ConnectionEnd | 
   const ticks: TimelineLayout['ticks'] = [];
   for (let t = 0; t <= duration; t += step) ticks.push({ x: x(t), label: t < 1 ? `${Math.round(t * 1000)} ms` : `${t.toFixed(step < 1 ? 1 : 0)} s` });
 
-  return { width, height, duration, totalBytes, marks, line: points.join(' '), end, close, ticks };
+  // Item boundaries: a feed that flushes one item per chunk puts one on every chunk mark;
+  // one that batches puts several on one mark, or leaves marks without one.
+  const items: TimelineLayout['items'] = [];
+  streamItems.forEach((item, i) => {
+    if (item.arrived === null) return;
+    const px = Math.round(x(Math.max(0, item.arrived - start)));
+    const last = items[items.length - 1];
+    if (last && last.x === px) last.count++;
+    else items.push({ x: px, count: 1, first: i, label: item.label });
+  });
+
+  return { width, height, duration, totalBytes, marks, line: points.join(' '), end, close, ticks, items };
 }

@@ -6,7 +6,7 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExchangeDetail, UpdateBatch } from '../../../shared/api';
 import { applyBatches, emptyRows, type RowsState } from './rows';
 
-export type DetailTab = 'chunks' | 'timeline' | 'raw' | 'headers';
+export type DetailTab = 'chunks' | 'stream' | 'timeline' | 'raw' | 'headers';
 export type View = 'sessions' | 'connections';
 
 interface RowsSlice extends RowsState {

@@ -67,6 +67,7 @@ export function createWebSocketApi(where: Location, onState: (state: TransportSt
     saveCapture: () => Promise.reject(new Error('a browser saves captures by download')),
     saveHar: () => Promise.reject(new Error('a browser saves HAR by download')),
     curlCommand: (args: unknown) => request('curlCommand', args),
+    streamView: (args: unknown) => request('streamView', args),
     onUpdate(listener: (batch: UpdateBatch) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -7,10 +7,12 @@ import { selectDetail, selectTab, type DetailTab } from '../../store/store';
 import { ChunksTab } from './ChunksTab';
 import { HeadersTab } from './HeadersTab';
 import { RawTab } from './RawTab';
+import { StreamTab } from './StreamTab';
 import { TimelineTab } from './TimelineTab';
 
 const TABS: [DetailTab, string][] = [
   ['chunks', 'Chunks'],
+  ['stream', 'Stream'],
   ['timeline', 'Timeline'],
   ['raw', 'Raw'],
   ['headers', 'Headers'],
@@ -142,7 +144,7 @@ export function ExchangeDetail({ id }: { id: string }) {
         {error ? <p className="missing">{error}</p> : null}
       </header>
       <nav className="tabs" role="tablist">
-        {TABS.map(([key, label]) => (
+        {TABS.filter(([key]) => key !== 'stream' || current?.stream).map(([key, label]) => (
           <button key={key} type="button" role="tab" aria-selected={tab === key} data-testid={`tab-${key}`} className={tab === key ? 'active' : ''} onClick={() => store.getState().setTab(key)}>
             {label}
           </button>
@@ -151,6 +153,7 @@ export function ExchangeDetail({ id }: { id: string }) {
       <div className="tab-body">
         {!current ? <p className="empty">Loading…</p> : null}
         {current && tab === 'chunks' ? <ChunksTab detail={current} /> : null}
+        {current && tab === 'stream' ? current.stream ? <StreamTab detail={current} /> : <p className="empty">This response is not of a type the Stream view reads (a feed, server-sent events, JSON lines or text).</p> : null}
         {current && tab === 'timeline' ? <TimelineTab detail={current} /> : null}
         {current && tab === 'raw' ? <RawTab detail={current} /> : null}
         {current && tab === 'headers' ? <HeadersTab detail={current} /> : null}

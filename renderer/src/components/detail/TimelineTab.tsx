@@ -2,14 +2,20 @@ import type { ExchangeDetail } from '../../../../shared/api';
 import { useApp } from '../../context';
 import { bytes, groupDigits, milliseconds } from '../../model/format';
 import { timelineLayout } from '../../model/timeline';
+import { itemSummary } from './StreamTab';
+import { useStreamView } from './use-stream-view';
 import { useWidth } from '../use-width';
 
 const HEIGHT = 280;
+/** The item ticks sit at the top of the plot, above the chunk marks. */
+const PLOT_TOP = 16;
 
 export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const ended = useApp((s) => s.connections.get(detail.connection)?.ended ?? null);
-  const layout = timelineLayout(detail, ended, width, HEIGHT);
+  const { view } = useStreamView(detail.id, detail.stream === true);
+  const items = (view?.items ?? []).filter((i) => !i.partial).map((i) => ({ arrived: i.arrived, label: itemSummary(i) }));
+  const layout = timelineLayout(detail, ended, width, HEIGHT, items);
   const bottom = HEIGHT - 28;
   return (
     <div ref={ref} className="timeline" data-testid="timeline">
@@ -31,6 +37,12 @@ export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
           <circle key={i} cx={m.x} cy={m.y} r={m.r} className="chunk-mark" data-testid="chunk-mark">
             <title>{m.chunks === 1 ? `chunk #${m.firstChunk + 1}: ${groupDigits(m.bytes)} bytes` : `chunks #${m.firstChunk + 1}–#${m.firstChunk + m.chunks}: ${groupDigits(m.bytes)} bytes`}</title>
           </circle>
+        ))}
+        {layout.items.map((m, i) => (
+          <g key={i} data-testid="item-mark">
+            <line x1={m.x} y1={PLOT_TOP} x2={m.x} y2={PLOT_TOP + 10} className="item-mark" />
+            <title>{m.count === 1 ? `item #${m.first + 1} ended: ${m.label}` : `items #${m.first + 1}–#${m.first + m.count} ended here`}</title>
+          </g>
         ))}
         {layout.end.kind === 'last-chunk' ? (
           <g data-testid="last-chunk-marker">
@@ -58,6 +70,7 @@ export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
         ) : null}
       </svg>
       <p className="summary">
+        {layout.items.length > 0 ? `${groupDigits(items.length)} items (blue ticks at the top, where each item’s last byte came) · ` : ''}
         {detail.response?.chunkColumns ? `${groupDigits(detail.response.chunkColumns.sizes.length)} chunks over ${milliseconds(layout.duration / 1.05)}` : 'No chunks.'}
         {layout.end.kind === 'streaming' ? ' · still streaming' : ''}
       </p>
