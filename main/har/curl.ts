@@ -57,6 +57,8 @@ export function curlCommand({ request, body, tls, upstream, reverse }: CurlReque
     const lower = name.toLowerCase();
     // curl writes Content-Length itself from the body (and none when it sends chunked).
     if (lower === 'content-length') continue;
+    // Sent to a proxy (absolute-form): its Proxy-* fields were for the proxy, and curl goes direct.
+    if (absolute && (lower === 'proxy-connection' || lower === 'proxy-authorization')) continue;
     args.push('-H', quote(value === '' ? `${name};` : `${name}: ${value}`));
   }
   for (const name of [...CURL_DEFAULTS, ...(body.length > 0 ? BODY_DEFAULTS : [])]) {
