@@ -3,6 +3,7 @@
 //   npm run bench -- parser  only the named sections
 import os from 'node:os';
 import { benchHttps } from './https';
+import { benchInterop } from './interop';
 import { benchParser } from './parser';
 import { benchProxy } from './proxy';
 import { benchUi } from './ui';
@@ -12,6 +13,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   proxy: benchProxy,
   https: benchHttps,
   ui: benchUi,
+  interop: benchInterop,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

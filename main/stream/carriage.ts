@@ -61,6 +61,8 @@ export function itemsWithChunks(items: readonly StreamItem[], spans: readonly De
     const gap = arrived !== null && previous !== null ? Math.max(0, arrived - previous) : null;
     if (arrived !== null) previous = arrived;
     const chunks = firstChunk !== null && lastChunk !== null ? chunkLabel(firstChunk, lastChunk) : null;
-    return { ...item, size: item.end - item.start, firstChunk, lastChunk, chunks, arrived, gap };
+    // Assigned onto the item (fresh from its parser, owned by no one else): a spread copy
+    // per item was a third of the view's time on a body of 100,000 values.
+    return Object.assign(item, { size: item.end - item.start, firstChunk, lastChunk, chunks, arrived, gap });
   });
 }

@@ -12,6 +12,8 @@ import { LineSplitter, withoutBom, type Line } from './lines';
 import { byteOfUnit, decodeUtf8 } from './text-codec';
 
 const RS = '\u001e';
+/** The native decoder for the usual case; the byte map of decodeUtf8 only for an error's offset. */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 export class JsonLinesParser implements ItemParser {
   private readonly lines = new LineSplitter(false);
@@ -49,21 +51,24 @@ export class JsonLinesParser implements ItemParser {
       this.first = false;
       line = withoutBom(line);
     }
-    const decoded = decodeUtf8(line.bytes);
+    const text = utf8.decode(line.bytes);
     let skip = 0;
-    while (decoded.text.startsWith(RS, skip)) skip++;
-    const source = decoded.text.slice(skip);
+    while (text.startsWith(RS, skip)) skip++;
+    const source = skip ? text.slice(skip) : text;
     if (/^[ \t\r\n]*$/.test(source)) return null;
     const base = { kind: 'ndjson' as const, index: this.index++, start: line.start, end: line.end };
+    let value: unknown;
     try {
-      return { ...base, partial: null, error: null, raw: null, value: JSON.parse(source) as unknown };
+      value = JSON.parse(source);
     } catch (e) {
-      const raw = capped(decoded.text);
+      const raw = capped(text);
       if (cutShort !== null) return { ...base, partial: cutShort, error: null, raw };
+      const decoded = decodeUtf8(line.bytes);
       const at = jsonErrorAt(source);
       const unit = at < 0 ? 0 : skip + at;
       const offset = line.start + byteOfUnit(decoded, unit, line.bytes.length);
       return { ...base, partial: null, error: { message: (e as Error).message, offset }, raw };
     }
+    return { kind: 'ndjson', index: base.index, start: base.start, end: base.end, partial: null, error: null, raw: null, value };
   }
 }
