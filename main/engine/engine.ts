@@ -17,7 +17,7 @@ import type { ConnectionAnalyzer } from '../session/connection';
 import { https, type HttpsOptions } from '../tls';
 import { readRecords } from '../capture/reader';
 import { curlCommand } from '../har/curl';
-import { captureToHar } from '../har/export';
+import { HarBuilder, type captureToHar } from '../har/export';
 import { requestForCurl } from '../har/request';
 import { readSource, sourceKind } from '../import/source';
 import { writeCaptureFile } from '../import/write';
@@ -288,7 +288,17 @@ export class Engine {
   /** The current session as HAR 1.2 (bodies over `maxBodyBytes` cut, and marked so). */
   async har(maxBodyBytes?: number): Promise<ReturnType<typeof captureToHar>> {
     const path = await this.captureFile();
-    return captureToHar(readRecords(filePieces(path)), { maxBodyBytes });
+    // In slices, so the proxy keeps relaying while a big capture is exported.
+    const builder = new HarBuilder({ maxBodyBytes });
+    let slice = Date.now();
+    for (const record of readRecords(filePieces(path))) {
+      builder.add(record);
+      if (Date.now() - slice >= 50) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = Date.now();
+      }
+    }
+    return builder.finish();
   }
 
   async saveHar({ path, maxBodyBytes }: ApiRequests['saveHar']['args']): Promise<ApiRequests['saveHar']['result']> {

@@ -24,53 +24,68 @@ interface Connection {
 }
 
 /**
- * Read every record. Bodies are kept up to the limit each; every chunk record is kept
- * (the HAR lists them), so a capture of millions of chunks makes a large HAR.
+ * Builds a HAR from a capture's records, one at a time. Bodies are kept up to the limit
+ * each; every chunk record is kept (the HAR lists them), so a capture of millions of
+ * chunks makes a large HAR.
  */
-export function captureToHar(records: Iterable<CaptureRecord>, options: HarExportOptions = {}): Har {
-  const limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
-  const connections = new Map<number, Connection>();
-  let startedAt = new Date(0).toISOString();
-  for (const record of records) {
+export class HarBuilder {
+  private readonly limit: number;
+  private readonly connections = new Map<number, Connection>();
+  private startedAt = new Date(0).toISOString();
+
+  constructor(private readonly options: HarExportOptions = {}) {
+    this.limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+  }
+
+  add(record: CaptureRecord): void {
     if (record.type === 'session') {
-      startedAt = record.startedAt;
+      this.startedAt = record.startedAt;
     } else if (record.type === 'open') {
       const analyzer = new ConnectionAnalyzer(record.connection, record.client, record.mode, record.time, { keepChunks: true });
-      connections.set(record.connection, { analyzer, limit, bodies: [new BodyCollector(limit), new BodyCollector(limit)] });
+      this.connections.set(record.connection, { analyzer, limit: this.limit, bodies: [new BodyCollector(this.limit), new BodyCollector(this.limit)] });
     } else if (record.type === 'data') {
-      const c = connections.get(record.connection);
-      if (!c) continue;
+      const c = this.connections.get(record.connection);
+      if (!c) return;
       if (record.stream > 1) {
         c.analyzer.data(record.stream, record.bytes, record.time, record.generated);
-        continue;
+        return;
       }
       const stream = record.stream as 0 | 1;
       const base = c.analyzer.streamBytes(stream);
       const events = c.analyzer.data(stream, record.bytes, record.time, record.generated);
       c.bodies[stream].add(events, record.bytes, base);
     } else if (record.type !== 'end') {
-      connections.get(record.connection)?.analyzer.event(record);
+      this.connections.get(record.connection)?.analyzer.event(record);
     }
   }
-  const start = Date.parse(startedAt);
-  const entries: HarEntry[] = [];
-  for (const c of connections.values()) {
-    c.analyzer.finish();
-    const report = c.analyzer.report();
-    for (const exchange of report.exchanges) {
-      if (!exchange.request) continue;
-      entries.push(entry(report, exchange.index, exchange.request, exchange.response, c, start));
+
+  finish(): Har {
+    const start = Date.parse(this.startedAt);
+    const entries: HarEntry[] = [];
+    for (const c of this.connections.values()) {
+      c.analyzer.finish();
+      const report = c.analyzer.report();
+      for (const exchange of report.exchanges) {
+        if (!exchange.request) continue;
+        entries.push(entry(report, exchange.index, exchange.request, exchange.response, c, start));
+      }
     }
+    entries.sort((a, b) => a.startedDateTime.localeCompare(b.startedDateTime));
+    return {
+      log: {
+        version: '1.2',
+        creator: { name: 'Chunkscope', version: '0.1.0', comment: this.options.creator },
+        entries,
+        comment: `Exported by Chunkscope from a capture started ${this.startedAt}. Extension fields: _chunks (each chunk's size token as sent, size, offset, times), _terminator, _trailers, _anomalies, _connection. Bodies over ${this.limit} bytes are cut (see _truncated).`,
+      },
+    };
   }
-  entries.sort((a, b) => a.startedDateTime.localeCompare(b.startedDateTime));
-  return {
-    log: {
-      version: '1.2',
-      creator: { name: 'Chunkscope', version: '0.1.0', comment: options.creator },
-      entries,
-      comment: `Exported by Chunkscope from a capture started ${startedAt}. Extension fields: _chunks (each chunk's size token as sent, size, offset, times), _terminator, _trailers, _anomalies, _connection. Bodies over ${limit} bytes are cut (see _truncated).`,
-    },
-  };
+}
+
+export function captureToHar(records: Iterable<CaptureRecord>, options: HarExportOptions = {}): Har {
+  const builder = new HarBuilder(options);
+  for (const record of records) builder.add(record);
+  return builder.finish();
 }
 
 function entry(report: ConnectionReport, index: number, request: MessageRecord, response: MessageRecord | null, c: Connection, start: number): HarEntry {
