@@ -180,6 +180,9 @@ export interface StreamViewResult extends StreamReport {
   streaming: boolean;
   /** Where the view stopped on a very large body, in words. */
   limited: string | null;
+  /** `items` are items #from on (the caller has the ones before); `total` items so far. */
+  from: number;
+  total: number;
 }
 
 export type SpanKind = 'head' | 'size-line' | 'extension' | 'data' | 'crlf' | 'last-chunk' | 'trailer' | 'body' | 'raw' | 'leading';
@@ -226,7 +229,7 @@ export interface ApiRequests {
   /** A curl command that sends a captured request again; a binary body is written to `bodyFile` first. */
   curlCommand: { args: { id: string }; result: { command: string; bodyFile: string | null } };
   /** The Stream view of an exchange's response (feed items, events, JSON values, lines). */
-  streamView: { args: { id: string }; result: StreamViewResult };
+  streamView: { args: { id: string; from?: number }; result: StreamViewResult };
 }
 
 export type ApiMethod = keyof ApiRequests;

@@ -28,7 +28,7 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   saveCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveHar: z.object({ path: z.string().min(1).max(4096), maxBodyBytes: z.number().int().nonnegative().optional() }).strict(),
   curlCommand: z.object({ id: z.string().regex(/^\d+:\d+$/) }).strict(),
-  streamView: z.object({ id: z.string().regex(/^\d+:\d+$/) }).strict(),
+  streamView: z.object({ id: z.string().regex(/^\d+:\d+$/), from: z.number().int().nonnegative().optional() }).strict(),
 };
 
 export class ApiError extends Error {}

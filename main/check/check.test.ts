@@ -34,6 +34,7 @@ function options(url: string, more: Partial<CheckOptions> = {}): CheckOptions {
     keepalive: null,
     timeoutSeconds: 5,
     keepaliveWaitSeconds: 0.3,
+    maxTimeSeconds: 30,
     insecure: false,
     ca: [],
     userAgent: 'chunkscope/test',
@@ -267,3 +268,31 @@ describe('check: why it could not connect', () => {
     );
   });
 });
+
+describe('check: responses that never end, and framing that is lost', () => {
+  it('stops a response still streaming at --max-time, says so as a warning, and checks the framing so far', async () => {
+    const heartbeat = Array.from({ length: 40 }, () => [write('9\r\n: ping\n\n\n\r\n'), wait(100)]).flat();
+    const o = await origin([request(), write('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n'), ...heartbeat, fin()]);
+    cleanups.push(() => o.close());
+    const started = Date.now();
+    const { run, verdict, text } = await check(`${o.url}/events`, { maxTimeSeconds: 1, timeoutSeconds: 5 });
+    expect(Date.now() - started).toBeLessThan(4000);
+    expect(run.end).toMatchObject({ by: 'chunkscope', reason: 'max-time' });
+    expect(verdict.findings.map((f) => [f.code, f.severity])).toContainEqual(['max-time', 'warning']);
+    expect(verdict.compliant).toBe(true);
+    expect(text).toMatch(/stopped reading after --max-time 1 s/);
+  });
+
+  it('stops at once when a response’s framing is lost, without a false stall', async () => {
+    const o = await origin([request(), write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nok\r\nzz\r\n'), hold()]);
+    cleanups.push(() => o.close());
+    const started = Date.now();
+    const { run, verdict } = await check(`${o.url}/broken`, { timeoutSeconds: 5 });
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect(run.stall).toBeNull();
+    expect(run.end).toMatchObject({ by: 'chunkscope', reason: 'framing-lost' });
+    expect(verdict.findings.map((f) => f.code)).not.toContain('stall');
+    expect(verdict.compliant).toBe(false);
+  });
+});
+

@@ -27,6 +27,8 @@ export interface CheckOptions {
   timeoutSeconds: number;
   /** After the last response: how long to wait for the server to end the connection before Chunkscope does. */
   keepaliveWaitSeconds: number;
+  /** The whole check ends after this long, however the server is doing (a response that never ends). */
+  maxTimeSeconds: number;
   /** https: accept any certificate; or trust these PEM roots besides the system's. */
   insecure: boolean;
   ca: string[];
@@ -49,7 +51,11 @@ export interface ConnectionEnd {
   /** fin: a TCP FIN (inside TLS: without close_notify); close-notify: TLS close_notify, then the FIN. */
   how: 'fin' | 'close-notify' | 'rst' | 'error';
   /** For chunkscope: why it closed. For error: what happened. */
-  reason: 'kept-open' | 'stall' | null;
+  /**
+   * kept-open: the server did not close; stall: it went silent; max-time: a response still
+   * streaming at --max-time; framing-lost: a fatal framing error, nothing more could be read.
+   */
+  reason: 'kept-open' | 'stall' | 'max-time' | 'framing-lost' | null;
   detail: string | null;
   /** Seconds since the check started (before connecting), as the messages' timing. */
   at: number;
@@ -94,6 +100,7 @@ export interface CheckRun {
   stall: StallReport | null;
   keepaliveWaitSeconds: number;
   timeoutSeconds: number;
+  maxTimeSeconds: number;
   /** Seconds the whole check took. */
   elapsed: number;
 }
@@ -301,6 +308,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     return true;
   };
 
+  const deadline = performance.now() + options.maxTimeSeconds * 1000;
+  // A fatal (F-class) anomaly in a response: its framing is lost, nothing after it can be read.
+  const framingLost = () => analyzer.messages('response').some((m) => m.anomalies.some((a) => a.cls === 'F'));
+  let stopped: 'max-time' | 'framing-lost' | null = null;
   for (let k = 1; k <= planned; k++) {
     // One turn first, so a FIN right after the previous response is seen before writing the next request.
     await new Promise((resolve) => setImmediate(resolve));
@@ -313,17 +324,25 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     }
     if (stall || serverEnd) break;
     lastActivity = performance.now();
-    const outcome = await until(() => answered >= k);
+    const outcome = await until(() => answered >= k || framingLost(), deadline);
     if (outcome === 'idle') {
       stall = stalled('response');
       break;
     }
+    if (outcome === 'deadline') {
+      stopped = 'max-time';
+      break;
+    }
     if (outcome !== 'ready') break;
+    if (answered < k) {
+      stopped = 'framing-lost';
+      break;
+    }
   }
 
   // How the server ends it: wait a while for its close, else close ourselves.
   let end: ConnectionEnd;
-  if (!serverEnd && !stall) await until(() => false, performance.now() + options.keepaliveWaitSeconds * 1000, false);
+  if (!serverEnd && !stall && !stopped) await until(() => false, Math.min(deadline, performance.now() + options.keepaliveWaitSeconds * 1000), false);
   const final = serverEnd as { how: ConnectionEnd['how']; detail: string | null; at: number } | null;
   const afterLastResponse = (at: number) => (lastAnsweredAt === null ? null : Math.max(0, at - lastAnsweredAt));
   if (final) {
@@ -332,9 +351,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     ourEnd = true;
     const how = tls ? 'close-notify' : 'fin';
     const at = clock();
-    record({ side: 'client', kind: how, by: 'peer', detail: stall ? 'stall' : 'kept open' });
+    const reason = stall ? 'stall' : (stopped ?? 'kept-open');
+    record({ side: 'client', kind: how, by: 'peer', detail: reason });
     leg.end(how);
-    end = { by: 'chunkscope', how, reason: stall ? 'stall' : 'kept-open', detail: null, at, requestsSent: sent, responsesComplete: answered, afterLastResponse: afterLastResponse(at) };
+    end = { by: 'chunkscope', how, reason, detail: null, at, requestsSent: sent, responsesComplete: answered, afterLastResponse: afterLastResponse(at) };
     // A moment for the FIN (and close_notify) to leave before the socket goes.
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -357,6 +377,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     stall,
     keepaliveWaitSeconds: options.keepaliveWaitSeconds,
     timeoutSeconds: options.timeoutSeconds,
+    maxTimeSeconds: options.maxTimeSeconds,
     elapsed: clock(),
   };
 }

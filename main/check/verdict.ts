@@ -10,7 +10,7 @@ import type { CheckRun, ConnectionEnd } from './check';
 export type Severity = 'error' | 'warning' | 'info';
 
 /** What the connection as a whole showed. Codes are check codes, apart from the anomaly codes. */
-export type FindingCode = 'stall' | 'closed-early' | 'reset-after-response' | 'not-closed' | 'close-delimited' | 'not-chunked' | 'no-close-notify';
+export type FindingCode = 'stall' | 'closed-early' | 'reset-after-response' | 'not-closed' | 'close-delimited' | 'not-chunked' | 'no-close-notify' | 'max-time';
 
 export interface Finding {
   code: FindingCode;
@@ -68,6 +68,12 @@ export function connectionSentence(run: CheckRun): string {
   if (end.by === 'server') return `${endedHow(end, run.tls !== null)} ${whenEnded(run)}${after}`;
   const closed = `closed the connection (${end.how === 'close-notify' ? 'close_notify, then FIN' : 'FIN'})`;
   const tally = `${groupDigits(end.responsesComplete)} of ${plural(run.planned, 'request')} answered`;
+  if (end.reason === 'max-time') {
+    return `Chunkscope stopped reading after --max-time ${run.maxTimeSeconds} s, with response #${end.requestsSent} still arriving, and ${closed}: ${tally}`;
+  }
+  if (end.reason === 'framing-lost') {
+    return `the framing of response #${end.requestsSent} was lost (see the anomaly), so nothing after it could be read; Chunkscope ${closed.replace('the connection', 'it')}: ${tally}`;
+  }
   if (end.reason === 'stall') {
     const what = run.stall?.direction === 'request' ? `request #${run.stall.request}, which the server stopped reading,` : `the stalled response #${run.stall?.request ?? end.requestsSent}`;
     return `Chunkscope gave up on ${what} and ${closed}: ${tally}`;
@@ -112,6 +118,8 @@ export function judge(run: CheckRun): Verdict {
     if (end.how === 'fin' && run.tls && !partial && pending === null) {
       add('no-close-notify', 'info', null, 'the server ended TLS with a FIN but no close_notify; harmless after complete responses, a truncation during a close-delimited body (RFC 9112 §9.8)');
     }
+  } else if (end.reason === 'max-time') {
+    add('max-time', 'warning', end.requestsSent, `response #${end.requestsSent} was still arriving after --max-time ${run.maxTimeSeconds} s; Chunkscope stopped reading it (a stream meant to run on, such as server-sent events, is fine; its framing so far is checked)`);
   } else if (end.reason === 'kept-open') {
     if (run.askedToClose && end.responsesComplete > 0) {
       add('not-closed', 'warning', end.responsesComplete, `the server kept the connection open for ${run.keepaliveWaitSeconds} s after its response to a request with "Connection: close"; it must close it (RFC 9112 §9.6)`);

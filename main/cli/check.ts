@@ -16,6 +16,7 @@ interface CheckFlags {
   chunkSize?: number;
   keepalive?: number;
   keepaliveWait: number;
+  maxTime: number;
   timeout: number;
   insecure?: boolean;
   ca?: string[];
@@ -101,6 +102,7 @@ export function checkOptions(target: string, flags: CheckFlags, version: string)
     keepalive: flags.keepalive ?? null,
     timeoutSeconds: flags.timeout,
     keepaliveWaitSeconds: flags.keepaliveWait,
+    maxTimeSeconds: flags.maxTime,
     insecure: flags.insecure === true,
     ca: (flags.ca ?? []).map(readCa),
     userAgent: `chunkscope/${version}`,
@@ -126,6 +128,7 @@ export function registerCheck(program: Command, out: (text: string) => void): vo
     .addOption(new Option('--chunk-size <bytes>', `with --chunked: bytes of data per chunk (default: ${DEFAULT_CHUNK_SIZE})`).argParser(positiveInteger('--chunk-size', 1)))
     .addOption(new Option('--keepalive <n>', 'send N requests one after the other on one connection, then watch how the server ends it').argParser(positiveInteger('--keepalive', 1)))
     .addOption(new Option('--keepalive-wait <seconds>', 'after the last response, how long to wait for the server to close before Chunkscope does').default(1).argParser(seconds(true)))
+    .addOption(new Option('--max-time <seconds>', 'end the whole check after this long, a response still streaming or not (server-sent events never end)').default(60).argParser(seconds(false)))
     .addOption(new Option('--timeout <seconds>', 'give up on a server silent this long while connecting or while a response is due (a stall)').default(10).argParser(seconds(false)))
     .option('--insecure', 'https: accept any certificate (self-signed test servers)')
     .option('--ca <file>', 'https: also trust this root certificate (PEM; repeatable)', collectFile)

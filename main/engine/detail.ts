@@ -11,7 +11,7 @@ import { ConnectionAnalyzer } from '../session/connection';
 import type { ConnectionRecords } from './connection-records';
 import { kindFromType } from '../stream';
 import { connectionEnd } from './rows';
-import { streamOf } from './stream';
+import { header, type StreamViews } from './stream';
 
 /** Chunks sent with one exchange; beyond, the UI says how many more there are. */
 export const MAX_DETAIL_CHUNKS = 200_000;
@@ -169,6 +169,12 @@ export function missingSentence(response: MessageDetail | null, analyzer: Connec
   return `no last chunk: ${who} ${how}${after}${at}`;
 }
 
+/** Whether a response can carry a body at all (RFC 9112 §6.3): not to HEAD, not 1xx, 204 or 304. */
+function mayHaveBody(response: MessageDetail, request: MessageRecord | null): boolean {
+  const status = response.response?.status ?? 0;
+  return request?.request?.method !== 'HEAD' && status >= 200 && status !== 204 && status !== 304;
+}
+
 export class ConnectionDetail {
   readonly analyzer: ConnectionAnalyzer;
   private readonly spans = [new SpanIndex(), new SpanIndex(), new SpanIndex(), new SpanIndex()];
@@ -210,14 +216,22 @@ export class ConnectionDetail {
       tls: a.tls,
       rules: a.rules.filter((r) => r.exchange === index),
       original: a.origin ? this.original(a.origin, index) : null,
-      stream: response !== null && response.bodyLength + response.chunkCount > 0 && kindFromType(response.headers.find(([n]) => n.toLowerCase() === 'content-type')?.[1] ?? null) !== null,
+      stream: responseDetail !== null && mayHaveBody(responseDetail, request) && kindFromType(header(responseDetail, 'content-type')) !== null,
     };
   }
 
   /** The Stream view of exchange #index's response, from the bytes as they arrived. */
-  streamView(index: number): Promise<StreamViewResult> {
-    const response = this.analyzer.exchangeMessages(index).response;
-    return streamOf(this.analyzer, response, (from, to) => this.records.readStream(1, from, to, this.read), response ? this.exchange(index).missing : null);
+  streamView(views: StreamViews, index: number, from: number): Promise<StreamViewResult> {
+    return views.view(
+      {
+        analyzer: this.analyzer,
+        index,
+        response: this.analyzer.exchangeMessages(index).response,
+        bytes: (start, end) => this.records.readStream(1, start, end, this.read),
+        missing: () => this.exchange(index).missing,
+      },
+      from,
+    );
   }
 
   /** The exchange on the origin's side (with rules): what the origin received and sent. */

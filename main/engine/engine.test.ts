@@ -256,4 +256,31 @@ describe('the engine: the Stream view', () => {
     ]);
     expect(late.items[2]!.partial).toMatch(/RST/);
   });
+
+  it('live: a second look returns only the items since the first; lost framing ends the view with its reason', async () => {
+    const { proxy, engine, row } = await started([
+      request(),
+      write(head('application/x-ndjson')),
+      write(chunk('{"n":1}\n{"n":2}\n')),
+      wait(400),
+      write(chunk('{"n":3}\n{"n":')),
+      wait(400),
+      write('zz\r\n'),
+      hold(),
+    ]);
+    void curl([`${proxy}/values`, '--max-time', '3']);
+    await eventually(() => (row('1:0')?.chunks ?? 0) >= 1, 5000, 'the first chunk');
+    const first = await engine.streamView({ id: '1:0' });
+    expect(first).toMatchObject({ from: 0, total: 2, streaming: true });
+    await eventually(() => (row('1:0')?.chunks ?? 0) >= 2, 5000, 'the second chunk');
+    const second = await engine.streamView({ id: '1:0', from: first.total });
+    expect(second.from).toBe(2);
+    expect(second.items.map((i) => (i.kind === 'ndjson' ? i.value : null))).toEqual([{ n: 3 }]);
+    await eventually(() => (row('1:0')?.anomalies.errors ?? 0) > 0, 5000, 'the bad chunk size');
+    const last = await engine.streamView({ id: '1:0', from: second.from + second.items.length });
+    expect(last.streaming).toBe(false);
+    expect(last.items).toHaveLength(1);
+    expect(last.items[0]!.partial).toMatch(/framing was lost at byte \d+/);
+  });
 });
+

@@ -22,6 +22,7 @@ import { requestForCurl } from '../har/request';
 import { readSource, sourceKind } from '../import/source';
 import { writeCaptureFile } from '../import/write';
 import { loadCapture } from './load';
+import { StreamViews } from './stream';
 import { Session } from './session';
 
 export interface EngineOptions {
@@ -62,6 +63,8 @@ export class Engine {
   private rules: Rule[] = [];
   private lab: Lab | null = null;
   private proxyAddress: { host: string; port: number } | null = null;
+  /** Stream views of the exchanges looked at last, fed as their bodies arrive; new per session. */
+  private streamViews = new StreamViews();
 
   constructor(private readonly options: EngineOptions) {
     this.rules = options.rules ?? [];
@@ -153,6 +156,7 @@ export class Engine {
     const previous = this.session as Session | undefined;
     this.session = session;
     this.stalls.clear();
+    this.streamViews = new StreamViews();
     if (previous) this.retire(previous);
     this.emit({ reset: true, session: this.info(), rows: [], connections: [] });
   }
@@ -197,13 +201,13 @@ export class Engine {
     return detail.exchange(index);
   }
 
-  async streamView({ id }: ApiRequests['streamView']['args']): Promise<ApiRequests['streamView']['result']> {
+  async streamView({ id, from }: ApiRequests['streamView']['args']): Promise<ApiRequests['streamView']['result']> {
     const m = /^(\d+):(\d+)$/.exec(id);
     if (!m) throw new EngineError(`no exchange "${id}"`);
     const detail = await this.session.detail(Number(m[1]));
     const index = Number(m[2]);
     if (index >= detail.analyzer.exchangeCount()) throw new EngineError(`no exchange #${index + 1} on c${m[1]}`);
-    return detail.streamView(index);
+    return detail.streamView(this.streamViews, index, from ?? 0);
   }
 
   async raw({ connection, stream, offset, length }: ApiRequests['raw']['args']): Promise<RawSlice> {
@@ -355,9 +359,11 @@ export class Engine {
     if (this.timer) clearInterval(this.timer);
     await this.proxy?.close();
     await this.lab?.close();
-    this.session.recorder?.end();
-    this.session.close();
-    await this.session.writer?.close();
+    // A proxy that could not listen (the port in use) leaves no session to close.
+    const session = this.session as Session | undefined;
+    session?.recorder?.end();
+    session?.close();
+    await session?.writer?.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }

@@ -1,16 +1,23 @@
 // The Stream view of an exchange's response (issue 8): its body fed to main/stream in
 // the pieces it arrived in (each chunk's data, split where network reads split it), so
-// every item knows the chunks that carried it and when its last byte came.
+// every item knows the chunks that carried it and when its last byte came. A view is
+// kept per exchange and fed only what arrived since the last look: a live stream is
+// not parsed again every time the tab refreshes.
 
 import type { StreamViewResult } from '../../shared/api';
 import type { MessageRecord } from '../../shared/ledger';
 import { StreamView, type BodyPiece } from '../stream';
 import type { ConnectionAnalyzer } from '../session/connection';
 
-/** Bodies are viewed up to this many bytes (as sent); beyond, the view says where it stopped. */
+/** Bodies are viewed up to this many bytes as sent; beyond, the view says where it stopped. */
 export const MAX_STREAM_BODY = 64 * 1024 * 1024;
+/** Views kept (the exchanges looked at last). */
+const KEPT = 4;
+/** Work this long, then let the proxy's sockets run. */
+const SLICE_MS = 20;
 
-function header(m: MessageRecord, name: string): string | null {
+/** A field's values joined, as a recipient combines repeated fields (RFC 9110 §5.3). */
+export function header(m: { headers: [string, string][] }, name: string): string | null {
   const values = m.headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
   return values.length ? values.join(', ') : null;
 }
@@ -22,44 +29,104 @@ function bodyRanges(m: MessageRecord): { from: number; to: number; chunk: number
   return [{ from: m.end - m.bodyLength, to: m.end, chunk: null }];
 }
 
-export async function streamOf(
-  analyzer: ConnectionAnalyzer,
-  response: MessageRecord | null,
-  bytes: (from: number, to: number) => Uint8Array,
-  missing: string | null,
-): Promise<StreamViewResult> {
-  if (!response) return { kind: null, note: 'no response yet', decoding: null, items: [], errors: [], ended: false, streaming: true, limited: null };
-  const view = new StreamView({ contentType: header(response, 'content-type'), contentEncoding: header(response, 'content-encoding') });
-  const reads = [...analyzer.reads(1)];
-  let read = 0;
-  let fed = 0;
-  let limited: string | null = null;
-  const pushes: Promise<unknown>[] = [];
-  for (const range of bodyRanges(response)) {
-    let at = range.from;
-    while (at < range.to) {
-      if (fed >= MAX_STREAM_BODY) {
-        limited = `the view stops after the first ${MAX_STREAM_BODY / 1024 / 1024} MiB of the body`;
-        break;
-      }
-      // The read that carried byte `at`, and where it ends: one piece per read per chunk.
-      while (read + 1 < reads.length && reads[read + 1]![0] <= at) read++;
-      const [offset, length, time] = reads[read] ?? [at, range.to - at, analyzer.openedAt];
-      const to = Math.min(range.to, offset + length, at + (MAX_STREAM_BODY - fed));
-      const piece: BodyPiece = { bytes: bytes(at, to), time: time - analyzer.openedAt, chunk: range.chunk };
-      pushes.push(view.push(piece));
-      fed += to - at;
-      at = to;
+interface Watched {
+  key: string;
+  view: StreamView;
+  /** Stream offset up to which the body was fed. */
+  fedTo: number;
+  fed: number;
+  limited: string | null;
+  finished: boolean;
+  busy: Promise<unknown>;
+}
+
+export interface StreamSource {
+  analyzer: ConnectionAnalyzer;
+  index: number;
+  response: MessageRecord | null;
+  /** Bytes [from, to) of what the client received. */
+  bytes(from: number, to: number): Uint8Array;
+  /** Why the last chunk never came, in one sentence (ExchangeDetail.missing). */
+  missing(): string | null;
+}
+
+export class StreamViews {
+  private watched: Watched[] = [];
+
+  /** The view of one exchange, fed what arrived since; items from #`from` on. */
+  async view(source: StreamSource, from: number): Promise<StreamViewResult> {
+    const { analyzer, response } = source;
+    if (!response) return { kind: null, note: 'no response yet', decoding: null, items: [], errors: [], ended: false, streaming: true, limited: null, from: 0, total: 0 };
+    const key = `${analyzer.number}:${source.index}:${response.offset}`;
+    let w = this.watched.find((x) => x.key === key);
+    if (!w) {
+      const view = new StreamView({ contentType: header(response, 'content-type'), contentEncoding: header(response, 'content-encoding') });
+      w = { key, view, fedTo: 0, fed: 0, limited: null, finished: false, busy: Promise.resolve() };
     }
-    if (limited) break;
+    this.watched = [w, ...this.watched.filter((x) => x !== w)].slice(0, KEPT);
+    // One look at a time per exchange: a second waits for the first.
+    const run = w.busy.then(() => this.feed(w, source, response));
+    w.busy = run.catch(() => undefined);
+    return run.then((streaming) => {
+      const report = w.view.report();
+      const start = from <= report.items.length ? from : 0;
+      return { ...report, items: report.items.slice(start), note: report.note ?? w.limited, streaming, limited: w.limited, from: start, total: report.items.length };
+    });
   }
-  await Promise.all(pushes);
-  const end = analyzer.streamEnd(1);
-  const ended = response.complete || (end !== null && end.kind !== 'open');
-  if (ended && !limited) {
-    const reason = response.complete ? null : (missing ?? `the body ended early: the ${end?.by ?? 'server'} ${end?.kind === 'rst' ? 'reset the connection (RST)' : 'closed the connection (FIN)'}`);
-    await view.end({ complete: response.complete, reason });
+
+  /** Feed what is new; end the view once the body ended. Resolves with whether it still streams. */
+  private async feed(w: Watched, source: StreamSource, response: MessageRecord): Promise<boolean> {
+    const { analyzer } = source;
+    const end = analyzer.streamEnd(1);
+    // Framing lost (an F-class anomaly): no more of this body can be read.
+    const lost = response.anomalies.find((a) => a.cls === 'F');
+    const ended = response.complete || end !== null || lost !== undefined;
+    if (w.finished) return false;
+    const pieces: { from: number; to: number; chunk: number | null }[] = [];
+    for (const range of bodyRanges(response)) {
+      if (range.to <= w.fedTo) continue;
+      pieces.push({ ...range, from: Math.max(range.from, w.fedTo) });
+    }
+    if (pieces.length > 0) {
+      const reads = [...analyzer.reads(1)];
+      const first = pieces[0]!.from;
+      const all = source.bytes(first, Math.min(pieces[pieces.length - 1]!.to, first + (MAX_STREAM_BODY - w.fed)));
+      let read = 0;
+      let slice = Date.now();
+      for (const range of pieces) {
+        let at = range.from;
+        while (at < range.to) {
+          if (w.fed >= MAX_STREAM_BODY) {
+            w.limited = `the view stops after the first ${MAX_STREAM_BODY / 1024 / 1024} MiB of the body`;
+            break;
+          }
+          // The read that carried byte `at`: one piece per read per chunk.
+          while (read + 1 < reads.length && reads[read + 1]![0] <= at) read++;
+          const [offset, length, time] = reads[read] ?? [at, range.to - at, analyzer.openedAt];
+          const to = Math.min(range.to, offset + length, at + (MAX_STREAM_BODY - w.fed));
+          const piece: BodyPiece = { bytes: all.subarray(at - first, to - first), time: time - analyzer.openedAt, chunk: range.chunk };
+          await w.view.push(piece);
+          w.fed += to - at;
+          w.fedTo = at = to;
+          if (Date.now() - slice >= SLICE_MS) {
+            await new Promise((resolve) => setImmediate(resolve));
+            slice = Date.now();
+          }
+        }
+        if (w.limited) break;
+      }
+    }
+    if (!ended && !w.limited) return true;
+    w.finished = true;
+    if (!w.limited) {
+      let reason: string | null = null;
+      if (!response.complete) {
+        if (lost) reason = `the framing was lost at byte ${lost.offset}: ${lost.message}`;
+        else if (end?.kind === 'open') reason = 'the capture ended while the body was still arriving';
+        else reason = source.missing() ?? `the body ended early: the ${end?.by ?? 'server'} ${end?.kind === 'rst' ? 'reset the connection (RST)' : 'closed the connection (FIN)'}`;
+      }
+      await w.view.end({ complete: response.complete, reason });
+    }
+    return false;
   }
-  const report = view.report();
-  return { ...report, note: report.note ?? limited, streaming: !ended, limited };
 }

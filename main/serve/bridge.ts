@@ -93,7 +93,16 @@ export class Bridge {
 
   private connected(ws: WebSocket): void {
     const send = (message: BridgeMessage) => {
-      if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(message));
+      if (ws.readyState !== ws.OPEN) return;
+      let text: string;
+      try {
+        text = JSON.stringify(message);
+      } catch (error) {
+        // Too big to send (a JavaScript string has a limit): say so instead of failing the process.
+        if (message.type !== 'result') throw error;
+        text = JSON.stringify({ type: 'error', id: message.id, error: `the answer is too large to send: ${error instanceof Error ? error.message : String(error)}` });
+      }
+      ws.send(text);
     };
     const unsubscribe = this.engine.onUpdate((batch) => {
       // A page that stopped reading must not grow our memory: it reloads to catch up.

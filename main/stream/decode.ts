@@ -55,8 +55,13 @@ class Stage {
   private waiting: (() => void) | null = null;
   failure: Error | null = null;
   rawDeflate = false;
+  private produced = 0;
 
-  constructor(readonly coding: ContentCoding) {}
+  /** @param limit output past this is refused: a small compressed body can decode to gigabytes. */
+  constructor(
+    readonly coding: ContentCoding,
+    private readonly limit = Infinity,
+  ) {}
 
   /** Decode the next bytes: resolves with all the output they made available. */
   async push(bytes: Uint8Array): Promise<Uint8Array> {
@@ -102,7 +107,16 @@ class Stage {
       this.rawDeflate = !zlibWrapped;
       stream = zlibWrapped ? zlib.createInflate(flush) : zlib.createInflateRaw(flush);
     }
-    stream.on('data', (data: Buffer) => this.output.push(data));
+    stream.on('data', (data: Buffer) => {
+      this.produced += data.length;
+      if (this.produced > this.limit) {
+        this.failure ??= new Error(`it decodes to more than ${this.limit / 1024 / 1024} MiB, the view's limit`);
+        stream.destroy();
+        this.release();
+        return;
+      }
+      this.output.push(data);
+    });
     stream.on('error', (error: Error) => {
       this.failure ??= error;
       this.release();
@@ -143,9 +157,9 @@ export class BodyDecoder {
   decodedBytes = 0;
   failure: DecodeFailure | null = null;
 
-  /** @param codings as the header lists them. */
-  constructor(codings: ContentCoding[]) {
-    this.stages = [...codings].reverse().map((coding) => new Stage(coding));
+  /** @param codings as the header lists them; @param limit the most decoded bytes each coding may give. */
+  constructor(codings: ContentCoding[], limit = Infinity) {
+    this.stages = [...codings].reverse().map((coding) => new Stage(coding, limit));
   }
 
   /** The codings in the order they are removed. */

@@ -29,7 +29,16 @@ export interface BodyPiece {
 export interface StreamViewOptions {
   contentType: string | null;
   contentEncoding: string | null;
+  /** Stop after this many items (default 200,000): a small body can hold millions. */
+  maxItems?: number;
+  /** Stop after this many decoded bytes (default 64 MiB): a small gzip body can decode to gigabytes. */
+  maxDecodedBytes?: number;
 }
+
+export const MAX_ITEMS = 200_000;
+export const MAX_DECODED_BYTES = 64 * 1024 * 1024;
+/** Decoded bytes go to the parser in slices this size, so the item limit holds between them. */
+const SLICE = 256 * 1024;
 
 export function parserFor(kind: StreamKind, charset: string | null): ItemParser {
   switch (kind) {
@@ -62,7 +71,12 @@ export class StreamView {
   private ended = false;
   private queue: Promise<unknown> = Promise.resolve();
 
+  private readonly maxItems: number;
+  private readonly maxDecoded: number;
+
   constructor(options: StreamViewOptions) {
+    this.maxItems = options.maxItems ?? MAX_ITEMS;
+    this.maxDecoded = options.maxDecodedBytes ?? MAX_DECODED_BYTES;
     this.charset = parseMediaType(options.contentType)?.charset ?? null;
     const kind = kindFromType(options.contentType);
     if (kind === null) {
@@ -75,7 +89,7 @@ export class StreamView {
       this.errors.push({ stage: 'decoding', message: this.note, offset: null, chunk: null, fatal: true });
       return;
     }
-    if (encoding.codings.length > 0) this.decoder = new BodyDecoder(encoding.codings);
+    if (encoding.codings.length > 0) this.decoder = new BodyDecoder(encoding.codings, this.maxDecoded);
     if (kind === 'xml' || kind === 'unknown') this.hint = kind;
     else this.start(kind);
   }
@@ -105,7 +119,11 @@ export class StreamView {
     if (this.note !== null || this.ended) return this.reportWith([], []);
     const errorsBefore = this.errors.length;
     const failedBefore = this.decoder?.failure ?? null;
-    const bytes = this.decoder ? await this.decoder.feed(piece.bytes) : piece.bytes;
+    let bytes = this.decoder ? await this.decoder.feed(piece.bytes) : piece.bytes;
+    if (this.decoded + bytes.length > this.maxDecoded) {
+      bytes = bytes.subarray(0, Math.max(0, this.maxDecoded - this.decoded));
+      this.limit(`the view stops after the first ${this.maxDecoded / 1024 / 1024} MiB of the decoded body`);
+    }
     const failure = this.decoder?.failure ?? null;
     if (failure && !failedBefore) this.errors.push({ stage: 'decoding', message: undecodable(failure), offset: failure.offset, chunk: piece.chunk, fatal: true });
     this.spans.push({ index: piece.chunk, decodedStart: this.decoded, decodedEnd: this.decoded + bytes.length, time: piece.time });
@@ -138,7 +156,7 @@ export class StreamView {
     const failure = this.decoder?.failure ?? null;
     // Items the decoder could not finish are cut short by it, not by the connection.
     const effective: BodyEnd = failure ? { complete: false, reason: undecodable(failure) } : end;
-    if (this.parser) items.push(...this.tie(this.parser.end(effective)));
+    if (this.parser && this.note === null) for (const item of this.tie(this.parser.end(effective))) items.push(item);
     this.ended = true;
     return this.reportWith(items, this.errors.slice(errorsBefore));
   }
@@ -160,7 +178,15 @@ export class StreamView {
       bytes = all;
     }
     if (!this.parser || bytes.length === 0) return [];
-    return this.tie(this.parser.feed(bytes));
+    const items: CarriedItem[] = [];
+    for (let at = 0; at < bytes.length; at += SLICE) {
+      for (const item of this.tie(this.parser.feed(bytes.subarray(at, at + SLICE)))) items.push(item);
+      if (this.items.length >= this.maxItems) {
+        this.limit(`the view stops after ${this.maxItems.toLocaleString('en-US')} items`);
+        break;
+      }
+    }
+    return items;
   }
 
   private start(kind: StreamKind): void {
@@ -173,10 +199,20 @@ export class StreamView {
       const span = spanAt(this.spans, error.offset);
       this.errors.push({ stage: 'parsing', message: error.message, offset: error.offset, chunk: span >= 0 ? this.spans[span]!.index : null, fatal: error.fatal });
     }
-    const carried = itemsWithChunks(parsed.items, this.spans, this.lastArrived);
-    for (const item of carried) if (item.arrived !== null) this.lastArrived = item.arrived;
-    this.items.push(...carried);
+    const room = Math.max(0, this.maxItems - this.items.length);
+    const carried = itemsWithChunks(parsed.items.length > room ? parsed.items.slice(0, room) : parsed.items, this.spans, this.lastArrived);
+    // A loop, not push(...carried): one piece can complete more items than a call takes arguments.
+    for (const item of carried) {
+      if (item.arrived !== null) this.lastArrived = item.arrived;
+      this.items.push(item);
+    }
     return carried;
+  }
+
+  /** A limit was reached: what came so far stays, nothing more is read. */
+  private limit(note: string): void {
+    this.note ??= note;
+    this.ended = true;
   }
 
   private reportWith(items: CarriedItem[], errors: StreamError[]): StreamReport {

@@ -31,7 +31,7 @@ export function itemSummary(item: CarriedItem): string {
 }
 
 function heading(view: StreamViewResult): string {
-  const parts = [`${KIND_NAMES[view.kind!]} · ${groupDigits(view.items.length)} item${view.items.length === 1 ? '' : 's'}`];
+  const parts = [`${KIND_NAMES[view.kind!]} · ${groupDigits(view.total)} item${view.total === 1 ? '' : 's'}`];
   if (view.decoding) {
     const raw = view.decoding.rawDeflate ? ' (raw deflate)' : '';
     parts.push(`decoded from ${view.decoding.codings.join(' then ')}${raw}: ${bytes(view.decoding.encodedBytes)} → ${bytes(view.decoding.decodedBytes)}`);
@@ -41,13 +41,15 @@ function heading(view: StreamViewResult): string {
 }
 
 export function StreamTab({ detail }: { detail: ExchangeDetail }) {
-  const { view, error } = useStreamView(detail.id, true);
+  const { view, items, error } = useStreamView(detail.id, true);
   const parent = useRef<HTMLDivElement>(null);
-  const items = view?.items ?? [];
   const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 20 });
   if (error) return <p className="missing">{error}</p>;
   if (!view) return <p className="empty">Reading the body…</p>;
-  if (!view.kind) return <p className="empty">No stream view: {view.note ?? 'this body is not of a streaming type'}.</p>;
+  if (!view.kind) {
+    if (view.streaming && !view.note) return <p className="empty">Waiting for the first bytes of the body to tell what it holds…</p>;
+    return <p className="empty">No stream view: {view.note ?? 'this body is not of a streaming type'}.</p>;
+  }
   return (
     <div className="stream-tab" data-testid="stream">
       <p className="summary" data-testid="stream-summary">

@@ -13,8 +13,8 @@ const PLOT_TOP = 16;
 export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
   const [ref, width] = useWidth<HTMLDivElement>();
   const ended = useApp((s) => s.connections.get(detail.connection)?.ended ?? null);
-  const { view } = useStreamView(detail.id, detail.stream === true);
-  const items = (view?.items ?? []).filter((i) => !i.partial).map((i) => ({ arrived: i.arrived, label: itemSummary(i) }));
+  const { items: all } = useStreamView(detail.id, detail.stream === true);
+  const items = all.filter((i) => !i.partial).map((i) => ({ arrived: i.arrived, label: itemSummary(i) }));
   const layout = timelineLayout(detail, ended, width, HEIGHT, items);
   const bottom = HEIGHT - 28;
   return (

@@ -1,31 +1,69 @@
-// The Stream view of an exchange, fetched again while its row changes (at most twice a
-// second), so items appear while the body streams.
+// The Stream view of an exchange, kept up to date while its body streams: asked again
+// when the row's bytes or state change (at most twice a second, one request at a time),
+// and only for the items after those already shown.
 import { useEffect, useRef, useState } from 'react';
 import type { StreamViewResult } from '../../../../shared/api';
+import type { CarriedItem } from '../../../../shared/stream';
 import { useApi, useApp } from '../../context';
 
-export function useStreamView(id: string, enabled: boolean): { view: StreamViewResult | null; error: string | null } {
+export interface StreamViewState {
+  view: StreamViewResult | null;
+  /** Every item so far (the view's `items` hold only the last batch). */
+  items: CarriedItem[];
+  error: string | null;
+}
+
+const EMPTY: StreamViewState = { view: null, items: [], error: null };
+
+export function useStreamView(id: string, enabled: boolean): StreamViewState {
   const api = useApi();
-  const row = useApp((s) => {
+  // What changes when more of the body arrived or it ended; not the row object, which
+  // is sent again while its connection stays open.
+  const progress = useApp((s) => {
     const at = s.index.get(id);
-    return at === undefined ? undefined : s.rows[at];
+    const row = at === undefined ? undefined : s.rows[at];
+    return row ? `${row.bodyBytes}:${row.chunks}:${row.state}:${row.ended?.kind ?? ''}` : '';
   });
-  const [state, setState] = useState<{ id: string; view: StreamViewResult | null; error: string | null }>({ id, view: null, error: null });
+  const [state, setState] = useState<{ id: string } & StreamViewState>({ id, ...EMPTY });
+  const current = useRef(state);
+  current.current = state;
+  const latest = useRef(id);
+  latest.current = id;
+  const inFlight = useRef<string | null>(null);
+  const again = useRef(false);
   const last = useRef(0);
+
   useEffect(() => {
     if (!enabled) return;
-    let cancelled = false;
-    const timer = setTimeout(() => {
+    const shown = current.current.id === id ? current.current : null;
+    // Nothing more will come: the body ended and it was read to its end.
+    if (shown?.view && !shown.view.streaming) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ask = () => {
+      if (inFlight.current === id) {
+        again.current = true;
+        return;
+      }
+      inFlight.current = id;
+      again.current = false;
       last.current = Date.now();
-      api.streamView({ id }).then(
-        (view) => !cancelled && setState({ id, view, error: null }),
-        (error: Error) => !cancelled && setState({ id, view: null, error: error.message }),
-      );
-    }, Math.max(0, 500 - (Date.now() - last.current)));
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
+      const have = current.current.id === id ? current.current.items : [];
+      api.streamView({ id, from: have.length }).then(
+        (view) => {
+          if (latest.current !== id) return; // the user moved on to another exchange
+          const before = current.current.id === id ? current.current.items : [];
+          const items = view.from === before.length ? before.concat(view.items) : view.items;
+          setState({ id, view, items, error: null });
+        },
+        (error: Error) => latest.current === id && setState({ id, view: null, items: [], error: error.message }),
+      ).finally(() => {
+        if (inFlight.current === id) inFlight.current = null;
+        if (again.current) timer = setTimeout(ask, Math.max(0, 500 - (Date.now() - last.current)));
+      });
     };
-  }, [api, id, row, enabled]);
-  return state.id === id ? { view: state.view, error: state.error } : { view: null, error: null };
+    timer = setTimeout(ask, Math.max(0, 500 - (Date.now() - last.current)));
+    return () => clearTimeout(timer);
+  }, [api, id, progress, enabled]);
+
+  return state.id === id ? state : EMPTY;
 }
