@@ -76,6 +76,6 @@ test('Try it sends the lab scenarios through the proxy', async ({ page }) => {
   await expect(app.cell(app.row('/reset-mid-chunk'), 'ended')).toHaveText('server RST');
   await expect(app.row('/reset-after?n=2')).toHaveCount(3, { timeout: 15_000 });
   await expect(app.cell(app.row('/reset-after?n=2').last(), 'ended')).toHaveText('server RST');
-  await expect(page.getByTestId('status')).toContainText('Try it: 8 scenarios from the lab', { timeout: 20_000 });
+  await expect(page.getByTestId('status')).toContainText('Try it: 9 scenarios from the lab', { timeout: 20_000 });
   await app.screenshot('try-it');
 });

@@ -2,6 +2,7 @@
 
 import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { StreamView } from '../stream';
 import type { Http1Event } from '../../shared/http1';
 import { Http1Parser } from '../http1';
 import { runCli } from '../cli/test-support/run-cli';
@@ -107,6 +108,24 @@ describe('chunkscope lab', () => {
     // The items arrive apart: each read after the first is at least ~DELAY after the one before.
     const itemReads = reads.filter((r) => r.bytes.includes('<item>'));
     for (let i = 1; i < itemReads.length; i++) expect(itemReads[i]!.time - itemReads[i - 1]!.time).toBeGreaterThan(100);
+  });
+
+  it('/events: server-sent events, BATCH per chunk, that the Stream view reads as events', async () => {
+    const { bytes, end } = await exchange([get('/events?count=4&delay=20&batch=2')]);
+    const events = parse(bytes, end);
+    expect(codes(events)).toEqual([]);
+    const data = events.filter((e) => e.type === 'chunk-data').map((e) => bytes.subarray(e.offset, e.offset + e.length).toString());
+    expect(data).toHaveLength(3); // the comment and retry, then two chunks of two events
+    const view = new StreamView({ contentType: 'text/event-stream', contentEncoding: null });
+    data.forEach((d, i) => void view.push({ bytes: Buffer.from(d), time: i, chunk: i }));
+    await view.end({ complete: true, reason: null });
+    const items = view.report().items.filter((i) => i.kind === 'sse' && i.dispatched);
+    expect(items.map((i) => (i.kind === 'sse' ? [i.id, i.event, i.data, i.chunks] : null))).toEqual([
+      ['1', 'message', 'event 1\n{"n":1}', 'chunk #2'],
+      ['2', 'message', 'event 2\n{"n":2}', 'chunk #2'],
+      ['3', 'update', 'event 3\n{"n":3}', 'chunk #3'],
+      ['4', 'message', 'event 4\n{"n":4}', 'chunk #3'],
+    ]);
   });
 
   it('/no-terminator: curl exits 18; two chunks, a FIN, no last chunk', async () => {

@@ -191,6 +191,25 @@ export const SCENARIOS: Scenario[] = [
   },
   {
     method: 'GET',
+    path: '/events',
+    usage: '/events?count=5&delay=200&batch=1',
+    summary: 'server-sent events: COUNT events (ids, multi-line data, a comment, a retry), DELAY ms apart, BATCH events per chunk',
+    async run(req, out) {
+      const count = number(req.query, 'count', 5, 10_000);
+      const delay = number(req.query, 'delay', 200, 60_000);
+      const batch = Math.max(1, number(req.query, 'batch', 1, 100));
+      await out.write(Buffer.concat([head('200 OK', [['Content-Type', 'text/event-stream; charset=utf-8'], ['Cache-Control', 'no-cache'], CHUNKED]), chunk(': Chunkscope lab events\nretry: 3000\n\n')]));
+      for (let i = 0; i < count; i += batch) {
+        if (!(await out.wait(delay))) return;
+        let events = '';
+        for (let k = i; k < Math.min(count, i + batch); k++) events += `id: ${k + 1}\nevent: ${k % 3 === 2 ? 'update' : 'message'}\ndata: event ${k + 1}\ndata: {"n":${k + 1}}\n\n`;
+        await out.write(chunk(events));
+      }
+      await out.write(LAST_CHUNK);
+    },
+  },
+  {
+    method: 'GET',
     path: '/drip',
     usage: '/drip?chunks=10&delay=100',
     summary: 'CHUNKS small chunks, DELAY ms apart (chunks up to 1,000,000)',

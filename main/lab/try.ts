@@ -24,6 +24,7 @@ function chunkedPost(lab: string, path: string): string {
 export function samples(lab: string): Sample[] {
   return [
     { label: 'an RSS feed streamed in chunks', requests: [get(lab, '/feed?items=5&delay=150', true)] },
+    { label: 'server-sent events, two per chunk', requests: [get(lab, '/events?count=6&delay=150&batch=2', true)] },
     { label: 'keep-alive: three requests on one connection', requests: [get(lab, '/ok', false), get(lab, '/trailers', false), get(lab, '/ok', true)] },
     { label: 'no last chunk: the server closes (FIN)', requests: [get(lab, '/no-terminator', true)] },
     { label: 'reset in the middle of a chunk (RST)', requests: [get(lab, '/reset-mid-chunk', true)] },

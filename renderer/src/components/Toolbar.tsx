@@ -54,7 +54,7 @@ export function Toolbar() {
         Rules{activeRules > 0 ? ` (${activeRules})` : ''}
       </button>
       {session?.proxy && session.mode === 'forward' && !session.viewing ? (
-        <button type="button" data-testid="try-lab" disabled={trying} onClick={tryLab} title="Start the built-in lab server and send its scenarios (a feed, a missing last chunk, a reset, a stall, malformed framing, the IIS 6 reset) through the proxy">
+        <button type="button" data-testid="try-lab" disabled={trying} onClick={tryLab} title="Start the built-in lab server and send its scenarios (a feed, server-sent events, a missing last chunk, a reset, a stall, malformed framing, the IIS 6 reset) through the proxy">
           {trying ? 'Trying…' : 'Try it'}
         </button>
       ) : null}
