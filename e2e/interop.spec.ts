@@ -1,7 +1,7 @@
 // Interop in the app: Save as HAR and open it again, open a browser's HAR (framing
 // unknown, not invented), and copy a request as curl.
 
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 import { response } from '../main/http1/test-support/builders';
 import { curl } from '../main/proxy/test-support/clients';
@@ -56,6 +56,22 @@ test('Save as HAR downloads the session; opening that HAR shows the chunks as se
   await expect(app.cell(app.row('/har-feed'), 'last chunk')).toHaveText('MISSING');
   await app.open('/har-feed');
   await expect(app.sizeTokens()).toHaveText(['5DC', '57D']);
+});
+
+test('Save as HAR cuts bodies at the size chosen, and the HAR says so', async ({ page }) => {
+  const app = await ui(page);
+  const body = 'x'.repeat(100 * 1024);
+  const server = await misbehaving([request(), write(`HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: ${body.length}\r\n\r\n${body}`), fin()]);
+  await curl(['-x', served.proxy, `${server.url}/large`]);
+  await expect(app.row('/large')).toHaveCount(1);
+  await page.getByTestId('har-max-body').selectOption({ label: 'bodies ≤ 64 KiB' });
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('save-har').click();
+  const path = test.info().outputPath('cut.har');
+  await (await downloading).saveAs(path);
+  const content = JSON.parse(readFileSync(path, 'utf8')).log.entries[0].response.content;
+  expect(content._truncated).toEqual({ kept: 65536, size: 102400 });
+  expect(content.text).toHaveLength(65536);
 });
 
 test('a browser HAR without chunk data: the exchange is shown, its framing says unknown', async ({ page }) => {

@@ -245,15 +245,15 @@ export type ChunkscopeApi = {
   desktop?: {
     chooseCaptureToOpen(): Promise<SessionInfo | null>;
     chooseWhereToSave(): Promise<{ path: string; bytes: number } | null>;
-    chooseWhereToSaveHar(): Promise<{ path: string; entries: number } | null>;
+    chooseWhereToSaveHar(maxBodyBytes?: number): Promise<{ path: string; entries: number } | null>;
     pathForFile(file: File): string;
   };
   /** Browser only: upload a capture's bytes, and the URL that downloads the current one. */
   browser?: {
     uploadCapture(name: string, bytes: ArrayBuffer): Promise<SessionInfo>;
     downloadUrl(): string;
-    /** The URL that downloads the current session as HAR. */
-    harUrl(): string;
+    /** The URL that downloads the current session as HAR, bodies cut at `maxBodyBytes`. */
+    harUrl(maxBodyBytes?: number): string;
   };
 };
 

@@ -40,10 +40,11 @@ async function chooseWhereToSave() {
   return engine!.saveCapture({ path: result.filePath });
 }
 
-async function chooseWhereToSaveHar() {
+async function chooseWhereToSaveHar(maxBodyBytes?: unknown) {
+  const limit = typeof maxBodyBytes === 'number' && Number.isSafeInteger(maxBodyBytes) && maxBodyBytes >= 0 ? maxBodyBytes : undefined;
   const result = await dialog.showSaveDialog(window!, { title: 'Save as HAR', defaultPath: `chunkscope-${new Date().toISOString().slice(0, 19).replace(/[:T]/g, '-')}.har`, filters: [{ name: 'HAR', extensions: ['har'] }] });
   if (result.canceled || !result.filePath) return null;
-  return engine!.saveHar({ path: result.filePath });
+  return engine!.saveHar({ path: result.filePath, maxBodyBytes: limit });
 }
 
 function menu(): void {
@@ -118,7 +119,7 @@ app.whenReady().then(async () => {
   for (const method of API_METHODS) handle(`${IPC_PREFIX}${method}`, (args) => dispatch(method, args));
   handle(IPC_CHOOSE_OPEN, () => chooseCaptureToOpen());
   handle(IPC_CHOOSE_SAVE, () => chooseWhereToSave());
-  handle(IPC_CHOOSE_SAVE_HAR, () => chooseWhereToSaveHar());
+  handle(IPC_CHOOSE_SAVE_HAR, (args) => chooseWhereToSaveHar(args));
   menu();
   createWindow();
 });

@@ -17,7 +17,7 @@ api.onUpdate = (listener: (batch: UpdateBatch) => void) => {
 api.desktop = {
   chooseCaptureToOpen: () => ipcRenderer.invoke(IPC_CHOOSE_OPEN),
   chooseWhereToSave: () => ipcRenderer.invoke(IPC_CHOOSE_SAVE),
-  chooseWhereToSaveHar: () => ipcRenderer.invoke(IPC_CHOOSE_SAVE_HAR),
+  chooseWhereToSaveHar: (maxBodyBytes?: number) => ipcRenderer.invoke(IPC_CHOOSE_SAVE_HAR, maxBodyBytes),
   pathForFile: (file: File) => webUtils.getPathForFile(file),
 };
 

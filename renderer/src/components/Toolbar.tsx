@@ -4,6 +4,14 @@ import { selectFilter, selectSession, selectView } from '../store/store';
 import { useState } from 'react';
 import { useCaptureFiles } from './use-capture-files';
 
+/** Body sizes a HAR may keep (beyond, bodies are cut and marked _truncated). */
+const HAR_BODY_LIMITS: [number, string][] = [
+  [64 * 1024, 'bodies ≤ 64 KiB'],
+  [1024 * 1024, 'bodies ≤ 1 MiB'],
+  [16 * 1024 * 1024, 'bodies ≤ 16 MiB'],
+  [256 * 1024 * 1024, 'bodies ≤ 256 MiB'],
+];
+
 export function Toolbar() {
   const api = useApi();
   const store = useAppStore();
@@ -16,6 +24,7 @@ export function Toolbar() {
   const rulesOpen = useApp((s) => s.rulesOpen);
   const activeRules = (session?.rules ?? []).filter((r) => r.enabled).length;
   const [trying, setTrying] = useState(false);
+  const [harMaxBody, setHarMaxBody] = useState(1024 * 1024);
   const tryLab = () => {
     setTrying(true);
     store.getState().notify('Try it: sending the lab scenarios through the proxy…');
@@ -40,9 +49,18 @@ export function Toolbar() {
       <button type="button" data-testid="save" onClick={() => void save()}>
         Save
       </button>
-      <button type="button" data-testid="save-har" onClick={() => void saveHar()} title="Save the session as HAR 1.2, with each chunk's size token and times, the last chunk and the connection in extension fields">
-        Save as HAR
-      </button>
+      <span className="har">
+        <button type="button" data-testid="save-har" onClick={() => void saveHar(harMaxBody)} title="Save the session as HAR 1.2, with each chunk's size token and times, the last chunk and the connection in extension fields">
+          Save as HAR
+        </button>
+        <select data-testid="har-max-body" aria-label="HAR: bodies up to" value={harMaxBody} onChange={(event) => setHarMaxBody(Number(event.target.value))} title="Bodies longer than this are cut in the HAR, and the HAR says so (_truncated)">
+          {HAR_BODY_LIMITS.map(([bytes, label]) => (
+            <option key={bytes} value={bytes}>
+              {label}
+            </option>
+          ))}
+        </select>
+      </span>
       <button
         type="button"
         data-testid="rules-toggle"

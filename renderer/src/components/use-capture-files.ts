@@ -42,14 +42,15 @@ export function useCaptureFiles() {
     }
   };
 
-  const saveHar = async () => {
+  /** @param maxBodyBytes bodies longer than this are cut in the HAR (and marked so). */
+  const saveHar = async (maxBodyBytes?: number) => {
     try {
       if (api.desktop) {
-        const saved = await api.desktop.chooseWhereToSaveHar();
+        const saved = await api.desktop.chooseWhereToSaveHar(maxBodyBytes);
         if (saved) store.getState().notify(`saved ${saved.entries} entries as HAR to ${saved.path}`);
       } else if (api.browser) {
         const link = document.createElement('a');
-        link.href = api.browser.harUrl();
+        link.href = api.browser.harUrl(maxBodyBytes);
         link.download = '';
         link.click();
       }

@@ -79,7 +79,7 @@ export function createWebSocketApi(where: Location, onState: (state: TransportSt
         return (await response.json()) as SessionInfo;
       },
       downloadUrl: () => `/api/capture?token=${encodeURIComponent(token)}`,
-      harUrl: () => `/api/har?token=${encodeURIComponent(token)}`,
+      harUrl: (maxBodyBytes?: number) => `/api/har?token=${encodeURIComponent(token)}${maxBodyBytes === undefined ? '' : `&maxBody=${maxBodyBytes}`}`,
     },
   };
   return api as unknown as ChunkscopeApi;
