@@ -134,6 +134,13 @@ describe('copy as curl', () => {
     expect(gopher.command).toContain("--request-target gopher://evil.example/x");
   });
 
+  it('a POST with Content-Length: 0 is sent the same way', async () => {
+    const { original, again, command } = await roundTrip((host) => `POST /ping HTTP/1.1\r\nHost: ${host}\r\nContent-Length: 0\r\n\r\n`);
+    expect(command).toContain("--data-binary ''");
+    expect(again.request.request).toEqual(original.request.request);
+    expect(sorted(again.request.headers)).toEqual(sorted(original.request.headers));
+  });
+
   it('quotes for the shell: spaces and quotes in single quotes, control bytes as $\'\\x..\'', () => {
     expect(quote('plain/path')).toBe('plain/path');
     expect(quote(`it's`)).toBe(`'it'\\''s'`);

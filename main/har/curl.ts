@@ -42,10 +42,13 @@ export function curlCommand({ request, body, tls, upstream, reverse }: CurlReque
   const url = absolute ? target : absoluteUrl(/^[a-z][a-z0-9+.-]*:\/\//i.test(target) ? '/' : target, host, tls, method);
   // -g: brackets and braces in the URL are not curl globs; --path-as-is: dot segments stay.
   const args: string[] = ['curl', line?.version === 'HTTP/1.0' ? '--http1.0' : '--http1.1', '-g', '--path-as-is'];
+  // "Content-Length: 0" (a POST without a body, say): curl sends it only with an empty body given.
+  const emptyBody = body.length === 0 && method !== 'HEAD' && headers.some(([n, v]) => n.toLowerCase() === 'content-length' && v.trim() === '0');
+  const withBody = body.length > 0 || emptyBody;
   if (method === 'HEAD') args.push('--head');
-  else if (method !== 'GET' || body.length > 0) {
+  else if (method !== 'GET' || withBody) {
     // With a body curl says POST by itself; -X keeps any other method.
-    if (method !== 'POST' || body.length === 0) args.push('-X', quote(method));
+    if (method !== 'POST' || !withBody) args.push('-X', quote(method));
   }
   if (!absolute && method !== 'CONNECT' && sentTarget(url) !== target) args.push('--request-target', quote(target));
   if (reverse && upstream && host) {
@@ -61,10 +64,11 @@ export function curlCommand({ request, body, tls, upstream, reverse }: CurlReque
     if (absolute && (lower === 'proxy-connection' || lower === 'proxy-authorization')) continue;
     args.push('-H', quote(value === '' ? `${name};` : `${name}: ${value}`));
   }
-  for (const name of [...CURL_DEFAULTS, ...(body.length > 0 ? BODY_DEFAULTS : [])]) {
+  for (const name of [...CURL_DEFAULTS, ...(withBody ? BODY_DEFAULTS : [])]) {
     if (!has(name)) args.push('-H', quote(`${titleCase(name)}:`));
   }
   let fileBody: Uint8Array | null = null;
+  if (emptyBody) args.push('--data-binary', "''");
   if (body.length > 0) {
     const text = body.length <= MAX_INLINE_BODY ? printable(body) : null;
     if (text !== null) args.push('--data-raw', quoteText(text));
