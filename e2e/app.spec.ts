@@ -2,16 +2,17 @@
 // requests through its proxy to local origins that misbehave on purpose.
 
 import net from 'node:net';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { Http1Parser } from '../main/http1';
 import { response, text } from '../main/http1/test-support/builders';
 import { curl } from '../main/proxy/test-support/clients';
-import { fin, origin, request, rst, wait, write, type Origin, type Step } from '../main/proxy/test-support/origin';
+import { fin, request, rst, wait, write, type Origin, type Step } from '../main/proxy/test-support/origin';
 import { ChunkscopePage } from './support/chunkscope-page';
+import { Origins } from './support/origins';
 import { startServe, type Served } from './support/serve';
 
 let served: Served;
-const origins: Origin[] = [];
+const origins = new Origins();
 
 test.beforeAll(async () => {
   served = await startServe();
@@ -19,25 +20,12 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await served.stop();
-  for (const o of origins) await o.close();
+  await origins.closeAll();
 });
 
-async function misbehaving(steps: Step[]): Promise<Origin> {
-  const o = await origin(steps);
-  origins.push(o);
-  return o;
-}
+const misbehaving = (steps: Step[]): Promise<Origin> => origins.misbehaving(steps);
 
-async function ui(page: import('@playwright/test').Page): Promise<ChunkscopePage> {
-  const app = new ChunkscopePage(page);
-  await page.goto(served.ui);
-  await expect(page.getByTestId('proxy-address')).toContainText(served.proxy);
-  await app.clear();
-  // After viewing a file, capture stays off until asked for: ask.
-  if ((await page.getByTestId('capture-toggle').textContent())?.includes('Start')) await page.getByTestId('capture-toggle').click();
-  await expect(page.getByTestId('capture-toggle')).toHaveText(/Stop capture/);
-  return app;
-}
+const ui = (page: Page): Promise<ChunkscopePage> => ChunkscopePage.open(page, served, { capturing: true });
 
 const twoChunksNoEnd = response({ chunks: [1500, 1405], terminator: false });
 

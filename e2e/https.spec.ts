@@ -69,13 +69,7 @@ async function proxiedChromium(trustFlag: boolean, proxy = served.proxy): Promis
   return browser;
 }
 
-async function ui(pageUi: import('@playwright/test').Page): Promise<ChunkscopePage> {
-  const app = new ChunkscopePage(pageUi);
-  await pageUi.goto(served.ui);
-  await expect(pageUi.getByTestId('proxy-address')).toContainText(served.proxy);
-  await app.clear();
-  return app;
-}
+const ui = (pageUi: import('@playwright/test').Page): Promise<ChunkscopePage> => ChunkscopePage.open(pageUi, served);
 
 test('Chromium with the SPKI flag loads an https page through the proxy, and the app shows it decrypted', async ({ page: uiPage }) => {
   const app = await ui(uiPage);

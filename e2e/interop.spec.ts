@@ -2,16 +2,17 @@
 // unknown, not invented), and copy a request as curl.
 
 import { readFileSync, writeFileSync } from 'node:fs';
-import { expect, test } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { response } from '../main/http1/test-support/builders';
 import { curl } from '../main/proxy/test-support/clients';
-import { fin, origin, request, rst, wait, write, type Origin, type Step } from '../main/proxy/test-support/origin';
+import { fin, request, rst, wait, write, type Origin, type Step } from '../main/proxy/test-support/origin';
 import { captureProblem, startCapture } from '../main/pcap/test-support/capturer';
 import { ChunkscopePage } from './support/chunkscope-page';
+import { Origins } from './support/origins';
 import { startServe, type Served } from './support/serve';
 
 let served: Served;
-const origins: Origin[] = [];
+const origins = new Origins();
 
 test.beforeAll(async () => {
   served = await startServe();
@@ -19,24 +20,12 @@ test.beforeAll(async () => {
 
 test.afterAll(async () => {
   await served.stop();
-  for (const o of origins) await o.close();
+  await origins.closeAll();
 });
 
-async function misbehaving(steps: Step[]): Promise<Origin> {
-  const o = await origin(steps);
-  origins.push(o);
-  return o;
-}
+const misbehaving = (steps: Step[]): Promise<Origin> => origins.misbehaving(steps);
 
-async function ui(page: import('@playwright/test').Page): Promise<ChunkscopePage> {
-  const app = new ChunkscopePage(page);
-  await page.goto(served.ui);
-  await expect(page.getByTestId('proxy-address')).toContainText(served.proxy);
-  await app.clear();
-  if ((await page.getByTestId('capture-toggle').textContent())?.includes('Start')) await page.getByTestId('capture-toggle').click();
-  await expect(page.getByTestId('capture-toggle')).toHaveText(/Stop capture/);
-  return app;
-}
+const ui = (page: Page): Promise<ChunkscopePage> => ChunkscopePage.open(page, served, { capturing: true });
 
 test('Save as HAR downloads the session; opening that HAR shows the chunks as sent and the missing last chunk', async ({ page }) => {
   const app = await ui(page);

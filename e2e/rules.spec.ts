@@ -21,13 +21,7 @@ test.afterAll(async () => {
   await lab.close();
 });
 
-async function ui(page: import('@playwright/test').Page): Promise<ChunkscopePage> {
-  const app = new ChunkscopePage(page);
-  await page.goto(served.ui);
-  await expect(page.getByTestId('proxy-address')).toContainText(served.proxy);
-  await app.clear();
-  return app;
-}
+const ui = (page: import('@playwright/test').Page): Promise<ChunkscopePage> => ChunkscopePage.open(page, served);
 
 test('a rule added in the Rules panel drops the last chunk; the detail shows both framings', async ({ page }) => {
   const app = await ui(page);

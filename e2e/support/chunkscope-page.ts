@@ -5,6 +5,22 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export class ChunkscopePage {
   constructor(readonly page: Page) {}
 
+  /**
+   * The UI of a `chunkscope serve`, on a cleared session; with `capturing`, capture is
+   * on too (after viewing a file it stays off until asked for).
+   */
+  static async open(page: Page, served: { ui: string; proxy: string }, options: { capturing?: boolean } = {}): Promise<ChunkscopePage> {
+    const app = new ChunkscopePage(page);
+    await page.goto(served.ui);
+    await expect(page.getByTestId('proxy-address')).toContainText(served.proxy);
+    await app.clear();
+    if (options.capturing) {
+      if ((await page.getByTestId('capture-toggle').textContent())?.includes('Start')) await page.getByTestId('capture-toggle').click();
+      await expect(page.getByTestId('capture-toggle')).toHaveText(/Stop capture/);
+    }
+    return app;
+  }
+
   rows(): Locator {
     return this.page.getByTestId('row');
   }

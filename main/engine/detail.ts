@@ -11,7 +11,8 @@ import { ConnectionAnalyzer } from '../session/connection';
 import type { ConnectionRecords } from './connection-records';
 import { kindFromType } from '../stream';
 import { connectionEnd } from './rows';
-import { header, type StreamViews } from './stream';
+import type { StreamViews } from './stream';
+import { fieldValue } from '../../shared/fields';
 
 /** Chunks sent with one exchange; beyond, the UI says how many more there are. */
 export const MAX_DETAIL_CHUNKS = 200_000;
@@ -216,7 +217,7 @@ export class ConnectionDetail {
       tls: a.tls,
       rules: a.rules.filter((r) => r.exchange === index),
       original: a.origin ? this.original(a.origin, index) : null,
-      stream: responseDetail !== null && mayHaveBody(responseDetail, request) && kindFromType(header(responseDetail, 'content-type')) !== null,
+      stream: responseDetail !== null && mayHaveBody(responseDetail, request) && kindFromType(fieldValue(responseDetail.headers, 'content-type')) !== null,
     };
   }
 

@@ -5,6 +5,7 @@
 // not parsed again every time the tab refreshes.
 
 import type { StreamViewResult } from '../../shared/api';
+import { fieldValue } from '../../shared/fields';
 import type { MessageRecord } from '../../shared/ledger';
 import { StreamView, type BodyPiece } from '../stream';
 import type { ConnectionAnalyzer } from '../session/connection';
@@ -16,11 +17,6 @@ const KEPT = 4;
 /** Work this long, then let the proxy's sockets run. */
 const SLICE_MS = 20;
 
-/** A field's values joined, as a recipient combines repeated fields (RFC 9110 §5.3). */
-export function header(m: { headers: [string, string][] }, name: string): string | null {
-  const values = m.headers.filter(([n]) => n.toLowerCase() === name).map(([, v]) => v);
-  return values.length ? values.join(', ') : null;
-}
 
 /** Body ranges of the stream, in order, with the chunk each belongs to (null when not chunked). */
 function bodyRanges(m: MessageRecord): { from: number; to: number; chunk: number | null }[] {
@@ -60,7 +56,7 @@ export class StreamViews {
     const key = `${analyzer.number}:${source.index}:${response.offset}`;
     let w = this.watched.find((x) => x.key === key);
     if (!w) {
-      const view = new StreamView({ contentType: header(response, 'content-type'), contentEncoding: header(response, 'content-encoding') });
+      const view = new StreamView({ contentType: fieldValue(response.headers, 'content-type'), contentEncoding: fieldValue(response.headers, 'content-encoding') });
       w = { key, view, fedTo: 0, fed: 0, limited: null, finished: false, busy: Promise.resolve() };
     }
     this.watched = [w, ...this.watched.filter((x) => x !== w)].slice(0, KEPT);

@@ -3,6 +3,7 @@
 
 import { gunzipSync, inflateRawSync, inflateSync, brotliDecompressSync } from 'node:zlib';
 import type { ConnectionReport } from '../../shared/capture';
+import { fieldValue } from '../../shared/fields';
 import type { MessageRecord } from '../../shared/ledger';
 import type { CaptureRecord } from '../capture/format';
 import { ConnectionAnalyzer } from '../session/connection';
@@ -131,9 +132,9 @@ function entry(report: ConnectionReport, index: number, request: MessageRecord, 
 function harRequest(m: MessageRecord, body: CollectedBody, report: ConnectionReport, ms: (s: number) => number): HarRequest {
   const line = m.request;
   const target = line?.target ?? '';
-  const url = absoluteUrl(target, header(m.headers, 'host'), report.tls !== null, line?.method ?? '');
+  const url = absoluteUrl(target, fieldValue(m.headers, 'host'), report.tls !== null, line?.method ?? '');
   const bytes = Buffer.concat(body.pieces);
-  const text = asText(bytes, header(m.headers, 'content-type'));
+  const text = asText(bytes, fieldValue(m.headers, 'content-type'));
   const request: HarRequest = {
     method: line?.method ?? '',
     url,
@@ -148,7 +149,7 @@ function harRequest(m: MessageRecord, body: CollectedBody, report: ConnectionRep
   };
   if (body.size > 0) {
     request.postData = {
-      mimeType: header(m.headers, 'content-type') ?? '',
+      mimeType: fieldValue(m.headers, 'content-type') ?? '',
       text: text ?? bytes.toString('base64'),
       ...(text === null ? { _encoding: 'base64' as const } : {}),
       ...(body.kept < body.size ? { _truncated: { kept: body.kept, size: body.size }, comment: `body cut to ${body.kept} of ${body.size} bytes` } : {}),
@@ -172,10 +173,10 @@ function harResponse(m: MessageRecord | null, body: CollectedBody | null, ms: (s
       comment: 'no response arrived',
     };
   }
-  const mimeType = header(m.headers, 'content-type') ?? '';
+  const mimeType = fieldValue(m.headers, 'content-type') ?? '';
   const wire = Buffer.concat(body.pieces);
   const truncated = body.kept < body.size;
-  const encoding = header(m.headers, 'content-encoding');
+  const encoding = fieldValue(m.headers, 'content-encoding');
   // HAR's content.text is the body with its Content-Encoding removed; a cut body cannot
   // be decoded whole, so it stays as sent (and says so).
   // A body whose framing is unknown (imported from a browser's HAR) was decoded already.
@@ -200,7 +201,7 @@ function harResponse(m: MessageRecord | null, body: CollectedBody | null, ms: (s
       ...(truncated ? { _truncated: { kept: body.kept, size: body.size } } : {}),
       ...(comments.length ? { comment: comments.join('; ') } : {}),
     },
-    redirectURL: header(m.headers, 'location') ?? '',
+    redirectURL: fieldValue(m.headers, 'location') ?? '',
     headersSize: body.headEnd !== null ? body.headEnd - m.offset : -1,
     bodySize: body.headEnd !== null ? m.end - body.headEnd : -1,
     ...framing(m, ms),
@@ -273,9 +274,6 @@ function asText(bytes: Uint8Array, contentType: string | null): string | null {
   }
 }
 
-function header(headers: [string, string][], name: string): string | null {
-  return headers.find(([n]) => n.toLowerCase() === name)?.[1] ?? null;
-}
 
 function pairs(headers: [string, string][]): HarNameValue[] {
   return headers.map(([name, value]) => ({ name, value }));

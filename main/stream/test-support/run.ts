@@ -5,6 +5,10 @@
 import { expect } from 'vitest';
 import type { BodyEnd, StreamItem } from '../../../shared/stream';
 import type { ItemParser, ParseError } from '../item-parser';
+import { piecesAt } from '../../http1/test-support/run';
+
+/** The split helper of the framing parser's tests: the same cuts, the same pieces. */
+export { piecesAt };
 
 export const COMPLETE: BodyEnd = { complete: true, reason: null };
 export const RST: BodyEnd = { complete: false, reason: 'no last chunk: the server reset the connection (RST)' };
@@ -36,17 +40,6 @@ export function runPieces(make: () => ItemParser, pieces: readonly Uint8Array[],
   items.push(...out.items);
   errors.push(...out.errors);
   return { items, errors, beforeEnd };
-}
-
-export function piecesAt(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
-  const pieces: Uint8Array[] = [];
-  let at = 0;
-  for (const cut of [...cuts].sort((a, b) => a - b)) {
-    pieces.push(bytes.subarray(at, cut));
-    at = cut;
-  }
-  pieces.push(bytes.subarray(at));
-  return pieces;
 }
 
 export function bytewise(bytes: Uint8Array): Uint8Array[] {
