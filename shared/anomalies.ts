@@ -52,11 +52,22 @@ export const ANOMALIES = {
   'header-section-too-long': { cls: 'F', title: 'Header section over the limit', reference: 'RFC 9112 §5 (limits), RFC 9110 §15.5.14' },
   'trailer-section-too-long': { cls: 'F', title: 'Trailer section over the limit', reference: 'RFC 9112 §7.1.2' },
   'chunk-size-line-too-long': { cls: 'F', title: 'Chunk-size token over the limit', reference: 'RFC 9112 §7.1' },
+  // What went wrong between messages, found once the connection ended (main/session/findings.ts).
+  'closed-early': { cls: 'E', title: 'Request never answered: the connection ended first', reference: 'RFC 9112 §9.6, §9.3.1' },
+  'client-gave-up': { cls: 'E', title: 'The client gave up during a stall', reference: 'RFC 9112 §8' },
+  'client-aborted': { cls: 'E', title: 'The client closed the connection before the response ended', reference: 'RFC 9112 §8' },
 } as const satisfies Record<string, AnomalyInfo>;
 
 export type AnomalyCode = keyof typeof ANOMALIES;
 
 export const ANOMALY_CODES = Object.keys(ANOMALIES) as AnomalyCode[];
+
+/** Codes found from a whole connection (who ended it, stalls), not by the parser of one direction. */
+export const CONNECTION_FINDINGS = ['closed-early', 'client-gave-up', 'client-aborted'] as const satisfies readonly AnomalyCode[];
+
+export function isConnectionFinding(code: AnomalyCode): boolean {
+  return (CONNECTION_FINDINGS as readonly AnomalyCode[]).includes(code);
+}
 
 export interface Anomaly {
   code: AnomalyCode;

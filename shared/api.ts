@@ -2,22 +2,22 @@
 // two transports (Electron IPC through the preload, and the loopback WebSocket bridge of
 // `chunkscope serve`). Types only: main validates every payload at run time.
 
+import type { AccountEnd, AccountStall, ConnectionAccount, ExchangeAccount } from './account';
 import type { AnomalyCode } from './anomalies';
 import type { CloseRecord, RuleRecord, TlsReport } from './capture';
 import type { Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 import type { StreamReport } from './stream';
+import type { EndHow, Party } from './words';
 
-/** Who ended a connection's stream, in the words the UI shows. */
-export type Closer = 'client' | 'server' | 'proxy';
-
+/** Who ended a connection first, and how: the account's first end, timed on the session's clock. */
 export interface ConnectionEnd {
-  kind: 'fin' | 'close-notify' | 'rst' | 'error' | 'timeout';
-  by: Closer;
+  who: Party;
+  how: EndHow;
+  /** Inside TLS: a FIN without close_notify (a truncation). */
+  truncation: boolean;
   /** Seconds since the session started. */
   at: number;
-  /** Inside TLS: then a 'fin' came without close_notify (a truncation). */
-  tls?: boolean;
 }
 
 export type TerminatorState = 'present' | 'missing' | 'streaming' | 'none';
@@ -37,6 +37,8 @@ export interface ExchangeRow {
   status: number | null;
   reason: string | null;
   framing: Framing | null;
+  /** How the request's body was framed (chunked requests are the IIS 6 story). */
+  requestFraming: Framing | null;
   chunks: number;
   terminator: TerminatorState;
   /** Decoded body bytes of the response so far. */
@@ -54,8 +56,13 @@ export interface ExchangeRow {
   /** The connection went on to further requests after this one. */
   keptAlive: boolean;
   anomalies: { count: number; errors: number; codes: AnomalyCode[] };
-  /** Seconds without a byte, while stalled. */
-  stalledFor: number | null;
+  /** The longest stall of this exchange: still running, or over (it stays on the row). */
+  stalled: { seconds: number; ongoing: boolean } | null;
+  /** The account's headline and tone (shared/account.ts). */
+  headline: string;
+  tone: ExchangeAccount['tone'];
+  /** Records of the connection this row was derived from: a later row of the same exchange has more. */
+  version: number;
   /** Bytes per second of the response while it streams. */
   rate: number | null;
   generated: boolean;
@@ -89,6 +96,15 @@ export interface ConnectionRow {
   tls: TlsReport | null;
   /** Start and end of each exchange, flat: [start0, end0, start1, end1, ...] (seconds since the session started). */
   spans: number[];
+  /** How the connection went, in one sentence (shared/account.ts). */
+  headline: string;
+  tone: ConnectionAccount['tone'];
+  /** Requests sent and never answered (0-based). */
+  unanswered: number[];
+  /** Every end of either side, in order, with who made it and whether Chunkscope only passed it on. */
+  ends: AccountEnd[];
+  /** Stalls, with `since` in seconds since the connection opened. */
+  stalls: AccountStall[];
 }
 
 export interface SessionInfo {
@@ -158,8 +174,10 @@ export interface ExchangeDetail {
   /** Seconds since the session started when the connection opened. */
   connectionOpenedAt: number;
   closes: CloseRecord[];
-  /** What happened to the last chunk, in one sentence, when it never came. */
-  missing: string | null;
+  /** What happened, in order, and the headline: the one account every view reads. */
+  account: ExchangeAccount;
+  /** The row of this exchange derived from the same records, so the list and the detail agree. */
+  row: ExchangeRow;
   upstreamFailure: string | null;
   tunnel: boolean;
   tls: TlsReport | null;

@@ -1,5 +1,6 @@
 // A connection as analysed from a capture or live: the capture form of spec/INSPECT.md.
 
+import type { ConnectionAccount, ExchangeAccount } from './account';
 import type { AnomalyRecord, MessageRecord } from './ledger';
 import type { EndKind } from './http1';
 
@@ -25,6 +26,8 @@ export interface ExchangeRecord {
   response: MessageRecord | null;
   /** 1xx responses that came before the final one. */
   informational: MessageRecord[];
+  /** What happened to this exchange, told once (shared/account.ts). */
+  account?: ExchangeAccount;
 }
 
 export interface StreamSummary {
@@ -79,6 +82,8 @@ export interface ConnectionReport {
   sent: StreamSummary;
   received: StreamSummary;
   verdict: 'ok' | 'error';
+  /** How the connection went, told once (shared/account.ts). */
+  account?: ConnectionAccount;
 }
 
 /** A change a rule made to what was sent (the capture's `rule` event). */

@@ -26,7 +26,7 @@ export type CloseKind = 'fin' | 'close-notify' | 'rst' | 'error' | 'timeout' | '
 export type CloseSide = 'client' | 'upstream';
 
 export type CaptureEvent =
-  | { type: 'session'; version: number; startedAt: string; tool: string; mode: 'forward' | 'reverse'; listen: string; reverse: string | null }
+  | { type: 'session'; version: number; startedAt: string; tool: string; mode: 'forward' | 'reverse'; listen: string; reverse: string | null; stallSeconds?: number }
   | { type: 'open'; connection: number; time: number; client: string; mode: 'forward' | 'reverse' }
   | { type: 'upstream'; connection: number; time: number; upstream: string; target: string }
   | { type: 'upstream-failed'; connection: number; time: number; target: string; reason: string; code: string | null }
@@ -36,6 +36,7 @@ export type CaptureEvent =
   | ({ type: 'tls'; connection: number; time: number; side: 'client' | 'upstream'; via: number | null } & TlsFields)
   | { type: 'tls-failed'; connection: number; time: number; side: 'client' | 'upstream'; reason: string; code: string | null }
   | { type: 'close'; connection: number; time: number; side: CloseSide; kind: CloseKind; by: 'peer' | 'proxy'; detail: string | null }
+  | { type: 'stall'; connection: number; time: number; direction: 'request' | 'response'; exchange: number; since: number; waitingFor: string }
   | ImportedEvent
   | { type: 'end'; time: number };
 

@@ -7,8 +7,8 @@
 import type { ConnectionReport, TlsSide } from '../../shared/capture';
 import type { CaptureEvent } from '../capture/format';
 import { TcpLeg, type Leg, type LegHandlers, type PeerEnd } from '../proxy/leg';
-import { waitingFor } from '../cli/live-report';
-import type { Stall } from '../proxy/stalls';
+import type { AccountWaiting } from '../../shared/account';
+import { waitingFor } from '../http1/sentences';
 import { ConnectionAnalyzer } from '../session/connection';
 import { trustedRoots, upstreamContext } from '../tls/roots';
 import { TlsClientLeg } from '../tls/tls-leg';
@@ -274,8 +274,10 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     const stream = direction === 'request' ? 0 : 1;
     const waited = (performance.now() - lastActivity) / 1000;
     const waiting = analyzer.waiting(stream);
-    const what: Stall['waiting'] =
-      direction === 'response' && (waiting.what === 'message' || waiting.what === 'nothing') ? { what: 'response', message: null, chunk: null, received: null, expected: null } : waiting;
+    const what: AccountWaiting =
+      direction === 'response' && (waiting.what === 'message' || waiting.what === 'nothing')
+        ? { what: 'response', chunk: null, received: null, expected: null }
+        : { what: waiting.what === 'message' || waiting.what === 'nothing' ? 'head' : waiting.what, chunk: waiting.chunk, received: waiting.received, expected: waiting.expected };
     const unsent = direction === 'request' ? leg.writableLength : 0;
     const text =
       direction === 'request'

@@ -66,7 +66,8 @@ describe.skipIf(problem !== null)(`a tcpdump capture${problem ? ` (skipped: ${pr
       const info = await engine.openCapture({ path: pcap });
       expect(info.imported?.kind).toBe('pcap');
       await eventually(() => rows.get('1:0')?.terminator === 'missing', 5000, 'the pcap row');
-      expect(rows.get('1:0')).toMatchObject({ path: '/prod-feed', chunks: 1, ended: { kind: 'fin', by: 'server' } });
+      expect(rows.get('1:0')).toMatchObject({ path: '/prod-feed', chunks: 1, ended: { how: 'fin', who: 'server' } });
+      expect(rows.get('1:0')!.headline).toMatch(/^no last chunk: the server closed the connection \(FIN\) \d+ ms after chunk #1, at byte 1,554$/);
     } finally {
       await engine.close();
     }

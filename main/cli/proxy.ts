@@ -89,7 +89,7 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
           },
           exchangeEnded(connection, index) {
             if (quiet) return;
-            say(exchangeLine(connection, connection.exchange(index)));
+            say(exchangeLine(connection, index));
             const key = `${connection.number}:${index}`;
             for (const line of pendingAnomalies.get(key) ?? []) say(line);
             pendingAnomalies.delete(key);

@@ -5,12 +5,12 @@ import type { ExchangeDetail, MessageDetail, RawSlice, RawSpan, SpanKind, Stream
 import type { Http1Event, RawReason } from '../../shared/http1';
 import type { MessageRecord } from '../../shared/ledger';
 import type { StreamId } from '../capture/format';
-import { groupDigits } from '../http1/bytes';
 import { withTiming } from '../http1/ledger';
 import { ConnectionAnalyzer } from '../session/connection';
 import type { ConnectionRecords } from './connection-records';
 import { kindFromType } from '../stream';
-import { connectionEnd } from './rows';
+import { exchangeAccount } from '../session/account';
+import { exchangeRow, type RowContext } from './rows';
 import type { StreamViews } from './stream';
 import { fieldValue } from '../../shared/fields';
 
@@ -142,34 +142,6 @@ export function messageDetail(m: MessageRecord, timeAt: (offset: number) => numb
   };
 }
 
-/** "no last chunk: the server closed the connection (FIN) 200 ms after chunk #2, at byte 2,966" */
-export function missingSentence(response: MessageDetail | null, analyzer: ConnectionAnalyzer): string | null {
-  if (!response || response.framing !== 'chunked' || response.terminator) return null;
-  const end = analyzer.streamEnd(1);
-  if (!end || end.kind === 'open') return null;
-  const truncation = response.anomalies.find((a) => a.cls === 'E');
-  const close = connectionEnd(analyzer);
-  const who = end.by === 'proxy' ? 'Chunkscope' : `the ${end.by}`;
-  const how =
-    end.kind === 'rst'
-      ? 'reset the connection (RST)'
-      : end.tls === 'close-notify'
-        ? 'closed the TLS session (close_notify)'
-        : `closed the connection (FIN)${end.tls === 'truncation' ? ' without close_notify' : ''}`;
-  const at = truncation ? `, at byte ${groupDigits(truncation.offset)}` : '';
-  const columns = response.chunkColumns;
-  const n = response.chunkCount;
-  const endedAt = close ? close.at - analyzer.openedAt : null;
-  if (truncation?.code === 'truncated-chunk-data' && columns && n > 0) {
-    const i = Math.min(n, columns.sizes.length) - 1;
-    return `no last chunk: ${who} ${how} in the middle of chunk #${n} (${groupDigits(columns.dataLengths[i]!)} of ${groupDigits(columns.sizes[i]!)} bytes)${at}`;
-  }
-  if (n === 0 || !columns || columns.lastTimes.length === 0) return `no last chunk: ${who} ${how} before the first chunk${at}`;
-  const lastChunkAt = columns.lastTimes[columns.lastTimes.length - 1]!;
-  const after = endedAt !== null ? ` ${Math.max(0, Math.round((endedAt - lastChunkAt) * 1000))} ms after chunk #${n}` : ` after chunk #${n}`;
-  return `no last chunk: ${who} ${how}${after}${at}`;
-}
-
 /** Whether a response can carry a body at all (RFC 9112 §6.3): not to HEAD, not 1xx, 204 or 304. */
 function mayHaveBody(response: MessageDetail, request: MessageRecord | null): boolean {
   const status = response.response?.status ?? 0;
@@ -184,10 +156,11 @@ export class ConnectionDetail {
   constructor(
     private readonly records: ConnectionRecords,
     private readonly read: (position: number, length: number) => Uint8Array,
+    stallSeconds: number,
   ) {
     this.version = records.version;
     const open = records.open;
-    this.analyzer = new ConnectionAnalyzer(open.connection, open.client, open.mode, open.time, { keepChunks: true });
+    this.analyzer = new ConnectionAnalyzer(open.connection, open.client, open.mode, open.time, { keepChunks: true, stallSeconds });
     for (const record of records.replay(read)) {
       if (record.type === 'data') {
         indexSpans(this.spans[record.stream]!, this.analyzer.data(record.stream, record.bytes, record.time, record.generated));
@@ -197,9 +170,11 @@ export class ConnectionDetail {
     }
   }
 
-  exchange(index: number): ExchangeDetail {
+  /** Exchange #index as of these records; `seq` and `context` make its row (as the list shows it). */
+  exchange(index: number, seq: number, context: RowContext): ExchangeDetail {
     const a = this.analyzer;
-    const { request, response, informational } = a.exchangeMessages(index);
+    const messages = a.exchangeMessages(index);
+    const { request, response, informational } = messages;
     const requestDetail = request ? messageDetail(request, a.timeAt(0)) : null;
     const responseDetail = response ? messageDetail(response, a.timeAt(1)) : null;
     return {
@@ -211,7 +186,8 @@ export class ConnectionDetail {
       informational: informational.map((m) => messageDetail(m, a.timeAt(1))),
       connectionOpenedAt: a.openedAt,
       closes: a.closes,
-      missing: missingSentence(responseDetail, a),
+      account: exchangeAccount(a, index, context.now, messages),
+      row: exchangeRow(a, index, seq, context, messages),
       upstreamFailure: a.upstreamFailure ? `${a.upstreamFailure.target}: ${a.upstreamFailure.reason}` : null,
       tunnel: a.tunnel !== null,
       tls: a.tls,
@@ -222,14 +198,14 @@ export class ConnectionDetail {
   }
 
   /** The Stream view of exchange #index's response, from the bytes as they arrived. */
-  streamView(views: StreamViews, index: number, from: number): Promise<StreamViewResult> {
+  streamView(views: StreamViews, index: number, from: number, now: number | null): Promise<StreamViewResult> {
     return views.view(
       {
         analyzer: this.analyzer,
         index,
         response: this.analyzer.exchangeMessages(index).response,
         bytes: (start, end) => this.records.readStream(1, start, end, this.read),
-        missing: () => this.exchange(index).missing,
+        headline: () => exchangeAccount(this.analyzer, index, now).headline,
       },
       from,
     );

@@ -60,16 +60,16 @@ describe('the engine: live rows', () => {
       terminator: 'missing',
       state: 'incomplete',
       bodyBytes: 2905,
-      ended: { kind: 'fin', by: 'server' },
+      ended: { how: 'fin', who: 'server' },
       anomalies: { count: 1, errors: 1, codes: ['missing-terminator'] },
     });
-    expect(ui.connections.get(1)).toMatchObject({ requests: 1, responses: 1, ended: { kind: 'fin', by: 'server' } });
+    expect(ui.connections.get(1)).toMatchObject({ requests: 1, responses: 1, ended: { how: 'fin', who: 'server' } });
 
     const detail = await engine.exchangeDetail({ id: '1:0' });
     expect(detail.response!.chunkColumns!.sizeTokens).toEqual(['5DC', '57D']);
     expect(detail.response!.chunkColumns!.sizes).toEqual([1500, 1405]);
-    expect(detail.missing).toMatch(/^no last chunk: the server closed the connection \(FIN\) \d+ ms after chunk #2, at byte 2,966$/);
-    const gap = Number(/(\d+) ms/.exec(detail.missing!)![1]);
+    expect(detail.account.headline).toMatch(/^no last chunk: the server closed the connection \(FIN\) \d+ ms after chunk #2, at byte 2,966$/);
+    const gap = Number(/(\d+) ms/.exec(detail.account.headline)![1]);
     expect(gap).toBeGreaterThanOrEqual(150); // the origin waited 200 ms before its FIN
 
     const raw = await engine.raw({ connection: 1, stream: 1, offset: 0, length: 100 });
@@ -85,10 +85,10 @@ describe('the engine: live rows', () => {
   it('an RST in the middle of a chunk reads as a reset by the server', async () => {
     const { proxy, row, engine } = await started([request(), write(twoChunksNoEnd.subarray(0, 2259)), wait(50), rst()]);
     await curl([`${proxy}/feed`]);
-    await eventually(() => row('1:0')?.ended?.kind === 'rst', 5000, 'the RST on the row');
-    expect(row('1:0')).toMatchObject({ terminator: 'missing', state: 'incomplete', ended: { kind: 'rst', by: 'server' } });
+    await eventually(() => row('1:0')?.ended?.how === 'rst', 5000, 'the RST on the row');
+    expect(row('1:0')).toMatchObject({ terminator: 'missing', state: 'incomplete', ended: { how: 'rst', who: 'server' } });
     const detail = await engine.exchangeDetail({ id: '1:0' });
-    expect(detail.missing).toBe('no last chunk: the server reset the connection (RST) in the middle of chunk #2 (700 of 1,405 bytes), at byte 2,259');
+    expect(detail.account.headline).toBe('no last chunk: the server reset the connection (RST) in the middle of chunk #2 (700 of 1,405 bytes), at byte 2,259');
   });
 
   it('a body still streaming shows live counters and rate, then a stall with the seconds waited', async () => {
@@ -100,7 +100,9 @@ describe('the engine: live rows', () => {
     await eventually(() => row('1:0')?.chunks === 1, 5000, 'the first chunk on the row');
     expect(row('1:0')).toMatchObject({ state: 'streaming', terminator: 'streaming', bodyBytes: 1000 });
     expect(row('1:0')!.rate).toBeGreaterThan(0);
-    await eventually(() => (row('1:0')?.stalledFor ?? 0) > 0.5, 5000, 'the stall to show its seconds');
+    await eventually(() => (row('1:0')?.stalled?.seconds ?? 0) > 0.5, 5000, 'the stall to show its seconds');
+    expect(row('1:0')!.stalled!.ongoing).toBe(true);
+    expect(row('1:0')!.headline).toMatch(/^no last chunk yet: waiting (\d+ ms|\d+\.\d s) for the next chunk-size line \(chunk #2\), at byte 1,054$/);
   });
 });
 
@@ -150,12 +152,12 @@ describe('the engine: sessions', () => {
       socket.on('error', () => resolve());
       socket.on('close', () => resolve());
     });
-    await eventually(() => ui.connections.get(1)?.ended?.kind === 'rst', 10_000, 'the connection row to show the RST');
-    expect(ui.connections.get(1)).toMatchObject({ requests: 4001, responses: 4000, ended: { kind: 'rst', by: 'server' } });
+    await eventually(() => ui.connections.get(1)?.ended?.how === 'rst', 10_000, 'the connection row to show the RST');
+    expect(ui.connections.get(1)).toMatchObject({ requests: 4001, responses: 4000, ended: { how: 'rst', who: 'server' } });
     expect(ui.connections.get(1)!.spans).toHaveLength(8002);
     await eventually(() => ui.rows.size === 4001, 5000, 'all 4,001 rows');
     expect(row('1:3999')).toMatchObject({ state: 'complete', keptAlive: true, ended: null });
-    expect(row('1:4000')).toMatchObject({ method: 'POST', status: null, state: 'incomplete', ended: { kind: 'rst', by: 'server' } });
+    expect(row('1:4000')).toMatchObject({ method: 'POST', status: null, state: 'incomplete', ended: { how: 'rst', who: 'server' } });
   }, 60_000);
 });
 
@@ -196,7 +198,7 @@ describe('the engine: HAR and curl', () => {
     const info = await engine.openCapture({ path: harPath });
     expect(info).toMatchObject({ viewing: harPath, imported: { kind: 'har' }, capturing: false });
     await eventually(() => ui.rows.size === 1 && row('1:0')?.framing === 'chunked', 5000, 'the HAR rows');
-    expect(row('1:0')).toMatchObject({ method: 'GET', path: '/feed?x=1', chunks: 2, terminator: 'missing', ended: { kind: 'fin', by: 'server' } });
+    expect(row('1:0')).toMatchObject({ method: 'GET', path: '/feed?x=1', chunks: 2, terminator: 'missing', ended: { how: 'fin', who: 'server' } });
     const detail = await engine.exchangeDetail({ id: '1:0' });
     expect(detail.response!.chunkColumns!.sizeTokens).toEqual(['5DC', '57D']);
     await expect(engine.openCapture({ path: join(dir, 'nothing') })).rejects.toThrow();
@@ -280,7 +282,7 @@ describe('the engine: the Stream view', () => {
     const last = await engine.streamView({ id: '1:0', from: second.from + second.items.length });
     expect(last.streaming).toBe(false);
     expect(last.items).toHaveLength(1);
-    expect(last.items[0]!.partial).toMatch(/framing was lost at byte \d+/);
+    expect(last.items[0]!.partial).toMatch(/^response framing lost at byte \d+: /);
   });
 });
 

@@ -12,7 +12,6 @@ import { CaptureWriter } from '../capture/writer';
 import type { Origin } from '../proxy/forward-gate';
 import { Recorder, monotonicClock, type Clock } from '../proxy/recorder';
 import { ProxyServer } from '../proxy/server';
-import type { Stall } from '../proxy/stalls';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { https, type HttpsOptions } from '../tls';
 import { readRecords } from '../capture/reader';
@@ -54,8 +53,7 @@ export class Engine {
   private readonly clock: Clock = monotonicClock();
   private readonly dir = mkdtempSync(join(tmpdir(), 'chunkscope-'));
   private readonly listeners = new Set<(batch: UpdateBatch) => void>();
-  private readonly stalls = new Map<string, Stall>();
-  private readonly passthrough = new Recorder(null, this.clock, { keepChunks: false });
+  private readonly passthrough: Recorder;
   private timer: NodeJS.Timeout | null = null;
   private sessions = 0;
   private closed = false;
@@ -68,6 +66,7 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.rules = options.rules ?? [];
+    this.passthrough = new Recorder(null, this.clock, { keepChunks: false, stallSeconds: options.stallSeconds });
   }
 
   async start(): Promise<{ proxy: string }> {
@@ -83,10 +82,6 @@ export class Engine {
       keepChunks: false,
       rules: () => this.rules,
       recorder: () => (this.capturing && this.session.recorder ? this.session.recorder : this.passthrough),
-      listener: {
-        stalled: (stall) => this.stalled(stall),
-        resumed: (stall) => this.stalls.delete(`${stall.connection.number}:${stall.direction}`),
-      },
     });
     const listening = await this.proxy.listen();
     this.proxyUrl = listening.url;
@@ -139,9 +134,10 @@ export class Engine {
   private newLiveSession(): void {
     const path = join(this.dir, `session-${++this.sessions}.cscap`);
     const writer = new CaptureWriter(path);
-    const recorder = new Recorder(writer, this.clock, { keepChunks: false });
+    const recorder = new Recorder(writer, this.clock, { keepChunks: false, stallSeconds: this.options.stallSeconds });
     const session = new Session(path, 'live', new Date().toISOString(), writer, recorder);
-    recorder.session({ type: 'session', version: 1, startedAt: session.startedAt, tool: 'chunkscope 0.1.0', mode: this.options.reverse ? 'reverse' : 'forward', listen: this.proxyUrl ?? '', reverse: null });
+    session.stallSeconds = this.options.stallSeconds;
+    recorder.session({ type: 'session', version: 1, startedAt: session.startedAt, tool: 'chunkscope 0.1.0', mode: this.options.reverse ? 'reverse' : 'forward', listen: this.proxyUrl ?? '', reverse: null, stallSeconds: this.options.stallSeconds });
     recorder.observer = {
       opened: (a) => session.opened(a, { type: 'open', connection: a.number, time: a.openedAt, client: a.client, mode: a.mode }),
       data: (a, stream, bytes, time, generated, position) => session.data(a.number, stream, generated, time, bytes.length, position),
@@ -155,7 +151,6 @@ export class Engine {
   private replace(session: Session): void {
     const previous = this.session as Session | undefined;
     this.session = session;
-    this.stalls.clear();
     this.streamViews = new StreamViews();
     if (previous) this.retire(previous);
     this.emit({ reset: true, session: this.info(), rows: [], connections: [] });
@@ -198,7 +193,12 @@ export class Engine {
     const detail = await this.session.detail(Number(m[1]));
     const index = Number(m[2]);
     if (index >= detail.analyzer.exchangeCount()) throw new EngineError(`no exchange #${index + 1} on c${m[1]}`);
-    return detail.exchange(index);
+    return detail.exchange(index, this.session.seqOf(Number(m[1]), index), { now: this.now() });
+  }
+
+  /** The clock of live rows and stalls; a file is read as it stands. */
+  private now(): number | null {
+    return this.session.kind === 'live' ? this.clock() : null;
   }
 
   async streamView({ id, from }: ApiRequests['streamView']['args']): Promise<ApiRequests['streamView']['result']> {
@@ -207,7 +207,7 @@ export class Engine {
     const detail = await this.session.detail(Number(m[1]));
     const index = Number(m[2]);
     if (index >= detail.analyzer.exchangeCount()) throw new EngineError(`no exchange #${index + 1} on c${m[1]}`);
-    return detail.streamView(this.streamViews, index, from ?? 0);
+    return detail.streamView(this.streamViews, index, from ?? 0, this.now());
   }
 
   async raw({ connection, stream, offset, length }: ApiRequests['raw']['args']): Promise<RawSlice> {
@@ -327,25 +327,12 @@ export class Engine {
 
   // ---- live updates ------------------------------------------------------------------------
 
-  private stalled(stall: Stall): void {
-    this.stalls.set(`${stall.connection.number}:${stall.direction}`, stall);
-  }
-
-  private stalledFor(connection: number, index: number): number | null {
-    const stall = this.stalls.get(`${connection}:response`);
-    if (!stall || !this.session.analyzers.has(connection)) return null;
-    const a = stall.connection;
-    // The exchange a response stall concerns: the first one not answered yet.
-    const waitingFor = a.exchangeCount() - a.outstanding();
-    return index === waitingFor ? this.clock() - stall.since : null;
-  }
-
   /** Send what changed: rows of connections that moved or still run. */
   private flush(): void {
     if (this.closed) return;
     this.session.markRunning();
     const retire = (a: ConnectionAnalyzer) => a.ended && a.outstanding() === 0 && (this.session.kind === 'file' || !this.session.recorder?.live.has(a.number));
-    const { rows, connections } = this.session.takeChanges({ now: this.clock(), stalledFor: (c, i) => this.stalledFor(c, i) }, retire);
+    const { rows, connections } = this.session.takeChanges({ now: this.now() }, retire);
     if (rows.length === 0 && connections.length === 0) return;
     for (let at = 0; at < rows.length; at += BATCH_ROWS) {
       this.emit({ rows: rows.slice(at, at + BATCH_ROWS), connections: at === 0 ? connections : undefined });

@@ -34,11 +34,12 @@ export async function loadCapture(path: string, session: Session, progress: (don
       switch (record.type) {
         case 'session':
           startedAt = record.startedAt;
+          session.stallSeconds = record.stallSeconds ?? session.stallSeconds;
           break;
         case 'end':
           break;
         case 'open': {
-          const a = new ConnectionAnalyzer(record.connection, record.client, record.mode, record.time, { keepChunks: false });
+          const a = new ConnectionAnalyzer(record.connection, record.client, record.mode, record.time, { keepChunks: false, stallSeconds: session.stallSeconds });
           analyzers.set(record.connection, a);
           session.opened(a, record);
           break;

@@ -2,24 +2,32 @@
 // the same rows, live or from a capture.
 
 import { isErrorAnomaly, type AnomalyCode } from '../../shared/anomalies';
+import type { AccountEnd, AccountStall } from '../../shared/account';
 import type { ConnectionEnd, ConnectionRow, ExchangeRow, TerminatorState } from '../../shared/api';
 import type { MessageRecord } from '../../shared/ledger';
+import { connectionAccount, exchangeAccount } from '../session/account';
 import type { ConnectionAnalyzer } from '../session/connection';
+import { accountEnds, firstEnd } from '../session/ends';
 
 export interface RowContext {
-  /** Seconds since the session started, now (for live durations and rates). */
-  now: number;
-  /** Seconds without a byte on the response of this exchange, when it is stalled. */
-  stalledFor(connection: number, index: number): number | null;
+  /** Seconds since the session started, now (for live durations, rates and stalls); null: as it stands. */
+  now: number | null;
 }
 
-/** How the connection first ended: who started it, and how. */
+/** An end of the account on the session's clock, as rows carry it. */
+export function sessionEnd(a: ConnectionAnalyzer, end: AccountEnd | null): ConnectionEnd | null {
+  return end ? { who: end.who, how: end.how, truncation: end.truncation, at: a.openedAt + end.at } : null;
+}
+
+/** How the connection first ended: who started it, and how (the account's first end). */
 export function connectionEnd(a: ConnectionAnalyzer): ConnectionEnd | null {
-  // The proxy's own ends mirror a peer's, except where a rule made the proxy end first.
-  const first = (a.rules.length === 0 ? a.closes.find((c) => c.kind !== 'open' && c.by === 'peer') : undefined) ?? a.closes.find((c) => c.kind !== 'open');
-  if (!first) return null;
-  const by = first.by === 'proxy' ? 'proxy' : first.side === 'upstream' ? 'server' : 'client';
-  return { kind: first.kind as ConnectionEnd['kind'], by, at: a.openedAt + first.at, ...(a.tls?.client ? { tls: true } : {}) };
+  return sessionEnd(a, firstEnd(accountEnds(a.closes, a.tls?.client != null)));
+}
+
+function longest(stalls: AccountStall[]): ExchangeRow['stalled'] {
+  let pick: AccountStall | null = null;
+  for (const s of stalls) if (!pick || s.ongoing || (!pick.ongoing && s.seconds > pick.seconds)) pick = s;
+  return pick ? { seconds: pick.seconds, ongoing: pick.ongoing } : null;
 }
 
 /** Host and path of a request: from an absolute-form target, else Host and the target. */
@@ -82,30 +90,28 @@ export function exchangeRow(
   messages = a.exchangeMessages(index),
 ): ExchangeRow {
   const { request, response, informational } = messages;
-  const requestTime = a.timeAt(0);
-  const responseTime = a.timeAt(1);
+  const account = exchangeAccount(a, index, context.now, messages);
   const responseEnd = a.streamEnd(1);
   const endedStream = responseEnd !== null && responseEnd.kind !== 'open';
   const keptAlive = index < a.exchangeCount() - 1;
-  const startedAt = request ? a.openedAt + requestTime(request.offset) : a.openedAt;
-  const lastByte = response ? a.openedAt + responseTime(Math.max(response.offset, response.end - 1)) : null;
+  const startedAt = a.openedAt + account.span.from;
   const { host, path } = hostAndPath(request, a.upstreams[0]?.target ?? a.upstreamFailure?.target ?? null);
 
   let state: ExchangeRow['state'];
   if (response?.complete) state = 'complete';
-  else if (endedStream) state = 'incomplete';
+  else if (endedStream || responseEnd?.kind === 'open') state = 'incomplete';
   else state = response ? 'streaming' : 'waiting';
 
   let terminator: TerminatorState = 'none';
   if (response?.framing === 'chunked') terminator = response.terminator ? 'present' : endedStream ? 'missing' : 'streaming';
 
-  const end = connectionEnd(a);
   // The end belongs on this row when the connection ended during this exchange or right after it.
-  const ended = end && (!keptAlive || !response?.complete) ? end : null;
+  const end = account.ends.length > 0 ? sessionEnd(a, firstEnd(account.ends)) : null;
   const running = state === 'streaming' || state === 'waiting';
-  const duration = lastByte !== null ? (running ? context.now : lastByte) - startedAt : running ? context.now - startedAt : null;
-  const firstResponseByte = response ? a.openedAt + responseTime(response.offset) : null;
-  const rate = state === 'streaming' && firstResponseByte !== null && context.now > firstResponseByte ? response!.bodyLength / (context.now - firstResponseByte) : null;
+  const now = context.now ?? a.openedAt + (account.span.to ?? account.span.from);
+  const duration = account.span.to !== null ? account.span.to - account.span.from : running ? now - startedAt : null;
+  const firstResponseByte = response ? a.openedAt + a.timeAt(1)(response.offset) : null;
+  const rate = state === 'streaming' && firstResponseByte !== null && now > firstResponseByte ? response!.bodyLength / (now - firstResponseByte) : null;
 
   return {
     id: `${a.number}:${index}`,
@@ -118,6 +124,7 @@ export function exchangeRow(
     status: response?.response?.status ?? null,
     reason: response?.response?.reason ?? null,
     framing: response ? response.framing : null,
+    requestFraming: request && request.startLine !== null ? request.framing : null,
     chunks: response?.chunkCount ?? 0,
     terminator,
     bodyBytes: response?.bodyLength ?? 0,
@@ -126,10 +133,13 @@ export function exchangeRow(
     startedAt,
     duration,
     state,
-    ended,
+    ended: end,
     keptAlive,
     anomalies: anomalySummary([request, response]),
-    stalledFor: running ? context.stalledFor(a.number, index) : null,
+    stalled: longest(account.stalls),
+    headline: account.headline,
+    tone: account.tone,
+    version: a.records,
     rate,
     generated: response?.generated === true,
     tunnel: a.tunnel !== null && request?.request?.method === 'CONNECT',
@@ -139,7 +149,8 @@ export function exchangeRow(
   };
 }
 
-export function connectionRow(a: ConnectionAnalyzer, lastActivity: number): ConnectionRow {
+export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: number | null): ConnectionRow {
+  const account = connectionAccount(a, now);
   const requests = a.messages('request');
   const responses = a.messages('response');
   const requestTime = a.timeAt(0);
@@ -168,10 +179,15 @@ export function connectionRow(a: ConnectionAnalyzer, lastActivity: number): Conn
     bytesSent: a.streamBytes(0),
     bytesReceived: a.streamBytes(1),
     closes: a.closes,
-    ended: connectionEnd(a),
+    ended: sessionEnd(a, account.first),
     tunnel: a.tunnel !== null,
     upstreamFailure: a.upstreamFailure ? `${a.upstreamFailure.target}: ${a.upstreamFailure.reason}` : null,
     tls: a.tls,
     spans,
+    headline: account.headline,
+    tone: account.tone,
+    unanswered: account.unanswered,
+    ends: account.ends,
+    stalls: account.stalls,
   };
 }

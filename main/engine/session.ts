@@ -7,7 +7,7 @@ import type { ConnectionRow, ExchangeRow } from '../../shared/api';
 import type { CaptureEvent, StreamId } from '../capture/format';
 import type { CaptureWriter } from '../capture/writer';
 import type { Recorder } from '../proxy/recorder';
-import type { ConnectionAnalyzer } from '../session/connection';
+import { DEFAULT_STALL_SECONDS, type ConnectionAnalyzer } from '../session/connection';
 import { ConnectionRecords } from './connection-records';
 import { ConnectionDetail } from './detail';
 import { connectionRow, exchangeRows, type RowContext } from './rows';
@@ -31,6 +31,8 @@ export class Session {
   /** What the user opened: the capture itself, or the HAR or pcap it was imported from. */
   source: string;
   imported: { kind: 'har' | 'pcap'; notes: string[] } | null = null;
+  /** The stall threshold its connections are read with (the capture's own, or the default). */
+  stallSeconds = DEFAULT_STALL_SECONDS;
 
   constructor(
     readonly path: string,
@@ -96,7 +98,7 @@ export class Session {
         if (row.index === open && row.state === 'complete' && row.keptAlive) open++;
       }
       this.firstOpen.set(number, open);
-      const connection = connectionRow(a, this.lastActivity.get(number) ?? a.openedAt);
+      const connection = connectionRow(a, this.lastActivity.get(number) ?? a.openedAt, context.now);
       this.connections.set(number, connection);
       connections.push(connection);
       if (retire(a)) this.analyzers.delete(number);
@@ -106,7 +108,7 @@ export class Session {
     return { rows, connections };
   }
 
-  private seqOf(connection: number, index: number): number {
+  seqOf(connection: number, index: number): number {
     const key = `${connection}:${index}`;
     let seq = this.seqs.get(key);
     if (seq === undefined) {
@@ -128,7 +130,7 @@ export class Session {
     await this.writer?.flush();
     const cached = this.details.find((d) => d.analyzer.number === connection);
     if (cached && cached.version === records.version) return cached;
-    const detail = new ConnectionDetail(records, (position, length) => this.read(position, length));
+    const detail = new ConnectionDetail(records, (position, length) => this.read(position, length), this.stallSeconds);
     if (cached) this.details.splice(this.details.indexOf(cached), 1);
     this.details.unshift(detail);
     this.details.length = Math.min(this.details.length, DETAIL_CACHE);

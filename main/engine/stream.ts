@@ -42,8 +42,8 @@ export interface StreamSource {
   response: MessageRecord | null;
   /** Bytes [from, to) of what the client received. */
   bytes(from: number, to: number): Uint8Array;
-  /** Why the last chunk never came, in one sentence (ExchangeDetail.missing). */
-  missing(): string | null;
+  /** What happened to the exchange, in one sentence: the account's headline (ExchangeDetail.account). */
+  headline(): string;
 }
 
 export class StreamViews {
@@ -115,13 +115,8 @@ export class StreamViews {
     if (!ended && !w.limited) return true;
     w.finished = true;
     if (!w.limited) {
-      let reason: string | null = null;
-      if (!response.complete) {
-        if (lost) reason = `the framing was lost at byte ${lost.offset}: ${lost.message}`;
-        else if (end?.kind === 'open') reason = 'the capture ended while the body was still arriving';
-        else reason = source.missing() ?? `the body ended early: the ${end?.by ?? 'server'} ${end?.kind === 'rst' ? 'reset the connection (RST)' : 'closed the connection (FIN)'}`;
-      }
-      await w.view.end({ complete: response.complete, reason });
+      // Why it ended early is the account's headline: the same words as the detail's.
+      await w.view.end({ complete: response.complete, reason: response.complete ? null : source.headline() });
     }
     return false;
   }

@@ -7,6 +7,7 @@ import { fieldValue } from '../../shared/fields';
 import type { MessageRecord } from '../../shared/ledger';
 import type { CaptureRecord } from '../capture/format';
 import { ConnectionAnalyzer } from '../session/connection';
+import { connectionAccount, exchangeAccount } from '../session/account';
 import { BodyCollector, type CollectedBody } from './bodies';
 import type { Har, HarEntry, HarFraming, HarNameValue, HarRequest, HarResponse } from './har';
 
@@ -33,6 +34,7 @@ export class HarBuilder {
   private readonly limit: number;
   private readonly connections = new Map<number, Connection>();
   private startedAt = new Date(0).toISOString();
+  private stallSeconds: number | undefined;
 
   constructor(private readonly options: HarExportOptions = {}) {
     this.limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
@@ -41,8 +43,9 @@ export class HarBuilder {
   add(record: CaptureRecord): void {
     if (record.type === 'session') {
       this.startedAt = record.startedAt;
+      this.stallSeconds = record.stallSeconds;
     } else if (record.type === 'open') {
-      const analyzer = new ConnectionAnalyzer(record.connection, record.client, record.mode, record.time, { keepChunks: true });
+      const analyzer = new ConnectionAnalyzer(record.connection, record.client, record.mode, record.time, { keepChunks: true, stallSeconds: this.stallSeconds });
       this.connections.set(record.connection, { analyzer, limit: this.limit, bodies: [new BodyCollector(this.limit), new BodyCollector(this.limit)] });
     } else if (record.type === 'data') {
       const c = this.connections.get(record.connection);
@@ -90,6 +93,8 @@ export function captureToHar(records: Iterable<CaptureRecord>, options: HarExpor
 }
 
 function entry(report: ConnectionReport, index: number, request: MessageRecord, response: MessageRecord | null, c: Connection, start: number): HarEntry {
+  const account = exchangeAccount(c.analyzer, index, null);
+  const connection = connectionAccount(c.analyzer, null);
   const requestFirst = request.timing?.first ?? 0;
   const ms = (seconds: number) => round((seconds - requestFirst) * 1000);
   const began = start + (report.openedAt + requestFirst) * 1000;
@@ -125,6 +130,11 @@ function entry(report: ConnectionReport, index: number, request: MessageRecord, 
       server: report.upstream,
       closes: report.closes.map((close) => ({ side: close.side, kind: close.kind, at: close.at, by: close.by })),
       openedAt: round(-requestFirst * 1000),
+      // The one account (shared/account.ts): the same headline the app and `inspect` show.
+      headline: account.headline,
+      hint: account.hint,
+      stalls: account.stalls.map((s) => ({ direction: s.direction, since: s.since, seconds: s.seconds, waitingFor: s.waitingFor, endedBy: s.endedBy })),
+      ended: connection.headline,
     },
   };
 }

@@ -107,6 +107,13 @@ export interface HarConnection {
   closes: { side: string; kind: string; at: number; by: string }[];
   /** Milliseconds since the entry's startedDateTime when the connection opened (negative: before it). */
   openedAt: number;
+  /** What happened to this exchange, in one sentence (Chunkscope's account), and a workaround when one is known. */
+  headline?: string;
+  hint?: string | null;
+  /** Silences while a message was incomplete: seconds since the connection opened, how long, waiting for what, ended how. */
+  stalls?: { direction: string; since: number; seconds: number; waitingFor: string; endedBy: unknown }[];
+  /** How the connection went, in one sentence. */
+  ended?: string;
 }
 
 export interface HarEntry {

@@ -55,16 +55,8 @@ export function asciiLower(text: string): string {
   return text.toLowerCase();
 }
 
-/** "2905" -> "2,905": stable digit grouping for sentences, independent of locale. */
-export function groupDigits(value: number): string {
-  const digits = String(value);
-  let grouped = '';
-  for (let i = 0; i < digits.length; i++) {
-    if (i > 0 && (digits.length - i) % 3 === 0) grouped += ',';
-    grouped += digits[i];
-  }
-  return grouped;
-}
+/** Digits grouped by three (one implementation, in shared/words.ts). */
+export { groupDigits } from '../../shared/words';
 
 /** Concatenate pieces (used only for elements that straddled two feeds). */
 export function concatBytes(pieces: readonly Uint8Array[], total: number): Uint8Array {

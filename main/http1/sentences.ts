@@ -1,8 +1,9 @@
 // Sentences for people. The parser knows the context (which side, how it ended, which
 // chunk), so it writes the sentence once and every view shows the same words.
 
+import type { AccountWaiting } from '../../shared/account';
 import type { Direction, EndKind } from '../../shared/http1';
-import { groupDigits } from './bytes';
+import { groupDigits, howItEnded as endSentence } from '../../shared/words';
 
 /** Who ended a direction: its sender (the peer), the other side, or the proxy itself. */
 export type Closer = 'client' | 'server' | 'proxy';
@@ -13,6 +14,50 @@ export function peerOf(direction: Direction): Closer {
 
 function subject(who: Closer): string {
   return who === 'proxy' ? 'Chunkscope' : `the ${who}`;
+}
+
+/** What a silent stream waits for: "the next chunk-size line (chunk #3)". */
+export function waitingFor(waiting: AccountWaiting): string {
+  switch (waiting.what) {
+    case 'response':
+      return 'the response to start';
+    case 'head':
+      return 'the rest of the header section';
+    case 'chunk-size-line':
+      return `the next chunk-size line (chunk #${waiting.chunk})`;
+    case 'chunk-data':
+      return `the data of chunk #${waiting.chunk} (${groupDigits(waiting.received ?? 0)} of ${groupDigits(waiting.expected ?? 0)} bytes)`;
+    case 'chunk-crlf':
+      return `the CRLF after chunk #${waiting.chunk}`;
+    case 'trailers':
+      return 'the end of the trailer section';
+    case 'body':
+      return `the body (${groupDigits(waiting.received ?? 0)} of ${groupDigits(waiting.expected ?? 0)} bytes)`;
+    case 'close':
+      return 'more of a body that ends only when the connection closes';
+  }
+}
+
+/** Where in a message the bytes stopped: "after chunk #2", "in the middle of chunk #3 (10 of 100 bytes)". */
+export function whereStopped(waiting: AccountWaiting): string {
+  switch (waiting.what) {
+    case 'response':
+      return 'before the response started';
+    case 'head':
+      return 'in the middle of the header section';
+    case 'chunk-size-line':
+      return (waiting.chunk ?? 1) <= 1 ? 'before the first chunk' : `after chunk #${(waiting.chunk ?? 1) - 1}`;
+    case 'chunk-data':
+      return `in the middle of chunk #${waiting.chunk} (${groupDigits(waiting.received ?? 0)} of ${groupDigits(waiting.expected ?? 0)} bytes)`;
+    case 'chunk-crlf':
+      return `after the data of chunk #${waiting.chunk}, before its CRLF`;
+    case 'trailers':
+      return 'after the last chunk, in the trailer section';
+    case 'body':
+      return `after ${groupDigits(waiting.received ?? 0)} of ${groupDigits(waiting.expected ?? 0)} body bytes`;
+    case 'close':
+      return 'during a body that ends only when the connection closes';
+  }
 }
 
 /**
@@ -26,10 +71,7 @@ export interface Ending {
 }
 
 export function howItEnded({ who, kind, tls }: Ending): string {
-  if (kind === 'rst') return `${subject(who)} reset the connection (RST)`;
-  if (tls === 'close-notify') return `${subject(who)} closed the TLS session (close_notify)`;
-  if (tls === 'truncation') return `${subject(who)} closed the connection (FIN) without close_notify`;
-  return `${subject(who)} closed the connection (FIN)`;
+  return endSentence({ who, how: kind === 'rst' ? 'rst' : tls === 'close-notify' ? 'close-notify' : 'fin', truncation: tls === 'truncation' });
 }
 
 const NO_LAST_CHUNK = 'the zero-length last chunk never arrived';

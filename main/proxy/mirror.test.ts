@@ -79,11 +79,12 @@ describe('through the forward proxy, curl sees what it sees directly', () => {
     expect(direct.status).toBe(0);
     expect(proxied.status).toBe(0);
     expect(proxied.output.equals(direct.output)).toBe(true);
-    const stalled = stalls.find((s) => s.direction === 'response' && s.waiting.what === 'chunk-size-line');
-    expect(stalled, JSON.stringify(stalls.map((s) => [s.direction, s.waiting, s.since, s.waited]))).toBeDefined();
-    expect(stalled!.waiting.chunk).toBe(2);
+    const stalled = stalls.find((s) => s.stall.direction === 'response' && s.stall.waiting.what === 'chunk-size-line');
+    expect(stalled, JSON.stringify(stalls.map((s) => s.stall))).toBeDefined();
+    expect(stalled!.stall.waiting.chunk).toBe(2);
     const resumed = stalls.at(-1)!;
-    expect(resumed.waited).toBeGreaterThan(0.5);
+    expect(resumed.stall).toMatchObject({ ongoing: false, endedBy: 'bytes' });
+    expect(resumed.stall.seconds).toBeGreaterThan(0.5);
     expect(only(report).exchanges[0]!.response!.complete).toBe(true);
   });
 

@@ -6,6 +6,7 @@
 // instead of growing a queue. The sides are legs (leg.ts): plain TCP or TLS.
 
 import type net from 'node:net';
+import type { AccountStall } from '../../shared/account';
 import type { CloseKind } from '../capture/format';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { CONNECT_ESTABLISHED, connectFailure, generatedResponse } from './generated';
@@ -509,6 +510,12 @@ export class ConnectionRelay {
     this.upstreamFlow?.hold('capture');
     const flows = [this.clientFlow, this.upstreamFlow];
     this.recorder.onDrain(() => flows.forEach((f) => f?.release('capture')));
+  }
+
+  /** A silence became a stall (proxy/stalls.ts): the capture keeps what was reported live. */
+  recordStall(stall: AccountStall): void {
+    const { direction, exchange, since, waitingFor } = stall;
+    this.recorder.event(this.analyzer, { type: 'stall', connection: this.analyzer.number, time: this.recorder.clock(), direction, exchange, since: this.analyzer.openedAt + since, waitingFor });
   }
 
   /** The proxy is shutting down: record what is still open and let go of both sides. */

@@ -52,14 +52,11 @@ export class ProxyServer {
   constructor(private readonly options: ProxyOptions) {
     const clock = options.clock ?? monotonicClock();
     const listener = options.listener ?? {};
-    this.recorder = new Recorder(options.capture, clock, { keepChunks: options.keepChunks, listener });
+    this.recorder = new Recorder(options.capture, clock, { keepChunks: options.keepChunks, listener, stallSeconds: options.stallSeconds });
     this.recorderFor = options.recorder ?? (() => this.recorder);
     this.intercept = options.reverse ? undefined : options.intercept?.(this);
     this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.accept(socket));
-    const live = function* (relays: Set<ConnectionRelay>) {
-      for (const relay of relays) yield relay.analyzer;
-    };
-    this.stalls = new StallWatcher(() => live(this.relays), clock, options.stallSeconds, {
+    this.stalls = new StallWatcher(() => this.relays, clock, {
       stalled: (stall) => listener.stalled?.(stall),
       resumed: (stall) => listener.resumed?.(stall),
     });
@@ -84,6 +81,7 @@ export class ProxyServer {
           mode: this.options.reverse ? 'reverse' : 'forward',
           listen: `${host}:${address.port}`,
           reverse: this.options.reverse ? `${this.options.reverse.host}:${this.options.reverse.port}` : null,
+          stallSeconds: this.options.stallSeconds,
         });
         this.stalls.start();
         resolve({ host: address.address, port: address.port, url: `http://${host}:${address.port}` });

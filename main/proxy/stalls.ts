@@ -1,18 +1,14 @@
-// Live stall reports: a message in progress with no byte for a while, or a request
-// whose response has not started. Time comes from the proxy's clock; the parser says
-// what it waits for.
+// Live stall reports: each live connection's analysis is asked, a few times a second,
+// whether a silence has become a stall (the account's own derivation, stall-log.ts), so
+// the live line, the row and the detail say the same. A stall is recorded in the
+// capture as it is reported (`stall` event), and reported over when bytes come again.
 
+import type { AccountStall } from '../../shared/account';
 import type { ConnectionAnalyzer } from '../session/connection';
-import type { Waiting } from '../http1';
 
 export interface Stall {
   connection: ConnectionAnalyzer;
-  direction: 'request' | 'response';
-  /** When the last byte before the silence arrived (seconds since the capture started). */
-  since: number;
-  /** Seconds without a byte: so far, or in all once resumed. */
-  waited: number;
-  waiting: Waiting | { what: 'response'; message: null; chunk: null; received: null; expected: null };
+  stall: AccountStall;
 }
 
 export interface StallListener {
@@ -20,14 +16,19 @@ export interface StallListener {
   resumed(stall: Stall): void;
 }
 
+/** A live connection as the watcher sees it: its analysis, and where to record a stall. */
+export interface Watched {
+  readonly analyzer: ConnectionAnalyzer;
+  recordStall(stall: AccountStall): void;
+}
+
 export class StallWatcher {
   private readonly reported = new Map<string, Stall>();
   private timer: NodeJS.Timeout | null = null;
 
   constructor(
-    private readonly connections: () => Iterable<ConnectionAnalyzer>,
+    private readonly connections: () => Iterable<Watched>,
     private readonly clock: () => number,
-    private readonly thresholdSeconds: number,
     private readonly listener: StallListener,
   ) {}
 
@@ -46,11 +47,10 @@ export class StallWatcher {
     if (this.reported.size === 0) return;
     for (const s of stream === undefined ? ([0, 1] as const) : [stream]) {
       const key = `${connection.number}:${s}`;
-      const stall = this.reported.get(key);
-      if (!stall) continue;
+      const reported = this.reported.get(key);
+      if (!reported) continue;
       this.reported.delete(key);
-      const last = connection.lastByte(s);
-      this.listener.resumed({ ...stall, waited: (last > stall.since ? last : this.clock()) - stall.since });
+      this.listener.resumed(this.over(reported));
     }
   }
 
@@ -62,45 +62,30 @@ export class StallWatcher {
   check(): void {
     const now = this.clock();
     const seen = new Set<string>();
-    for (const connection of this.connections()) {
-      for (const stream of [1, 0] as const) {
-        const stall = this.stallOf(connection, stream, now);
-        const key = `${connection.number}:${stream}`;
-        const previous = this.reported.get(key);
-        if (stall) {
-          seen.add(key);
-          if (!previous) this.listener.stalled(stall);
-          this.reported.set(key, stall);
+    for (const watched of this.connections()) {
+      const a = watched.analyzer;
+      for (const stall of a.stalls(now)) {
+        if (!stall.ongoing) continue;
+        const key = `${a.number}:${stall.direction === 'request' ? 0 : 1}`;
+        seen.add(key);
+        if (!this.reported.has(key)) {
+          watched.recordStall(stall);
+          this.listener.stalled({ connection: a, stall });
         }
+        this.reported.set(key, { connection: a, stall });
       }
     }
-    for (const [key, stall] of this.reported) {
-      if (!seen.has(key)) {
-        this.reported.delete(key);
-        const stream = stall.direction === 'request' ? 0 : 1;
-        const last = stall.connection.lastByte(stream);
-        this.listener.resumed({ ...stall, waited: (last > stall.since ? last : now) - stall.since });
-      }
+    for (const [key, reported] of this.reported) {
+      if (seen.has(key)) continue;
+      this.reported.delete(key);
+      this.listener.resumed(this.over(reported));
     }
   }
 
-  private stallOf(connection: ConnectionAnalyzer, stream: 0 | 1, now: number): Stall | null {
-    if (connection.streamEnd(stream)) return null;
-    const since = connection.lastByte(stream);
-    const waited = now - since;
-    if (waited < this.thresholdSeconds) return null;
-    const direction = stream === 0 ? 'request' : 'response';
-    const waiting = connection.waiting(stream);
-    if (waiting.what === 'message') {
-      // Between responses with a request outstanding: the response has not started.
-      if (stream === 1 && connection.outstanding() > 0 && !connection.tunnel) {
-        const asked = Math.max(connection.lastByte(0), connection.lastByte(1));
-        if (now - asked < this.thresholdSeconds) return null;
-        return { connection, direction, since: asked, waited: now - asked, waiting: { what: 'response', message: null, chunk: null, received: null, expected: null } };
-      }
-      return null;
-    }
-    if (waiting.what === 'nothing') return null;
-    return { connection, direction, since, waited, waiting };
+  /** A stall that is over, as the analysis now has it (its whole length), or as last seen. */
+  private over(reported: Stall): Stall {
+    const a = reported.connection;
+    const done = a.stalls().find((s) => s.direction === reported.stall.direction && s.since === reported.stall.since);
+    return { connection: a, stall: done ?? { ...reported.stall, ongoing: false } };
   }
 }

@@ -297,7 +297,7 @@ describe('faults through the proxy, with real clients', () => {
     const l = await lab();
     const stalls: string[] = [];
     const list = rules('stall-after-chunks:1');
-    const proxy = await startProxy({ reverse: { host: '127.0.0.1', port: l.port }, rules: () => list, stallSeconds: 0.5, listener: { stalled: (s) => stalls.push(s.direction) } });
+    const proxy = await startProxy({ reverse: { host: '127.0.0.1', port: l.port }, rules: () => list, stallSeconds: 0.5, listener: { stalled: (s) => stalls.push(s.stall.direction) } });
     cleanups.push(() => proxy.finish());
     const result = await curl(['--max-time', '2', `${proxy.url}/ok`]);
     expect(result.status).toBe(28);

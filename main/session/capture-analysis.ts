@@ -16,12 +16,14 @@ export class CaptureAnalysis {
   readonly connections = new Map<number, ConnectionAnalyzer>();
   closedCleanly = false;
 
-  constructor(private readonly options: AnalyzerOptions = {}) {}
+  constructor(private options: AnalyzerOptions = {}) {}
 
   add(record: CaptureRecord): void {
     switch (record.type) {
       case 'session':
         this.session = record;
+        // The capture's own stall threshold (--stall-after when it was taken), else the default.
+        if (record.stallSeconds !== undefined && this.options.stallSeconds === undefined) this.options = { ...this.options, stallSeconds: record.stallSeconds };
         return;
       case 'end':
         this.closedCleanly = true;

@@ -10,7 +10,11 @@ import type { CaptureEvent, ClientStream, ImportedEvent, StreamId } from '../cap
 import { Http1Parser } from '../http1';
 import { LedgerBuilder, withTiming, type TimeAt } from '../http1/ledger';
 import type { Closer, Ending } from '../http1/sentences';
+import type { AccountStall, AccountWaiting } from '../../shared/account';
+import { connectionAccount, exchangeAccount } from './account';
+import { findings } from './findings';
 import { ReadIndex } from './read-index';
+import { silence, StallLog } from './stall-log';
 
 /** How a stream ended, who ended it, and inside TLS whether close_notify came first. */
 export interface StreamEnd {
@@ -33,7 +37,12 @@ export interface AnalyzerOptions {
   /** Keep every chunk record (default true); false keeps counts only, for flat memory. */
   keepChunks?: boolean;
   listener?: AnalyzerListener;
+  /** Seconds without a byte, while a message is incomplete or a response is due, that make a stall (default 2). */
+  stallSeconds?: number;
 }
+
+/** The stall threshold of the proxy's `--stall-after` default, and of captures that do not say theirs. */
+export const DEFAULT_STALL_SECONDS = 2;
 
 const DIRECTION: Record<ClientStream, Direction> = { 0: 'request', 1: 'response' };
 
@@ -78,6 +87,12 @@ export class ConnectionAnalyzer {
   private readonly endedExchanges = new Set<number>();
   private completedResponses = 0;
   private readonly listener: AnalyzerListener;
+  private readonly stallLog: StallLog;
+  /** What each stream's parser waited for when the stream ended (where its bytes stopped). */
+  private readonly endWaiting: [AccountWaiting | null, AccountWaiting | null] = [null, null];
+  private readonly stallSeconds: number;
+  /** Records fed so far (data and events): a row or a detail derived from fewer is older. */
+  records = 0;
 
   constructor(
     readonly number: number,
@@ -90,6 +105,8 @@ export class ConnectionAnalyzer {
     this.id = `c${number}`;
     this.listener = options.listener ?? {};
     this.lastByteAt = [openedAt, openedAt];
+    this.stallSeconds = options.stallSeconds ?? DEFAULT_STALL_SECONDS;
+    this.stallLog = new StallLog(this.stallSeconds);
     const keepChunks = (this.keepChunks = options.keepChunks ?? true);
     this.parsers = [
       // A forward proxy answers CONNECT itself: a tunnel always follows (or the end).
@@ -108,8 +125,10 @@ export class ConnectionAnalyzer {
    * the proxy wrote it itself.
    */
   data(stream: StreamId, bytes: Uint8Array, time: number, generated = false): Http1Event[] {
+    this.records++;
     if (stream === 2 || stream === 3) return this.originSide().data(stream === 2 ? 0 : 1, bytes, time);
     if (this.ends[stream]) return []; // bytes after the stream ended cannot be interpreted
+    if (bytes.length > 0) this.stallLog.beforeBytes(this, stream, time);
     this.readIndex[stream].add(bytes.length, time);
     this.lastByteAt[stream] = time;
     const events = this.parsers[stream].feed(bytes);
@@ -122,6 +141,7 @@ export class ConnectionAnalyzer {
 
   event(event: CaptureEvent): void {
     if (event.type === 'session' || event.type === 'end' || event.type === 'open') return;
+    this.records++;
     const at = event.time - this.openedAt;
     switch (event.type) {
       case 'upstream':
@@ -158,6 +178,10 @@ export class ConnectionAnalyzer {
         break;
       case 'close':
         this.closes.push({ side: event.side, kind: event.kind, at, by: event.by, detail: event.detail });
+        if (event.kind !== 'open') {
+          // The first end of anything ends the silences still running: who did it says who gave up.
+          this.stallLog.atEnd(this, event.time, { who: event.by === 'proxy' ? 'proxy' : event.side === 'client' ? 'client' : 'server', how: event.kind });
+        }
         this.streamEndsFrom(event);
         if (event.side === 'upstream') this.originEnds.push(event);
         // Once the client's side is over no other origin can follow: the ends are final.
@@ -167,7 +191,7 @@ export class ConnectionAnalyzer {
   }
 
   private originSide(): ConnectionAnalyzer {
-    this.origin ??= new ConnectionAnalyzer(this.number, this.client, this.mode, this.openedAt, { keepChunks: this.keepChunks });
+    this.origin ??= new ConnectionAnalyzer(this.number, this.client, this.mode, this.openedAt, { keepChunks: this.keepChunks, stallSeconds: this.stallSeconds });
     return this.origin;
   }
 
@@ -219,6 +243,33 @@ export class ConnectionAnalyzer {
   /** What the parser of a stream waits for now (for stall reports). */
   waiting(stream: ClientStream) {
     return this.parsers[stream].waiting();
+  }
+
+  /** Where a stream's bytes stopped when it ended (null while it runs, or when it ended between messages). */
+  stoppedAt(stream: ClientStream): AccountWaiting | null {
+    return this.endWaiting[stream];
+  }
+
+  /** The stalls so far; with `now` (seconds since the capture started), the one still running too. */
+  stalls(now: number | null = null): AccountStall[] {
+    return this.stallLog.all(this, now);
+  }
+
+  get stallThreshold(): number {
+    return this.stallSeconds;
+  }
+
+  /** The exchange a stream is on now: its message's request, or the first not answered yet. */
+  exchangeOn(stream: ClientStream): number {
+    if (stream === 0) return Math.max(0, this.ledgers[0].messages.length - 1);
+    const w = this.parsers[1].waiting();
+    const current = w.message !== null ? this.ledgers[1].messages[w.message]?.requestIndex : null;
+    return current ?? this.completedResponses;
+  }
+
+  /** Final responses that arrived whole. */
+  get answered(): number {
+    return this.completedResponses;
   }
 
   streamEnd(stream: ClientStream): StreamEnd | null {
@@ -290,6 +341,8 @@ export class ConnectionAnalyzer {
     const requests = this.ledgers[0].report();
     const responses = this.ledgers[1].report();
     const exchanges = this.exchanges();
+    // The messages at hand: looking each exchange's up again would cost a pass per exchange.
+    for (const e of exchanges) e.account = exchangeAccount(this, e.index, null, e);
     return {
       id: this.id,
       client: this.client,
@@ -312,6 +365,7 @@ export class ConnectionAnalyzer {
       sent: this.summary(0),
       received: this.summary(1),
       verdict: requests.verdict === 'error' || responses.verdict === 'error' ? 'error' : 'ok',
+      account: connectionAccount(this, null),
     };
   }
 
@@ -364,8 +418,9 @@ export class ConnectionAnalyzer {
     const tls = abrupt || !this.tls?.client ? null : close.kind === 'close-notify' ? 'close-notify' : 'truncation';
     if (close.side === 'upstream' && this.imported) {
       // No proxy between them: the server's end is what the client received.
-      this.endStream(1, abrupt ? 'rst' : 'fin', 'server', tls);
-      if (abrupt) this.endStream(0, 'rst', 'server');
+      const by = this.responseEndedBy('server');
+      this.endStream(1, abrupt ? 'rst' : 'fin', by, tls);
+      if (abrupt) this.endStream(0, 'rst', by);
     } else if (close.side === 'client') {
       if (close.by === 'peer') {
         this.endStream(0, abrupt ? 'rst' : 'fin', 'client', tls);
@@ -373,17 +428,35 @@ export class ConnectionAnalyzer {
       } else {
         // The proxy ended the client's connection: mirroring the origin, or on its own.
         const origin = this.closes.find((c) => c.side === 'upstream' && c.by === 'peer');
-        const by: Closer = origin ? 'server' : 'proxy';
+        const by = this.responseEndedBy(origin ? 'server' : 'proxy');
         this.endStream(1, abrupt ? 'rst' : 'fin', by, tls);
         if (abrupt) this.endStream(0, 'rst', by);
       }
     }
   }
 
+  /**
+   * Who ended what the client received. When the client ended its side first and the
+   * server sent nothing after that, the server's close only answered the client's (the
+   * proxy passed the client's FIN on): the client ended it. Otherwise `otherwise`.
+   */
+  private responseEndedBy(otherwise: Closer): Closer {
+    const client = this.closes.find((c) => c.side === 'client' && c.by === 'peer' && c.kind !== 'open');
+    if (!client) return otherwise;
+    const server = this.closes.find((c) => c.side === 'upstream' && c.by === 'peer' && c.kind !== 'open');
+    const clientFirst = !server || client.at <= server.at;
+    return clientFirst && this.lastByteAt[1] - this.openedAt <= client.at ? 'client' : otherwise;
+  }
+
   private endStream(stream: ClientStream, kind: EndKind, by: Closer, tls: Ending['tls'] = null): void {
     if (this.ends[stream]) return;
     this.ends[stream] = { kind, by, tls };
+    this.endWaiting[stream] = silence(this, stream)?.waiting ?? null;
     this.absorb(stream, this.parsers[stream].end(kind, by, tls));
+    // What went wrong between messages shows once what the client received has ended.
+    if (stream === 1 && kind !== 'open' && !this.imported?.recordedBodies) {
+      for (const found of findings(this)) this.absorb(found.stream, [found.event]);
+    }
     if (stream === 1 || this.ends[1]) {
       // Exchanges still waiting for their response end with the connection.
       for (let i = 0; i < this.exchangeCount(); i++) this.exchangeEnded(i);

@@ -2,8 +2,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useMemo, useRef } from 'react';
 import type { ConnectionRow } from '../../../shared/api';
 import { useApp, useAppStore } from '../context';
-import { bytes, endSentence, groupDigits, seconds } from '../model/format';
-import { closesSummary, laneLayout, laneSummary } from '../model/lanes';
+import { duration, endsStory, groupDigits, size } from '../../../shared/words';
+import { laneLayout, laneSummary } from '../model/lanes';
 import { selectConnections } from '../store/store';
 import { useWidth } from './use-width';
 
@@ -23,12 +23,12 @@ const Lane = memo(function Lane({ c, t0, t1, width }: { c: ConnectionRow; t0: nu
       <div className="lane-info" style={{ width: INFO }}>
         <strong>{c.id}</strong> {c.client} → {c.upstream ?? '(no upstream)'}
         <br />
-        <span data-testid="lane-summary">{laneSummary(c)}</span> · ↑ {bytes(c.bytesSent)} ↓ {bytes(c.bytesReceived)}
+        <span data-testid="lane-summary">{laneSummary(c)}</span> · ↑ {size(c.bytesSent)} ↓ {size(c.bytesReceived)}
         <br />
-        <span className={c.ended?.kind === 'rst' ? 'bad' : ''} data-testid="lane-end" title={closesSummary(c)}>
-          {c.ended ? `${endSentence(c.ended)} at ${seconds(c.ended.at)}` : 'open'}
+        <span className={c.tone === 'problem' ? 'bad' : ''} data-testid="lane-end" title={endsStory(c.ends)}>
+          {c.headline}
         </span>
-        {layout.longestGap ? <span> · longest idle gap {seconds(layout.longestGap.seconds)}</span> : null}
+        {layout.longestGap ? <span> · longest idle gap {duration(layout.longestGap.seconds)}</span> : null}
       </div>
       <svg width={width} height={LANE - 8} className="lane-strip">
         <line x1={0} y1={LANE / 2 - 4} x2={width} y2={LANE / 2 - 4} className="lane-axis" />

@@ -3,7 +3,7 @@ import { memo, useCallback, useEffect, useMemo, useRef, type KeyboardEvent } fro
 import type { ExchangeRow } from '../../../shared/api';
 import { useApp, useAppStore } from '../context';
 import { parseFilter, type Predicate } from '../model/filter';
-import { bytes, endLabel, groupDigits, rate, seconds } from '../model/format';
+import { duration, endLabel, groupDigits, rate, size } from '../../../shared/words';
 import { selectFilter, selectRows, selectSelected } from '../store/store';
 
 const ROW_HEIGHT = 24;
@@ -19,7 +19,7 @@ function Lock() {
 }
 
 // The two classic failures first: whether the last chunk came and how the connection ended.
-export const COLUMNS = ['#', 'conn', 'req', 'method', 'host', 'path', 'status', 'framing', 'chunks', 'last chunk', 'ended', 'anomalies', 'bytes', 'duration'] as const;
+export const COLUMNS = ['#', 'conn', 'req', 'method', 'req body', 'host', 'path', 'status', 'framing', 'chunks', 'last chunk', 'ended', 'anomalies', 'bytes', 'duration'] as const;
 
 /**
  * Filter rows, re-testing only rows that changed: a row object is replaced when it
@@ -42,7 +42,7 @@ function useFiltered(rows: ExchangeRow[], filter: string): ExchangeRow[] {
 }
 
 function terminatorCell(row: ExchangeRow): { text: string; className: string } {
-  if (row.stalledFor !== null) return { text: `stalled ${row.stalledFor.toFixed(1)} s`, className: 'stalled' };
+  if (row.stalled?.ongoing) return { text: `stalled ${duration(row.stalled.seconds)}`, className: 'stalled' };
   switch (row.terminator) {
     case 'present':
       return { text: 'present', className: 'ok' };
@@ -60,11 +60,14 @@ const Row = memo(function Row({ row, selected, onSelect }: { row: ExchangeRow; s
   const terminator = terminatorCell(row);
   const live = row.state === 'streaming';
   return (
-    <div className={`row ${selected ? 'selected' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''}`} data-testid="row" data-id={row.id} role="row" aria-selected={selected} onClick={() => onSelect(row.id)}>
+    <div className={`row ${selected ? 'selected' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''}`} data-testid="row" data-id={row.id} role="row" aria-selected={selected} onClick={() => onSelect(row.id)} title={row.headline}>
       <span data-col="#">{row.seq}</span>
       <span data-col="conn">c{row.connection}</span>
       <span data-col="req">#{row.index + 1}</span>
       <span data-col="method">{row.method ?? ''}</span>
+      <span data-col="req body" title="How the request's body was framed">
+        {row.requestFraming === 'content-length' ? (row.requestBytes > 0 ? 'length' : '') : row.requestFraming === 'none' ? '' : (row.requestFraming ?? '')}
+      </span>
       <span data-col="host" title={row.tls ? `${row.host ?? ''} (HTTPS, decrypted by Chunkscope)` : (row.host ?? '')}>
         {row.tls ? <Lock /> : null}
         {row.host ?? ''}
@@ -83,7 +86,7 @@ const Row = memo(function Row({ row, selected, onSelect }: { row: ExchangeRow; s
       <span data-col="last chunk" className={terminator.className}>
         {terminator.text}
       </span>
-      <span data-col="ended" className={row.ended?.kind === 'rst' ? 'bad' : ''}>
+      <span data-col="ended" className={row.ended?.how === 'rst' ? 'bad' : ''}>
         {row.ended ? endLabel(row.ended) : row.keptAlive ? 'kept alive' : ''}
       </span>
       <span data-col="anomalies">
@@ -99,10 +102,10 @@ const Row = memo(function Row({ row, selected, onSelect }: { row: ExchangeRow; s
         ) : null}
       </span>
       <span data-col="bytes" title={`${groupDigits(row.bodyBytes)} bytes of body; ${groupDigits(row.responseBytes)} on the wire`}>
-        {bytes(row.bodyBytes)}
+        {size(row.bodyBytes)}
         {live && row.rate ? <em> · {rate(row.rate)}</em> : null}
       </span>
-      <span data-col="duration">{seconds(row.duration)}</span>
+      <span data-col="duration">{row.duration === null ? '' : duration(row.duration)}</span>
     </div>
   );
 });

@@ -1,7 +1,8 @@
 // The filter box's language, pure so it is tested on its own:
 //   host:example   method:POST   status:404 | 4xx | >=400   framing:chunked   conn:12 (or c12)
 //   missing-terminator (or any anomaly code)   rst   fin   stalled   streaming   incomplete   error
-//   tunnel   https (decrypted)   tls-failed
+//   unanswered (closed-early)   gave-up (client-gave-up)   aborted (client-aborted)
+//   tunnel   https (decrypted)   tls-failed   req:chunked (the request's framing)
 //   anything else: free text in host and path.  A leading "-" negates a term.
 
 import { isAnomalyCode } from '../../../shared/anomalies';
@@ -36,9 +37,13 @@ function statusTest(spec: string): Predicate | null {
 }
 
 const WORDS: Record<string, Predicate> = {
-  rst: (r) => r.ended?.kind === 'rst',
-  fin: (r) => r.ended?.kind === 'fin',
-  stalled: (r) => r.stalledFor !== null,
+  rst: (r) => r.ended?.how === 'rst',
+  fin: (r) => r.ended?.how === 'fin',
+  // A stall stays on its row after the connection ended: the filter still finds it.
+  stalled: (r) => r.stalled !== null,
+  unanswered: (r) => r.anomalies.codes.includes('closed-early'),
+  'gave-up': (r) => r.anomalies.codes.includes('client-gave-up'),
+  aborted: (r) => r.anomalies.codes.includes('client-aborted'),
   streaming: (r) => r.state === 'streaming',
   waiting: (r) => r.state === 'waiting',
   incomplete: (r) => r.state === 'incomplete',
@@ -67,13 +72,16 @@ function termTest(term: string): Predicate | string {
         return statusTest(value) ?? `status:${value} is not a status (try 404, 4xx, >=400)`;
       case 'framing':
         return (r) => (r.framing ?? '').toLowerCase() === lower;
+      case 'req':
+      case 'request':
+        return (r) => (r.requestFraming ?? '').toLowerCase() === lower;
       case 'conn':
       case 'connection':
         return /^c?\d+$/i.test(value) ? (r) => r.connection === Number(value.replace(/^c/i, '')) : `conn:${value} is not a connection number`;
       case 'code':
         return isAnomalyCode(lower) ? (r) => r.anomalies.codes.includes(lower) : `${value} is not an anomaly code`;
       case 'ended':
-        return (r) => r.ended !== null && (`${r.ended.by} ${r.ended.kind}`.includes(lower) || r.ended.kind === lower || r.ended.by === lower);
+        return (r) => r.ended !== null && (`${r.ended.who} ${r.ended.how}`.includes(lower) || r.ended.how === lower || r.ended.who === lower);
       default:
         break;
     }

@@ -2,7 +2,7 @@
 // connection with 4,001 requests reads as counts per pixel range, not 4,001 boxes.
 
 import type { ConnectionRow } from '../../../shared/api';
-import { endLabel } from './format';
+import { endLabel } from '../../../shared/words';
 
 export interface LaneBin {
   x: number;
@@ -56,7 +56,7 @@ export function laneLayout(c: ConnectionRow, t0: number, t1: number, width: numb
   const end = c.ended
     ? {
         x: x(c.ended.at),
-        kind: c.ended.kind === 'fin' || c.ended.kind === 'close-notify' ? ('fin' as const) : c.ended.kind === 'rst' ? ('rst' as const) : ('other' as const),
+        kind: c.ended.how === 'fin' || c.ended.how === 'close-notify' ? ('fin' as const) : c.ended.how === 'rst' ? ('rst' as const) : ('other' as const),
         label: endLabel(c.ended),
       }
     : null;
@@ -74,15 +74,3 @@ export function laneSummary(c: ConnectionRow): string {
   return parts.join(' · ');
 }
 
-/** How each side ended, in order: "server RST, then client RST (mirrored by Chunkscope)". */
-export function closesSummary(c: ConnectionRow): string {
-  if (c.closes.length === 0) return 'both sides still open';
-  return c.closes
-    .filter((x) => x.kind !== 'open')
-    .map((x) => {
-      const side = x.side === 'upstream' ? 'server' : 'client';
-      const kind = x.kind === 'fin' || x.kind === 'rst' ? x.kind.toUpperCase() : x.kind;
-      return x.by === 'peer' ? `${side} ${kind}` : `${kind} to the ${side} (mirrored by Chunkscope)`;
-    })
-    .join(', then ');
-}

@@ -1,16 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { chunkedResponse, connection, detail, row } from '../test-support/rows';
 import { parseFilter } from './filter';
-import { bytes, endLabel, endSentence, groupDigits, seconds } from './format';
-import { closesSummary, laneLayout, laneSummary } from './lanes';
+import { laneLayout, laneSummary } from './lanes';
 import { kindsOf } from './raw';
 import { timelineLayout } from './timeline';
 
 const rows = [
-  row({ connection: 1, host: 'feeds.example.test', path: '/news.xml', terminator: 'missing', state: 'incomplete', ended: { kind: 'fin', by: 'server', at: 1 }, anomalies: { count: 1, errors: 1, codes: ['missing-terminator'] } }),
-  row({ connection: 2, method: 'POST', host: 'api.example.test', path: '/items', status: 500, framing: 'content-length', terminator: 'none', ended: { kind: 'rst', by: 'server', at: 2 } }),
+  row({ connection: 1, host: 'feeds.example.test', path: '/news.xml', terminator: 'missing', state: 'incomplete', ended: { how: 'fin', who: 'server', truncation: false, at: 1 }, anomalies: { count: 1, errors: 1, codes: ['missing-terminator'] } }),
+  row({ connection: 2, method: 'POST', host: 'api.example.test', path: '/items', status: 500, framing: 'content-length', terminator: 'none', ended: { how: 'rst', who: 'server', truncation: false, at: 2 } }),
   row({ connection: 3, host: 'cdn.example.test', path: '/big.bin', status: 404, framing: 'close-delimited', terminator: 'none', anomalies: { count: 1, errors: 0, codes: ['chunk-ext-bws'] } }),
-  row({ connection: 4, path: '/live', state: 'streaming', terminator: 'streaming', stalledFor: 12.3, anomalies: { count: 1, errors: 1, codes: ['bare-lf'] } }),
+  row({ connection: 4, path: '/live', state: 'streaming', terminator: 'streaming', stalled: { seconds: 12.3, ongoing: true }, anomalies: { count: 1, errors: 1, codes: ['bare-lf'] } }),
 ];
 const matching = (filter: string) => rows.filter(parseFilter(filter).test).map((r) => r.connection);
 
@@ -49,29 +48,10 @@ describe('the filter box', () => {
   });
 });
 
-describe('formatting', () => {
-  it('groups digits and names sizes, durations and ends', () => {
-    expect(groupDigits(2905)).toBe('2,905');
-    expect(groupDigits(9007199254740991)).toBe('9,007,199,254,740,991');
-    expect(bytes(2905)).toBe('2.8 KB');
-    expect(bytes(1023)).toBe('1,023 B');
-    expect(seconds(0.2)).toBe('200 ms');
-    expect(seconds(12.34)).toBe('12.3 s');
-    expect(endLabel({ kind: 'rst', by: 'server', at: 1 })).toBe('server RST');
-    expect(endLabel({ kind: 'fin', by: 'proxy', at: 1 })).toBe('Chunkscope FIN');
-    // Inside TLS a FIN is a clean end only after close_notify.
-    expect(endLabel({ kind: 'close-notify', by: 'server', at: 1, tls: true })).toBe('server close_notify');
-    expect(endLabel({ kind: 'fin', by: 'server', at: 1, tls: true })).toBe('server FIN, no close_notify');
-    expect(endSentence({ kind: 'close-notify', by: 'server', at: 1, tls: true })).toBe('the server closed the TLS session (close_notify)');
-    expect(endSentence({ kind: 'fin', by: 'server', at: 1, tls: true })).toBe('the server closed the connection (FIN) without close_notify: a truncation');
-    expect(endSentence({ kind: 'fin', by: 'server', at: 1 })).toBe('the server closed the connection (FIN)');
-  });
-});
-
 describe('the timeline layout', () => {
   it('places a mark per chunk, the cumulative line, a red missing marker and the close', () => {
     const d = detail(chunkedResponse([1500, 1405], [0, 0.1]), { connectionOpenedAt: 10 });
-    const layout = timelineLayout(d, { kind: 'fin', by: 'server', at: 10.3 }, 800, 280);
+    const layout = timelineLayout(d, { how: 'fin', who: 'server', truncation: false, at: 10.3 }, 800, 280);
     expect(layout.marks).toHaveLength(2);
     expect(layout.marks[1]!.x).toBeGreaterThan(layout.marks[0]!.x);
     expect(layout.marks[1]!.y).toBeLessThan(layout.marks[0]!.y); // more bytes higher up
@@ -111,7 +91,7 @@ describe('the timeline layout', () => {
 
 describe('connection lanes', () => {
   it('draws few exchanges as bars, and marks how the connection ended', () => {
-    const c = connection({ spans: [0, 0.1, 0.5, 0.6], ended: { kind: 'fin', by: 'client', at: 1 }, requests: 2, responses: 2 });
+    const c = connection({ spans: [0, 0.1, 0.5, 0.6], ended: { how: 'fin', who: 'client', truncation: false, at: 1 }, requests: 2, responses: 2 });
     const layout = laneLayout(c, 0, 1, 500);
     expect(layout.bars.map((b) => Math.round(b.x))).toEqual([0, 250]);
     expect(layout.end).toMatchObject({ kind: 'fin', label: 'client FIN' });
@@ -121,7 +101,7 @@ describe('connection lanes', () => {
   it('reads 4,001 requests ending in a server RST as counts, not 4,001 boxes', () => {
     const spans: number[] = [];
     for (let i = 0; i < 4001; i++) spans.push(i * 0.001, i * 0.001 + 0.0005);
-    const c = connection({ spans, requests: 4001, responses: 4000, ended: { kind: 'rst', by: 'server', at: 4.001 } });
+    const c = connection({ spans, requests: 4001, responses: 4000, ended: { how: 'rst', who: 'server', truncation: false, at: 4.001 } });
     const layout = laneLayout(c, 0, 4.1, 800);
     expect(layout.bars).toEqual([]);
     expect(layout.bins.length).toBeLessThanOrEqual(200);
@@ -130,16 +110,6 @@ describe('connection lanes', () => {
     expect(laneSummary(c)).toBe('4,001 requests · 4,000 answered');
   });
 
-  it('says how each side ended, in order', () => {
-    const c = connection({
-      closes: [
-        { side: 'upstream', kind: 'rst', by: 'peer', at: 4, detail: null },
-        { side: 'client', kind: 'rst', by: 'proxy', at: 4, detail: null },
-      ],
-    });
-    expect(closesSummary(c)).toBe('server RST, then RST to the client (mirrored by Chunkscope)');
-    expect(closesSummary(connection())).toBe('both sides still open');
-  });
 });
 
 describe('the raw view', () => {

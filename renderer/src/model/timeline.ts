@@ -3,6 +3,7 @@
 // or a red "missing" marker and the close (FIN or RST, which side). Pure, so tested alone.
 
 import type { ConnectionEnd, ExchangeDetail } from '../../../shared/api';
+import { endLabel } from '../../../shared/words';
 
 export interface TimelineMark {
   x: number;
@@ -94,8 +95,8 @@ export function timelineLayout(detail: ExchangeDetail, closeAt: ConnectionEnd | 
   const close = closeAt && closeTime !== null
     ? {
         x: x(closeTime),
-        kind: closeAt.kind === 'fin' ? ('fin' as const) : closeAt.kind === 'rst' ? ('rst' as const) : ('other' as const),
-        label: `${closeAt.by === 'proxy' ? 'Chunkscope' : closeAt.by} ${closeAt.kind.toUpperCase()}`,
+        kind: closeAt.how === 'fin' || closeAt.how === 'close-notify' ? ('fin' as const) : closeAt.how === 'rst' ? ('rst' as const) : ('other' as const),
+        label: endLabel(closeAt),
       }
     : null;
 

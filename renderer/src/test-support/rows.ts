@@ -1,4 +1,5 @@
 // Builders for rows and details, so tests say only what matters to them.
+import type { ExchangeAccount } from '../../../shared/account';
 import type { ConnectionRow, ExchangeDetail, ExchangeRow, MessageDetail } from '../../../shared/api';
 
 export function row(overrides: Partial<ExchangeRow> = {}): ExchangeRow {
@@ -26,7 +27,11 @@ export function row(overrides: Partial<ExchangeRow> = {}): ExchangeRow {
     ended: null,
     keptAlive: false,
     anomalies: { count: 0, errors: 0, codes: [] },
-    stalledFor: null,
+    stalled: null,
+    requestFraming: 'none',
+    headline: 'complete: 2 chunks and the last chunk, 2,905 bytes in 200 ms',
+    tone: 'ok',
+    version: 1,
     rate: null,
     generated: false,
     tunnel: false,
@@ -55,6 +60,11 @@ export function connection(overrides: Partial<ConnectionRow> = {}): ConnectionRo
     upstreamFailure: null,
     tls: null,
     spans: [0, 0.2],
+    headline: 'the server closed the connection (FIN) after 1 request, answered',
+    tone: 'ok',
+    unanswered: [],
+    ends: [],
+    stalls: [],
     ...overrides,
   };
 }
@@ -103,5 +113,9 @@ export function chunkedResponse(sizes: number[], times: number[], overrides: Par
 }
 
 export function detail(response: MessageDetail | null, overrides: Partial<ExchangeDetail> = {}): ExchangeDetail {
-  return { id: '1:0', connection: 1, index: 0, request: null, response, informational: [], connectionOpenedAt: 0, closes: [], missing: null, upstreamFailure: null, tunnel: false, tls: null, rules: [], original: null, ...overrides };
+  return { id: '1:0', connection: 1, index: 0, request: null, response, informational: [], connectionOpenedAt: 0, closes: [], account: account(), row: row(), upstreamFailure: null, tunnel: false, tls: null, rules: [], original: null, ...overrides };
+}
+
+export function account(overrides: Partial<ExchangeAccount> = {}): ExchangeAccount {
+  return { tone: 'ok', headline: 'complete', hint: null, stalls: [], ends: [], span: { from: 0, to: 0.2 }, unanswered: false, ...overrides };
 }

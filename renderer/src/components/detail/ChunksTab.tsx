@@ -1,7 +1,8 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef, useState } from 'react';
+import type { ExchangeAccount } from '../../../../shared/account';
 import type { ExchangeDetail, MessageDetail } from '../../../../shared/api';
-import { groupDigits, milliseconds } from '../../model/format';
+import { duration, groupDigits } from '../../../../shared/words';
 import { printable } from '../../../../shared/printable';
 
 const ROW = 22;
@@ -38,8 +39,8 @@ function Ledger({ message }: { message: MessageDetail }) {
                 <code data-testid="size-token">{columns.sizeTokens[i]}</code>
                 <span>{groupDigits(columns.sizes[i]!)}</span>
                 <code>{printable(columns.extensions[i]!)}</code>
-                <span>{milliseconds(columns.lastTimes[i]! - start)}</span>
-                <span>{gap === null ? '' : milliseconds(Math.max(0, gap))}</span>
+                <span>{duration(columns.lastTimes[i]! - start)}</span>
+                <span>{gap === null ? '' : duration(Math.max(0, gap))}</span>
                 <span className={short ? 'bad' : ''}>{short ? `${groupDigits(columns.dataLengths[i]!)} of ${groupDigits(columns.sizes[i]!)}` : groupDigits(columns.dataLengths[i]!)}</span>
                 <span className={columns.crlf[i] ? 'ok' : 'bad'}>{columns.crlf[i] ? '✓' : '✗'}</span>
               </div>
@@ -51,7 +52,8 @@ function Ledger({ message }: { message: MessageDetail }) {
   );
 }
 
-function Ending({ message, missing }: { message: MessageDetail; missing: string | null }) {
+/** The last chunk as sent, or what the account says of its absence (the detail's headline). */
+function Ending({ message, account }: { message: MessageDetail; account: ExchangeAccount | null }) {
   if (message.lastChunk) {
     return (
       <div className="ending ok" data-testid="last-chunk">
@@ -72,7 +74,8 @@ function Ending({ message, missing }: { message: MessageDetail; missing: string 
       </div>
     );
   }
-  return <div className={`ending ${missing ? 'bad' : 'live'}`}>{missing ?? 'no last chunk yet: the body is still streaming'}</div>;
+  if (!account) return <div className="ending live">{message.complete ? 'no last chunk' : 'no last chunk (yet)'}</div>;
+  return <div className={`ending ${account.tone === 'problem' ? 'bad' : 'live'}`}>{account.headline}</div>;
 }
 
 function framingSummary(m: MessageDetail | null): string {
@@ -98,7 +101,7 @@ function Sides({ detail, side, setSide }: { detail: ExchangeDetail; side: 'deliv
 
 export function ChunksTab({ detail: shown }: { detail: ExchangeDetail }) {
   const [side, setSide] = useState<'delivered' | 'original'>('delivered');
-  const detail: ExchangeDetail = side === 'original' && shown.original ? { ...shown, request: shown.original.request, response: shown.original.response, missing: null } : shown;
+  const detail: ExchangeDetail = side === 'original' && shown.original ? { ...shown, request: shown.original.request, response: shown.original.response } : shown;
   const sides = shown.original ? <Sides detail={shown} side={side} setSide={setSide} /> : null;
   const response = detail.response;
   const request = detail.request;
@@ -126,7 +129,7 @@ export function ChunksTab({ detail: shown }: { detail: ExchangeDetail }) {
         {message.chunksTruncated ? ` (the first ${groupDigits(message.chunkColumns!.sizes.length)} are listed)` : ''}
       </p>
       <Ledger message={message} />
-      <Ending message={message} missing={message === response ? detail.missing : null} />
+      <Ending message={message} account={message === response && side === 'delivered' ? detail.account : null} />
     </div>
   );
 }

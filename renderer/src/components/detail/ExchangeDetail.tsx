@@ -2,8 +2,9 @@ import { useEffect, useRef, useState } from 'react';
 import { isErrorAnomaly } from '../../../../shared/anomalies';
 import type { ExchangeDetail as Detail } from '../../../../shared/api';
 import { useApi, useApp, useAppStore } from '../../context';
-import { groupDigits, tlsSummary } from '../../model/format';
-import { selectDetail, selectTab, type DetailTab } from '../../store/store';
+import { tlsSummary } from '../../model/format';
+import { groupDigits } from '../../../../shared/words';
+import { selectDetail, selectSession, selectTab, type DetailTab } from '../../store/store';
 import { ChunksTab } from './ChunksTab';
 import { HeadersTab } from './HeadersTab';
 import { RawTab } from './RawTab';
@@ -104,6 +105,7 @@ export function ExchangeDetail({ id }: { id: string }) {
   const detail = useApp(selectDetail);
   const error = useApp((s) => s.detailError);
   const tab = useApp(selectTab);
+  const session = useApp(selectSession);
   const current = detail && detail.id === id ? detail : null;
   const response = current?.response;
   return (
@@ -114,12 +116,16 @@ export function ExchangeDetail({ id }: { id: string }) {
           {current?.request?.startLine ? <code> {current.request.startLine}</code> : null}
         </h2>
         {response?.startLine ? <p className="status-line">{response.startLine}</p> : null}
-        {current?.missing ? (
-          <p className="missing" data-testid="missing">
-            {current.missing}
+        {current ? (
+          <p className={`headline ${current.account.tone}`} data-testid="headline">
+            {current.account.headline}
           </p>
         ) : null}
-        {current?.upstreamFailure ? <p className="missing">Chunkscope could not connect to {current.upstreamFailure}</p> : null}
+        {current?.account.hint ? (
+          <p className="hint" data-testid="hint">
+            Workaround: {current.account.hint}
+          </p>
+        ) : null}
         {current?.tls?.failure ? (
           <p className="missing" data-testid="tls-failure">
             TLS with the {current.tls.failure.side === 'client' ? 'client' : 'origin'} failed: {current.tls.failure.reason}
@@ -127,7 +133,7 @@ export function ExchangeDetail({ id }: { id: string }) {
         ) : null}
         {current?.tls?.client ? (
           <p className="tls-line" data-testid="tls">
-            {tlsSummary(current.tls)}
+            {tlsSummary(current.tls, session?.imported ?? null)}
           </p>
         ) : null}
         {current && current.rules.length > 0 ? (

@@ -5,7 +5,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useRef } from 'react';
 import type { ExchangeDetail, StreamViewResult } from '../../../../shared/api';
 import type { CarriedItem } from '../../../../shared/stream';
-import { bytes, groupDigits, milliseconds } from '../../model/format';
+import { duration, groupDigits, size } from '../../../../shared/words';
 import { useStreamView } from './use-stream-view';
 
 const ROW = 22;
@@ -34,7 +34,7 @@ function heading(view: StreamViewResult): string {
   const parts = [`${KIND_NAMES[view.kind!]} · ${groupDigits(view.total)} item${view.total === 1 ? '' : 's'}`];
   if (view.decoding) {
     const raw = view.decoding.rawDeflate ? ' (raw deflate)' : '';
-    parts.push(`decoded from ${view.decoding.codings.join(' then ')}${raw}: ${bytes(view.decoding.encodedBytes)} → ${bytes(view.decoding.decodedBytes)}`);
+    parts.push(`decoded from ${view.decoding.codings.join(' then ')}${raw}: ${size(view.decoding.encodedBytes)} → ${size(view.decoding.decodedBytes)}`);
   }
   if (view.streaming) parts.push('still streaming: items appear as their last byte arrives');
   return parts.join(' · ');
@@ -85,8 +85,8 @@ export function StreamTab({ detail }: { detail: ExchangeDetail }) {
                 <div key={row.index} className={`ledger-row ${flag}`} data-testid="stream-item" style={{ transform: `translateY(${row.start}px)`, height: ROW }}>
                   <span>{item.index + 1}</span>
                   <span data-testid="item-chunks">{item.chunks ?? '—'}</span>
-                  <span>{item.arrived === null ? '' : milliseconds(item.arrived - (detail.response?.first ?? 0))}</span>
-                  <span>{item.gap === null ? '' : milliseconds(item.gap)}</span>
+                  <span>{item.arrived === null ? '' : duration(item.arrived - (detail.response?.first ?? 0))}</span>
+                  <span>{item.gap === null ? '' : duration(item.gap)}</span>
                   <span>{groupDigits(item.size)}</span>
                   <span className="item-text" title={item.error ? `${item.error.message} (at byte ${item.error.offset})` : (item.partial ?? undefined)}>
                     {item.error ? <strong className="bad">✗ {item.error.message} at byte {groupDigits(item.error.offset)}: </strong> : null}

@@ -1,6 +1,5 @@
 import type { ExchangeDetail } from '../../../../shared/api';
-import { useApp } from '../../context';
-import { bytes, groupDigits, milliseconds } from '../../model/format';
+import { duration, groupDigits, size } from '../../../../shared/words';
 import { timelineLayout } from '../../model/timeline';
 import { itemSummary } from './StreamTab';
 import { useStreamView } from './use-stream-view';
@@ -12,7 +11,9 @@ const PLOT_TOP = 16;
 
 export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
   const [ref, width] = useWidth<HTMLDivElement>();
-  const ended = useApp((s) => s.connections.get(detail.connection)?.ended ?? null);
+  // Only this exchange's own ends: a kept-alive connection's later close belongs to a later exchange.
+  const first = detail.account.ends.find((e) => !e.mirrored) ?? null;
+  const ended = first ? { who: first.who, how: first.how, truncation: first.truncation, at: detail.connectionOpenedAt + first.at } : null;
   const { items: all } = useStreamView(detail.id, detail.stream === true);
   const items = all.filter((i) => !i.partial).map((i) => ({ arrived: i.arrived, label: itemSummary(i) }));
   const layout = timelineLayout(detail, ended, width, HEIGHT, items);
@@ -30,7 +31,7 @@ export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
           </g>
         ))}
         <text x={4} y={20} className="tick">
-          {bytes(layout.totalBytes)}
+          {size(layout.totalBytes)}
         </text>
         <polyline points={layout.line} className="cumulative" data-testid="cumulative" />
         {layout.marks.map((m, i) => (
@@ -71,7 +72,7 @@ export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
       </svg>
       <p className="summary">
         {layout.items.length > 0 ? `${groupDigits(items.length)} items (blue ticks at the top, where each item’s last byte came) · ` : ''}
-        {detail.response?.chunkColumns ? `${groupDigits(detail.response.chunkColumns.sizes.length)} chunks over ${milliseconds(layout.duration / 1.05)}` : 'No chunks.'}
+        {detail.response?.chunkColumns ? `${groupDigits(detail.response.chunkColumns.sizes.length)} chunks over ${duration(layout.duration / 1.05)}` : 'No chunks.'}
         {layout.end.kind === 'streaming' ? ' · still streaming' : ''}
       </p>
     </div>

@@ -22,7 +22,7 @@ export function useStreamView(id: string, enabled: boolean): StreamViewState {
   const progress = useApp((s) => {
     const at = s.index.get(id);
     const row = at === undefined ? undefined : s.rows[at];
-    return row ? `${row.bodyBytes}:${row.chunks}:${row.state}:${row.ended?.kind ?? ''}` : '';
+    return row ? `${row.bodyBytes}:${row.chunks}:${row.state}:${row.ended?.how ?? ''}` : '';
   });
   const [state, setState] = useState<{ id: string } & StreamViewState>({ id, ...EMPTY });
   const current = useRef(state);
