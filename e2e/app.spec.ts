@@ -46,9 +46,9 @@ test('a response whose last chunk never came: the row, the ledger as sent, the m
 
   await app.open('/news.xml');
   await expect(app.sizeTokens()).toHaveText(['5DC', '57D']);
-  await expect(app.missing()).toHaveText(/^no last chunk: the server closed the connection \(FIN\) \d+ ms after chunk #2, at byte 2,966$/);
+  await expect(app.headline()).toHaveText(/^no last chunk: the server closed the connection \(FIN\) \d+ ms after chunk #2, at byte 2,966$/);
   // The origin waited 200 ms before its FIN: at least that (a busy machine may add more).
-  expect(Number(/(\d+) ms/.exec((await app.missing().textContent()) ?? '')![1])).toBeGreaterThanOrEqual(190);
+  expect(Number(/(\d+) ms/.exec((await app.headline().textContent()) ?? '')![1])).toBeGreaterThanOrEqual(190);
   await app.screenshot('missing-terminator-ledger');
 
   await app.tab('timeline');
@@ -66,7 +66,7 @@ test('a reset from the server in the middle of a chunk reads as the server RST',
   await expect(app.cell(row, 'ended')).toHaveText('server RST');
   await expect(app.cell(row, 'last chunk')).toHaveText('MISSING');
   await app.open('/download.bin');
-  await expect(app.missing()).toHaveText('no last chunk: the server reset the connection (RST) in the middle of chunk #2 (700 of 1,405 bytes), at byte 2,259');
+  await expect(app.headline()).toHaveText('no last chunk: the server reset the connection (RST) in the middle of chunk #2 (700 of 1,405 bytes), at byte 2,259');
   await app.tab('timeline');
   await expect(page.getByTestId('close-marker')).toContainText('server RST');
   await app.screenshot('rst-mid-chunk');
@@ -110,9 +110,23 @@ test('a keep-alive connection reset after 4,000 chunked POSTs: 4,001 requests an
   await page.getByTestId('sessions').focus();
   await page.keyboard.press('End');
   await expect(app.cell(app.selected(), 'req')).toHaveText('#4001');
+  // The number shows whole, not "#40…".
+  expect(await app.cell(app.selected(), 'req').evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
+  await expect(app.cell(app.selected(), 'req body')).toHaveText('chunked');
   await expect(app.cell(app.selected(), 'ended')).toHaveText('server RST');
   await expect(app.cell(app.selected(), 'status')).toHaveText('');
+  await expect(app.cell(app.selected(), 'anomalies')).toHaveText('1');
+  await page.keyboard.press('Enter');
+  await expect(app.headline()).toHaveText(
+    'no response: the server reset the keep-alive connection (RST) after answering 4,000 requests on it; request #4001 was sent (chunked, 4 bytes) and never answered',
+  );
+  await expect(page.getByTestId('hint')).toContainText('dechunk-requests');
+  await expect(page.getByTestId('anomalies')).toContainText('closed-early');
   await app.screenshot('four-thousand-posts-last');
+  // The error filter finds it: the one exchange of 4,001 that went wrong.
+  await app.filter('error');
+  await expect(app.rows()).toHaveCount(1);
+  await expect(app.cell(app.rows().first(), 'req')).toHaveText('#4001');
 });
 
 test('filtering and keyboard navigation', async ({ page }) => {

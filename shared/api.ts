@@ -157,7 +157,9 @@ export interface ChunkColumns {
 }
 
 export interface MessageDetail extends Omit<MessageRecord, 'chunks' | 'timing'> {
+  /** Chunks #chunkColumnsFrom on (0-based): a refresh asks only for those it has not got. */
   chunkColumns: ChunkColumns | null;
+  chunkColumnsFrom: number;
   /** Only the first chunks are sent when there are very many. */
   chunksTruncated: boolean;
   first: number | null;
@@ -232,7 +234,8 @@ export interface ApiRequests {
   hello: { args: void; result: SessionInfo };
   setCapturing: { args: { on: boolean }; result: SessionInfo };
   clear: { args: void; result: SessionInfo };
-  exchangeDetail: { args: { id: string }; result: ExchangeDetail };
+  /** `chunksFrom`: the chunk ledgers only from these chunks on (the caller has the ones before). */
+  exchangeDetail: { args: { id: string; chunksFrom?: { request: number; response: number } }; result: ExchangeDetail };
   raw: { args: { connection: number; stream: RawStream; offset: number; length: number }; result: RawSlice };
   /** Replace the live proxy's rules (each checked with shared/rules.ts parseRule); new connections get them. */
   setRules: { args: { rules: RuleEntry[] }; result: SessionInfo };

@@ -47,14 +47,16 @@ export class ChunkscopePage {
     return this.page.getByTestId('size-token');
   }
 
-  missing(): Locator {
-    return this.page.getByTestId('missing');
+  /** The detail's headline: the account of what happened to the exchange. */
+  headline(): Locator {
+    return this.page.getByTestId('headline');
   }
 
   async filter(text: string): Promise<void> {
     await this.page.keyboard.press('/');
     await expect(this.page.getByTestId('filter')).toBeFocused();
     await this.page.keyboard.press('ControlOrMeta+a');
+    await this.page.keyboard.press('Backspace');
     await this.page.keyboard.type(text);
   }
 

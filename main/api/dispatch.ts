@@ -13,7 +13,12 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   hello: none,
   setCapturing: z.object({ on: z.boolean() }).strict(),
   clear: none,
-  exchangeDetail: z.object({ id: z.string().regex(/^\d+:\d+$/) }).strict(),
+  exchangeDetail: z
+    .object({
+      id: z.string().regex(/^\d+:\d+$/),
+      chunksFrom: z.object({ request: z.number().int().nonnegative(), response: z.number().int().nonnegative() }).strict().optional(),
+    })
+    .strict(),
   raw: z
     .object({
       connection: z.number().int().positive(),

@@ -167,7 +167,11 @@ describe('check --keepalive: how the server ends the connection', () => {
     expect(run.end).toMatchObject({ by: 'server', how: 'fin', responsesComplete: 2 });
     expect(verdict.compliant).toBe(false);
     expect(verdict.findings[0]).toMatchObject({ code: 'closed-early', severity: 'error' });
-    expect(verdict.findings[0]!.message).toContain('the server closed the keep-alive connection (FIN) after 2 of 3 requests without announcing it');
+    // Request #3 may have left before the FIN came (then the analysis found it never answered) or not.
+    expect(verdict.findings[0]!.message).toMatch(
+      /^the server closed the keep-alive connection \(FIN\) (after answering 2 requests on it; request #3 was sent \(no body\) and never answered|after 2 of 3 requests without announcing it)/,
+    );
+    expect(verdict.errors).toBe(1);
     expect(report).toMatch(/connection {2}the server closed the connection \(FIN\) after request #2: 2 of 3 requests answered \(request #3 was (sent and never answered|not sent)\)/);
     // Keep-alive requests do not ask the server to close.
     expect(server.connections[0]!.received.toString('latin1')).not.toContain('Connection: close');

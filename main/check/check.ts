@@ -192,7 +192,7 @@ function connect(options: CheckOptions, handlers: LegHandlers): Promise<Connecte
 export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const started = performance.now();
   const clock = () => (performance.now() - started) / 1000;
-  const analyzer = new ConnectionAnalyzer(CONNECTION, 'chunkscope check', 'reverse', 0);
+  const analyzer = new ConnectionAnalyzer(CONNECTION, 'chunkscope check', 'reverse', 0, { clientIsChunkscope: true, stallSeconds: options.timeoutSeconds });
   const record = (event: Omit<Extract<CaptureEvent, { type: 'close' }>, 'type' | 'connection' | 'time'>) =>
     analyzer.event({ type: 'close', connection: CONNECTION, time: clock(), ...event });
   const planned = options.keepalive ?? 1;

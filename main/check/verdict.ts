@@ -103,9 +103,15 @@ export function judge(run: CheckRun): Verdict {
 
   const pending = end.requestsSent > end.responsesComplete ? end.requestsSent : null;
   const partial = pending !== null && !!report.exchanges[pending - 1]?.response;
+  // A request sent and never answered is in the analysis already (closed-early on the request,
+  // the account's words, counted with the anomalies): said once. Only a request the server
+  // closed on before it was sent is this check's own finding.
+  const lostFinding = pending === null ? undefined : report.exchanges[pending - 1]?.request?.anomalies.find((a) => a.code === 'closed-early');
+  const sentAndLost = lostFinding !== undefined;
+  if (lostFinding) add('closed-early', 'error', pending, lostFinding.message);
   if (end.by === 'server') {
     const early = end.responsesComplete < run.planned;
-    if (early && !announced(run) && !partial) {
+    if (early && !announced(run) && !partial && !sentAndLost) {
       // A cut response has its own anomaly (missing-terminator, truncated-body…); this is the request lost between responses.
       const n = end.responsesComplete;
       const how = n > 0 ? endedHow(end, run.tls !== null).replace('the connection', 'the keep-alive connection') : endedHow(end, run.tls !== null);
@@ -153,7 +159,8 @@ export function judge(run: CheckRun): Verdict {
   }
   for (const a of report.anomalies) if (isErrorAnomaly(a.cls, a.direction)) anomalyErrors++;
 
-  const errors = anomalyErrors + findings.filter((f) => f.severity === 'error').length;
+  // closed-early on a sent request is an anomaly too: counted once.
+  const errors = anomalyErrors + findings.filter((f) => f.severity === 'error' && !(f.code === 'closed-early' && sentAndLost)).length;
   // ANOMALIES.md's rule, as `inspect` applies it, must agree with ours.
   const compliant = errors === 0 && report.verdict === 'ok';
   return { compliant, findings, anomalyErrors, errors, warnings: findings.filter((f) => f.severity === 'warning').length };

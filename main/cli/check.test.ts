@@ -96,7 +96,11 @@ describe('chunkscope check --keepalive N', () => {
     expect(status).toBe(1);
     expect(stdout).toContain('3 requests on one keep-alive connection');
     expect(stdout).toMatch(/connection {2}the server closed the connection \(FIN\) after request #2: 2 of 3 requests answered/);
-    expect(stdout).toContain('✗ closed-early: the server closed the keep-alive connection (FIN) after 2 of 3 requests without announcing it (no "Connection: close" in response #2)');
+    // Request #3 may have left before the FIN came (then it was sent and never answered) or not.
+    expect(stdout).toMatch(
+      /✗ closed-early: the server closed the keep-alive connection \(FIN\) (after answering 2 requests on it; request #3 was sent \(no body\) and never answered|after 2 of 3 requests without announcing it \(no "Connection: close" in response #2\))/,
+    );
+    expect(stdout.match(/closed-early/g)).toHaveLength(1);
   });
 
   it('a server that keeps the connection alive: exit 0, still open, closed by Chunkscope', async () => {

@@ -18,6 +18,7 @@ interface InspectFlags {
   body?: boolean;
   json?: boolean;
   allChunks?: boolean;
+  all?: boolean;
 }
 
 export function registerInspect(program: Command, out: (text: string) => void): void {
@@ -36,6 +37,7 @@ export function registerInspect(program: Command, out: (text: string) => void): 
     .option('--body', 'include each message’s decoded body (base64) in the JSON')
     .option('--json', 'print one JSON document (the shape of spec/INSPECT.md)')
     .option('--all-chunks', 'list every chunk in the table (default: the first 200 of each message)')
+    .option('--all', 'for a capture of many exchanges: list every connection and exchange, not only the summary and what went wrong')
     .action((file: string, flags: InspectFlags) => {
       const fd = openForReading(file, 'inspect');
       const start = readStart(fd, 256);
@@ -45,7 +47,7 @@ export function registerInspect(program: Command, out: (text: string) => void): 
         const report = inspectRecords(source.records);
         const notes = kind === 'har' ? ['imported from a HAR: the bytes are rebuilt from what it recorded', ...source.notes] : source.notes;
         if (flags.json) out(JSON.stringify({ source: kind, notes, ...captureJson(report) }, null, 2));
-        else out([`${kind === 'har' ? 'HAR' : 'packet capture'}: ${file}`, ...notes.map((n) => `note: ${n}`), formatCapture(report, { maxChunks: flags.allChunks ? 0 : 200 })].join('\n'));
+        else out([`${kind === 'har' ? 'HAR' : 'packet capture'}: ${file}`, ...notes.map((n) => `note: ${n}`), formatCapture(report, { maxChunks: flags.allChunks ? 0 : 200, all: flags.all === true })].join('\n'));
         process.exitCode = report.connections.some((c) => c.verdict === 'error') ? EXIT.verdictError : EXIT.ok;
         return;
       }
@@ -57,7 +59,7 @@ export function registerInspect(program: Command, out: (text: string) => void): 
           if (error instanceof CaptureFormatError || error instanceof SyntaxError) throw new CliError(`chunkscope inspect: ${file} is a damaged capture: ${error.message}`);
           throw error;
         }
-        out(flags.json ? JSON.stringify(captureJson(report), null, 2) : formatCapture(report, { maxChunks: flags.allChunks ? 0 : 200 }));
+        out(flags.json ? JSON.stringify(captureJson(report), null, 2) : formatCapture(report, { maxChunks: flags.allChunks ? 0 : 200, all: flags.all === true }));
         process.exitCode = report.connections.some((c) => c.verdict === 'error') ? EXIT.verdictError : EXIT.ok;
         return;
       }

@@ -4,6 +4,13 @@
 
 import type { CaptureEvent, CaptureRecord, StreamId } from '../capture/format';
 
+/** How far a replay got: data records and events yielded. */
+export interface ReplayCursor {
+  data: number;
+  events: number;
+  opened: boolean;
+}
+
 interface EventAt {
   /** How many data records came before it. */
   afterData: number;
@@ -50,13 +57,20 @@ export class ConnectionRecords {
     return this.streamBytes[stream]!;
   }
 
-  /** The connection's records in their original order, data read through `read`. */
-  *replay(read: (position: number, length: number) => Uint8Array): Generator<CaptureRecord> {
-    yield this.open;
-    let e = 0;
-    for (let i = 0; i <= this.count; i++) {
-      while (e < this.events.length && this.events[e]!.afterData === i) yield this.events[e++]!.event;
+  /**
+   * The connection's records in their original order (the open record first), data read
+   * through `read`; from `cursor` on when given, which is moved past what is yielded, so a
+   * live detail is fed only what arrived since its last look.
+   */
+  *replay(read: (position: number, length: number) => Uint8Array, cursor: ReplayCursor = { data: 0, events: 0, opened: false }): Generator<CaptureRecord> {
+    if (!cursor.opened) {
+      cursor.opened = true;
+      yield this.open;
+    }
+    for (let i = cursor.data; i <= this.count; i++) {
+      while (cursor.events < this.events.length && this.events[cursor.events]!.afterData === i) yield this.events[cursor.events++]!.event;
       if (i === this.count) break;
+      cursor.data = i + 1;
       const flags = this.flags[i]!;
       yield {
         type: 'data',

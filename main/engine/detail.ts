@@ -1,13 +1,12 @@
 // The full detail of one connection, re-derived from its bytes in the capture: the
 // ledgers with every chunk and their times, and what each byte is (for the raw view).
 
-import type { ExchangeDetail, MessageDetail, RawSlice, RawSpan, SpanKind, StreamViewResult } from '../../shared/api';
+import type { ChunkColumns, ExchangeDetail, MessageDetail, RawSlice, RawSpan, SpanKind, StreamViewResult } from '../../shared/api';
 import type { Http1Event, RawReason } from '../../shared/http1';
 import type { MessageRecord } from '../../shared/ledger';
 import type { StreamId } from '../capture/format';
-import { withTiming } from '../http1/ledger';
 import { ConnectionAnalyzer } from '../session/connection';
-import type { ConnectionRecords } from './connection-records';
+import type { ConnectionRecords, ReplayCursor } from './connection-records';
 import { kindFromType } from '../stream';
 import { exchangeAccount } from '../session/account';
 import { exchangeRow, type RowContext } from './rows';
@@ -118,27 +117,37 @@ function indexSpans(spans: SpanIndex, events: readonly Http1Event[]): void {
   }
 }
 
-export function messageDetail(m: MessageRecord, timeAt: (offset: number) => number): MessageDetail {
-  const timed = withTiming(m, timeAt);
-  const chunks = (m.chunks ?? []).slice(0, MAX_DETAIL_CHUNKS);
-  const { chunks: _chunks, timing, ...rest } = timed;
+/**
+ * A message for the detail, its chunks as columns from chunk #`from` on: a live view asks
+ * only for the chunks it has not got, so a refresh costs what arrived, not the whole body.
+ * The last chunk it already has is sent again (it may have grown since).
+ */
+export function messageDetail(m: MessageRecord, timeAt: (offset: number) => number, from = 0): MessageDetail {
+  const { chunks: all, timing: _timing, ...rest } = m;
+  const total = Math.min(all?.length ?? 0, MAX_DETAIL_CHUNKS);
+  const start = Math.max(0, Math.min(from, total - 1));
+  let columns: ChunkColumns | null = null;
+  if (all) {
+    columns = { offsets: [], sizeTokens: [], sizes: [], extensions: [], dataLengths: [], crlf: [], firstTimes: [], lastTimes: [] };
+    for (let i = start; i < total; i++) {
+      const c = all[i]!;
+      columns.offsets.push(c.offset);
+      columns.sizeTokens.push(c.sizeToken);
+      columns.sizes.push(c.size);
+      columns.extensions.push(c.extensions);
+      columns.dataLengths.push(c.dataLength);
+      columns.crlf.push(c.crlf);
+      columns.firstTimes.push(timeAt(c.offset));
+      columns.lastTimes.push(timeAt(Math.max(c.offset, c.dataOffset + c.dataLength - 1)));
+    }
+  }
   return {
     ...rest,
-    chunkColumns: m.chunks
-      ? {
-          offsets: chunks.map((c) => c.offset),
-          sizeTokens: chunks.map((c) => c.sizeToken),
-          sizes: chunks.map((c) => c.size),
-          extensions: chunks.map((c) => c.extensions),
-          dataLengths: chunks.map((c) => c.dataLength),
-          crlf: chunks.map((c) => c.crlf),
-          firstTimes: timing!.chunks.slice(0, MAX_DETAIL_CHUNKS).map((t) => t.first),
-          lastTimes: timing!.chunks.slice(0, MAX_DETAIL_CHUNKS).map((t) => t.last),
-        }
-      : null,
-    chunksTruncated: (m.chunks?.length ?? 0) > MAX_DETAIL_CHUNKS,
-    first: timing?.first ?? null,
-    last: timing?.last ?? null,
+    chunkColumns: columns,
+    chunkColumnsFrom: all ? start : 0,
+    chunksTruncated: (all?.length ?? 0) > MAX_DETAIL_CHUNKS,
+    first: timeAt(m.offset),
+    last: timeAt(Math.max(m.offset, m.end - 1)),
   };
 }
 
@@ -151,32 +160,39 @@ function mayHaveBody(response: MessageDetail, request: MessageRecord | null): bo
 export class ConnectionDetail {
   readonly analyzer: ConnectionAnalyzer;
   private readonly spans = [new SpanIndex(), new SpanIndex(), new SpanIndex(), new SpanIndex()];
-  readonly version: number;
+  private readonly cursor: ReplayCursor = { data: 0, events: 0, opened: false };
+  /** Records fed so far (ConnectionRecords.version when it last caught up). */
+  version = 0;
 
   constructor(
     private readonly records: ConnectionRecords,
     private readonly read: (position: number, length: number) => Uint8Array,
     stallSeconds: number,
   ) {
-    this.version = records.version;
     const open = records.open;
     this.analyzer = new ConnectionAnalyzer(open.connection, open.client, open.mode, open.time, { keepChunks: true, stallSeconds });
-    for (const record of records.replay(read)) {
+    this.catchUp();
+  }
+
+  /** Feed the records that arrived since the last look: a live detail follows its connection without re-reading it. */
+  catchUp(): void {
+    for (const record of this.records.replay(this.read, this.cursor)) {
       if (record.type === 'data') {
         indexSpans(this.spans[record.stream]!, this.analyzer.data(record.stream, record.bytes, record.time, record.generated));
       } else if (record.type !== 'open') {
         this.analyzer.event(record);
       }
     }
+    this.version = this.records.version;
   }
 
   /** Exchange #index as of these records; `seq` and `context` make its row (as the list shows it). */
-  exchange(index: number, seq: number, context: RowContext): ExchangeDetail {
+  exchange(index: number, seq: number, context: RowContext, chunksFrom = { request: 0, response: 0 }): ExchangeDetail {
     const a = this.analyzer;
     const messages = a.exchangeMessages(index);
     const { request, response, informational } = messages;
-    const requestDetail = request ? messageDetail(request, a.timeAt(0)) : null;
-    const responseDetail = response ? messageDetail(response, a.timeAt(1)) : null;
+    const requestDetail = request ? messageDetail(request, a.timeAt(0), chunksFrom.request) : null;
+    const responseDetail = response ? messageDetail(response, a.timeAt(1), chunksFrom.response) : null;
     return {
       id: `${a.number}:${index}`,
       connection: a.number,

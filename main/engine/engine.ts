@@ -1,7 +1,7 @@
 // The engine behind the app: the proxy, the current session, and the API of
 // shared/api.ts that both transports (Electron IPC, the WebSocket bridge) serve.
 
-import { closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiRequests, ExchangeDetail, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
@@ -15,6 +15,7 @@ import { ProxyServer } from '../proxy/server';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { https, type HttpsOptions } from '../tls';
 import { readRecords } from '../capture/reader';
+import { encodeEvent } from '../capture/format';
 import { curlCommand } from '../har/curl';
 import { HarBuilder, type captureToHar } from '../har/export';
 import { requestForCurl } from '../har/request';
@@ -187,13 +188,13 @@ export class Engine {
     return this.info();
   }
 
-  async exchangeDetail({ id }: ApiRequests['exchangeDetail']['args']): Promise<ExchangeDetail> {
+  async exchangeDetail({ id, chunksFrom }: ApiRequests['exchangeDetail']['args']): Promise<ExchangeDetail> {
     const m = /^(\d+):(\d+)$/.exec(id);
     if (!m) throw new EngineError(`no exchange "${id}"`);
     const detail = await this.session.detail(Number(m[1]));
     const index = Number(m[2]);
     if (index >= detail.analyzer.exchangeCount()) throw new EngineError(`no exchange #${index + 1} on c${m[1]}`);
-    return detail.exchange(index, this.session.seqOf(Number(m[1]), index), { now: this.now() });
+    return detail.exchange(index, this.session.seqOf(Number(m[1]), index), { now: this.now() }, chunksFrom);
   }
 
   /** The clock of live rows and stalls; a file is read as it stands. */
@@ -285,7 +286,11 @@ export class Engine {
 
   async saveCapture({ path }: ApiRequests['saveCapture']['args']): Promise<{ path: string; bytes: number }> {
     const source = await this.captureFile();
-    if (source !== path) copyFileSync(source, path);
+    if (source !== path) {
+      copyFileSync(source, path);
+      // The copy is a whole capture as of now: it ends cleanly, and what was still open then reads as open.
+      if (this.session.kind === 'live') appendFileSync(path, encodeEvent({ type: 'end', time: this.clock() }));
+    }
     return { path, bytes: statSync(path).size };
   }
 

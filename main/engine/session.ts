@@ -129,9 +129,14 @@ export class Session {
     if (!records) throw new Error(`no connection c${connection} in this session`);
     await this.writer?.flush();
     const cached = this.details.find((d) => d.analyzer.number === connection);
-    if (cached && cached.version === records.version) return cached;
+    if (cached) {
+      // Only what arrived since its last look is fed: no re-analysis of the whole connection.
+      if (cached.version !== records.version) cached.catchUp();
+      this.details.splice(this.details.indexOf(cached), 1);
+      this.details.unshift(cached);
+      return cached;
+    }
     const detail = new ConnectionDetail(records, (position, length) => this.read(position, length), this.stallSeconds);
-    if (cached) this.details.splice(this.details.indexOf(cached), 1);
     this.details.unshift(detail);
     this.details.length = Math.min(this.details.length, DETAIL_CACHE);
     return detail;

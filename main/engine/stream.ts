@@ -84,10 +84,8 @@ export class StreamViews {
       pieces.push({ ...range, from: Math.max(range.from, w.fedTo) });
     }
     if (pieces.length > 0) {
-      const reads = [...analyzer.reads(1)];
       const first = pieces[0]!.from;
       const all = source.bytes(first, Math.min(pieces[pieces.length - 1]!.to, first + (MAX_STREAM_BODY - w.fed)));
-      let read = 0;
       let slice = Date.now();
       for (const range of pieces) {
         let at = range.from;
@@ -97,8 +95,7 @@ export class StreamViews {
             break;
           }
           // The read that carried byte `at`: one piece per read per chunk.
-          while (read + 1 < reads.length && reads[read + 1]![0] <= at) read++;
-          const [offset, length, time] = reads[read] ?? [at, range.to - at, analyzer.openedAt];
+          const [offset, length, time] = analyzer.readAt(1, at) ?? [at, range.to - at, analyzer.openedAt];
           const to = Math.min(range.to, offset + length, at + (MAX_STREAM_BODY - w.fed));
           const piece: BodyPiece = { bytes: all.subarray(at - first, to - first), time: time - analyzer.openedAt, chunk: range.chunk };
           await w.view.push(piece);

@@ -2,8 +2,11 @@
 // spec/INSPECT.md (JSON) or for people.
 
 import type { ConnectionReport } from '../../shared/capture';
+import type { AnomalyRecord } from '../../shared/ledger';
 import { readRecords } from '../capture/reader';
-import { groupDigits } from '../http1/bytes';
+import { ANOMALIES, isErrorAnomaly, type AnomalyCode } from '../../shared/anomalies';
+import { printable } from '../../shared/printable';
+import { byteCount, duration, endStep, groupDigits, plural } from '../../shared/words';
 import type { CaptureRecord } from '../capture/format';
 import { CaptureAnalysis, analyseCapture, type CaptureReport } from '../session/capture-analysis';
 import { anomalyLine, append, formatMessage, type HumanOptions } from './human';
@@ -38,6 +41,7 @@ export function captureJson(report: CaptureReport & { truncatedBytes: number }):
         request: e.request && messageJson(e.request),
         response: e.response && messageJson(e.response),
         informational: e.informational.map((m) => messageJson(m)),
+        account: e.account,
       })),
       anomalies: c.anomalies.map((a) => ({ code: a.code, offset: a.offset, message: a.message, class: a.cls, direction: a.direction })),
       mode: c.mode,
@@ -49,7 +53,9 @@ export function captureJson(report: CaptureReport & { truncatedBytes: number }):
       sent: c.sent,
       received: c.received,
       verdict: c.verdict,
+      account: c.account,
     })),
+    summary: captureSummary(report),
     session: report.session,
     closedCleanly: report.closedCleanly,
     truncatedBytes: report.truncatedBytes,
@@ -57,35 +63,119 @@ export function captureJson(report: CaptureReport & { truncatedBytes: number }):
   };
 }
 
-function closesLine(c: ConnectionReport): string {
-  if (c.closes.length === 0) return 'still open';
-  return c.closes
-    .map((close) => `${close.side} ${close.kind}${close.by === 'proxy' ? ' (by Chunkscope)' : ''} at ${close.at.toFixed(3)} s`)
-    .join(', then ');
+/** What a whole capture holds, worst first: counts, then findings by code. */
+export interface CaptureSummary {
+  connections: number;
+  exchanges: number;
+  answered: number;
+  unanswered: number;
+  stalls: number;
+  /** Each anomaly code with how many messages have it: errors first, then by count. */
+  findings: { code: AnomalyCode; class: string; error: boolean; count: number; title: string }[];
 }
 
-export function formatCapture(report: CaptureReport & { truncatedBytes: number }, options: HumanOptions): string {
-  const lines: string[] = [];
-  const started = report.session?.startedAt ? ` · started ${report.session.startedAt}` : '';
-  lines.push(`capture · ${report.connections.length} connection${report.connections.length === 1 ? '' : 's'}${started}${report.closedCleanly ? '' : ' · cut short (the proxy did not close it)'}`);
+export function captureSummary(report: CaptureReport): CaptureSummary {
+  const counts = new Map<AnomalyCode, { count: number; error: boolean; cls: string }>();
+  let exchanges = 0;
+  let answered = 0;
+  let unanswered = 0;
+  let stalls = 0;
   for (const c of report.connections) {
-    lines.push('');
-    lines.push(`${c.id}  ${c.client} → ${c.upstream ?? c.upstreamFailure?.target ?? '(no upstream)'}  ${c.exchanges.length} exchange${c.exchanges.length === 1 ? '' : 's'}, ${groupDigits(c.sent.bytes)} bytes sent, ${groupDigits(c.received.bytes)} received`);
-    lines.push(`    ended: ${closesLine(c)}`);
-    if (c.upstreamFailure) lines.push(`    could not connect to ${c.upstreamFailure.target}: ${c.upstreamFailure.reason}`);
-    if (c.tunnel) lines.push(`    CONNECT tunnel to ${c.tunnel.target} (bytes relayed, not parsed)`);
+    exchanges += c.exchanges.length;
+    answered += c.account?.answered ?? 0;
+    unanswered += c.account?.unanswered.length ?? 0;
+    stalls += c.account?.stalls.length ?? 0;
+    const count = (a: AnomalyRecord, direction: 'request' | 'response') => {
+      const seen = counts.get(a.code) ?? { count: 0, error: false, cls: a.cls };
+      seen.count++;
+      seen.error ||= isErrorAnomaly(a.cls, direction);
+      counts.set(a.code, seen);
+    };
+    for (const a of c.anomalies) count(a, a.direction);
     for (const e of c.exchanges) {
-      for (const [label, m, direction] of [
-        [`  request #${e.index + 1}`, e.request, 'request'],
-        ...e.informational.map((m) => [`  interim response to #${e.index + 1}`, m, 'response'] as const),
-        [`  response #${e.index + 1}`, e.response, 'response'],
-      ] as const) {
-        if (!m) continue;
-        const stillOpen = (direction === 'request' ? c.sent.eof : c.received.eof) === 'open';
-        append(lines, formatMessage(m, direction, options, stillOpen, label), '  ');
+      for (const a of e.request?.anomalies ?? []) count(a, 'request');
+      for (const m of [...e.informational, e.response]) for (const a of m?.anomalies ?? []) count(a, 'response');
+    }
+  }
+  const findings = [...counts].map(([code, v]) => ({ code, class: v.cls, error: v.error, count: v.count, title: ANOMALIES[code].title }));
+  findings.sort((a, b) => Number(b.error) - Number(a.error) || b.count - a.count || a.code.localeCompare(b.code));
+  return { connections: report.connections.length, exchanges, answered, unanswered, stalls, findings };
+}
+
+/** The ends of a connection in order, with when: "the server reset the connection (RST) at 1.2 s; Chunkscope passed it on to the client (RST) at 1.2 s". */
+function endsLine(c: ConnectionReport): string {
+  const ends = c.account?.ends ?? [];
+  if (ends.length === 0) return 'both sides still open';
+  return ends.map((e) => `${endStep(e)} at ${duration(e.at)}`).join('; ');
+}
+
+function summaryLines(report: CaptureReport & { truncatedBytes: number }): string[] {
+  const s = captureSummary(report);
+  const started = report.session?.startedAt ? ` · started ${report.session.startedAt}` : '';
+  const lines = [
+    `capture · ${plural(s.connections, 'connection')}, ${plural(s.exchanges, 'exchange')} (${groupDigits(s.answered)} answered${s.unanswered > 0 ? `, ${groupDigits(s.unanswered)} never answered` : ''})${s.stalls > 0 ? ` · ${plural(s.stalls, 'stall')}` : ''}${started}`,
+  ];
+  if (!report.closedCleanly) lines.push('the capture has no end record: the proxy was stopped abruptly (kill -9, a crash), so connections open then show as open');
+  if (report.truncatedBytes > 0) lines.push(`the last ${byteCount(report.truncatedBytes)} are a record cut short, left out`);
+  if (s.findings.length > 0) {
+    lines.push('findings, the worst first:');
+    for (const f of s.findings) lines.push(`   ${f.error ? '✗' : 'ℹ'} ${f.code} ×${groupDigits(f.count)}: ${f.title}`);
+  } else {
+    lines.push('findings: none');
+  }
+  return lines;
+}
+
+function connectionLines(c: ConnectionReport, options: HumanOptions): string[] {
+  const lines: string[] = [];
+  lines.push(`${c.id}  ${c.client} → ${c.upstream ?? c.upstreamFailure?.target ?? '(no upstream)'}  ${plural(c.exchanges.length, 'exchange')}, ${groupDigits(c.sent.bytes)} bytes sent, ${groupDigits(c.received.bytes)} received`);
+  if (c.account) lines.push(`    ${c.account.headline}`);
+  lines.push(`    ends: ${endsLine(c)}`);
+  if (c.account?.hint) lines.push(`    ↳ workaround: ${c.account.hint}`);
+  if (c.upstreamFailure) lines.push(`    could not connect to ${c.upstreamFailure.target}: ${c.upstreamFailure.reason}`);
+  if (c.tunnel) lines.push(`    CONNECT tunnel to ${c.tunnel.target} (bytes relayed, not parsed)`);
+  for (const e of c.exchanges) {
+    for (const [label, m, direction] of [
+      [`  request #${e.index + 1}`, e.request, 'request'],
+      ...e.informational.map((m) => [`  interim response to #${e.index + 1}`, m, 'response'] as const),
+      [`  response #${e.index + 1}`, e.response, 'response'],
+    ] as const) {
+      if (!m) continue;
+      const stillOpen = (direction === 'request' ? c.sent.eof : c.received.eof) === 'open';
+      append(lines, formatMessage(m, direction, options, stillOpen, label), '  ');
+    }
+    if (e.account) lines.push(`    → #${e.index + 1} ${printable(e.account.headline)}`);
+  }
+  for (const a of c.anomalies) lines.push(`    ${anomalyLine(a, a.direction)}`);
+  return lines;
+}
+
+/** How many exchanges a capture may hold before `inspect` lists only what went wrong (--all lists every one). */
+export const WHOLE_LISTING = 100;
+
+export function formatCapture(report: CaptureReport & { truncatedBytes: number }, options: HumanOptions & { all?: boolean }): string {
+  const lines = summaryLines(report);
+  const total = report.connections.reduce((n, c) => n + c.exchanges.length, 0);
+  if (options.all || total <= WHOLE_LISTING) {
+    for (const c of report.connections) {
+      lines.push('');
+      append(lines, connectionLines(c, options));
+    }
+  } else {
+    // A big capture: the exchanges that went wrong, one line each, the first ones.
+    const problems: string[] = [];
+    for (const c of report.connections) {
+      for (const e of c.exchanges) {
+        if (e.account?.tone !== 'problem') continue;
+        const target = e.request?.request ? `${printable(e.request.request.method)} ${printable(e.request.request.target)}` : '(no request line)';
+        problems.push(`   ${c.id} #${e.index + 1} ${target} → ${printable(e.account.headline)}`);
       }
     }
-    for (const a of c.anomalies) lines.push(`    ${anomalyLine(a, a.direction)}`);
+    lines.push('');
+    lines.push(problems.length === 0 ? 'no exchange went wrong' : `exchanges that went wrong (${groupDigits(problems.length)}${problems.length > 50 ? ', the first 50' : ''}):`);
+    append(lines, problems.slice(0, 50));
+    lines.push('');
+    lines.push(`--all lists every connection and exchange with its chunk ledger (${plural(total, 'exchange')})`);
   }
   const verdict = report.connections.some((c) => c.verdict === 'error') ? 'error' : 'ok';
   lines.push('');

@@ -160,7 +160,7 @@ export async function replayConnection(session: CapturedSession, source: Capture
   const speed = options.speed ?? 1;
   const idleMs = (options.idleSeconds ?? 30) * 1000;
   const openedAt = clock();
-  const analyzer = new ConnectionAnalyzer(source.number, 'replay', 'reverse', openedAt);
+  const analyzer = new ConnectionAnalyzer(source.number, 'replay', 'reverse', openedAt, { clientIsChunkscope: true });
   const record = (event: Omit<Extract<CaptureEvent, { type: 'close' }>, 'type' | 'connection' | 'time'>) =>
     analyzer.event({ type: 'close', connection: source.number, time: clock(), ...event });
 

@@ -29,6 +29,16 @@ describe('a download that stalls', () => {
     expect(account.span).toEqual({ from: 0, to: 7.6 });
   });
 
+  it('the client gives up and the capture ends before the server closes: still the client that gave up', () => {
+    const p = stalledFeed().clientEnds(7.6);
+    p.a.finish();
+    expect(codes(p, 0)).toEqual(['client-gave-up']);
+    expect(exchangeAccount(p.a, 0, null).headline).toBe(
+      'no last chunk: after chunk #2 the server sent nothing for 7.4 s; the client gave up and closed the connection (FIN); the server had not closed its side when the capture ended',
+    );
+    expect(connectionAccount(p.a, null).headline).toBe('the client closed the connection (FIN) after 1 request, its response cut short; the server had not closed its side when the capture ended');
+  });
+
   it('the client resets: the same account, with RST', () => {
     const p = stalledFeed().clientEnds(7.6, 'rst');
     expect(exchangeAccount(p.a, 0, null).headline).toBe('no last chunk: after chunk #2 the server sent nothing for 7.4 s; the client gave up and reset the connection (RST)');

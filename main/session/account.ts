@@ -90,7 +90,8 @@ export function exchangeAccount(a: ConnectionAnalyzer, index: number, now: numbe
     const answer = first?.who === 'client' ? answerTo(ends, first) : null;
     const hint = finding.code === 'closed-early' && request?.framing === 'chunked' ? DECHUNK_HINT : null;
     const prefix = onRequest || !response ? 'no response' : shortfall(response);
-    return say('problem', `${prefix}: ${finding.message}${answer ? `; ${afterIt(answer)}` : ''}`, { hint, unanswered: onRequest });
+    const then = answer ? `; ${afterIt(answer)}` : first?.who === 'client' && received?.kind === 'open' ? '; the server had not closed its side when the capture ended' : '';
+    return say('problem', `${prefix}: ${finding.message}${then}`, { hint, unanswered: onRequest });
   }
   if (!request?.request) {
     const error = firstError(request, 'request');
@@ -135,6 +136,15 @@ export function exchangeAccount(a: ConnectionAnalyzer, index: number, now: numbe
   return say('ok', `complete: ${delivered(response)}${took}${stallNote(stalls)}${reset}`);
 }
 
+/** "3 requests, all answered", "1 request, its response cut short", "4,001 requests, 4,000 answered". */
+function requestTally(requests: number, answered: number, cutShort: number[]): string {
+  const count = plural(requests, 'request');
+  if (requests > 0 && answered === requests) return `${count}, ${requests === 1 ? 'answered' : 'all answered'}`;
+  const cut = cutShort.length === 0 ? '' : cutShort.length === 1 ? `response #${cutShort[0]! + 1} cut short` : `${groupDigits(cutShort.length)} responses cut short`;
+  if (requests === 1 && cutShort.length === 1) return `${count}, its response cut short`;
+  return [`${count}, ${groupDigits(answered)} answered`, cut].filter(Boolean).join('; ');
+}
+
 /** The account of a whole connection: how it ended and after what, in one sentence. */
 export function connectionAccount(a: ConnectionAnalyzer, now: number | null): ConnectionAccount {
   const ends = accountEnds(a.closes, a.tls?.client != null);
@@ -145,12 +155,15 @@ export function connectionAccount(a: ConnectionAnalyzer, now: number | null): Co
   const received = a.streamEnd(1);
   const over = received !== null && received.kind !== 'open';
   const unanswered: number[] = [];
+  const cutShort: number[] = [];
   let longestIdle: number | null = null;
   const requestTime = a.timeAt(0);
   const responseTime = a.timeAt(1);
+  const settled = over || a.clientEndedFirst();
   for (let i = 0; i < requests.length; i++) {
     const r = finals[i];
-    if (over && requests[i]!.complete && !r?.complete) unanswered.push(i);
+    if (settled && requests[i]!.complete && !r) unanswered.push(i);
+    else if (settled && r && !r.complete) cutShort.push(i);
     const next = requests[i + 1];
     if (r?.complete && next) {
       const idle = requestTime(next.offset) - responseTime(Math.max(r.offset, r.end - 1));
@@ -158,7 +171,7 @@ export function connectionAccount(a: ConnectionAnalyzer, now: number | null): Co
     }
   }
   const answered = a.answered;
-  const tally = `${plural(requests.length, 'request')}, ${answered === requests.length ? (requests.length === 1 ? 'answered' : 'all answered') : `${groupDigits(answered)} answered`}`;
+  const tally = requestTally(requests.length, answered, cutShort);
   const hint = unanswered.some((i) => requests[i]!.framing === 'chunked') && first?.who !== 'client' ? DECHUNK_HINT : null;
   const base = { ends, first, requests: requests.length, answered, unanswered, stalls, longestIdle, hint };
 
@@ -170,7 +183,7 @@ export function connectionAccount(a: ConnectionAnalyzer, now: number | null): Co
   }
   const answer = answerTo(ends, first);
   const lost = unanswered.length === 0 ? '' : unanswered.length === 1 ? `; request #${unanswered[0]! + 1} was never answered` : `; ${groupDigits(unanswered.length)} requests were never answered, from #${unanswered[0]! + 1}`;
-  const then = answer ? `; ${afterIt(answer)}` : '';
-  const bad = unanswered.length > 0 || first.how === 'rst' || first.how === 'error' || stalls.some((s) => s.endedBy !== 'bytes');
+  const then = answer ? `; ${afterIt(answer)}` : received?.kind === 'open' && first.who === 'client' ? '; the server had not closed its side when the capture ended' : '';
+  const bad = unanswered.length > 0 || cutShort.length > 0 || first.how === 'rst' || first.how === 'error' || stalls.some((s) => s.endedBy !== 'bytes');
   return { ...base, tone: bad ? 'problem' : 'ok', headline: `${howItEnded(first)} after ${tally}${lost}${then}` };
 }

@@ -39,6 +39,11 @@ export interface AnalyzerOptions {
   listener?: AnalyzerListener;
   /** Seconds without a byte, while a message is incomplete or a response is due, that make a stall (default 2). */
   stallSeconds?: number;
+  /**
+   * The client is Chunkscope itself (`check`, `replay --to`): when it stops reading, that is
+   * the tool's decision, not a client giving up, so no client finding is made of it.
+   */
+  clientIsChunkscope?: boolean;
 }
 
 /** The stall threshold of the proxy's `--stall-after` default, and of captures that do not say theirs. */
@@ -91,6 +96,7 @@ export class ConnectionAnalyzer {
   /** What each stream's parser waited for when the stream ended (where its bytes stopped). */
   private readonly endWaiting: [AccountWaiting | null, AccountWaiting | null] = [null, null];
   private readonly stallSeconds: number;
+  readonly clientIsChunkscope: boolean;
   /** Records fed so far (data and events): a row or a detail derived from fewer is older. */
   records = 0;
 
@@ -106,6 +112,7 @@ export class ConnectionAnalyzer {
     this.listener = options.listener ?? {};
     this.lastByteAt = [openedAt, openedAt];
     this.stallSeconds = options.stallSeconds ?? DEFAULT_STALL_SECONDS;
+    this.clientIsChunkscope = options.clientIsChunkscope === true;
     this.stallLog = new StallLog(this.stallSeconds);
     const keepChunks = (this.keepChunks = options.keepChunks ?? true);
     this.parsers = [
@@ -327,6 +334,11 @@ export class ConnectionAnalyzer {
     return this.readIndex[stream].entries();
   }
 
+  /** The read of a stream that carried the byte at `offset`: [offset, length, time]. */
+  readAt(stream: ClientStream, offset: number): [number, number, number] | null {
+    return this.readIndex[stream].readAt(offset);
+  }
+
   /** Seconds since the connection opened when the byte at an offset of a stream arrived. */
   timeAt(stream: ClientStream): TimeAt {
     return (offset) => this.readIndex[stream].timeAt(offset) - this.openedAt;
@@ -441,11 +453,15 @@ export class ConnectionAnalyzer {
    * proxy passed the client's FIN on): the client ended it. Otherwise `otherwise`.
    */
   private responseEndedBy(otherwise: Closer): Closer {
+    return this.clientEndedFirst() ? 'client' : otherwise;
+  }
+
+  /** The client ended its side before the server did, and no byte of the server's came after that. */
+  clientEndedFirst(): boolean {
     const client = this.closes.find((c) => c.side === 'client' && c.by === 'peer' && c.kind !== 'open');
-    if (!client) return otherwise;
+    if (!client) return false;
     const server = this.closes.find((c) => c.side === 'upstream' && c.by === 'peer' && c.kind !== 'open');
-    const clientFirst = !server || client.at <= server.at;
-    return clientFirst && this.lastByteAt[1] - this.openedAt <= client.at ? 'client' : otherwise;
+    return (!server || client.at <= server.at) && this.lastByteAt[1] - this.openedAt <= client.at;
   }
 
   private endStream(stream: ClientStream, kind: EndKind, by: Closer, tls: Ending['tls'] = null): void {
@@ -453,8 +469,9 @@ export class ConnectionAnalyzer {
     this.ends[stream] = { kind, by, tls };
     this.endWaiting[stream] = silence(this, stream)?.waiting ?? null;
     this.absorb(stream, this.parsers[stream].end(kind, by, tls));
-    // What went wrong between messages shows once what the client received has ended.
-    if (stream === 1 && kind !== 'open' && !this.imported?.recordedBodies) {
+    // What went wrong between messages shows once what the client received has ended, or
+    // the capture ended after the client had given up (nothing of the server's came since).
+    if (stream === 1 && (kind !== 'open' || this.clientEndedFirst()) && !this.imported?.recordedBodies) {
       for (const found of findings(this)) this.absorb(found.stream, [found.event]);
     }
     if (stream === 1 || this.ends[1]) {

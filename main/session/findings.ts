@@ -38,11 +38,22 @@ export function finalResponses(a: ConnectionAnalyzer): (MessageRecord | undefine
 }
 
 /** "the server reset the keep-alive connection (RST) after answering 4,000 requests on it; request #4001 was sent (chunked, 31 bytes) and never answered" */
-function closedEarly(first: AccountEnd, answered: number, index: number, request: MessageRecord): string {
-  const how = endVerb(first, answered > 0 ? 'the keep-alive connection' : 'the connection');
+function closedEarly(first: AccountEnd, answered: number, index: number, request: MessageRecord, last: MessageRecord | undefined): string {
+  const announced = last && announcesClose(last) ? `, as response #${answered} announced ("Connection: close")` : '';
+  const how = endVerb(first, answered > 0 && !announced ? 'the keep-alive connection' : 'the connection');
   const after =
     answered === 0 ? 'before answering any request' : first.who === 'server' ? `after answering ${plural(answered, 'request')} on it` : `after ${plural(answered, 'response')} on it`;
-  return `${party(first.who)} ${how} ${after}; request #${index + 1} was sent (${requestBody(request)}) and never answered`;
+  return `${party(first.who)} ${how} ${after}${announced}; request #${index + 1} was sent (${requestBody(request)}) and never answered`;
+}
+
+/** A response after which no request may follow: "Connection: close", or HTTP/1.0 without keep-alive (RFC 9112 §9.3). */
+export function announcesClose(m: MessageRecord): boolean {
+  const connection = m.headers
+    .filter(([name]) => name.toLowerCase() === 'connection')
+    .flatMap(([, value]) => value.toLowerCase().split(','))
+    .map((token) => token.trim());
+  if (connection.includes('close')) return true;
+  return m.response?.version === 'HTTP/1.0' && !connection.includes('keep-alive');
 }
 
 /** Where the response stopped and how long before the client's end: "120 ms after chunk #3". */
@@ -70,7 +81,8 @@ export function findings(a: ConnectionAnalyzer): Found[] {
   const first = firstEnd(ends);
   if (!first) return [];
   // The client ended first and the server sent nothing after it: the client gave up or aborted.
-  const clientFirst = first.who === 'client' && a.streamEnd(1)?.by === 'client';
+  const clientFirst = first.who === 'client' && a.clientEndedFirst();
+  if (clientFirst && a.clientIsChunkscope) return [];
   // Otherwise the end that cut the exchanges short is the server's (or Chunkscope's).
   const ender = clientFirst ? first : (ends.find((e) => !e.mirrored && e.who !== 'client') ?? first);
   const requests = a.messages('request');
@@ -78,11 +90,13 @@ export function findings(a: ConnectionAnalyzer): Found[] {
   const stalls = a.stalls();
   const out: Found[] = [];
   let answered = 0;
+  let lastAnswer: MessageRecord | undefined;
   for (let i = 0; i < requests.length; i++) {
     const request = requests[i]!;
     const response = finals[i];
     if (response?.complete) {
       answered++;
+      lastAnswer = response;
       continue;
     }
     // An incomplete request, or one that never parsed, has its own anomaly already.
@@ -94,7 +108,7 @@ export function findings(a: ConnectionAnalyzer): Found[] {
         event: { type: 'anomaly', message: stream === 0 ? request.index : response!.index, offset, code, cls: ANOMALIES[code].cls, text },
       });
     if (!clientFirst && !response) {
-      emit(0, 'closed-early', request.offset, closedEarly(ender, answered, i, request));
+      emit(0, 'closed-early', request.offset, closedEarly(ender, answered, i, request, lastAnswer));
     } else if (clientFirst) {
       const stall = stalls.find((s) => s.exchange === i && s.direction === 'response' && typeof s.endedBy === 'object' && s.endedBy?.who === 'client');
       const { code, text } = clientEnded(a, first, i, request, response, stall);

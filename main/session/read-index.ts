@@ -29,15 +29,28 @@ export class ReadIndex {
 
   /** Arrival time of the byte at `offset` (the time of the read that carried it). */
   timeAt(offset: number): number {
+    const i = this.readOf(offset);
+    return i < 0 ? 0 : this.times[i]!;
+  }
+
+  /** The read that carried the byte at `offset`, as [offset, length, time]. */
+  readAt(offset: number): [number, number, number] | null {
+    const i = this.readOf(offset);
+    if (i < 0) return null;
+    const end = i + 1 < this.count ? this.offsets[i + 1]! : this.total;
+    return [this.offsets[i]!, end - this.offsets[i]!, this.times[i]!];
+  }
+
+  private readOf(offset: number): number {
     let lo = 0;
     let hi = this.count - 1;
-    if (hi < 0) return 0;
+    if (hi < 0) return -1;
     while (lo < hi) {
       const mid = (lo + hi + 1) >> 1;
       if (this.offsets[mid]! <= offset) lo = mid;
       else hi = mid - 1;
     }
-    return this.times[lo]!;
+    return lo;
   }
 
   /** Each read as [offset, length, time], in order. */

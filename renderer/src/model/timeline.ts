@@ -3,7 +3,7 @@
 // or a red "missing" marker and the close (FIN or RST, which side). Pure, so tested alone.
 
 import type { ConnectionEnd, ExchangeDetail } from '../../../shared/api';
-import { endLabel } from '../../../shared/words';
+import * as words from '../../../shared/words';
 
 export interface TimelineMark {
   x: number;
@@ -29,6 +29,8 @@ export interface TimelineLayout {
   ticks: { x: number; label: string }[];
   /** Where items of the Stream view ended (one mark per pixel column), over the chunk marks. */
   items: { x: number; count: number; first: number; label: string }[];
+  /** Silences of this exchange (the account's stalls), as bands with their length. */
+  stalls: { x: number; width: number; label: string }[];
 }
 
 /** An item of the Stream view, as the Timeline needs it: when its last byte came, its label. */
@@ -55,7 +57,8 @@ export function timelineLayout(detail: ExchangeDetail, closeAt: ConnectionEnd | 
   const times = columns ? columns.lastTimes.map((t) => t - start) : [];
   const closeTime = closeAt ? closeAt.at - detail.connectionOpenedAt - start : null;
   const lastTime = response?.last !== null && response?.last !== undefined ? response.last - start : 0;
-  const duration = Math.max(1e-3, lastTime, closeTime ?? 0, ...(times.length ? [times[times.length - 1]!] : [0])) * 1.05;
+  const stallEnds = detail.account.stalls.map((s) => s.since + s.seconds - start);
+  const duration = Math.max(1e-3, lastTime, closeTime ?? 0, ...stallEnds, ...(times.length ? [times[times.length - 1]!] : [0])) * 1.05;
   const totalBytes = columns ? columns.dataLengths.reduce((a, b) => a + b, 0) : response?.bodyLength ?? 0;
   const plotW = Math.max(1, width - PAD.left - PAD.right);
   const plotH = Math.max(1, height - PAD.top - PAD.bottom);
@@ -96,7 +99,7 @@ export function timelineLayout(detail: ExchangeDetail, closeAt: ConnectionEnd | 
     ? {
         x: x(closeTime),
         kind: closeAt.how === 'fin' || closeAt.how === 'close-notify' ? ('fin' as const) : closeAt.how === 'rst' ? ('rst' as const) : ('other' as const),
-        label: endLabel(closeAt),
+        label: words.endLabel(closeAt),
       }
     : null;
 
@@ -115,5 +118,9 @@ export function timelineLayout(detail: ExchangeDetail, closeAt: ConnectionEnd | 
     else items.push({ x: px, count: 1, first: i, label: item.label });
   });
 
-  return { width, height, duration, totalBytes, marks, line: points.join(' '), end, close, ticks, items };
+  const stalls = detail.account.stalls.map((s) => {
+    const from = x(Math.max(0, s.since - start));
+    return { x: from, width: Math.max(2, x(Math.max(0, s.since + s.seconds - start)) - from), label: `${s.ongoing ? 'waiting' : 'no byte for'} ${words.duration(s.seconds)}` };
+  });
+  return { width, height, duration, totalBytes, marks, line: points.join(' '), end, close, ticks, items, stalls };
 }

@@ -15,8 +15,20 @@ export function emptyRows(): RowsState {
   return { rows: [], index: new Map(), connections: new Map(), session: null };
 }
 
-/** Apply every queued batch in order; returns the new state (rows copied at most once). */
-export function applyBatches(state: RowsState, batches: readonly UpdateBatch[]): RowsState {
+/** The row a detail came with, put in the list unless the list has a newer one. */
+export function upsertRow(state: RowsState, row: ExchangeRow): Pick<RowsState, 'rows'> | Record<string, never> {
+  const at = state.index.get(row.id);
+  if (at === undefined || state.rows[at]!.version > row.version || state.rows[at] === row) return {};
+  const rows = state.rows.slice();
+  rows[at] = row;
+  return { rows };
+}
+
+/**
+ * Apply every queued batch in order; returns the new state (rows copied at most once).
+ * Live rows of `held` are left as they are: its open detail brings them.
+ */
+export function applyBatches(state: RowsState, batches: readonly UpdateBatch[], held: string | null = null): RowsState {
   let rows = state.rows;
   let index = state.index;
   let connections = state.connections;
@@ -34,6 +46,7 @@ export function applyBatches(state: RowsState, batches: readonly UpdateBatch[]):
     }
     if (batch.session) session = batch.session;
     for (const row of batch.rows ?? []) {
+      if (row.id === held && row.state !== 'complete' && row.state !== 'incomplete' && !batch.reset) continue;
       if (!copiedRows) {
         rows = rows.slice();
         copiedRows = true;

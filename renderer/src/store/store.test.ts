@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { row } from '../test-support/rows';
+import { chunkedResponse, detail, row } from '../test-support/rows';
+import { chunksFrom } from './detail';
 import { applyBatches, emptyRows } from './rows';
 import { createAppStore, createIngest } from './store';
 
@@ -43,11 +44,40 @@ describe('the store', () => {
     const store = createAppStore();
     store.getState().ingest([{ rows: [row()] }]);
     store.getState().select('1:0');
-    store.getState().setDetail({ id: '1:0' } as never);
+    store.getState().setDetail(detail(null));
     store.getState().select('2:0');
     expect(store.getState().detail).toBeNull();
     store.getState().ingest([{ reset: true }]);
     expect(store.getState().selectedId).toBeNull();
+  });
+
+  it('a live exchange whose detail is open: the row comes with the detail, so the list and the detail agree', () => {
+    const store = createAppStore();
+    store.getState().ingest([{ rows: [row({ state: 'streaming', chunks: 3, version: 10 })] }]);
+    store.getState().select('1:0');
+    store.getState().setDetail(detail(chunkedResponse([1, 1, 1, 1], [0, 0.1, 0.2, 0.3]), { row: row({ state: 'streaming', chunks: 4, version: 12 }) }));
+    expect(store.getState().rows[0]!.chunks).toBe(4);
+    // A later live row from the list's own updates does not overtake the detail...
+    store.getState().ingest([{ rows: [row({ state: 'streaming', chunks: 9, version: 20 })] }]);
+    expect(store.getState().rows[0]!.chunks).toBe(4);
+    // ...but the final one does.
+    store.getState().ingest([{ rows: [row({ state: 'incomplete', chunks: 9, version: 21 })] }]);
+    expect(store.getState().rows[0]).toMatchObject({ state: 'incomplete', chunks: 9 });
+  });
+
+  it('a refresh asks for the chunks not held and joins them to the ledger', () => {
+    const store = createAppStore();
+    store.getState().select('1:0');
+    expect(chunksFrom(store.getState().detail, '1:0')).toBeUndefined();
+    store.getState().setDetail(detail(chunkedResponse([10, 20], [0, 0.1])));
+    expect(chunksFrom(store.getState().detail, '1:0')).toEqual({ request: 0, response: 1 });
+    // The answer repeats chunk #2 (it may have grown) and brings #3.
+    const more = chunkedResponse([10, 25, 30], [0, 0.1, 0.2]);
+    const columns = more.chunkColumns!;
+    const tail = Object.fromEntries(Object.entries(columns).map(([k, v]) => [k, (v as unknown[]).slice(1)])) as unknown as typeof columns;
+    store.getState().setDetail(detail({ ...more, chunkColumns: tail, chunkColumnsFrom: 1 }));
+    expect(store.getState().detail!.response!.chunkColumns!.sizes).toEqual([10, 25, 30]);
+    expect(store.getState().detail!.response!.chunkColumnsFrom).toBe(0);
   });
 
   it('showing a byte switches to the raw view at that offset', () => {

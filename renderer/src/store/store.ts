@@ -4,7 +4,8 @@
 
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ExchangeDetail, UpdateBatch } from '../../../shared/api';
-import { applyBatches, emptyRows, type RowsState } from './rows';
+import { mergeDetail, isLive } from './detail';
+import { applyBatches, emptyRows, upsertRow, type RowsState } from './rows';
 
 export type DetailTab = 'chunks' | 'stream' | 'timeline' | 'raw' | 'headers';
 export type View = 'sessions' | 'connections';
@@ -48,7 +49,9 @@ export function createAppStore(): AppStore {
     transport: 'connecting',
     ingest: (batches) =>
       set((state) => {
-        const next = applyBatches(state, batches);
+        // While a live exchange's detail is open, its row comes with the detail (the same records).
+        const held = state.detail && state.detail.id === state.selectedId && isLive(state.detail.row.state) ? state.selectedId : null;
+        const next = applyBatches(state, batches, held);
         const reset = batches.some((b) => b.reset);
         return reset ? { ...next, selectedId: null, detail: null, detailError: null, rawTarget: null } : next;
       }),
@@ -71,7 +74,12 @@ export function createAppStore(): AppStore {
 
     detail: null,
     detailError: null,
-    setDetail: (detail, error = null) => set({ detail, detailError: error }),
+    setDetail: (detail, error = null) =>
+      set((state) => {
+        if (!detail) return { detail: null, detailError: error };
+        const merged = mergeDetail(state.detail, detail);
+        return { ...upsertRow(state, merged.row), detail: merged, detailError: error };
+      }),
   }));
 }
 

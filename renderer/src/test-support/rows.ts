@@ -105,6 +105,7 @@ export function chunkedResponse(sizes: number[], times: number[], overrides: Par
       firstTimes: times,
       lastTimes: times,
     },
+    chunkColumnsFrom: 0,
     chunksTruncated: false,
     first: 0,
     last: times[times.length - 1] ?? 0,

@@ -5,6 +5,7 @@ import { useApi, useApp, useAppStore } from '../../context';
 import { tlsSummary } from '../../model/format';
 import { groupDigits } from '../../../../shared/words';
 import { selectDetail, selectSession, selectTab, type DetailTab } from '../../store/store';
+import { chunksFrom, isLive } from '../../store/detail';
 import { ChunksTab } from './ChunksTab';
 import { HeadersTab } from './HeadersTab';
 import { RawTab } from './RawTab';
@@ -19,7 +20,11 @@ const TABS: [DetailTab, string][] = [
   ['headers', 'Headers'],
 ];
 
-/** Load the detail of the selected exchange, and again while it changes (at most twice a second). */
+/**
+ * Load the detail of the selected exchange; while it is live, again twice a second, asking
+ * only for the chunks not held yet. The row, the ledger, the Timeline and the Stream view
+ * all read that one answer, so they agree at each refresh.
+ */
 function useDetail(id: string): void {
   const api = useApi();
   const store = useAppStore();
@@ -30,14 +35,19 @@ function useDetail(id: string): void {
   const last = useRef(0);
   useEffect(() => {
     let cancelled = false;
-    const wait = Math.max(0, 500 - (Date.now() - last.current));
-    const timer = setTimeout(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const look = () => {
       last.current = Date.now();
-      api.exchangeDetail({ id }).then(
-        (detail) => !cancelled && store.getState().setDetail(detail),
+      api.exchangeDetail({ id, chunksFrom: chunksFrom(store.getState().detail, id) }).then(
+        (detail) => {
+          if (cancelled) return;
+          store.getState().setDetail(detail);
+          if (isLive(detail.row.state)) timer = setTimeout(look, 500);
+        },
         (error: Error) => !cancelled && store.getState().setDetail(null, error.message),
       );
-    }, wait);
+    };
+    timer = setTimeout(look, Math.max(0, 500 - (Date.now() - last.current)));
     return () => {
       cancelled = true;
       clearTimeout(timer);

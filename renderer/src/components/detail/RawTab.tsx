@@ -41,29 +41,43 @@ function usePages(connection: number, stream: 0 | 1, version: unknown) {
   return { pages, total, need };
 }
 
+/** The bytes of one stream that belong to this exchange: its request, or its responses (interim ones included). */
+export function exchangeRange(detail: ExchangeDetail, stream: 0 | 1): { from: number; to: number } {
+  if (stream === 0) return detail.request ? { from: detail.request.offset, to: detail.request.end } : { from: 0, to: 0 };
+  const messages = [...detail.informational, ...(detail.response ? [detail.response] : [])];
+  if (messages.length === 0) return { from: 0, to: 0 };
+  return { from: messages[0]!.offset, to: messages[messages.length - 1]!.end };
+}
+
 export function RawTab({ detail }: { detail: ExchangeDetail }) {
   const target = useApp((s) => s.rawTarget);
-  const [stream, setStream] = useState<0 | 1>(target?.stream ?? 1);
+  const [stream, setStream] = useState<0 | 1>(target?.stream ?? (detail.response || detail.informational.length > 0 ? 1 : 0));
+  // This exchange's own bytes by default; the whole connection on request.
+  const [whole, setWhole] = useState(false);
   const version = `${detail.request?.end ?? 0}:${detail.response?.end ?? 0}`;
   const { pages, total, need } = usePages(detail.connection, stream, version);
   const parent = useRef<HTMLDivElement>(null);
-  const rows = total === null ? 1 : Math.ceil(total / ROW_BYTES);
+  const own = exchangeRange(detail, stream);
+  const range = whole ? { from: 0, to: total ?? own.to } : own;
+  const firstRow = Math.floor(range.from / ROW_BYTES);
+  const rows = Math.max(0, Math.ceil(range.to / ROW_BYTES) - firstRow);
   const virtualizer = useVirtualizer({ count: rows, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 30 });
-  const message = stream === 1 ? detail.response : detail.request;
 
   useEffect(() => {
     if (target) setStream(target.stream);
   }, [target]);
   useEffect(() => {
-    if (target && target.stream === stream && total !== null) virtualizer.scrollToIndex(Math.floor(target.offset / ROW_BYTES), { align: 'center' });
-  }, [target, stream, total, virtualizer]);
+    if (!target || target.stream !== stream || total === null) return;
+    if (target.offset < own.from || target.offset >= own.to) setWhole(true);
+    virtualizer.scrollToIndex(Math.floor(target.offset / ROW_BYTES) - firstRow, { align: 'center' });
+  }, [target, stream, total, virtualizer, firstRow]);
   useEffect(() => {
-    // Start at this exchange's own message, not at the start of the connection.
-    if (!target && message && total !== null) virtualizer.scrollToIndex(Math.floor(message.offset / ROW_BYTES), { align: 'start' });
-  }, [message?.offset, total, stream]);
+    // In the whole connection, start at this exchange's own bytes.
+    if (whole && !target && total !== null) virtualizer.scrollToIndex(Math.floor(own.from / ROW_BYTES), { align: 'start' });
+  }, [whole, own.from, total, stream]);
 
   const items = virtualizer.getVirtualItems();
-  for (const item of items) need(Math.floor((item.index * ROW_BYTES) / PAGE));
+  for (const item of items) need(Math.floor(((firstRow + item.index) * ROW_BYTES) / PAGE));
 
   return (
     <div className="raw" data-testid="raw">
@@ -74,6 +88,12 @@ export function RawTab({ detail }: { detail: ExchangeDetail }) {
         <button type="button" className={stream === 1 ? 'active' : ''} onClick={() => setStream(1)} data-testid="raw-response">
           received by the client
         </button>
+        <label className="raw-scope" title="Show every byte of the connection, other exchanges included">
+          <input type="checkbox" checked={whole} onChange={(e) => setWhole(e.target.checked)} data-testid="raw-whole" /> whole connection
+        </label>
+        <span className="raw-range" data-testid="raw-range">
+          {rows === 0 ? 'no bytes in this direction' : `bytes ${range.from.toLocaleString('en-US')}–${Math.max(range.from, range.to - 1).toLocaleString('en-US')}`}
+        </span>
         <span className="legend">
           {['head', 'size-line', 'extension', 'data', 'crlf', 'last-chunk', 'trailer', 'raw'].map((k) => (
             <span key={k} className={`k-${k}`}>
@@ -85,27 +105,34 @@ export function RawTab({ detail }: { detail: ExchangeDetail }) {
       <div ref={parent} className="raw-rows">
         <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
-            const offset = item.index * ROW_BYTES;
+            const offset = (firstRow + item.index) * ROW_BYTES;
             const page = pages.get(Math.floor(offset / PAGE));
             const within = offset - Math.floor(offset / PAGE) * PAGE;
             const count = page ? Math.max(0, Math.min(ROW_BYTES, page.bytes.length - within)) : 0;
             const kinds = page ? kindsOf(page.slice.spans, offset, offset + count) : [];
-            const cells = Array.from({ length: count }, (_, i) => ({ value: page!.bytes[within + i]!, kind: kinds[i]!, offset: offset + i }));
+            // Bytes of other exchanges sharing the first or last row stay blank.
+            const cells = Array.from({ length: count }, (_, i) => ({ value: page!.bytes[within + i]!, kind: kinds[i]!, offset: offset + i, outside: offset + i < range.from || offset + i >= range.to }));
             const hit = (o: number) => target !== null && target.stream === stream && target.offset === o;
             return (
               <div key={item.index} className="raw-row" style={{ transform: `translateY(${item.start}px)`, height: ROW }} data-offset={offset}>
                 <span className="raw-offset">{offsetLabel(offset)}</span>
                 <span className="raw-hex">
-                  {cells.map((c) => (
-                    <span key={c.offset} className={`k-${c.kind} ${hit(c.offset) ? 'target' : ''}`} data-byte={c.offset}>
-                      {hex(c.value)}
-                    </span>
-                  ))}
+                  {cells.map((c) =>
+                    c.outside ? (
+                      <span key={c.offset} className="outside">
+                        {'  '}
+                      </span>
+                    ) : (
+                      <span key={c.offset} className={`k-${c.kind} ${hit(c.offset) ? 'target' : ''}`} data-byte={c.offset}>
+                        {hex(c.value)}
+                      </span>
+                    ),
+                  )}
                 </span>
                 <span className="raw-text">
                   {cells.map((c) => (
-                    <span key={c.offset} className={`k-${c.kind} ${hit(c.offset) ? 'target' : ''}`}>
-                      {printable(c.value)}
+                    <span key={c.offset} className={c.outside ? 'outside' : `k-${c.kind} ${hit(c.offset) ? 'target' : ''}`}>
+                      {c.outside ? ' ' : printable(c.value)}
                     </span>
                   ))}
                 </span>

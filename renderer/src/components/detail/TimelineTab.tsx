@@ -1,5 +1,5 @@
 import type { ExchangeDetail } from '../../../../shared/api';
-import { duration, groupDigits, size } from '../../../../shared/words';
+import { duration, groupDigits, plural, size } from '../../../../shared/words';
 import { timelineLayout } from '../../model/timeline';
 import { itemSummary } from './StreamTab';
 import { useStreamView } from './use-stream-view';
@@ -15,7 +15,9 @@ export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
   const first = detail.account.ends.find((e) => !e.mirrored) ?? null;
   const ended = first ? { who: first.who, how: first.how, truncation: first.truncation, at: detail.connectionOpenedAt + first.at } : null;
   const { items: all } = useStreamView(detail.id, detail.stream === true);
-  const items = all.filter((i) => !i.partial).map((i) => ({ arrived: i.arrived, label: itemSummary(i) }));
+  // While live, items up to the detail's last byte only: the Stream view may have looked a moment later.
+  const upTo = detail.row.state === 'streaming' ? (detail.response?.last ?? Infinity) : Infinity;
+  const items = all.filter((i) => !i.partial && (i.arrived ?? Infinity) <= upTo).map((i) => ({ arrived: i.arrived, label: itemSummary(i) }));
   const layout = timelineLayout(detail, ended, width, HEIGHT, items);
   const bottom = HEIGHT - 28;
   return (
@@ -33,6 +35,14 @@ export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
         <text x={4} y={20} className="tick">
           {size(layout.totalBytes)}
         </text>
+        {layout.stalls.map((s, i) => (
+          <g key={i} data-testid="stall-mark">
+            <rect x={s.x} y={PLOT_TOP} width={s.width} height={bottom - PLOT_TOP} className="stall-band" />
+            <text x={s.x + s.width / 2} y={bottom - 6} className="label-stall" textAnchor="middle">
+              {s.label}
+            </text>
+          </g>
+        ))}
         <polyline points={layout.line} className="cumulative" data-testid="cumulative" />
         {layout.marks.map((m, i) => (
           <circle key={i} cx={m.x} cy={m.y} r={m.r} className="chunk-mark" data-testid="chunk-mark">
@@ -71,8 +81,8 @@ export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
         ) : null}
       </svg>
       <p className="summary">
-        {layout.items.length > 0 ? `${groupDigits(items.length)} items (blue ticks at the top, where each item’s last byte came) · ` : ''}
-        {detail.response?.chunkColumns ? `${groupDigits(detail.response.chunkColumns.sizes.length)} chunks over ${duration(layout.duration / 1.05)}` : 'No chunks.'}
+        {layout.items.length > 0 ? `${plural(items.length, 'item')} (blue ticks at the top, where each item’s last byte came) · ` : ''}
+        {detail.response?.chunkColumns ? `${plural(detail.response.chunkColumns.sizes.length, 'chunk')} over ${duration(layout.duration / 1.05)}` : 'No chunks.'}
         {layout.end.kind === 'streaming' ? ' · still streaming' : ''}
       </p>
     </div>
