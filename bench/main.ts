@@ -4,6 +4,7 @@
 import os from 'node:os';
 import { benchHttps } from './https';
 import { benchInterop } from './interop';
+import { benchLive } from './live';
 import { benchParser } from './parser';
 import { benchProxy } from './proxy';
 import { benchUi } from './ui';
@@ -13,6 +14,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   proxy: benchProxy,
   https: benchHttps,
   ui: benchUi,
+  live: benchLive,
   interop: benchInterop,
 };
 

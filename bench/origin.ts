@@ -2,6 +2,7 @@
 //   GET /big?mib=N   a chunked body of N MiB in 16 KiB chunks
 //   GET /small       a small Content-Length body
 //   POST /items      a chunked request answered with a small body (keep-alive)
+//   GET /sse?events=N&rate=R   server-sent events, one chunk each, R a second (written every 5 ms)
 // With `--tls CERT KEY` it serves the same over TLS (ALPN http/1.1).
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -33,6 +34,15 @@ function serve(socket: net.Socket): void {
       return next();
     }
     pending = pending.subarray(headEnd + 4);
+    const sse = /^GET \/sse\?events=(\d+)&rate=(\d+)/.exec(head);
+    if (sse) {
+      busy = true;
+      events(socket, Number(sse[1]), Number(sse[2]), () => {
+        busy = false;
+        next();
+      });
+      return;
+    }
     const big = /^GET \/big\?mib=(\d+)/.exec(head);
     if (!big) {
       socket.write(small);
@@ -53,6 +63,28 @@ function serve(socket: net.Socket): void {
     pump();
   };
   socket.on('error', () => socket.destroy());
+}
+
+/** `count` events at `rate` a second, each its own chunk, a batch every 5 ms as a busy feed flushes them. */
+function events(socket: net.Socket, count: number, rate: number, done: () => void): void {
+  socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n');
+  const started = performance.now();
+  let sent = 0;
+  const tick = (): void => {
+    const due = Math.min(count, Math.floor(((performance.now() - started) / 1000) * rate));
+    const pieces: string[] = [];
+    for (; sent < due; sent++) {
+      const event = `id: ${sent}\ndata: {"n":${sent},"price":${(sent % 997) / 10}}\n\n`;
+      pieces.push(`${Buffer.byteLength(event).toString(16)}\r\n${event}\r\n`);
+    }
+    if (pieces.length > 0) socket.write(pieces.join(''));
+    if (sent < count) setTimeout(tick, 5);
+    else {
+      socket.write('0\r\n\r\n');
+      done();
+    }
+  };
+  tick();
 }
 
 const at = process.argv.indexOf('--tls');

@@ -160,6 +160,8 @@ export interface MessageDetail extends Omit<MessageRecord, 'chunks' | 'timing'> 
   /** Chunks #chunkColumnsFrom on (0-based): a refresh asks only for those it has not got. */
   chunkColumns: ChunkColumns | null;
   chunkColumnsFrom: number;
+  /** More chunks follow this answer: ask again from where it ends. */
+  chunksMore: boolean;
   /** Only the first chunks are sent when there are very many. */
   chunksTruncated: boolean;
   first: number | null;

@@ -67,9 +67,12 @@ export class ConnectionRecords {
       cursor.opened = true;
       yield this.open;
     }
-    for (let i = cursor.data; i <= this.count; i++) {
-      while (cursor.events < this.events.length && this.events[cursor.events]!.afterData === i) yield this.events[cursor.events++]!.event;
-      if (i === this.count) break;
+    // Up to the records there are now: a replay suspended between records does not chase new ones.
+    const count = this.count;
+    const events = this.events.length;
+    for (let i = cursor.data; i <= count; i++) {
+      while (cursor.events < events && this.events[cursor.events]!.afterData === i) yield this.events[cursor.events++]!.event;
+      if (i === count) break;
       cursor.data = i + 1;
       const flags = this.flags[i]!;
       yield {

@@ -15,6 +15,10 @@ import { fieldValue } from '../../shared/fields';
 
 /** Chunks sent with one exchange; beyond, the UI says how many more there are. */
 export const MAX_DETAIL_CHUNKS = 200_000;
+/** Chunks in one answer: a big ledger comes in several, so no answer stalls the relay to build or send. */
+export const CHUNKS_PER_ANSWER = 10_000;
+/** Longest stretch of feeding a detail before the relay gets a turn. */
+const FEED_SLICE_MS = 8;
 
 const KINDS: SpanKind[] = ['head', 'size-line', 'extension', 'data', 'crlf', 'last-chunk', 'trailer', 'body', 'raw', 'leading'];
 const REASONS: RawReason[] = ['unparsed', 'trailing', 'tunnel', 'incomplete'];
@@ -126,10 +130,11 @@ export function messageDetail(m: MessageRecord, timeAt: (offset: number) => numb
   const { chunks: all, timing: _timing, ...rest } = m;
   const total = Math.min(all?.length ?? 0, MAX_DETAIL_CHUNKS);
   const start = Math.max(0, Math.min(from, total - 1));
+  const end = Math.min(total, start + CHUNKS_PER_ANSWER);
   let columns: ChunkColumns | null = null;
   if (all) {
     columns = { offsets: [], sizeTokens: [], sizes: [], extensions: [], dataLengths: [], crlf: [], firstTimes: [], lastTimes: [] };
-    for (let i = start; i < total; i++) {
+    for (let i = start; i < end; i++) {
       const c = all[i]!;
       columns.offsets.push(c.offset);
       columns.sizeTokens.push(c.sizeToken);
@@ -145,6 +150,7 @@ export function messageDetail(m: MessageRecord, timeAt: (offset: number) => numb
     ...rest,
     chunkColumns: columns,
     chunkColumnsFrom: all ? start : 0,
+    chunksMore: end < total,
     chunksTruncated: (all?.length ?? 0) > MAX_DETAIL_CHUNKS,
     first: timeAt(m.offset),
     last: timeAt(Math.max(m.offset, m.end - 1)),
@@ -161,8 +167,7 @@ export class ConnectionDetail {
   readonly analyzer: ConnectionAnalyzer;
   private readonly spans = [new SpanIndex(), new SpanIndex(), new SpanIndex(), new SpanIndex()];
   private readonly cursor: ReplayCursor = { data: 0, events: 0, opened: false };
-  /** Records fed so far (ConnectionRecords.version when it last caught up). */
-  version = 0;
+  private catching: Promise<void> | null = null;
 
   constructor(
     private readonly records: ConnectionRecords,
@@ -171,19 +176,31 @@ export class ConnectionDetail {
   ) {
     const open = records.open;
     this.analyzer = new ConnectionAnalyzer(open.connection, open.client, open.mode, open.time, { keepChunks: true, stallSeconds });
-    this.catchUp();
   }
 
-  /** Feed the records that arrived since the last look: a live detail follows its connection without re-reading it. */
-  catchUp(): void {
+  /**
+   * Feed the records that arrived since the last look, in slices that let the relay run
+   * (DESIGN.md principle 9): a live detail follows its connection without re-reading it,
+   * and a connection of a million records opens without freezing the proxy.
+   */
+  catchUp(): Promise<void> {
+    this.catching ??= this.feed().finally(() => (this.catching = null));
+    return this.catching;
+  }
+
+  private async feed(): Promise<void> {
+    let slice = performance.now();
     for (const record of this.records.replay(this.read, this.cursor)) {
       if (record.type === 'data') {
         indexSpans(this.spans[record.stream]!, this.analyzer.data(record.stream, record.bytes, record.time, record.generated));
       } else if (record.type !== 'open') {
         this.analyzer.event(record);
       }
+      if (performance.now() - slice >= FEED_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
     }
-    this.version = this.records.version;
   }
 
   /** Exchange #index as of these records; `seq` and `context` make its row (as the list shows it). */

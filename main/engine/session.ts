@@ -128,17 +128,12 @@ export class Session {
     const records = this.records.get(connection);
     if (!records) throw new Error(`no connection c${connection} in this session`);
     await this.writer?.flush();
-    const cached = this.details.find((d) => d.analyzer.number === connection);
-    if (cached) {
-      // Only what arrived since its last look is fed: no re-analysis of the whole connection.
-      if (cached.version !== records.version) cached.catchUp();
-      this.details.splice(this.details.indexOf(cached), 1);
-      this.details.unshift(cached);
-      return cached;
-    }
-    const detail = new ConnectionDetail(records, (position, length) => this.read(position, length), this.stallSeconds);
+    // Only what arrived since its last look is fed: no re-analysis of the whole connection.
+    const detail = this.details.find((d) => d.analyzer.number === connection) ?? new ConnectionDetail(records, (position, length) => this.read(position, length), this.stallSeconds);
+    if (this.details.includes(detail)) this.details.splice(this.details.indexOf(detail), 1);
     this.details.unshift(detail);
     this.details.length = Math.min(this.details.length, DETAIL_CACHE);
+    await detail.catchUp();
     return detail;
   }
 

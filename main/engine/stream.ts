@@ -15,7 +15,9 @@ export const MAX_STREAM_BODY = 64 * 1024 * 1024;
 /** Views kept (the exchanges looked at last). */
 const KEPT = 4;
 /** Work this long, then let the proxy's sockets run. */
-const SLICE_MS = 20;
+const SLICE_MS = 10;
+/** Items in one answer: a view far behind catches up in several small answers, never one that stalls the relay to serialise. */
+export const ITEMS_PER_ANSWER = 2000;
 
 
 /** Body ranges of the stream, in order, with the chunk each belongs to (null when not chunked). */
@@ -66,7 +68,7 @@ export class StreamViews {
     return run.then((streaming) => {
       const report = w.view.report();
       const start = from <= report.items.length ? from : 0;
-      return { ...report, items: report.items.slice(start), note: report.note ?? w.limited, streaming, limited: w.limited, from: start, total: report.items.length };
+      return { ...report, items: report.items.slice(start, start + ITEMS_PER_ANSWER), note: report.note ?? w.limited, streaming, limited: w.limited, from: start, total: report.items.length };
     });
   }
 

@@ -106,6 +106,7 @@ export function chunkedResponse(sizes: number[], times: number[], overrides: Par
       lastTimes: times,
     },
     chunkColumnsFrom: 0,
+    chunksMore: false,
     chunksTruncated: false,
     first: 0,
     last: times[times.length - 1] ?? 0,

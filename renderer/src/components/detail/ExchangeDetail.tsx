@@ -42,7 +42,9 @@ function useDetail(id: string): void {
         (detail) => {
           if (cancelled) return;
           store.getState().setDetail(detail);
-          if (isLive(detail.row.state)) timer = setTimeout(look, 500);
+          // A big ledger comes in several answers: the rest at once; a live one twice a second.
+          if (detail.request?.chunksMore || detail.response?.chunksMore) timer = setTimeout(look, 0);
+          else if (isLive(detail.row.state)) timer = setTimeout(look, 500);
         },
         (error: Error) => !cancelled && store.getState().setDetail(null, error.message),
       );

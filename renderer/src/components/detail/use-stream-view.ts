@@ -36,8 +36,8 @@ export function useStreamView(id: string, enabled: boolean): StreamViewState {
   useEffect(() => {
     if (!enabled) return;
     const shown = current.current.id === id ? current.current : null;
-    // Nothing more will come: the body ended and it was read to its end.
-    if (shown?.view && !shown.view.streaming) return;
+    // Nothing more will come: the body ended, it was read to its end, and every item is here.
+    if (shown?.view && !shown.view.streaming && shown.items.length >= shown.view.total) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     const ask = () => {
       if (inFlight.current === id) {
@@ -54,11 +54,13 @@ export function useStreamView(id: string, enabled: boolean): StreamViewState {
           const before = current.current.id === id ? current.current.items : [];
           const items = view.from === before.length ? before.concat(view.items) : view.items;
           setState({ id, view, items, error: null });
+          // A long view comes in several answers: ask for the rest at once.
+          if (items.length < view.total) again.current = true;
         },
         (error: Error) => latest.current === id && setState({ id, view: null, items: [], error: error.message }),
       ).finally(() => {
         if (inFlight.current === id) inFlight.current = null;
-        if (again.current) timer = setTimeout(ask, Math.max(0, 500 - (Date.now() - last.current)));
+        if (again.current) timer = setTimeout(ask, current.current.id === id && current.current.view && current.current.items.length < current.current.view.total ? 0 : Math.max(0, 500 - (Date.now() - last.current)));
       });
     };
     timer = setTimeout(ask, Math.max(0, 500 - (Date.now() - last.current)));
