@@ -73,7 +73,7 @@ test('a browser HAR without chunk data: the exchange is shown, its framing says 
         {
           startedDateTime: '2026-11-23T10:00:00.000Z',
           time: 50,
-          request: { method: 'GET', url: 'http://news.example/rss', httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'Host', value: 'news.example' }], queryString: [], headersSize: -1, bodySize: 0 },
+          request: { method: 'GET', url: 'https://news.example/rss', httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'Host', value: 'news.example' }], queryString: [], headersSize: -1, bodySize: 0 },
           response: { status: 200, statusText: 'OK', httpVersion: 'HTTP/1.1', cookies: [], headers: [{ name: 'Transfer-Encoding', value: 'chunked' }, { name: 'Content-Type', value: 'application/rss+xml' }], content: { size: 6, mimeType: 'application/rss+xml', text: '<rss/>' }, redirectURL: '', headersSize: -1, bodySize: -1 },
           cache: {},
           timings: { send: 1, wait: 40, receive: 9 },
@@ -88,6 +88,8 @@ test('a browser HAR without chunk data: the exchange is shown, its framing says 
   await expect(app.cell(app.row('/rss'), 'framing')).toHaveText('unknown');
   await app.open('/rss');
   await expect(page.getByTestId('detail')).toContainText('Framing unknown: imported from a HAR without chunk data');
+  // Where the decrypted bytes came from, truly: the browser, not Chunkscope.
+  await expect(page.getByTestId('tls')).toHaveText('HTTPS, as the browser recorded it in the HAR (decrypted by the browser, not by Chunkscope)');
 });
 
 test('copy as curl shows a command that sends the request again', async ({ page }) => {

@@ -2,7 +2,9 @@
 // writes them, and the words that every view then shows.
 
 import { describe, expect, it } from 'vitest';
+import type { CaptureRecord } from '../capture/format';
 import { connectionAccount, DECHUNK_HINT, exchangeAccount } from './account';
+import { analyseCapture } from './capture-analysis';
 import { CHUNKED_HEAD, GET, LAST, Playbook, chunk } from './test-support/playbook';
 
 const codes = (p: Playbook, index: number) => {
@@ -145,5 +147,27 @@ describe('per-exchange scope', () => {
     ]);
     expect(connectionAccount(p.a, null).headline).toBe('the server closed the connection (FIN) after 2 requests, all answered');
     expect(connectionAccount(p.a, null).longestIdle).toBeCloseTo(0.2, 5);
+  });
+});
+
+describe('captures from before the account', () => {
+  it('open as they are: no stall threshold recorded, no stall events, the stalls derived with the default', () => {
+    const bytes = (s: string) => Uint8Array.from(s, (c) => c.charCodeAt(0));
+    const records: CaptureRecord[] = [
+      { type: 'session', version: 1, startedAt: '2026-11-01T00:00:00.000Z', tool: 'chunkscope 0.1.0', mode: 'forward', listen: '127.0.0.1:8888', reverse: null },
+      { type: 'open', connection: 1, time: 0, client: '127.0.0.1:5', mode: 'forward' },
+      { type: 'upstream', connection: 1, time: 0.01, upstream: '127.0.0.1:9', target: '127.0.0.1:9' },
+      { type: 'data', connection: 1, stream: 0, generated: false, time: 0.01, bytes: bytes(GET) },
+      { type: 'data', connection: 1, stream: 1, generated: false, time: 0.1, bytes: bytes(CHUNKED_HEAD + chunk('one')) },
+      { type: 'close', connection: 1, time: 3.1, side: 'client', kind: 'fin', by: 'peer', detail: null },
+      { type: 'close', connection: 1, time: 3.1, side: 'upstream', kind: 'fin', by: 'proxy', detail: null },
+      { type: 'close', connection: 1, time: 3.2, side: 'upstream', kind: 'fin', by: 'peer', detail: null },
+      { type: 'close', connection: 1, time: 3.2, side: 'client', kind: 'fin', by: 'proxy', detail: null },
+      { type: 'end', time: 4 },
+    ];
+    const report = analyseCapture(records);
+    expect(report.connections[0]!.exchanges[0]!.account!.headline).toBe(
+      'no last chunk: after chunk #1 the server sent nothing for 3.0 s; the client gave up and closed the connection (FIN); the server closed after it',
+    );
   });
 });
