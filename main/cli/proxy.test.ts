@@ -55,6 +55,16 @@ describe('chunkscope proxy', () => {
     expect(await cli.waitForLine(/bytes again after/)).toMatch(/bytes again after 1\.\d s$/);
   });
 
+  it('escapes an origin\'s control bytes as inspect does: a reason phrase with 0x9B never reaches the terminal raw', async () => {
+    const server = await origin([request(), write(Buffer.from('HTTP/1.1 200 O\x9b[2JK\r\nContent-Length: 2\r\n\r\nok', 'latin1')), fin()]);
+    cleanups.push(() => server.close());
+    const cli = await running(['proxy', '--port', '0', '--reverse', server.url]);
+    await curl([`${cli.url}/csi`]);
+    const line = await cli.waitForLine(/^c1 #1 /);
+    expect(line).toContain('→ 200 O\\x9b[2JK · content-length · complete');
+    expect([...line].filter((c) => c.charCodeAt(0) === 0x1b || (c.charCodeAt(0) >= 0x80 && c.charCodeAt(0) <= 0x9f))).toEqual([]);
+  });
+
   it('warns that a non-loopback address makes an open proxy', async () => {
     const cli = await running(['proxy', '--port', '0', '--host', '0.0.0.0']);
     expect(cli.stderr()).toContain('warning: listening on 0.0.0.0, not loopback');
