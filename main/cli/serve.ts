@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { Engine } from '../engine/engine';
+import { ProxyLoopError } from '../proxy/server';
 import { Bridge } from '../serve/bridge';
 import { CliError, systemReason } from './errors';
 import { collect, collectRule, parsePort } from './options';
@@ -45,6 +46,7 @@ export async function serve(flags: ServeFlags, out: (text: string) => void): Pro
     proxy = (await engine.start()).proxy;
   } catch (error) {
     await engine.close();
+    if (error instanceof ProxyLoopError) throw new CliError(`chunkscope serve: ${error.message}`);
     throw new CliError(`chunkscope serve: cannot start the proxy on 127.0.0.1:${flags.proxyPort}: ${systemReason(error)}`);
   }
   const bridge = new Bridge(engine, { host: '127.0.0.1', port: flags.port, rendererDir: dir });

@@ -9,7 +9,7 @@ import type net from 'node:net';
 import type { CloseKind } from '../capture/format';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { CONNECT_ESTABLISHED, connectFailure, generatedResponse } from './generated';
-import { ForwardGate, originKey, type GateCommand, type Origin } from './forward-gate';
+import { ForwardGate, originKey, type GateCommand, type GateOptions, type Origin } from './forward-gate';
 import { TcpLeg, type Connect, type Leg, type LegHandlers, type PeerEnd } from './leg';
 import type { Recorder } from './recorder';
 import type { Rule } from '../../shared/rules';
@@ -50,6 +50,13 @@ export interface RelayContext {
    * without rules the relay is byte-exact and records the client's side only.
    */
   rules?: () => readonly Rule[];
+  /** Forward mode: what the gate needs to refuse a request to the proxy itself. */
+  gate?: GateOptions;
+  /**
+   * This connection is the proxy's own, come back to it (a loop): nothing is relayed;
+   * each request is answered with this sentence.
+   */
+  looped?: string;
   closed(relay: ConnectionRelay): void;
 }
 
@@ -97,6 +104,7 @@ export class ConnectionRelay {
   private upstreamGone = false;
   private clientGone = false;
   private failure: string | null = null;
+  private failureStatus = 502;
   private finished = false;
   /** Commands waiting for the current origin to finish answering before a switch. */
   private deferred: GateCommand[] = [];
@@ -109,7 +117,7 @@ export class ConnectionRelay {
     private readonly context: RelayContext,
   ) {
     this.recorder = context.recorder;
-    this.gate = context.mode === 'forward' ? new ForwardGate() : null;
+    this.gate = context.mode === 'forward' ? new ForwardGate(context.gate) : null;
     this.client = client({
       data: (bytes) => this.fromClient(bytes),
       end: (how) => this.clientEnded(how),
@@ -119,7 +127,10 @@ export class ConnectionRelay {
     this.analyzer = this.recorder.open(this.client.address, context.mode);
     this.clientFlow = new Flow(this.client);
     if (context.rules?.().some((r) => r.enabled)) this.rewriting = this.rewriters(context.rules);
-    if (context.reverse) this.connect(context.reverse, null);
+    if (context.looped) {
+      this.failure = context.looped;
+      this.failureStatus = 508;
+    } else if (context.reverse) this.connect(context.reverse, null);
   }
 
   // ---- client to origin ---------------------------------------------------------
@@ -132,7 +143,7 @@ export class ConnectionRelay {
       this.toUpstream([bytes]);
       this.recorder.data(this.analyzer, 0, bytes, time);
       this.context.activity(this.analyzer, 0);
-      if (this.failure && this.analyzer.messages('request').length > 0) this.answer(502, this.failure);
+      if (this.failure && this.analyzer.messages('request').length > 0) this.answer(this.failureStatus, this.failure);
     } else {
       const events = this.recorder.data(this.analyzer, 0, bytes, time);
       this.context.activity(this.analyzer, 0);
@@ -167,6 +178,7 @@ export class ConnectionRelay {
   }
 
   private execute(command: GateCommand): void {
+    if (this.context.looped && (command.kind === 'send' || command.kind === 'tunnel')) return this.answer(508, this.context.looped);
     switch (command.kind) {
       case 'pass':
         this.toUpstream(command.bytes);

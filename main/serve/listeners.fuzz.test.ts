@@ -176,7 +176,7 @@ describe('fuzz: the listeners of serve survive any request', () => {
   });
 
   it(`the proxy answers in HTTP or closes, for ${RUNS} random requests and upgrades, then still relays`, async () => {
-    const local = [`127.0.0.1:${ports.origin}`, `localhost:${ports.origin}`, `127.0.0.1:${ports.bridge}`];
+    const local = [`127.0.0.1:${ports.origin}`, `localhost:${ports.origin}`, `127.0.0.1:${ports.bridge}`, `127.0.0.1:${ports.proxy}`, `localhost:${ports.proxy}`];
     const { authority, target } = proxyTarget(local);
     const toOrigin = fc.constantFrom(`http://127.0.0.1:${ports.origin}/`, `http://127.0.0.1:${ports.origin}/api/ws?token=${TOKEN}`);
     const upgradeThrough = fc.tuple(toOrigin, upgrade(ports.origin)).map(([t, bytes]) => Buffer.from(bytes.toString('latin1').replace(/^GET \S+/, `GET ${t}`), 'latin1'));
