@@ -32,7 +32,9 @@ export async function serve(flags: ServeFlags, out: (text: string) => void): Pro
   const dir = rendererDir();
   if (!existsSync(`${dir}index.html`)) throw new CliError('chunkscope serve: the UI is not built; run `npm run build` in the checkout');
   if (flags.open && !existsSync(flags.open)) throw new CliError(`chunkscope serve: cannot open ${flags.open}: no such file`);
+  let uiPort: number | null = null; // known once the bridge listens
   const engine = new Engine({
+    uiPort: () => uiPort,
     proxyHost: '127.0.0.1',
     proxyPort: flags.proxyPort,
     reverse: flags.reverse ? parseReverse(flags.reverse) : null,
@@ -52,7 +54,9 @@ export async function serve(flags: ServeFlags, out: (text: string) => void): Pro
   const bridge = new Bridge(engine, { host: '127.0.0.1', port: flags.port, rendererDir: dir });
   let ui: string;
   try {
-    ui = (await bridge.listen()).url;
+    const listening = await bridge.listen();
+    ui = listening.url;
+    uiPort = listening.port;
   } catch (error) {
     await engine.close();
     throw new CliError(`chunkscope serve: cannot listen on 127.0.0.1:${flags.port}: ${systemReason(error)}`);

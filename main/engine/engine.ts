@@ -36,6 +36,8 @@ export interface EngineOptions {
   https?: HttpsOptions | null;
   /** Fault and rewrite rules at start (--rule). */
   rules?: Rule[];
+  /** `serve`: its UI's port, whose traffic through the proxy is never recorded (ProxyOptions.uiPort). */
+  uiPort?: () => number | null;
 }
 
 /** How often changed rows are sent: the UI batches them again per frame. */
@@ -82,6 +84,7 @@ export class Engine {
       stallSeconds: this.options.stallSeconds,
       keepChunks: false,
       rules: () => this.rules,
+      uiPort: this.options.uiPort,
       recorder: () => (this.capturing && this.session.recorder ? this.session.recorder : this.passthrough),
       listener: {
         stalled: (stall) => this.stalled(stall),

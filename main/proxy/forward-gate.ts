@@ -73,8 +73,14 @@ export class ForwardGate {
   private held: { offset: number; bytes: Uint8Array }[] = [];
   private head: Head | null = null;
   private tunnelled = false;
+  private inRequest = false;
 
   constructor(private readonly options: GateOptions = {}) {}
+
+  /** Between requests: the next byte from the client starts a new one (or is not HTTP). */
+  get betweenRequests(): boolean {
+    return !this.tunnelled && !this.inRequest && this.held.length === 0;
+  }
 
   /**
    * One read from the client at stream offset `base`, with the events the request
@@ -88,7 +94,9 @@ export class ForwardGate {
     const slice = (from: number, to: number) => bytes.subarray(from - base, to - base);
 
     for (const event of events) {
+      if (event.type === 'message-complete') this.inRequest = false;
       if (event.type === 'message-start') {
+        this.inRequest = true;
         if (event.offset > cursor) commands.push({ kind: 'pass', bytes: [slice(cursor, event.offset)] });
         cursor = Math.max(cursor, event.offset);
         this.head = { start: event.offset, method: null, target: null, targetOffset: -1, host: null, hops: new Map() };

@@ -11,6 +11,7 @@ import type { ConnectionAnalyzer } from '../session/connection';
 import { CONNECT_ESTABLISHED, connectFailure, generatedResponse } from './generated';
 import { ForwardGate, originKey, type GateCommand, type GateOptions, type Origin } from './forward-gate';
 import { TcpLeg, type Connect, type Leg, type LegHandlers, type PeerEnd } from './leg';
+import { OwnTraffic, type Verdict } from './own-traffic';
 import type { Recorder } from './recorder';
 import type { Rule } from '../../shared/rules';
 import type { Op } from '../rules/ops';
@@ -57,6 +58,8 @@ export interface RelayContext {
    * each request is answered with this sentence.
    */
   looped?: string;
+  /** `serve`: whether an origin is Chunkscope's own UI, whose traffic is relayed but never recorded. */
+  isOwnUi?: (origin: Origin) => boolean;
   closed(relay: ConnectionRelay): void;
 }
 
@@ -111,6 +114,12 @@ export class ConnectionRelay {
   /** After an intercepted CONNECT: where the client's early tunnel bytes go. */
   private handedOver: ((bytes: Uint8Array) => void) | null = null;
   private rewriting: Rewriting | null = null;
+  /** Forward mode in `serve`: tells Chunkscope's own UI traffic from the rest (own-traffic.ts). */
+  private readonly ownTraffic: OwnTraffic | null;
+  /** Reads from the client are dropped: the connection is closing before a request it will send again. */
+  private discarding = false;
+  /** Once every request sent is answered: close (the connection changes sides). */
+  private afterAnswers: (() => void) | null = null;
 
   constructor(
     client: (handlers: LegHandlers) => Leg,
@@ -124,7 +133,9 @@ export class ConnectionRelay {
       error: (kind, detail) => this.clientError(kind, detail),
       close: () => this.clientClosed(),
     });
-    this.analyzer = this.recorder.open(this.client.address, context.mode);
+    this.ownTraffic = this.gate && context.isOwnUi ? new OwnTraffic(context.isOwnUi) : null;
+    // Recorded from its first record on, so that Chunkscope's own UI traffic never is.
+    this.analyzer = this.recorder.open(this.client.address, context.mode, this.ownTraffic !== null);
     this.clientFlow = new Flow(this.client);
     if (context.rules?.().some((r) => r.enabled)) this.rewriting = this.rewriters(context.rules);
     if (context.looped) {
@@ -135,8 +146,40 @@ export class ConnectionRelay {
 
   // ---- client to origin ---------------------------------------------------------
 
+  get recorded(): boolean {
+    return this.recorder.recorded(this.analyzer);
+  }
+
   private fromClient(bytes: Buffer): void {
     const time = this.recorder.clock();
+    if (this.discarding) return;
+    if (this.ownTraffic && this.gate!.betweenRequests) {
+      const verdict = this.ownTraffic.push(bytes, time);
+      if (verdict === null) return; // held until the request's target can be read
+      this.relayHeld(verdict);
+      return;
+    }
+    this.relayRead(bytes, time);
+  }
+
+  /** The reads held at a request's start, once it is known whose traffic it is (own-traffic.ts). */
+  private relayHeld(verdict: Verdict): void {
+    const reads = this.ownTraffic?.take() ?? [];
+    if (reads.length === 0) return;
+    if (this.ownTraffic!.step(verdict, () => this.recorder.unrecord(this.analyzer)) === 'relay') {
+      for (const read of reads) this.relayRead(read.bytes, read.time);
+      return;
+    }
+    this.discarding = true;
+    const why = verdict === 'own' ? "Chunkscope closed this kept-alive connection before its next request, which was for Chunkscope's own UI (never recorded); the client sends it again on a new connection" : null;
+    this.afterAnswers = () => {
+      this.endClient('fin', why);
+      if (this.upstream && this.connected) this.endUpstream('fin');
+    };
+    this.resumeDeferred();
+  }
+
+  private relayRead(bytes: Buffer, time: number): void {
     const base = this.analyzer.streamBytes(0);
     if (!this.gate) {
       // Reverse mode: forward first, then record: the read goes on without waiting.
@@ -167,6 +210,11 @@ export class ConnectionRelay {
 
   /** Once the current origin has answered everything asked of it, go on. */
   private resumeDeferred(): void {
+    if (this.afterAnswers && this.analyzer.outstanding() === 0) {
+      const close = this.afterAnswers;
+      this.afterAnswers = null;
+      close();
+    }
     if (this.deferred.length === 0) return;
     // Requests still owed by the current origin: all outstanding but the deferred ones.
     const deferredRequests = this.deferred.filter((c) => c.kind === 'send').length;
@@ -198,7 +246,8 @@ export class ConnectionRelay {
       }
       case 'tunnel':
         this.stopRewriting(); // a tunnel's bytes are not HTTP to rewrite
-        if (this.context.intercept?.wants(command.target) && this.client instanceof TcpLeg) this.handOver(command.origin, command.target);
+        // The UI's own WebSocket (ws:// through a proxy is a CONNECT) is not TLS: an opaque tunnel.
+        if (this.context.intercept?.wants(command.target) && this.client instanceof TcpLeg && !this.ownTraffic?.own) this.handOver(command.origin, command.target);
         else this.connect(command.origin, command.target);
         break;
       case 'reject':
@@ -367,6 +416,7 @@ export class ConnectionRelay {
   // ---- ends -------------------------------------------------------------------------
 
   private clientEnded(how: PeerEnd): void {
+    this.relayHeld('unreadable'); // a request's start that never became readable
     this.clientFinReceived = true;
     this.recorder.close(this.analyzer, 'client', how, 'peer');
     if (this.rewriting) {
@@ -393,15 +443,16 @@ export class ConnectionRelay {
     this.recorder.close(this.analyzer, 'upstream', how, 'proxy');
   }
 
-  private endClient(how: PeerEnd): void {
+  private endClient(how: PeerEnd, detail: string | null = null): void {
     if (this.clientFinSent || this.clientGone) return;
     this.clientFinSent = true;
     this.client.end(how);
-    this.recorder.close(this.analyzer, 'client', how, 'proxy');
+    this.recorder.close(this.analyzer, 'client', how, 'proxy', detail);
   }
 
   private clientError(kind: 'rst' | 'error', detail: string | null): void {
     if (this.clientGone) return;
+    this.relayHeld('unreadable');
     this.recorder.close(this.analyzer, 'client', kind, 'peer', detail);
     this.clientGone = true;
     this.client.destroy();
@@ -526,6 +577,7 @@ export class ConnectionRelay {
   /** The proxy is shutting down: record what is still open and let go of both sides. */
   shutdown(): void {
     if (this.finished) return;
+    this.relayHeld('unreadable');
     this.rewriting?.pump.close();
     if (!this.clientGone) this.recorder.close(this.analyzer, 'client', 'open', 'peer');
     if (this.upstream && !this.upstreamGone) this.recorder.close(this.analyzer, 'upstream', 'open', 'peer');

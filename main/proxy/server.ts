@@ -32,6 +32,12 @@ export interface ProxyOptions {
   intercept?: (server: ProxyServer) => Interception;
   /** Fault and rewrite rules, read when each connection opens (and per message after). */
   rules?: () => readonly Rule[];
+  /**
+   * `serve`: the port of its UI (on loopback). Requests through the proxy to it are
+   * Chunkscope's own UI traffic: relayed, so the UI works through the proxy, but never
+   * recorded (the UI's updates, the bridge's token). Forward mode.
+   */
+  uiPort?: () => number | null;
 }
 
 export interface ListeningAddress {
@@ -68,7 +74,7 @@ export class ProxyServer {
     this.intercept = options.reverse ? undefined : options.intercept?.(this);
     this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.accept(socket));
     const live = function* (relays: Set<ConnectionRelay>) {
-      for (const relay of relays) yield relay.analyzer;
+      for (const relay of relays) if (relay.recorded) yield relay.analyzer;
     };
     this.stalls = new StallWatcher(() => live(this.relays), clock, options.stallSeconds, {
       stalled: (stall) => listener.stalled?.(stall),
@@ -112,6 +118,12 @@ export class ProxyServer {
   /** Whether a request for `origin` would reach this proxy: its port, on any name of this machine. */
   isSelf(origin: Origin): boolean {
     return this.listening !== null && origin.port === this.listening.port && isLocalHost(origin.host);
+  }
+
+  /** Whether a request for `origin` goes to `serve`'s own UI. */
+  private isOwnUi(origin: Origin): boolean {
+    const port = this.options.uiPort?.();
+    return port !== undefined && port !== null && origin.port === port && isLocalHost(origin.host);
   }
 
   private accept(socket: net.Socket): void {
@@ -169,6 +181,7 @@ export class ProxyServer {
       rules: this.options.rules,
       connect: (origin, handlers) => this.connectUpstream(origin, handlers),
       gate: { isSelf: (origin) => this.isSelf(origin), listening: () => (this.listening ? originKey(this.listening) : '') },
+      isOwnUi: this.options.uiPort ? (origin) => this.isOwnUi(origin) : undefined,
       closed: (done) => {
         this.relays.delete(done);
         this.options.listener?.connectionClosed?.(done.analyzer);
