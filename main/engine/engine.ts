@@ -243,10 +243,11 @@ export class Engine {
     return { lab: this.lab.url, requests: list.map((s) => s.label) };
   }
 
-  async openCapture({ path }: ApiRequests['openCapture']['args']): Promise<SessionInfo> {
+  /** `shownAs`: the name the user knows the file by (an upload's own name, not where it was put). */
+  async openCapture({ path }: ApiRequests['openCapture']['args'], shownAs: string = path): Promise<SessionInfo> {
     // A HAR or a packet capture is imported first: turned into a capture beside the sessions.
     const kind = sourceKind(readStart(path));
-    if (!kind) throw new EngineError(`${path} is not a capture, a HAR or a pcap/pcapng file`);
+    if (!kind) throw new EngineError(`${shownAs} is not a capture, a HAR or a pcap/pcapng file`);
     let capture = path;
     let imported: Session['imported'] = null;
     if (kind !== 'capture') {
@@ -257,7 +258,7 @@ export class Engine {
     }
     this.capturing = false;
     const session = new Session(capture, 'file', new Date().toISOString(), null, null);
-    session.source = path;
+    session.source = shownAs;
     session.imported = imported;
     this.replace(session);
     this.loading = { done: 0, total: statSync(capture).size };

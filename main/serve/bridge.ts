@@ -35,6 +35,7 @@ export class Bridge {
   private wss: WebSocketServer | null = null;
   private port = 0;
   private files = new Map<string, StaticFile>();
+  private uploadCount = 0;
   private readonly dispatch;
   private readonly uploads = mkdtempSync(join(tmpdir(), 'chunkscope-uploads-'));
 
@@ -194,9 +195,12 @@ export class Bridge {
           res.writeHead(413, { 'Content-Type': 'text/plain' }).end('send the capture with a Content-Length below 4 GiB\n');
           return;
         }
-        const path = join(this.uploads, `upload-${Date.now()}`);
-        await pipeline(req, createWriteStream(path, { mode: 0o600 }));
-        const info = await this.engine.openCapture({ path });
+        const path = join(this.uploads, `upload-${++this.uploadCount}`);
+        await pipeline(req, createWriteStream(path, { mode: 0o600 })).catch((error: unknown) => {
+          rmSync(path, { force: true }); // a partial upload is of no use
+          throw error;
+        });
+        const info = await this.engine.openCapture({ path }, uploadName(target.query.get('name')));
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(info));
         return;
       }
@@ -211,4 +215,11 @@ export class Bridge {
     await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
     rmSync(this.uploads, { recursive: true, force: true });
   }
+}
+
+/** The name a page gives its upload, shown as what is being viewed: one line, no folders, not too long. */
+function uploadName(name: string | null): string {
+  const printable = [...(name ?? '')].filter((c) => c.charCodeAt(0) >= 0x20 && (c.charCodeAt(0) < 0x7f || c.charCodeAt(0) > 0x9f)).join('');
+  const base = printable.split(/[\\/]/).pop()!.trim().slice(0, 200);
+  return base === '' ? 'an uploaded file' : base;
 }
