@@ -20,6 +20,10 @@ import { Bridge } from './bridge';
 const RUNS = Number(process.env.CHUNKSCOPE_FUZZ_RUNS ?? 1500);
 const SEED = Number(process.env.CHUNKSCOPE_FUZZ_SEED ?? 20_140_014);
 const TOKEN = 'fuzz-token-0123456789abcdef';
+/** Generous: a hang fails the test, a slow machine does not (a long run takes its time). */
+const TIMEOUT_MS = 60_000 + RUNS * 20;
+/** A new session this often, as a user clears it: the engine's work per connection grows with the session. */
+const CLEAR_EVERY = 1000;
 
 let engine: Engine;
 let bridge: Bridge;
@@ -38,10 +42,12 @@ beforeAll(async () => {
     socket.on('end', () => socket.end('HTTP/1.1 200 OK\r\nContent-Length: 15\r\nConnection: close\r\n\r\norigin says ok\n'));
   });
   await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
-  engine = new Engine({ proxyHost: '127.0.0.1', proxyPort: 0, reverse: null, stallSeconds: 2 });
+  let uiPort: number | null = null;
+  engine = new Engine({ proxyHost: '127.0.0.1', proxyPort: 0, reverse: null, stallSeconds: 2, uiPort: () => uiPort });
   const proxy = new URL((await engine.start()).proxy);
   bridge = new Bridge(engine, { host: '127.0.0.1', port: 0, rendererDir: dir, token: TOKEN });
-  ports = { bridge: (await bridge.listen()).port, proxy: Number(proxy.port), origin: (origin.address() as net.AddressInfo).port };
+  uiPort = (await bridge.listen()).port;
+  ports = { bridge: uiPort, proxy: Number(proxy.port), origin: (origin.address() as net.AddressInfo).port };
 });
 
 afterAll(async () => {
@@ -173,20 +179,22 @@ describe('fuzz: the listeners of serve survive any request', () => {
         .on('error', reject);
     });
     expect(page).toMatchObject({ status: 200, body: expect.stringContaining('<title>Chunkscope</title>') });
-  });
+  }, TIMEOUT_MS);
 
   it(`the proxy answers in HTTP or closes, for ${RUNS} random requests and upgrades, then still relays`, async () => {
     const local = [`127.0.0.1:${ports.origin}`, `localhost:${ports.origin}`, `127.0.0.1:${ports.bridge}`, `127.0.0.1:${ports.proxy}`, `localhost:${ports.proxy}`];
     const { authority, target } = proxyTarget(local);
+    let sent = 0;
     const toOrigin = fc.constantFrom(`http://127.0.0.1:${ports.origin}/`, `http://127.0.0.1:${ports.origin}/api/ws?token=${TOKEN}`);
     const upgradeThrough = fc.tuple(toOrigin, upgrade(ports.origin)).map(([t, bytes]) => Buffer.from(bytes.toString('latin1').replace(/^GET \S+/, `GET ${t}`), 'latin1'));
     await fc.assert(
       fc.asyncProperty(fc.oneof({ weight: 3, arbitrary: request(target, authority) }, { weight: 1, arbitrary: upgradeThrough }), async (bytes) => {
+        if (++sent % CLEAR_EVERY === 0) engine.clear();
         expect(isHttpOrNothing(await exchange(ports.proxy, bytes))).toBe(true);
       }),
       { numRuns: RUNS, seed: SEED },
     );
     const answer = await exchange(ports.proxy, Buffer.from(`GET http://127.0.0.1:${ports.origin}/after HTTP/1.1\r\nHost: 127.0.0.1:${ports.origin}\r\n\r\n`));
     expect(answer.toString('latin1')).toMatch(/^HTTP\/1\.1 200 [\s\S]*origin says ok/);
-  });
+  }, TIMEOUT_MS);
 });
