@@ -204,13 +204,15 @@ test('saves the session and opens a capture file in the browser', async ({ page 
   const downloading = page.waitForEvent('download');
   await page.getByTestId('save').click();
   const download = await downloading;
-  const path = test.info().outputPath('session.cscap');
+  const path = test.info().outputPath('saved-session.cscap');
   await download.saveAs(path);
   await app.clear();
   await page.getByTestId('open-file').setInputFiles(path);
   await expect(app.row('/saved')).toHaveCount(1);
   await expect(app.cell(app.row('/saved'), 'last chunk')).toHaveText('MISSING');
-  await expect(page.getByTestId('status')).toContainText('viewing');
+  // The name of the file chosen, not where the upload was put.
+  await expect(page.getByTestId('status')).toContainText('viewing saved-session.cscap');
+  await expect(page.getByTestId('status')).not.toContainText('upload-');
   await app.open('/saved');
   await expect(app.sizeTokens()).toHaveText(['5DC', '57D']);
 });

@@ -104,6 +104,15 @@ describe('chunkscope proxy', () => {
     expect(badPort.status).toBe(2);
   });
 
+  it('refuses --reverse pointing at its own address in one line (a loop), and exits 2', async () => {
+    const free = net.createServer();
+    const port = await new Promise<number>((resolve) => free.listen(0, '127.0.0.1', () => resolve((free.address() as net.AddressInfo).port)));
+    await new Promise((resolve) => free.close(resolve));
+    const loop = await runCli(['proxy', '--port', String(port), '--reverse', `http://localhost:${port}`]);
+    expect(loop.status).toBe(2);
+    expect(loop.stderr).toBe(`chunkscope proxy: --reverse http://localhost:${port} is this proxy itself (listening on 127.0.0.1:${port}): every connection would come back to it, in a loop. Give the origin's own address.\n`);
+  });
+
   it('--rule: printed at start, a live line when it applies, and a bad rule is refused with exit 2', async () => {
     const lab = await startLab();
     cleanups.push(() => lab.close());

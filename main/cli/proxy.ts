@@ -2,7 +2,7 @@
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CaptureWriter } from '../capture/writer';
-import { ProxyServer } from '../proxy/server';
+import { ProxyLoopError, ProxyServer } from '../proxy/server';
 import { parseAuthority, type Origin } from '../proxy/forward-gate';
 import type { AnomalyEvent, Direction } from '../../shared/http1';
 import type { ConnectionAnalyzer } from '../session/connection';
@@ -111,6 +111,7 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
       try {
         address = await server.listen();
       } catch (error) {
+        if (error instanceof ProxyLoopError) throw new CliError(`chunkscope proxy: ${error.message}`);
         throw new CliError(`chunkscope proxy: cannot listen on ${flags.host}:${flags.port}: ${systemReason(error)}`);
       }
       if (!isLoopback(flags.host)) {

@@ -1,9 +1,12 @@
 // chunkscope serve: the proxy plus the UI in a browser, over a loopback WebSocket bridge.
 
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { Engine } from '../engine/engine';
+import { fallbackLine, startWithFallback } from '../proxy/port-fallback';
+import { ProxyLoopError } from '../proxy/server';
 import { Bridge } from '../serve/bridge';
 import { CliError, systemReason } from './errors';
 import { collect, collectRule, parsePort } from './options';
@@ -20,6 +23,8 @@ interface ServeFlags {
   intercept?: string[];
   insecureUpstream?: boolean;
   rule?: Rule[];
+  /** Ports given on the command line: taken, they are an error; defaults fall back to free ones. */
+  exactPorts?: { ui: boolean; proxy: boolean };
 }
 
 /** Where the built renderer is: beside the bundled CLI (app/dist/renderer). */
@@ -27,39 +32,69 @@ export function rendererDir(): string {
   return fileURLToPath(new URL('./renderer/', import.meta.url));
 }
 
-export async function serve(flags: ServeFlags, out: (text: string) => void): Promise<{ stop(): Promise<void>; ui: string; proxy: string }> {
-  const dir = rendererDir();
-  if (!existsSync(`${dir}index.html`)) throw new CliError('chunkscope serve: the UI is not built; run `npm run build` in the checkout');
+export interface ServeContext {
+  /** The built renderer (default: beside the bundled CLI). */
+  rendererDir?: string;
+  /** Where notices go (a port taken, a warning); standard error by default. */
+  notice?: (line: string) => void;
+}
+
+export async function serve(flags: ServeFlags, out: (text: string) => void, context: ServeContext = {}): Promise<{ stop(): Promise<void>; ui: string; proxy: string }> {
+  const dir = context.rendererDir ?? rendererDir();
+  const notice = context.notice ?? ((line: string) => process.stderr.write(`chunkscope serve: ${line}\n`));
+  if (!existsSync(join(dir, 'index.html'))) throw new CliError('chunkscope serve: the UI is not built; run `npm run build` in the checkout');
   if (flags.open && !existsSync(flags.open)) throw new CliError(`chunkscope serve: cannot open ${flags.open}: no such file`);
-  const engine = new Engine({
-    proxyHost: '127.0.0.1',
-    proxyPort: flags.proxyPort,
-    reverse: flags.reverse ? parseReverse(flags.reverse) : null,
-    stallSeconds: flags.stallAfter,
-    open: flags.open ?? null,
-    https: { noIntercept: flags.intercept ?? [], insecureUpstream: flags.insecureUpstream === true },
-    rules: flags.rule ?? [],
-  });
-  let proxy: string;
+  const reverse = flags.reverse ? parseReverse(flags.reverse) : null;
+  let uiPort: number | null = null; // known once the bridge listens
+  let started;
   try {
-    proxy = (await engine.start()).proxy;
+    started = await startWithFallback(flags.proxyPort, flags.exactPorts?.proxy === true, async (proxyPort) => {
+      const engine = new Engine({
+        uiPort: () => uiPort,
+        proxyHost: '127.0.0.1',
+        proxyPort,
+        reverse,
+        stallSeconds: flags.stallAfter,
+        open: flags.open ?? null,
+        https: { noIntercept: flags.intercept ?? [], insecureUpstream: flags.insecureUpstream === true },
+        rules: flags.rule ?? [],
+      });
+      try {
+        return { engine, proxy: (await engine.start()).proxy };
+      } catch (error) {
+        await engine.close();
+        throw error;
+      }
+    });
   } catch (error) {
-    await engine.close();
+    if (error instanceof ProxyLoopError) throw new CliError(`chunkscope serve: ${error.message}`);
     throw new CliError(`chunkscope serve: cannot start the proxy on 127.0.0.1:${flags.proxyPort}: ${systemReason(error)}`);
   }
-  const bridge = new Bridge(engine, { host: '127.0.0.1', port: flags.port, rendererDir: dir });
-  let ui: string;
+  const { engine, proxy } = started.value;
+  if (started.fellBack) notice(fallbackLine('the proxy', flags.proxyPort, Number(new URL(proxy).port), '--proxy-port N chooses one'));
+  let bridged;
   try {
-    ui = (await bridge.listen()).url;
+    bridged = await startWithFallback(flags.port, flags.exactPorts?.ui === true, async (port) => {
+      const bridge = new Bridge(engine, { host: '127.0.0.1', port, rendererDir: dir });
+      try {
+        return { bridge, listening: await bridge.listen() };
+      } catch (error) {
+        await bridge.close();
+        throw error;
+      }
+    });
   } catch (error) {
     await engine.close();
     throw new CliError(`chunkscope serve: cannot listen on 127.0.0.1:${flags.port}: ${systemReason(error)}`);
   }
+  const { bridge, listening } = bridged.value;
+  uiPort = listening.port;
+  if (bridged.fellBack) notice(fallbackLine('the UI', flags.port, listening.port, '--port N chooses one'));
   out(`proxy listening on ${proxy}`);
-  out(`UI listening on ${ui}`);
-  if (flags.insecureUpstream) process.stderr.write('chunkscope serve: warning: --insecure-upstream: origin certificates are NOT verified\n');
+  out(`UI listening on ${listening.url}`);
+  if (flags.insecureUpstream) notice('warning: --insecure-upstream: origin certificates are NOT verified');
   return {
-    ui,
+    ui: listening.url,
     proxy,
     stop: async () => {
       await bridge.close();
@@ -84,8 +119,9 @@ export function registerServe(program: Command, out: (text: string) => void): vo
     .option('--no-intercept <glob>', 'leave CONNECT to matching hosts an opaque tunnel, not intercepted (repeatable; "*" for all)', collect, [])
     .option('--insecure-upstream', 'accept any origin certificate (self-signed test origins); shown in the UI while on')
     .option('--rule <text>', 'a fault or rewrite rule to start with (repeatable); the Rules panel changes them', collectRule, [])
-    .action(async (flags: ServeFlags) => {
-      const running = await serve(flags, out);
+    .action(async (flags: ServeFlags, command: Command) => {
+      const exactPorts = { ui: command.getOptionValueSource('port') === 'cli', proxy: command.getOptionValueSource('proxyPort') === 'cli' };
+      const running = await serve({ ...flags, exactPorts }, out);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
         process.once('SIGTERM', resolve);

@@ -1,8 +1,13 @@
 // The Electron shell's security settings and IPC, run against a fake `electron` module:
 // the binary is not needed to check what main.ts and preload.ts ask of it.
 
+import { mkdtempSync, readFileSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { writeSettings } from './settings';
 
 type Handler = (...args: unknown[]) => unknown;
 
@@ -15,7 +20,8 @@ const fake = vi.hoisted(() => {
   const permissionHandler: { current: Handler | null } = { current: null };
   const exposed: { name: string | null; api: Record<string, unknown> | null } = { name: null, api: null };
   const rendererListeners = new Map<string, Handler[]>();
-  return { appHandlers, ipcHandlers, windows, whenReady, ready: () => ready(), permissionHandler, exposed, rendererListeners, quit: vi.fn(), menu: vi.fn(), invoke: vi.fn(async (...args: unknown[]) => args) };
+  const userData: { dir: string } = { dir: '' };
+  return { appHandlers, ipcHandlers, windows, whenReady, ready: () => ready(), permissionHandler, exposed, rendererListeners, userData, quit: vi.fn(), menu: vi.fn(), invoke: vi.fn(async (...args: unknown[]) => args) };
 });
 
 vi.mock('electron', () => {
@@ -38,6 +44,7 @@ vi.mock('electron', () => {
     app: {
       on: (event: string, handler: Handler) => fake.appHandlers.set(event, handler),
       whenReady: () => fake.whenReady,
+      getPath: (name: string) => (name === 'userData' ? fake.userData.dir : '/nonexistent'),
       quit: fake.quit,
       exit: vi.fn(),
     },
@@ -59,19 +66,44 @@ vi.mock('electron', () => {
 
 const RENDERER_URL = pathToFileURL(fileURLToPath(new URL('./renderer/index.html', new URL('./main.ts', import.meta.url)))).href;
 
+/** The port the settings remember, held by another program (Fiddler, say) while the app starts. */
+let remembered: net.Server;
+let rememberedPort: number;
+const stdout: string[] = [];
+
 beforeAll(async () => {
-  process.env.CHUNKSCOPE_PROXY_PORT = '0';
+  process.env.CHUNKSCOPE_DATA_DIR = mkdtempSync(join(tmpdir(), 'chunkscope-data-')); // the CA: never the user's
+  delete process.env.CHUNKSCOPE_PROXY_PORT;
+  fake.userData.dir = mkdtempSync(join(tmpdir(), 'chunkscope-user-data-'));
+  remembered = net.createServer();
+  await new Promise<void>((resolve) => remembered.listen(0, '127.0.0.1', resolve));
+  rememberedPort = (remembered.address() as net.AddressInfo).port;
+  writeSettings(fake.userData.dir, { proxyPort: rememberedPort });
+  const write = process.stdout.write.bind(process.stdout);
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    stdout.push(String(chunk));
+    return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
+  });
   await import('./main');
   fake.ready();
   await vi.waitFor(() => expect(fake.windows).toHaveLength(1), { timeout: 10_000 });
 });
 
 afterAll(async () => {
+  await new Promise((resolve) => remembered.close(resolve));
   await fake.appHandlers.get('window-all-closed')?.();
   await vi.waitFor(() => expect(fake.quit).toHaveBeenCalled(), { timeout: 10_000 });
 });
 
 describe('the Electron main process', () => {
+  it('falls back to a free port when its port is taken, says so in one line, and remembers the new one', async () => {
+    const hello = (await fake.ipcHandlers.get('chunkscope:hello')!({ sender: fake.windows[0]!.webContents, senderFrame: { url: RENDERER_URL } }, undefined)) as { proxy: string };
+    const port = Number(new URL(hello.proxy).port);
+    expect(port).not.toBe(rememberedPort);
+    expect(stdout).toContain(`port ${rememberedPort} is taken, so the proxy listens on port ${port} instead (kept for the next start)\n`);
+    expect(JSON.parse(readFileSync(join(fake.userData.dir, 'settings.json'), 'utf8'))).toEqual({ proxyPort: port });
+  });
+
   it('opens the window with context isolation, the sandbox and no Node integration', () => {
     const { options, loaded } = fake.windows[0]!;
     expect(options.webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false });

@@ -8,11 +8,16 @@ import { app, BrowserWindow, dialog, ipcMain, Menu, session, shell, type IpcMain
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { API_METHODS, IPC_CHOOSE_OPEN, IPC_CHOOSE_SAVE, IPC_CHOOSE_SAVE_HAR, IPC_PREFIX, IPC_UPDATE } from '../../shared/api';
 import { createDispatch } from '../api/dispatch';
+import { systemReason } from '../cli/errors';
 import { Engine } from '../engine/engine';
+import { fallbackLine, startWithFallback } from '../proxy/port-fallback';
+import { readSettings, writeSettings } from './settings';
 
 const RENDERER = fileURLToPath(new URL('./renderer/index.html', import.meta.url));
 const PRELOAD = fileURLToPath(new URL('./preload.cjs', import.meta.url));
 const RENDERER_URL = pathToFileURL(RENDERER).href;
+/** The proxy's port unless the settings remember another (8888, as Fiddler's and Charles's). */
+const DEFAULT_PROXY_PORT = 8888;
 
 let engine: Engine | null = null;
 let window: BrowserWindow | null = null;
@@ -99,19 +104,35 @@ app.on('web-contents-created', (_event, contents) => {
 app.whenReady().then(async () => {
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   const open = process.argv.slice(1).find((arg) => arg.endsWith('.cscap')) ?? null;
-  engine = new Engine({
-    proxyHost: '127.0.0.1',
-    proxyPort: Number(process.env.CHUNKSCOPE_PROXY_PORT ?? 8888),
-    reverse: null,
-    stallSeconds: 2,
-    open,
-    https: { noIntercept: [], insecureUpstream: false },
-  });
+  // CHUNKSCOPE_PROXY_PORT asks for exactly that port; otherwise a taken port falls back to
+  // a free one, remembered for the next start.
+  const exact = process.env.CHUNKSCOPE_PROXY_PORT !== undefined;
+  const userData = app.getPath('userData');
+  const settings = readSettings(userData);
+  const preferred = exact ? Number(process.env.CHUNKSCOPE_PROXY_PORT) : (settings.proxyPort ?? DEFAULT_PROXY_PORT);
   try {
-    const { proxy } = await engine.start();
-    process.stdout.write(`proxy listening on ${proxy}\n`);
+    const started = await startWithFallback(preferred, exact, async (proxyPort) => {
+      const candidate = new Engine({ proxyHost: '127.0.0.1', proxyPort, reverse: null, stallSeconds: 2, open, https: { noIntercept: [], insecureUpstream: false } });
+      try {
+        return { engine: candidate, proxy: (await candidate.start()).proxy };
+      } catch (error) {
+        await candidate.close();
+        throw error;
+      }
+    });
+    engine = started.value.engine;
+    const port = Number(new URL(started.value.proxy).port);
+    if (started.fellBack) {
+      process.stdout.write(`${fallbackLine('the proxy', preferred, port, 'kept for the next start')}\n`);
+      try {
+        writeSettings(userData, { ...settings, proxyPort: port });
+      } catch (error) {
+        process.stdout.write(`the port could not be remembered (${systemReason(error)}); the next start tries ${preferred} again\n`);
+      }
+    }
+    process.stdout.write(`proxy listening on ${started.value.proxy}\n`);
   } catch (error) {
-    dialog.showErrorBox('Chunkscope', `The proxy could not start: ${error instanceof Error ? error.message : String(error)}`);
+    dialog.showErrorBox('Chunkscope', `The proxy could not start on 127.0.0.1:${preferred}: ${systemReason(error)}.`);
     app.exit(2);
     return;
   }

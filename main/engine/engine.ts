@@ -36,6 +36,8 @@ export interface EngineOptions {
   https?: HttpsOptions | null;
   /** Fault and rewrite rules at start (--rule). */
   rules?: Rule[];
+  /** `serve`: its UI's port, whose traffic through the proxy is never recorded (ProxyOptions.uiPort). */
+  uiPort?: () => number | null;
 }
 
 /** How often changed rows are sent: the UI batches them again per frame. */
@@ -82,6 +84,7 @@ export class Engine {
       stallSeconds: this.options.stallSeconds,
       keepChunks: false,
       rules: () => this.rules,
+      uiPort: this.options.uiPort,
       recorder: () => (this.capturing && this.session.recorder ? this.session.recorder : this.passthrough),
     });
     const listening = await this.proxy.listen();
@@ -241,10 +244,11 @@ export class Engine {
     return { lab: this.lab.url, requests: list.map((s) => s.label) };
   }
 
-  async openCapture({ path }: ApiRequests['openCapture']['args']): Promise<SessionInfo> {
+  /** `shownAs`: the name the user knows the file by (an upload's own name, not where it was put). */
+  async openCapture({ path }: ApiRequests['openCapture']['args'], shownAs: string = path): Promise<SessionInfo> {
     // A HAR or a packet capture is imported first: turned into a capture beside the sessions.
     const kind = sourceKind(readStart(path));
-    if (!kind) throw new EngineError(`${path} is not a capture, a HAR or a pcap/pcapng file`);
+    if (!kind) throw new EngineError(`${shownAs} is not a capture, a HAR or a pcap/pcapng file`);
     let capture = path;
     let imported: Session['imported'] = null;
     if (kind !== 'capture') {
@@ -255,7 +259,7 @@ export class Engine {
     }
     this.capturing = false;
     const session = new Session(capture, 'file', new Date().toISOString(), null, null);
-    session.source = path;
+    session.source = shownAs;
     session.imported = imported;
     this.replace(session);
     this.loading = { done: 0, total: statSync(capture).size };

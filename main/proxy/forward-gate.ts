@@ -26,7 +26,17 @@ export type GateCommand =
   /** CONNECT host:port: open a tunnel there. */
   | { kind: 'tunnel'; origin: Origin; target: string }
   /** The request cannot be relayed as asked: answer it ourselves (`held`: its bytes, not sent). */
-  | { kind: 'reject'; status: 400 | 501; reason: string; held: Uint8Array[] };
+  | { kind: 'reject'; status: 400 | 501 | 508; reason: string; held: Uint8Array[] };
+
+/**
+ * Proxies a request may have passed through (Via, X-Forwarded-For or Forwarded entries)
+ * before it is taken for a loop between proxies (RFC 9110 §7.6.3: Via is there to detect
+ * loops). Only counted: the request is never changed.
+ */
+export const MAX_HOPS = 10;
+
+/** Fields in which each proxy a request passed through adds an entry. */
+const HOP_FIELDS = new Set(['via', 'x-forwarded-for', 'forwarded']);
 
 export function originKey(origin: Origin): string {
   return origin.host.includes(':') ? `[${origin.host}]:${origin.port}` : `${origin.host}:${origin.port}`;
@@ -47,6 +57,15 @@ interface Head {
   target: string | null;
   targetOffset: number;
   host: string | null;
+  /** Entries per hop field (via, x-forwarded-for, forwarded), summed over its lines. */
+  hops: Map<string, number>;
+}
+
+export interface GateOptions {
+  /** Whether an origin is this proxy itself (its own address and port, under any name). */
+  isSelf?(origin: Origin): boolean;
+  /** How this proxy is reached, for the sentence that refuses a request to itself. */
+  listening?(): string;
 }
 
 export class ForwardGate {
@@ -54,6 +73,14 @@ export class ForwardGate {
   private held: { offset: number; bytes: Uint8Array }[] = [];
   private head: Head | null = null;
   private tunnelled = false;
+  private inRequest = false;
+
+  constructor(private readonly options: GateOptions = {}) {}
+
+  /** Between requests: the next byte from the client starts a new one (or is not HTTP). */
+  get betweenRequests(): boolean {
+    return !this.tunnelled && !this.inRequest && this.held.length === 0;
+  }
 
   /**
    * One read from the client at stream offset `base`, with the events the request
@@ -67,16 +94,20 @@ export class ForwardGate {
     const slice = (from: number, to: number) => bytes.subarray(from - base, to - base);
 
     for (const event of events) {
+      if (event.type === 'message-complete') this.inRequest = false;
       if (event.type === 'message-start') {
+        this.inRequest = true;
         if (event.offset > cursor) commands.push({ kind: 'pass', bytes: [slice(cursor, event.offset)] });
         cursor = Math.max(cursor, event.offset);
-        this.head = { start: event.offset, method: null, target: null, targetOffset: -1, host: null };
+        this.head = { start: event.offset, method: null, target: null, targetOffset: -1, host: null, hops: new Map() };
       } else if (event.type === 'start-line' && this.head && event.request) {
         this.head.method = event.request.method;
         this.head.target = event.request.target;
         this.head.targetOffset = event.offset + event.request.method.length + 1;
-      } else if (event.type === 'header' && this.head && event.name.toLowerCase() === 'host' && this.head.host === null) {
-        this.head.host = event.value;
+      } else if (event.type === 'header' && this.head) {
+        const name = event.name.toLowerCase();
+        if (name === 'host' && this.head.host === null) this.head.host = event.value;
+        else if (HOP_FIELDS.has(name)) this.head.hops.set(name, (this.head.hops.get(name) ?? 0) + event.value.split(',').filter((v) => v.trim() !== '').length);
       } else if (event.type === 'head-end' && this.head) {
         const headEnd = event.offset + event.length;
         this.hold(slice(cursor, headEnd), cursor);
@@ -116,7 +147,30 @@ export class ForwardGate {
   private decide(): GateCommand {
     const head = this.head!;
     this.head = null;
-    const held = this.takeHeld();
+    const command = this.route(head, this.takeHeld());
+    const refused = this.loop(command, head);
+    if (!refused) return command;
+    this.tunnelled = false;
+    return refused;
+  }
+
+  /** A request this proxy must not relay: to itself, or round a loop of proxies. */
+  private loop(command: GateCommand, head: Head): GateCommand | null {
+    if (command.kind !== 'send' && command.kind !== 'tunnel') return null;
+    const held = command.kind === 'send' ? command.bytes : [];
+    if (this.options.isSelf?.(command.origin)) {
+      const where = originKey(command.origin);
+      const listening = this.options.listening?.() ?? where;
+      return { kind: 'reject', status: 508, reason: `Chunkscope did not relay this request: ${where} is this proxy itself (listening on ${listening}), so the request would come back to it again and again (a loop). Send it to the origin's own address, not the proxy's.`, held };
+    }
+    const hops = Math.max(0, ...head.hops.values());
+    if (hops > MAX_HOPS) {
+      return { kind: 'reject', status: 508, reason: `Chunkscope did not relay this request: it has already passed through ${hops} proxies (its Via, X-Forwarded-For or Forwarded header says so), more than ${MAX_HOPS}: most likely a loop between proxies. Check that no proxy in the chain sends its traffic back through this one.`, held };
+    }
+    return null;
+  }
+
+  private route(head: Head, held: { offset: number; bytes: Uint8Array }[]): GateCommand {
     const bytes = held.map((h) => h.bytes);
     const target = head.target ?? '';
     if (head.method === 'CONNECT') {

@@ -6,6 +6,7 @@ const REASONS: Record<number, string> = {
   400: 'Bad Request',
   501: 'Not Implemented',
   502: 'Bad Gateway',
+  508: 'Loop Detected',
 };
 
 export function generatedResponse(status: number, text: string): Buffer {

@@ -27,6 +27,10 @@ export class Recorder {
   readonly live = new Map<number, ConnectionAnalyzer>();
   private next = 1;
   observer: RecordObserver = {};
+  /** Connections opened but not recorded yet: their open event waits for their first record. */
+  private readonly pending = new Map<ConnectionAnalyzer, Extract<CaptureEvent, { type: 'open' }>>();
+  /** Connections never recorded (Chunkscope's own UI traffic): analysed for the relay, no more. */
+  private readonly unrecorded = new WeakSet<ConnectionAnalyzer>();
 
   constructor(
     private readonly sink: CaptureSink | null,
@@ -46,17 +50,49 @@ export class Recorder {
     this.sink?.event(event);
   }
 
-  open(client: string, mode: 'forward' | 'reverse'): ConnectionAnalyzer {
+  /** `pending`: record the open only with the connection's first record (see unrecord). */
+  open(client: string, mode: 'forward' | 'reverse', pending = false): ConnectionAnalyzer {
     const connection = this.next++;
     const time = this.clock();
     const analyzer = new ConnectionAnalyzer(connection, client, mode, time, this.analyzerOptions);
     this.live.set(connection, analyzer);
-    this.sink?.event({ type: 'open', connection, time, client, mode });
-    this.observer.opened?.(analyzer);
+    const open = { type: 'open' as const, connection, time, client, mode };
+    if (pending) this.pending.set(analyzer, open);
+    else this.announce(analyzer, open);
     return analyzer;
   }
 
+  private announce(analyzer: ConnectionAnalyzer, open: Extract<CaptureEvent, { type: 'open' }>): void {
+    this.sink?.event(open);
+    this.observer.opened?.(analyzer);
+  }
+
+  private confirm(analyzer: ConnectionAnalyzer): void {
+    const open = this.pending.get(analyzer);
+    if (!open) return;
+    this.pending.delete(analyzer);
+    this.announce(analyzer, open);
+  }
+
+  /**
+   * Never record this pending connection, nor show it; false if it is recorded already.
+   * It stops counting as live: a session being replaced does not wait for it to end.
+   */
+  unrecord(analyzer: ConnectionAnalyzer): boolean {
+    if (!this.pending.delete(analyzer)) return false;
+    this.unrecorded.add(analyzer);
+    this.live.delete(analyzer.number);
+    this.observer.retired?.(analyzer);
+    return true;
+  }
+
+  recorded(analyzer: ConnectionAnalyzer): boolean {
+    return !this.unrecorded.has(analyzer);
+  }
+
   data(analyzer: ConnectionAnalyzer, stream: StreamId, bytes: Uint8Array, time: number, generated = false): Http1Event[] {
+    if (this.unrecorded.has(analyzer)) return analyzer.data(stream, bytes, time, generated);
+    this.confirm(analyzer);
     const position = this.sink ? this.sink.data(analyzer.number, stream, generated, time, bytes) : -1;
     const events = analyzer.data(stream, bytes, time, generated);
     this.observer.data?.(analyzer, stream, bytes, time, generated, position);
@@ -64,6 +100,8 @@ export class Recorder {
   }
 
   event(analyzer: ConnectionAnalyzer, event: Exclude<CaptureEvent, { type: 'session' | 'open' | 'end' }>): void {
+    if (this.unrecorded.has(analyzer)) return analyzer.event(event);
+    this.confirm(analyzer);
     this.sink?.event(event);
     analyzer.event(event);
     this.observer.event?.(analyzer, event);
@@ -75,7 +113,9 @@ export class Recorder {
 
   /** The connection is over: its analysis is no longer live. */
   retire(analyzer: ConnectionAnalyzer): void {
+    if (this.unrecorded.has(analyzer)) return;
     this.live.delete(analyzer.number);
+    this.confirm(analyzer);
     this.observer.retired?.(analyzer);
   }
 

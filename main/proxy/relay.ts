@@ -10,8 +10,9 @@ import type { AccountStall } from '../../shared/account';
 import type { CloseKind } from '../capture/format';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { CONNECT_ESTABLISHED, connectFailure, generatedResponse } from './generated';
-import { ForwardGate, originKey, type GateCommand, type Origin } from './forward-gate';
+import { ForwardGate, originKey, type GateCommand, type GateOptions, type Origin } from './forward-gate';
 import { TcpLeg, type Connect, type Leg, type LegHandlers, type PeerEnd } from './leg';
+import { OwnTraffic, type Verdict } from './own-traffic';
 import type { Recorder } from './recorder';
 import type { Rule } from '../../shared/rules';
 import type { Op } from '../rules/ops';
@@ -51,6 +52,15 @@ export interface RelayContext {
    * without rules the relay is byte-exact and records the client's side only.
    */
   rules?: () => readonly Rule[];
+  /** Forward mode: what the gate needs to refuse a request to the proxy itself. */
+  gate?: GateOptions;
+  /**
+   * This connection is the proxy's own, come back to it (a loop): nothing is relayed;
+   * each request is answered with this sentence.
+   */
+  looped?: string;
+  /** `serve`: whether an origin is Chunkscope's own UI, whose traffic is relayed but never recorded. */
+  isOwnUi?: (origin: Origin) => boolean;
   closed(relay: ConnectionRelay): void;
 }
 
@@ -98,42 +108,86 @@ export class ConnectionRelay {
   private upstreamGone = false;
   private clientGone = false;
   private failure: string | null = null;
+  private failureStatus = 502;
   private finished = false;
   /** Commands waiting for the current origin to finish answering before a switch. */
   private deferred: GateCommand[] = [];
   /** After an intercepted CONNECT: where the client's early tunnel bytes go. */
   private handedOver: ((bytes: Uint8Array) => void) | null = null;
   private rewriting: Rewriting | null = null;
+  /** Forward mode in `serve`: tells Chunkscope's own UI traffic from the rest (own-traffic.ts). */
+  private readonly ownTraffic: OwnTraffic | null;
+  /** Reads from the client are dropped: the connection is closing before a request it will send again. */
+  private discarding = false;
+  /** Once every request sent is answered: close (the connection changes sides). */
+  private afterAnswers: (() => void) | null = null;
 
   constructor(
     client: (handlers: LegHandlers) => Leg,
     private readonly context: RelayContext,
   ) {
     this.recorder = context.recorder;
-    this.gate = context.mode === 'forward' ? new ForwardGate() : null;
+    this.gate = context.mode === 'forward' ? new ForwardGate(context.gate) : null;
     this.client = client({
       data: (bytes) => this.fromClient(bytes),
       end: (how) => this.clientEnded(how),
       error: (kind, detail) => this.clientError(kind, detail),
       close: () => this.clientClosed(),
     });
-    this.analyzer = this.recorder.open(this.client.address, context.mode);
+    this.ownTraffic = this.gate && context.isOwnUi ? new OwnTraffic(context.isOwnUi) : null;
+    // Recorded from its first record on, so that Chunkscope's own UI traffic never is.
+    this.analyzer = this.recorder.open(this.client.address, context.mode, this.ownTraffic !== null);
     this.clientFlow = new Flow(this.client);
     if (context.rules?.().some((r) => r.enabled)) this.rewriting = this.rewriters(context.rules);
-    if (context.reverse) this.connect(context.reverse, null);
+    if (context.looped) {
+      this.failure = context.looped;
+      this.failureStatus = 508;
+    } else if (context.reverse) this.connect(context.reverse, null);
   }
 
   // ---- client to origin ---------------------------------------------------------
 
+  get recorded(): boolean {
+    return this.recorder.recorded(this.analyzer);
+  }
+
   private fromClient(bytes: Buffer): void {
     const time = this.recorder.clock();
+    if (this.discarding) return;
+    if (this.ownTraffic && this.gate!.betweenRequests) {
+      const verdict = this.ownTraffic.push(bytes, time);
+      if (verdict === null) return; // held until the request's target can be read
+      this.relayHeld(verdict);
+      return;
+    }
+    this.relayRead(bytes, time);
+  }
+
+  /** The reads held at a request's start, once it is known whose traffic it is (own-traffic.ts). */
+  private relayHeld(verdict: Verdict): void {
+    const reads = this.ownTraffic?.take() ?? [];
+    if (reads.length === 0) return;
+    if (this.ownTraffic!.step(verdict, () => this.recorder.unrecord(this.analyzer)) === 'relay') {
+      for (const read of reads) this.relayRead(read.bytes, read.time);
+      return;
+    }
+    this.discarding = true;
+    const why = verdict === 'own' ? "Chunkscope closed this kept-alive connection before its next request, which was for Chunkscope's own UI (never recorded); the client sends it again on a new connection" : null;
+    this.afterAnswers = () => {
+      this.endClient('fin', why);
+      if (this.upstream && this.connected) this.endUpstream('fin');
+    };
+    this.resumeDeferred();
+  }
+
+  private relayRead(bytes: Buffer, time: number): void {
     const base = this.analyzer.streamBytes(0);
     if (!this.gate) {
       // Reverse mode: forward first, then record: the read goes on without waiting.
       this.toUpstream([bytes]);
       this.recorder.data(this.analyzer, 0, bytes, time);
       this.context.activity(this.analyzer, 0);
-      if (this.failure && this.analyzer.messages('request').length > 0) this.answer(502, this.failure);
+      if (this.failure && this.analyzer.messages('request').length > 0) this.answer(this.failureStatus, this.failure);
     } else {
       const events = this.recorder.data(this.analyzer, 0, bytes, time);
       this.context.activity(this.analyzer, 0);
@@ -157,6 +211,11 @@ export class ConnectionRelay {
 
   /** Once the current origin has answered everything asked of it, go on. */
   private resumeDeferred(): void {
+    if (this.afterAnswers && this.analyzer.outstanding() === 0) {
+      const close = this.afterAnswers;
+      this.afterAnswers = null;
+      close();
+    }
     if (this.deferred.length === 0) return;
     // Requests still owed by the current origin: all outstanding but the deferred ones.
     const deferredRequests = this.deferred.filter((c) => c.kind === 'send').length;
@@ -168,6 +227,7 @@ export class ConnectionRelay {
   }
 
   private execute(command: GateCommand): void {
+    if (this.context.looped && (command.kind === 'send' || command.kind === 'tunnel')) return this.answer(508, this.context.looped);
     switch (command.kind) {
       case 'pass':
         this.toUpstream(command.bytes);
@@ -187,7 +247,8 @@ export class ConnectionRelay {
       }
       case 'tunnel':
         this.stopRewriting(); // a tunnel's bytes are not HTTP to rewrite
-        if (this.context.intercept?.wants(command.target) && this.client instanceof TcpLeg) this.handOver(command.origin, command.target);
+        // The UI's own WebSocket (ws:// through a proxy is a CONNECT) is not TLS: an opaque tunnel.
+        if (this.context.intercept?.wants(command.target) && this.client instanceof TcpLeg && !this.ownTraffic?.own) this.handOver(command.origin, command.target);
         else this.connect(command.origin, command.target);
         break;
       case 'reject':
@@ -356,6 +417,7 @@ export class ConnectionRelay {
   // ---- ends -------------------------------------------------------------------------
 
   private clientEnded(how: PeerEnd): void {
+    this.relayHeld('unreadable'); // a request's start that never became readable
     this.clientFinReceived = true;
     this.recorder.close(this.analyzer, 'client', how, 'peer');
     if (this.rewriting) {
@@ -382,15 +444,16 @@ export class ConnectionRelay {
     this.recorder.close(this.analyzer, 'upstream', how, 'proxy');
   }
 
-  private endClient(how: PeerEnd): void {
+  private endClient(how: PeerEnd, detail: string | null = null): void {
     if (this.clientFinSent || this.clientGone) return;
     this.clientFinSent = true;
     this.client.end(how);
-    this.recorder.close(this.analyzer, 'client', how, 'proxy');
+    this.recorder.close(this.analyzer, 'client', how, 'proxy', detail);
   }
 
   private clientError(kind: 'rst' | 'error', detail: string | null): void {
     if (this.clientGone) return;
+    this.relayHeld('unreadable');
     this.recorder.close(this.analyzer, 'client', kind, 'peer', detail);
     this.clientGone = true;
     this.client.destroy();
@@ -521,6 +584,7 @@ export class ConnectionRelay {
   /** The proxy is shutting down: record what is still open and let go of both sides. */
   shutdown(): void {
     if (this.finished) return;
+    this.relayHeld('unreadable');
     this.rewriting?.pump.close();
     if (!this.clientGone) this.recorder.close(this.analyzer, 'client', 'open', 'peer');
     if (this.upstream && !this.upstreamGone) this.recorder.close(this.analyzer, 'upstream', 'open', 'peer');

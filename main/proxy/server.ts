@@ -6,9 +6,10 @@ import net from 'node:net';
 import type { CaptureSink } from '../capture/writer';
 import type { AnalyzerListener } from '../session/connection';
 import type { ConnectionAnalyzer } from '../session/connection';
-import { type Origin } from './forward-gate';
+import { originKey, type Origin } from './forward-gate';
 import { Recorder, monotonicClock, type Clock } from './recorder';
-import { TcpLeg } from './leg';
+import { TcpLeg, type LegHandlers } from './leg';
+import { endpointKey, isLocalHost } from './local-addresses';
 import { ConnectionRelay, type Interception, type RelayContext } from './relay';
 import { StallWatcher, type StallListener } from './stalls';
 import type { Rule } from '../../shared/rules';
@@ -31,6 +32,12 @@ export interface ProxyOptions {
   intercept?: (server: ProxyServer) => Interception;
   /** Fault and rewrite rules, read when each connection opens (and per message after). */
   rules?: () => readonly Rule[];
+  /**
+   * `serve`: the port of its UI (on loopback). Requests through the proxy to it are
+   * Chunkscope's own UI traffic: relayed, so the UI works through the proxy, but never
+   * recorded (the UI's updates, the bridge's token). Forward mode.
+   */
+  uiPort?: () => number | null;
 }
 
 export interface ListeningAddress {
@@ -38,6 +45,9 @@ export interface ListeningAddress {
   port: number;
   url: string;
 }
+
+/** The proxy would relay to itself: refused at start, with the sentence to show. */
+export class ProxyLoopError extends Error {}
 
 export class ProxyServer {
   /** The recorder given when none is provided (the CLI's). */
@@ -48,6 +58,13 @@ export class ProxyServer {
   private readonly stalls: StallWatcher;
   private readonly intercept: Interception | undefined;
   private closing = false;
+  private listening: ListeningAddress | null = null;
+  /**
+   * The local ends (address:port) of the proxy's own upstream TCP connections, with the
+   * target each was opened for: a client connection from one of them is the proxy's own
+   * request come back (a loop through a name of this machine that isSelf did not know).
+   */
+  private readonly upstreamEnds = new Map<string, string>();
 
   constructor(private readonly options: ProxyOptions) {
     const clock = options.clock ?? monotonicClock();
@@ -56,7 +73,11 @@ export class ProxyServer {
     this.recorderFor = options.recorder ?? (() => this.recorder);
     this.intercept = options.reverse ? undefined : options.intercept?.(this);
     this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.accept(socket));
-    this.stalls = new StallWatcher(() => this.relays, clock, {
+    // Connections that are not recorded (the UI's own, through this proxy) have no stalls to report.
+    const live = function* (relays: Set<ConnectionRelay>) {
+      for (const relay of relays) if (relay.recorded) yield relay;
+    };
+    this.stalls = new StallWatcher(() => live(this.relays), clock, {
       stalled: (stall) => listener.stalled?.(stall),
       resumed: (stall) => listener.resumed?.(stall),
     });
@@ -73,20 +94,38 @@ export class ProxyServer {
         this.server.off('error', reject);
         const address = this.server.address() as net.AddressInfo;
         const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+        this.listening = { host: address.address, port: address.port, url: `http://${host}:${address.port}` };
+        const reverse = this.options.reverse;
+        if (reverse && this.isSelf(reverse)) {
+          this.server.close();
+          reject(new ProxyLoopError(`--reverse http://${originKey(reverse)} is this proxy itself (listening on ${host}:${address.port}): every connection would come back to it, in a loop. Give the origin's own address.`));
+          return;
+        }
         this.recorder.session({
           type: 'session',
           version: 1,
           startedAt: new Date().toISOString(),
           tool: 'chunkscope 0.1.0',
-          mode: this.options.reverse ? 'reverse' : 'forward',
+          mode: reverse ? 'reverse' : 'forward',
           listen: `${host}:${address.port}`,
-          reverse: this.options.reverse ? `${this.options.reverse.host}:${this.options.reverse.port}` : null,
+          reverse: reverse ? `${reverse.host}:${reverse.port}` : null,
           stallSeconds: this.options.stallSeconds,
         });
         this.stalls.start();
-        resolve({ host: address.address, port: address.port, url: `http://${host}:${address.port}` });
+        resolve(this.listening);
       });
     });
+  }
+
+  /** Whether a request for `origin` would reach this proxy: its port, on any name of this machine. */
+  isSelf(origin: Origin): boolean {
+    return this.listening !== null && origin.port === this.listening.port && isLocalHost(origin.host);
+  }
+
+  /** Whether a request for `origin` goes to `serve`'s own UI. */
+  private isOwnUi(origin: Origin): boolean {
+    const port = this.options.uiPort?.();
+    return port !== undefined && port !== null && origin.port === port && isLocalHost(origin.host);
   }
 
   private accept(socket: net.Socket): void {
@@ -94,8 +133,43 @@ export class ProxyServer {
       socket.destroy();
       return;
     }
-    const relay = new ConnectionRelay((handlers) => TcpLeg.accept(socket, handlers), this.relayContext(this.recorderFor()));
+    if (!isLocalHost(socket.remoteAddress ?? '')) return this.admit(socket);
+    // Maybe our own connection, come back. Its 'connect' (which records its local end) runs
+    // in the same turn of the event loop as this accept, in either order (TCP: the
+    // connecting side is ready no later than the accepting side): look after it.
+    socket.on('error', () => undefined); // until the relay listens
+    setImmediate(() => {
+      if (this.closing || socket.destroyed) return void socket.destroy();
+      this.admit(socket);
+    });
+  }
+
+  private admit(socket: net.Socket): void {
+    const target = this.upstreamEnds.get(endpointKey(socket.remoteAddress, socket.remotePort));
+    const looped =
+      target === undefined
+        ? undefined
+        : `Chunkscope did not relay this request: this connection is Chunkscope's own connection to ${target}, come back to it, so ${target} is this proxy itself (listening on ${originKey({ host: this.listening!.host, port: this.listening!.port })}) and relaying would loop. Send the request to the origin's own address.`;
+    const relay = new ConnectionRelay((handlers) => TcpLeg.accept(socket, handlers), this.relayContext(this.recorderFor(), looped ? { looped } : {}));
     this.relays.add(relay);
+  }
+
+  /** Connect to an origin over TCP, keeping the local end while the connection lives. */
+  private connectUpstream(origin: Origin, handlers: LegHandlers): TcpLeg {
+    let end: string | null = null;
+    const leg = TcpLeg.connect(origin, {
+      ...handlers,
+      connect: () => {
+        end = endpointKey(leg.socket.localAddress, leg.socket.localPort);
+        this.upstreamEnds.set(end, originKey(origin));
+        handlers.connect?.();
+      },
+      close: () => {
+        if (end !== null) this.upstreamEnds.delete(end);
+        handlers.close();
+      },
+    });
+    return leg;
   }
 
   /** The context of a relay; interception uses it for the relays of decrypted sessions. */
@@ -107,6 +181,9 @@ export class ProxyServer {
       reverse: this.options.reverse,
       intercept: this.intercept,
       rules: this.options.rules,
+      connect: (origin, handlers) => this.connectUpstream(origin, handlers),
+      gate: { isSelf: (origin) => this.isSelf(origin), listening: () => (this.listening ? originKey(this.listening) : '') },
+      isOwnUi: this.options.uiPort ? (origin) => this.isOwnUi(origin) : undefined,
       closed: (done) => {
         this.relays.delete(done);
         this.options.listener?.connectionClosed?.(done.analyzer);

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { BridgeMessage } from '../../shared/api';
 import { Engine } from '../engine/engine';
+import { rawExchange } from '../proxy/test-support/clients';
 import { Bridge } from './bridge';
 
 let engine: Engine;
@@ -107,7 +108,7 @@ describe('the browser bridge', () => {
     expect(download.headers['content-disposition']).toMatch(/attachment; filename="chunkscope-.*\.cscap"/);
     expect(Buffer.from(download.body, 'latin1').subarray(0, 6).toString('latin1')).toBe('\x89CSCAP');
     const upload = await new Promise<{ status: number; body: string }>((resolve) => {
-      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/capture?token=secret-token-123', headers: { host: `127.0.0.1:${port}`, 'content-length': Buffer.byteLength(download.body, 'latin1') } }, (res) => {
+      const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/capture?token=secret-token-123&name=..%2Fmy%20session%0A.cscap', headers: { host: `127.0.0.1:${port}`, 'content-length': Buffer.byteLength(download.body, 'latin1') } }, (res) => {
         let body = '';
         res.on('data', (d) => (body += d));
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
@@ -115,6 +116,43 @@ describe('the browser bridge', () => {
       req.end(Buffer.from(download.body, 'latin1'));
     });
     expect(upload.status).toBe(200);
-    expect(JSON.parse(upload.body)).toMatchObject({ capturing: false, viewing: expect.stringContaining('upload-') });
+    // Shown by the name the page gave it (folders and control characters taken out), not where it was put.
+    expect(JSON.parse(upload.body)).toMatchObject({ capturing: false, viewing: 'my session.cscap' });
+  });
+});
+
+describe('the bridge survives what any web page can send it', () => {
+  // Each of these ended the whole process (proxy included) before the handlers were guarded.
+  async function stillServes(): Promise<void> {
+    const page = await get('/');
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<title>Chunkscope</title>');
+  }
+
+  it('a path that is not valid percent-encoding (GET /%E0%A4%A) is not found, and the bridge lives', async () => {
+    const answer = await rawExchange(port, `GET /%E0%A4%A HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, { halfClose: true });
+    expect(answer.received.toString('latin1')).toMatch(/^HTTP\/1\.1 404 /);
+    await stillServes();
+  });
+
+  it('GET // (no valid URL) is answered, and the bridge lives', async () => {
+    const answer = await rawExchange(port, `GET // HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`, { halfClose: true });
+    expect(answer.received.toString('latin1')).toMatch(/^HTTP\/1\.1 [45]\d\d /);
+    await stillServes();
+  });
+
+  it('a WebSocket upgrade to // without a token is refused, and the bridge lives', async () => {
+    const upgrade = `GET // HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    const answer = await rawExchange(port, upgrade, { halfClose: true });
+    expect(answer.received.toString('latin1')).toMatch(/^HTTP\/1\.1 403 /);
+    await stillServes();
+  });
+
+  it('a malformed WebSocket frame from a page with the token closes that socket only', async () => {
+    const upgrade = `GET /api/ws?token=secret-token-123 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n`;
+    // RSV2 set: a frame no WebSocket may send (RFC 6455 §5.2).
+    const answer = await rawExchange(port, Buffer.concat([Buffer.from(upgrade, 'latin1'), Buffer.from([0xa1, 0x80, 0, 0, 0, 0])]), { halfClose: true });
+    expect(answer.received.toString('latin1')).toMatch(/^HTTP\/1\.1 101 /);
+    await stillServes();
   });
 });

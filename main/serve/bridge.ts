@@ -3,25 +3,18 @@
 // Origin of the WebSocket (other pages), and compares tokens in constant time.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { BridgeMessage, BridgeRequest } from '../../shared/api';
 import { createDispatch } from '../api/dispatch';
 import type { Engine } from '../engine/engine';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.json': 'application/json',
-  '.map': 'application/json',
-};
+import { fail, guard, guardUpgrade, requestTarget, type RequestTarget } from './guard';
+import { staticFiles, type StaticFile } from './static-files';
 
 /** The largest capture a browser may upload (bigger ones: open them with `chunkscope serve --open`). */
 const MAX_UPLOAD = 4 * 1024 * 1024 * 1024;
@@ -41,6 +34,8 @@ export class Bridge {
   private server: http.Server | null = null;
   private wss: WebSocketServer | null = null;
   private port = 0;
+  private files = new Map<string, StaticFile>();
+  private uploadCount = 0;
   private readonly dispatch;
   private readonly uploads = mkdtempSync(join(tmpdir(), 'chunkscope-uploads-'));
 
@@ -54,20 +49,22 @@ export class Bridge {
   }
 
   async listen(): Promise<{ url: string; port: number }> {
-    const server = http.createServer((req, res) => this.http(req, res));
+    this.files = staticFiles(this.options.rendererDir);
+    const server = http.createServer(guard((req, res) => this.http(req, res)));
     this.server = server;
     this.wss = new WebSocketServer({ noServer: true, maxPayload: 1024 * 1024 });
-    server.on('upgrade', (req, socket, head) => {
-      if (!this.hostAllowed(req) || !this.tokenOk(req) || !this.originAllowed(req) || new URL(req.url ?? '/', 'http://x').pathname !== '/api/ws') {
+    server.on('upgrade', guardUpgrade((req, socket, head) => {
+      const target = requestTarget(req.url);
+      if (!this.hostAllowed(req) || !this.tokenOk(target) || !this.originAllowed(req) || target.path !== '/api/ws') {
         socket.end('HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n');
         return;
       }
       this.wss!.handleUpgrade(req, socket, head, (ws) => this.connected(ws));
-    });
-    await new Promise<void>((done, fail) => {
-      server.once('error', fail);
+    }));
+    await new Promise<void>((done, refused) => {
+      server.once('error', refused);
       server.listen({ host: this.options.host, port: this.options.port }, () => {
-        server.off('error', fail);
+        server.off('error', refused);
         done();
       });
     });
@@ -85,8 +82,8 @@ export class Bridge {
     return origin === undefined || origin === `http://${req.headers.host}`;
   }
 
-  private tokenOk(req: http.IncomingMessage): boolean {
-    const given = Buffer.from(new URL(req.url ?? '/', 'http://x').searchParams.get('token') ?? '');
+  private tokenOk(target: RequestTarget): boolean {
+    const given = Buffer.from(target.query.get('token') ?? '');
     const expected = Buffer.from(this.token);
     return given.length === expected.length && timingSafeEqual(given, expected);
   }
@@ -99,7 +96,7 @@ export class Bridge {
         text = JSON.stringify(message);
       } catch (error) {
         // Too big to send (a JavaScript string has a limit): say so instead of failing the process.
-        if (message.type !== 'result') throw error;
+        if (message.type !== 'result') return ws.close(1011, 'an update was too large to send; reload the page');
         text = JSON.stringify({ type: 'error', id: message.id, error: `the answer is too large to send: ${error instanceof Error ? error.message : String(error)}` });
       }
       ws.send(text);
@@ -109,6 +106,8 @@ export class Bridge {
       if (ws.bufferedAmount > MAX_BUFFERED) return ws.close(1013, 'fell behind; reload the page');
       send({ type: 'update', batch });
     });
+    // A malformed frame is an 'error' on this socket: it closes that page's socket, nothing else.
+    ws.on('error', () => ws.terminate());
     ws.on('message', (data, isBinary) => {
       if (isBinary) return ws.close(1003, 'text messages only');
       let request: BridgeRequest;
@@ -118,45 +117,41 @@ export class Bridge {
         return ws.close(1007, 'not JSON');
       }
       if (typeof request !== 'object' || request === null || typeof request.id !== 'number' || typeof request.method !== 'string') return ws.close(1007, 'not a request');
-      this.dispatch(request.method, request.args).then(
-        (result) => send({ type: 'result', id: request.id, result }),
-        (error: Error) => send({ type: 'error', id: request.id, error: error.message }),
-      );
+      // A handler that throws at once must not escape this event handler either.
+      Promise.resolve()
+        .then(() => this.dispatch(request.method, request.args))
+        .then(
+          (result) => send({ type: 'result', id: request.id, result }),
+          (error: unknown) => send({ type: 'error', id: request.id, error: error instanceof Error ? error.message : String(error) }),
+        );
     });
     ws.on('close', unsubscribe);
   }
 
-  private http(req: http.IncomingMessage, res: http.ServerResponse): void {
-    if (!this.hostAllowed(req)) {
-      res.writeHead(421, { 'Content-Type': 'text/plain' }).end('Chunkscope serves loopback host names only\n');
-      return;
-    }
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (url.pathname === '/api/capture') return void this.capture(req, res);
-    if (url.pathname === '/api/har') return void this.har(req, res, url);
+  private http(req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void> {
+    if (!this.hostAllowed(req)) return fail(res, 421, 'Chunkscope serves loopback host names only');
+    const target = requestTarget(req.url);
+    if (target.path === '/api/capture') return this.capture(req, res, target);
+    if (target.path === '/api/har') return this.har(req, res, target);
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
     }
-    const root = resolve(this.options.rendererDir);
-    const path = normalize(join(root, url.pathname === '/' ? 'index.html' : decodeURIComponent(url.pathname)));
-    if (!path.startsWith(root + sep) || !existsSync(path) || !statSync(path).isFile()) {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found\n');
-      return;
-    }
+    const file = this.files.get(target.path);
+    if (!file) return fail(res, 404, 'not found');
     res.writeHead(200, {
-      'Content-Type': TYPES[extname(path)] ?? 'application/octet-stream',
+      'Content-Type': file.type,
       'Content-Security-Policy': `default-src 'self'; connect-src 'self' ws://${req.headers.host}; img-src 'self' data:; style-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'`,
       'X-Content-Type-Options': 'nosniff',
       'Cache-Control': 'no-store',
     });
     if (req.method === 'HEAD') res.end();
-    else createReadStream(path).pipe(res);
+    else return pipeline(createReadStream(file.file), res);
   }
 
   /** GET: download the session as HAR 1.2 (`maxBody` bytes per body, default 1 MiB). Token required. */
-  private async har(req: http.IncomingMessage, res: http.ServerResponse, url: URL): Promise<void> {
-    if (!this.tokenOk(req)) {
+  private async har(req: http.IncomingMessage, res: http.ServerResponse, target: RequestTarget): Promise<void> {
+    if (!this.tokenOk(target)) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('a valid token is required\n');
       return;
     }
@@ -165,20 +160,20 @@ export class Bridge {
       return;
     }
     try {
-      const maxBody = url.searchParams.get('maxBody');
+      const maxBody = target.query.get('maxBody');
       const har = await this.engine.har(maxBody !== null && /^\d+$/.test(maxBody) ? Number(maxBody) : undefined);
       const body = JSON.stringify(har, null, 2);
       const name = `chunkscope-${new Date().toISOString().replace(/[:.]/g, '-')}.har`;
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
       res.end(body);
     } catch (error) {
-      res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`${error instanceof Error ? error.message : String(error)}\n`);
+      fail(res, 400, error instanceof Error ? error.message : String(error));
     }
   }
 
   /** GET: download the session's capture. POST: open an uploaded capture (or a HAR, or a pcap). Token required. */
-  private async capture(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    if (!this.tokenOk(req)) {
+  private async capture(req: http.IncomingMessage, res: http.ServerResponse, target: RequestTarget): Promise<void> {
+    if (!this.tokenOk(target)) {
       res.writeHead(403, { 'Content-Type': 'text/plain' }).end('a valid token is required\n');
       return;
     }
@@ -187,7 +182,7 @@ export class Bridge {
         const path = await this.engine.captureFile();
         const name = `chunkscope-${new Date().toISOString().replace(/[:.]/g, '-')}.cscap`;
         res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${name}"`, 'Content-Length': statSync(path).size });
-        createReadStream(path).pipe(res);
+        await pipeline(createReadStream(path), res);
         return;
       }
       if (req.method === 'POST') {
@@ -200,15 +195,18 @@ export class Bridge {
           res.writeHead(413, { 'Content-Type': 'text/plain' }).end('send the capture with a Content-Length below 4 GiB\n');
           return;
         }
-        const path = join(this.uploads, `upload-${Date.now()}`);
-        await new Promise<void>((done, fail) => req.pipe(createWriteStream(path, { mode: 0o600 })).on('finish', done).on('error', fail));
-        const info = await this.engine.openCapture({ path });
+        const path = join(this.uploads, `upload-${++this.uploadCount}`);
+        await pipeline(req, createWriteStream(path, { mode: 0o600 })).catch((error: unknown) => {
+          rmSync(path, { force: true }); // a partial upload is of no use
+          throw error;
+        });
+        const info = await this.engine.openCapture({ path }, uploadName(target.query.get('name')));
         res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(info));
         return;
       }
       res.writeHead(405, { Allow: 'GET, POST' }).end();
     } catch (error) {
-      res.writeHead(400, { 'Content-Type': 'text/plain' }).end(`${error instanceof Error ? error.message : String(error)}\n`);
+      fail(res, 400, error instanceof Error ? error.message : String(error));
     }
   }
 
@@ -217,4 +215,11 @@ export class Bridge {
     await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
     rmSync(this.uploads, { recursive: true, force: true });
   }
+}
+
+/** The name a page gives its upload, shown as what is being viewed: one line, no folders, not too long. */
+function uploadName(name: string | null): string {
+  const printable = [...(name ?? '')].filter((c) => c.charCodeAt(0) >= 0x20 && (c.charCodeAt(0) < 0x7f || c.charCodeAt(0) > 0x9f)).join('');
+  const base = printable.split(/[\\/]/).pop()!.trim().slice(0, 200);
+  return base === '' ? 'an uploaded file' : base;
 }
