@@ -1,7 +1,7 @@
 // The engine behind the app: the proxy, the current session, and the API of
 // shared/api.ts that both transports (Electron IPC, the WebSocket bridge) serve.
 
-import { appendFileSync, closeSync, copyFileSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, truncateSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiRequests, ExchangeDetail, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
@@ -289,13 +289,24 @@ export class Engine {
   }
 
   async saveCapture({ path }: ApiRequests['saveCapture']['args']): Promise<{ path: string; bytes: number }> {
-    const source = await this.captureFile();
-    if (source !== path) {
-      copyFileSync(source, path);
-      // The copy is a whole capture as of now: it ends cleanly, and what was still open then reads as open.
-      if (this.session.kind === 'live') appendFileSync(path, encodeEvent({ type: 'end', time: this.clock() }));
+    const copy = await this.captureCopy();
+    if (copy.path !== path) {
+      copyFileSync(copy.path, path);
+      truncateSync(path, copy.size);
+      appendFileSync(path, copy.tail);
     }
     return { path, bytes: statSync(path).size };
+  }
+
+  /**
+   * The session's capture as a whole file as of now: its first `size` bytes, then `tail`.
+   * A live capture gets an `end` record in the copy, so it opens as ended cleanly, with the
+   * connections still open then read as open (not as a capture cut short).
+   */
+  async captureCopy(): Promise<{ path: string; size: number; tail: Uint8Array }> {
+    const path = await this.captureFile();
+    const size = statSync(path).size;
+    return { path, size, tail: this.session.kind === 'live' ? encodeEvent({ type: 'end', time: this.clock() }) : new Uint8Array() };
   }
 
   /** The current session as HAR 1.2 (bodies over `maxBodyBytes` cut, and marked so). */

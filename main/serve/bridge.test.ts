@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readRecords } from '../capture/reader';
 import WebSocket from 'ws';
 import type { BridgeMessage } from '../../shared/api';
 import { Engine } from '../engine/engine';
@@ -107,6 +108,8 @@ describe('the browser bridge', () => {
     expect(download.status).toBe(200);
     expect(download.headers['content-disposition']).toMatch(/attachment; filename="chunkscope-.*\.cscap"/);
     expect(Buffer.from(download.body, 'latin1').subarray(0, 6).toString('latin1')).toBe('\x89CSCAP');
+    // Taken while capturing, it still ends cleanly: it does not open as a capture cut short.
+    expect([...readRecords([Buffer.from(download.body, 'latin1')])].at(-1)?.type).toBe('end');
     const upload = await new Promise<{ status: number; body: string }>((resolve) => {
       const req = http.request({ host: '127.0.0.1', port, method: 'POST', path: '/api/capture?token=secret-token-123&name=..%2Fmy%20session%0A.cscap', headers: { host: `127.0.0.1:${port}`, 'content-length': Buffer.byteLength(download.body, 'latin1') } }, (res) => {
         let body = '';

@@ -3,7 +3,7 @@
 // Origin of the WebSocket (other pages), and compares tokens in constant time.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -179,10 +179,12 @@ export class Bridge {
     }
     try {
       if (req.method === 'GET') {
-        const path = await this.engine.captureFile();
+        // The capture as of now, ending cleanly (the live file goes on growing behind it).
+        const copy = await this.engine.captureCopy();
         const name = `chunkscope-${new Date().toISOString().replace(/[:.]/g, '-')}.cscap`;
-        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${name}"`, 'Content-Length': statSync(path).size });
-        await pipeline(createReadStream(path), res);
+        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${name}"`, 'Content-Length': copy.size + copy.tail.length });
+        if (copy.size > 0) await pipeline(createReadStream(copy.path, { end: copy.size - 1 }), res, { end: false });
+        res.end(copy.tail);
         return;
       }
       if (req.method === 'POST') {
