@@ -312,7 +312,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
 
   const deadline = performance.now() + options.maxTimeSeconds * 1000;
   // A fatal (F-class) anomaly in a response: its framing is lost, nothing after it can be read.
-  const framingLost = () => analyzer.messages('response').some((m) => m.anomalies.some((a) => a.cls === 'F'));
+  const framingLost = () => analyzer.messages('response').some((m) => m?.anomalies.some((a) => a.cls === 'F'));
   let stopped: 'max-time' | 'framing-lost' | null = null;
   for (let k = 1; k <= planned; k++) {
     // One turn first, so a FIN right after the previous response is seen before writing the next request.

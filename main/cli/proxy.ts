@@ -88,11 +88,14 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
             pendingAnomalies.set(key, [...(pendingAnomalies.get(key) ?? []), line]);
           },
           exchangeEnded(connection, index) {
-            if (quiet) return;
-            say(exchangeLine(connection, index));
-            const key = `${connection.number}:${index}`;
-            for (const line of pendingAnomalies.get(key) ?? []) say(line);
-            pendingAnomalies.delete(key);
+            if (!quiet) {
+              say(exchangeLine(connection, index));
+              const key = `${connection.number}:${index}`;
+              for (const line of pendingAnomalies.get(key) ?? []) say(line);
+              pendingAnomalies.delete(key);
+            }
+            // Its line is out: the analysis keeps no more than it needs (a million pipelined requests stay bounded).
+            connection.release(index + 1);
           },
           stalled: (stall) => say(stallLine(stall)),
           resumed: (stall) => say(resumedLine(stall)),

@@ -8,6 +8,7 @@ import type { MessageRecord } from '../../shared/ledger';
 import { connectionAccount, exchangeAccount } from '../session/account';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { accountEnds, firstEnd } from '../session/ends';
+import { isInterim } from '../session/pairing';
 
 export interface RowContext {
   /** Seconds since the session started, now (for live durations, rates and stalls); null: as it stands. */
@@ -55,11 +56,6 @@ function anomalySummary(messages: (MessageRecord | null)[]): ExchangeRow['anomal
   return { count, errors, codes: [...codes] };
 }
 
-function isInterim(m: MessageRecord): boolean {
-  const status = m.response?.status ?? 0;
-  return status >= 100 && status < 200 && status !== 101;
-}
-
 /**
  * Rows for exchanges `from` to the last: responses are grouped in one backward pass,
  * so a connection with 100,000 exchanges costs one pass, not one per row.
@@ -68,12 +64,8 @@ export function exchangeRows(a: ConnectionAnalyzer, from: number, seqOf: (index:
   const count = a.exchangeCount();
   const groups: { response: MessageRecord | null; informational: MessageRecord[] }[] = [];
   for (let i = from; i < count; i++) groups.push({ response: null, informational: [] });
-  const responses = a.messages('response');
-  for (let i = responses.length - 1; i >= 0; i--) {
-    const m = responses[i]!;
-    const index = m.requestIndex ?? -1;
-    if (index < from) break;
-    const group = groups[index - from];
+  for (const m of a.responsesNewestFirst(from)) {
+    const group = groups[(m.requestIndex ?? -1) - from];
     if (!group) continue;
     if (isInterim(m)) group.informational.unshift(m);
     else if (!group.response) group.response = m;
@@ -129,7 +121,7 @@ export function exchangeRow(
     terminator,
     bodyBytes: response?.bodyLength ?? 0,
     requestBytes: request ? request.end - request.offset : 0,
-    responseBytes: [...informational, response].reduce((n, m) => n + (m ? m.end - m.offset : 0), 0),
+    responseBytes: [...informational, response].reduce((n, m) => n + (m ? m.end - m.offset : 0), a.forgottenInterim(index).bytes),
     startedAt,
     duration,
     state,
@@ -152,17 +144,22 @@ export function exchangeRow(
 export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: number | null): ConnectionRow {
   const account = connectionAccount(a, now);
   const requests = a.messages('request');
-  const responses = a.messages('response');
   const requestTime = a.timeAt(0);
   const responseTime = a.timeAt(1);
-  // One pass: the last response to each request, then a span per exchange.
+  // Exchanges that ended were noted as they ended; the rest, still open, from their messages.
   const count = a.exchangeCount();
-  const lastResponse: (MessageRecord | undefined)[] = new Array(count);
-  for (const m of responses) if (m.requestIndex !== null) lastResponse[m.requestIndex] = m;
+  const ended = a.exchangeSpans.size;
+  const open: (MessageRecord | undefined)[] = [];
+  for (const m of a.responsesNewestFirst(ended)) if (m.requestIndex !== null && open[m.requestIndex - ended] === undefined) open[m.requestIndex - ended] = m;
   const spans: number[] = [];
   for (let i = 0; i < count; i++) {
+    const noted = a.exchangeSpans.span(i);
+    if (noted) {
+      spans.push(a.openedAt + noted[0], a.openedAt + noted[1]);
+      continue;
+    }
     const request = requests[i];
-    const response = lastResponse[i];
+    const response = open[i - ended];
     const start = request ? a.openedAt + requestTime(request.offset) : a.openedAt;
     const end = response ? a.openedAt + responseTime(Math.max(response.offset, response.end - 1)) : start;
     spans.push(start, end);
@@ -175,7 +172,8 @@ export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: 
     openedAt: a.openedAt,
     lastActivity,
     requests: requests.length,
-    responses: responses.filter((m) => (m.response?.status ?? 0) >= 200 || m.response?.status === 101).length,
+    // Final responses that came: the whole ones, and one cut short or still arriving.
+    responses: a.answered + (a.exchangeMessages(a.answered).response ? 1 : 0),
     bytesSent: a.streamBytes(0),
     bytesReceived: a.streamBytes(1),
     closes: a.closes,

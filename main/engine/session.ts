@@ -98,6 +98,8 @@ export class Session {
         if (row.index === open && row.state === 'complete' && row.keptAlive) open++;
       }
       this.firstOpen.set(number, open);
+      // Rows before `open` are final and kept here: the analysis lets their messages go.
+      a.release(open);
       const connection = connectionRow(a, this.lastActivity.get(number) ?? a.openedAt, context.now);
       this.connections.set(number, connection);
       connections.push(connection);

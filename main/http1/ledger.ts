@@ -33,7 +33,8 @@ export interface LedgerOptions {
 }
 
 export class LedgerBuilder {
-  readonly messages: MessageRecord[] = [];
+  /** Every message by index; one forgotten (forget) leaves a hole. */
+  readonly messages: (MessageRecord | undefined)[] = [];
   readonly anomalies: AnomalyRecord[] = [];
   private bytes = 0;
   private eof: EndKind = 'open';
@@ -46,6 +47,14 @@ export class LedgerBuilder {
     options: LedgerOptions = {},
   ) {
     this.keepChunks = options.keepChunks ?? true;
+  }
+
+  /**
+   * Drop a finished message's record, keeping its place: a live connection that carries a
+   * million messages keeps only those still of use (main/session/connection.ts release).
+   */
+  forget(index: number): void {
+    if (index >= 0 && index < this.messages.length) this.messages[index] = undefined;
   }
 
   push(events: readonly Http1Event[]): void {
@@ -66,11 +75,12 @@ export class LedgerBuilder {
     if (event.type === 'anomaly') {
       const record: AnomalyRecord = { code: event.code, cls: event.cls, offset: event.offset, message: event.text };
       if (event.message === null) this.anomalies.push(record);
-      else this.messages[event.message]!.anomalies.push(record);
+      else this.messages[event.message]?.anomalies.push(record);
       return;
     }
     if (event.message === null) return; // raw bytes outside any message, leading CRLFs
-    const m = this.messages[event.message]!;
+    const m = this.messages[event.message];
+    if (!m) return; // forgotten: finished, and of no more use
     if ('length' in event && event.length > 0) m.end = Math.max(m.end, event.offset + event.length);
     switch (event.type) {
       case 'start-line':
@@ -139,12 +149,12 @@ export class LedgerBuilder {
   }
 
   report(): DirectionReport {
-    const error =
-      verdictOf(this.anomalies, this.direction) === 'error' || this.messages.some((m) => verdictOf(m.anomalies, this.direction) === 'error');
+    const messages = this.messages.filter((m) => m !== undefined);
+    const error = verdictOf(this.anomalies, this.direction) === 'error' || messages.some((m) => verdictOf(m.anomalies, this.direction) === 'error');
     return {
       direction: this.direction,
       verdict: error ? 'error' : 'ok',
-      messages: this.messages,
+      messages,
       anomalies: this.anomalies,
       bytes: this.bytes,
       eof: this.eof,

@@ -10,7 +10,6 @@ import { byteCount, duration, endVerb, groupDigits, howItEnded, party, plural } 
 import { whereStopped } from '../http1/sentences';
 import type { ConnectionAnalyzer } from './connection';
 import { accountEnds, answerTo, firstEnd } from './ends';
-import { finalResponses } from './findings';
 
 /** The workaround for servers that drop kept-alive connections after chunked requests (IIS 6). */
 export const DECHUNK_HINT =
@@ -151,28 +150,23 @@ export function connectionAccount(a: ConnectionAnalyzer, now: number | null): Co
   const first = firstEnd(ends);
   const stalls = a.stalls(now);
   const requests = a.messages('request');
-  const finals = finalResponses(a);
   const received = a.streamEnd(1);
   const over = received !== null && received.kind !== 'open';
   const unanswered: number[] = [];
   const cutShort: number[] = [];
-  let longestIdle: number | null = null;
-  const requestTime = a.timeAt(0);
-  const responseTime = a.timeAt(1);
   const settled = over || a.clientEndedFirst();
-  for (let i = 0; i < requests.length; i++) {
-    const r = finals[i];
-    if (settled && requests[i]!.complete && !r) unanswered.push(i);
-    else if (settled && r && !r.complete) cutShort.push(i);
-    const next = requests[i + 1];
-    if (r?.complete && next) {
-      const idle = requestTime(next.offset) - responseTime(Math.max(r.offset, r.end - 1));
-      if (longestIdle === null || idle > longestIdle) longestIdle = idle;
-    }
+  // Responses come in order: the exchanges before the first not answered whole need no look.
+  for (let i = settled ? a.answered : requests.length; i < requests.length; i++) {
+    const request = requests[i];
+    const r = a.exchangeMessages(i).response;
+    if (!request) continue;
+    if (request.complete && !r) unanswered.push(i);
+    else if (r && !r.complete) cutShort.push(i);
   }
+  const longestIdle = a.exchangeSpans.longestIdle;
   const answered = a.answered;
   const tally = requestTally(requests.length, answered, cutShort);
-  const hint = unanswered.some((i) => requests[i]!.framing === 'chunked') && first?.who !== 'client' ? DECHUNK_HINT : null;
+  const hint = unanswered.some((i) => requests[i]?.framing === 'chunked') && first?.who !== 'client' ? DECHUNK_HINT : null;
   const base = { ends, first, requests: requests.length, answered, unanswered, stalls, longestIdle, hint };
 
   if (a.tunnel) return { ...base, tone: a.tls?.failure ? 'problem' : 'ok', headline: a.tls?.failure ? `TLS with the ${a.tls.failure.side} failed: ${a.tls.failure.reason}` : `tunnel to ${a.tunnel.target}${a.tunnel.intercepted ? ', decrypted by Chunkscope' : ''}` };

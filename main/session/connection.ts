@@ -13,6 +13,7 @@ import type { Closer, Ending } from '../http1/sentences';
 import type { AccountStall, AccountWaiting } from '../../shared/account';
 import { connectionAccount, exchangeAccount } from './account';
 import { findings } from './findings';
+import { ExchangeSpans, isInterim, Pairing } from './pairing';
 import { ReadIndex } from './read-index';
 import { silence, StallLog } from './stall-log';
 
@@ -51,11 +52,6 @@ export const DEFAULT_STALL_SECONDS = 2;
 
 const DIRECTION: Record<ClientStream, Direction> = { 0: 'request', 1: 'response' };
 
-/** A 1xx other than 101: the final response still follows. */
-function isInterim(m: MessageRecord): boolean {
-  const status = m.response?.status ?? 0;
-  return status >= 100 && status < 200 && status !== 101;
-}
 
 export class ConnectionAnalyzer {
   readonly id: string;
@@ -89,7 +85,11 @@ export class ConnectionAnalyzer {
   private readonly ends: [StreamEnd | null, StreamEnd | null] = [null, null];
   /** Method of request #i: null until its start-line parsed. */
   private readonly methods: (string | null)[] = [];
-  private readonly endedExchanges = new Set<number>();
+  /** Exchanges before this one have ended (they end in order; the connection's end ends the rest). */
+  private endedBelow = 0;
+  private readonly pairing: Pairing;
+  /** When each exchange began and ended, noted as it ends (lanes, idle gaps). */
+  readonly exchangeSpans = new ExchangeSpans();
   private completedResponses = 0;
   private readonly listener: AnalyzerListener;
   private readonly stallLog: StallLog;
@@ -125,6 +125,8 @@ export class ConnectionAnalyzer {
       }),
     ];
     this.ledgers = [new LedgerBuilder('request', { keepChunks }), new LedgerBuilder('response', { keepChunks })];
+    // A count-only analysis (live rows, the CLI) keeps only the interim responses it shows.
+    this.pairing = new Pairing(this.ledgers[0], this.ledgers[1], !keepChunks);
   }
 
   /**
@@ -283,8 +285,29 @@ export class ConnectionAnalyzer {
     return this.ends[stream];
   }
 
-  messages(direction: Direction): MessageRecord[] {
+  /** Every message of a direction by index; a released one is a hole (see release). */
+  messages(direction: Direction): readonly (MessageRecord | undefined)[] {
     return this.ledgers[direction === 'request' ? 0 : 1].messages;
+  }
+
+  /** Kept responses to requests #from on, newest first. */
+  responsesNewestFirst(from: number): Generator<MessageRecord> {
+    return this.pairing.newestFirst(from);
+  }
+
+  /** Interim responses to request #index that were counted and not kept. */
+  forgottenInterim(index: number): { count: number; bytes: number } {
+    return this.pairing.forgotten(index);
+  }
+
+  /**
+   * The messages of exchanges before #before are of no more use to the caller (their rows
+   * are final, their lines printed): forget them, so a live connection's analysis stays
+   * bounded however many exchanges it carries.
+   */
+  release(before: number): void {
+    // Only exchanges answered whole: one the connection's end cut short stays, for its account.
+    this.pairing.release(Math.min(before, this.completedResponses));
   }
 
   exchange(index: number): ExchangeRecord {
@@ -302,18 +325,12 @@ export class ConnectionAnalyzer {
   }
 
   private responsesTo(index: number): MessageRecord[] {
-    // Responses come in request order: look back from the newest.
-    const all = this.ledgers[1].messages;
-    const responses: MessageRecord[] = [];
-    for (let i = all.length - 1; i >= 0 && (all[i]!.requestIndex ?? -1) >= index; i--) {
-      if (all[i]!.requestIndex === index) responses.unshift(all[i]!);
-    }
-    return responses;
+    return this.pairing.responsesTo(index);
   }
 
   exchanges(): ExchangeRecord[] {
     const byRequest: MessageRecord[][] = Array.from({ length: this.exchangeCount() }, () => []);
-    for (const m of this.ledgers[1].messages) if (m.requestIndex !== null) byRequest[m.requestIndex]?.push(m);
+    for (const m of this.ledgers[1].messages) if (m && m.requestIndex !== null) byRequest[m.requestIndex]?.push(m);
     return byRequest.map((responses, index) => this.exchangeOf(index, responses));
   }
 
@@ -345,8 +362,7 @@ export class ConnectionAnalyzer {
   }
 
   exchangeCount(): number {
-    const lastResponse = this.ledgers[1].messages.at(-1);
-    return Math.max(this.ledgers[0].messages.length, lastResponse ? (lastResponse.requestIndex ?? -1) + 1 : 0);
+    return this.pairing.exchangeCount();
   }
 
   report(): ConnectionReport {
@@ -399,7 +415,10 @@ export class ConnectionAnalyzer {
         }
       }
       if (stream === 0) {
-        if (e.type === 'message-start') this.methods[e.message] = null;
+        if (e.type === 'message-start') {
+          this.methods[e.message] = null;
+          this.exchangeSpans.started(e.message, this.timeAt(0)(e.offset));
+        }
         else if (e.type === 'start-line' && e.request) this.methods[e.message] = e.request.method;
       } else if (e.type === 'framing' && e.tunnel) {
         // A 2xx to CONNECT or a 101: the client's next bytes are the tunnel's.
@@ -410,6 +429,8 @@ export class ConnectionAnalyzer {
         if (m.requestIndex !== null && (status >= 200 || status === 101)) {
           this.completedResponses++;
           this.exchangeEnded(m.requestIndex);
+        } else if (isInterim(m)) {
+          this.pairing.interimCompleted(m);
         }
       }
       if (e.type === 'anomaly') this.listener.anomaly?.(this, DIRECTION[stream], e);
@@ -417,9 +438,20 @@ export class ConnectionAnalyzer {
   }
 
   private exchangeEnded(index: number): void {
-    if (this.endedExchanges.has(index)) return;
-    this.endedExchanges.add(index);
-    this.listener.exchangeEnded?.(this, index);
+    // Responses answer requests in order: an exchange ends once those before it have.
+    while (this.endedBelow <= index) {
+      const i = this.endedBelow++;
+      this.exchangeSpans.ended(i, this.lastByteOf(i));
+      this.listener.exchangeEnded?.(this, i);
+    }
+  }
+
+  /** Seconds since the connection opened of exchange #index's last byte: its response's, or its request's. */
+  private lastByteOf(index: number): number {
+    const response = this.pairing.responsesTo(index).at(-1);
+    const last = response ?? this.ledgers[0].messages[index];
+    if (!last) return this.lastByteAt[0] - this.openedAt;
+    return this.timeAt(response ? 1 : 0)(Math.max(last.offset, last.end - 1));
   }
 
   /** Which stream a close record ends, and whom the sentences blame. */
@@ -476,7 +508,7 @@ export class ConnectionAnalyzer {
     }
     if (stream === 1 || this.ends[1]) {
       // Exchanges still waiting for their response end with the connection.
-      for (let i = 0; i < this.exchangeCount(); i++) this.exchangeEnded(i);
+      for (let i = this.endedBelow; i < this.exchangeCount(); i++) this.exchangeEnded(i);
     }
   }
 }

@@ -31,6 +31,7 @@ export function requestBody(request: MessageRecord): string {
 export function finalResponses(a: ConnectionAnalyzer): (MessageRecord | undefined)[] {
   const finals: (MessageRecord | undefined)[] = [];
   for (const m of a.messages('response')) {
+    if (!m) continue; // released: answered, and shown already
     const status = m.response?.status ?? 0;
     if (m.requestIndex !== null && (status >= 200 || status === 101 || !m.response)) finals[m.requestIndex] = m;
   }
@@ -92,8 +93,13 @@ export function findings(a: ConnectionAnalyzer): Found[] {
   let answered = 0;
   let lastAnswer: MessageRecord | undefined;
   for (let i = 0; i < requests.length; i++) {
-    const request = requests[i]!;
+    const request = requests[i];
     const response = finals[i];
+    // A released exchange was answered whole and shown before it was let go.
+    if (!request) {
+      answered++;
+      continue;
+    }
     if (response?.complete) {
       answered++;
       lastAnswer = response;
