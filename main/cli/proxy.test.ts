@@ -55,6 +55,15 @@ describe('chunkscope proxy', () => {
     expect(await cli.waitForLine(/bytes again after/)).toMatch(/bytes again after 1\.\d s$/);
   });
 
+  it('a Ctrl-C the moment "listening on" shows still closes cleanly, with the capture whole', async () => {
+    const capture = tempFile('early.cscap', new Uint8Array());
+    const cli = await running(['proxy', '--port', '0', '--capture', capture]);
+    cli.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    const inspected = await runCli(['inspect', capture, '--json']);
+    expect(JSON.parse(inspected.stdout)).toMatchObject({ closedCleanly: true, truncatedBytes: 0 });
+  });
+
   it('warns that a non-loopback address makes an open proxy', async () => {
     const cli = await running(['proxy', '--port', '0', '--host', '0.0.0.0']);
     expect(cli.stderr()).toContain('warning: listening on 0.0.0.0, not loopback');

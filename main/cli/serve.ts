@@ -6,7 +6,7 @@ import { Option, type Command } from 'commander';
 import { Engine } from '../engine/engine';
 import { Bridge } from '../serve/bridge';
 import { CliError, systemReason } from './errors';
-import { collect, collectRule, parsePort } from './options';
+import { collect, collectRule, parsePort, untilSignal } from './options';
 import type { Rule } from '../../shared/rules';
 import { parseReverse } from './proxy';
 
@@ -57,11 +57,19 @@ export async function serve(flags: ServeFlags, out: (text: string) => void): Pro
   }
   out(`proxy listening on ${proxy}`);
   out(`UI listening on ${ui}`);
+  // The session's capture stopped (a full disk): one line, at once; the UI shows it too.
+  let captureError: string | null = null;
+  const stopWatching = engine.onUpdate((batch) => {
+    const error = batch.session?.captureError ?? null;
+    if (error && error !== captureError) out(error);
+    if (batch.session) captureError = error;
+  });
   if (flags.insecureUpstream) process.stderr.write('chunkscope serve: warning: --insecure-upstream: origin certificates are NOT verified\n');
   return {
     ui,
     proxy,
     stop: async () => {
+      stopWatching();
       await bridge.close();
       await engine.close();
     },
@@ -85,11 +93,10 @@ export function registerServe(program: Command, out: (text: string) => void): vo
     .option('--insecure-upstream', 'accept any origin certificate (self-signed test origins); shown in the UI while on')
     .option('--rule <text>', 'a fault or rewrite rule to start with (repeatable); the Rules panel changes them', collectRule, [])
     .action(async (flags: ServeFlags) => {
+      // Listened for before the first line: a Ctrl-C as soon as it shows must still close cleanly.
+      const stopped = untilSignal();
       const running = await serve(flags, out);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await stopped;
       await running.stop();
     });
 }
