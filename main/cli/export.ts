@@ -61,7 +61,7 @@ export function registerExport(program: Command, out: (text: string) => void): v
           out(curl.command);
         }
       } catch (error) {
-        if (error instanceof CaptureFormatError || error instanceof SyntaxError) throw new CliError(`chunkscope export: ${capture} is a damaged capture: ${error.message}`);
+        if (error instanceof CaptureFormatError) throw new CliError(`chunkscope export: ${capture} is a damaged capture: ${error.message}`);
         throw error;
       }
       for (const note of source.notes) process.stderr.write(`note: ${note}\n`);
