@@ -12,17 +12,19 @@ const connection = z.int().min(1);
 const count = z.int().min(0);
 const text = z.string();
 const maybeText = z.string().nullable();
+/** Words that only describe (a detail, a code): tolerated absent, as readers always did. */
+const note = z.string().nullish();
 const side = z.enum(['client', 'upstream']);
 const mode = z.enum(['forward', 'reverse']);
 
 const tls = {
-  sni: maybeText,
-  version: maybeText,
-  cipher: maybeText,
-  alpn: maybeText,
+  sni: note,
+  version: note,
+  cipher: note,
+  alpn: note,
   authorized: z.boolean().optional(),
-  authorizationError: maybeText.optional(),
-  peer: maybeText.optional(),
+  authorizationError: note,
+  peer: note,
 };
 
 const bodies = z.array(count.nullable());
@@ -31,12 +33,12 @@ const EVENTS = {
   session: z.object({ type: z.literal('session'), version: z.int(), startedAt: text, tool: text, mode, listen: text, reverse: maybeText }),
   open: z.object({ type: z.literal('open'), connection, time, client: text, mode }),
   upstream: z.object({ type: z.literal('upstream'), connection, time, upstream: text, target: text }),
-  'upstream-failed': z.object({ type: z.literal('upstream-failed'), connection, time, target: text, reason: text, code: maybeText }),
+  'upstream-failed': z.object({ type: z.literal('upstream-failed'), connection, time, target: text, reason: text, code: note }),
   rewrite: z.object({ type: z.literal('rewrite'), connection, time, stream: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]), offset: count, length: count, replacement: text, reason: text }),
   rule: z.object({ type: z.literal('rule'), connection, time, direction: z.enum(['request', 'response']), exchange: count, rule: text, effect: text }),
   tunnel: z.object({ type: z.literal('tunnel'), connection, time, target: text, intercepted: z.boolean() }),
   tls: z.object({ type: z.literal('tls'), connection, time, side, via: connection.nullable(), ...tls }),
-  'tls-failed': z.object({ type: z.literal('tls-failed'), connection, time, side, reason: text, code: maybeText }),
+  'tls-failed': z.object({ type: z.literal('tls-failed'), connection, time, side, reason: text, code: note }),
   close: z.object({
     type: z.literal('close'),
     connection,
@@ -44,7 +46,7 @@ const EVENTS = {
     side,
     kind: z.enum(['fin', 'close-notify', 'rst', 'error', 'timeout', 'open']),
     by: z.enum(['peer', 'proxy']),
-    detail: maybeText,
+    detail: note,
   }),
   imported: z.object({
     type: z.literal('imported'),
@@ -52,7 +54,7 @@ const EVENTS = {
     time,
     source: z.enum(['har', 'pcap']),
     note: text,
-    recordedBodies: z.object({ request: bodies, response: bodies }).nullable(),
+    recordedBodies: z.object({ request: bodies, response: bodies }).nullish(),
   }),
   end: z.object({ type: z.literal('end'), time }),
 } satisfies Record<CaptureEvent['type'], z.ZodType>;
