@@ -22,6 +22,8 @@ const node = {
   logLevel: 'warning',
   // ws tries these optional native speed-ups; without them it uses plain JavaScript.
   external: ['bufferutil', 'utf-8-validate'],
+  // jsonc-parser's "main" is a UMD build that requires its parts at run time: bundle its ES modules.
+  alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
 await Promise.all([

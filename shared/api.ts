@@ -128,6 +128,11 @@ export interface SessionInfo {
   rules: RuleEntry[];
   /** The built-in lab server, once "Try it" started it. */
   lab: string | null;
+  /**
+   * Set when writing the live session's capture failed (a full disk, an I/O error): the
+   * capture stopped there, traffic is still relayed and shown. In words, for the user.
+   */
+  captureError?: string | null;
 }
 
 export interface RuleEntry {

@@ -71,7 +71,7 @@ describe('the capture format', () => {
   it('refuses a newer format version with a clear reason', () => {
     const header = fileHeader();
     header.writeUInt16LE(9, 8);
-    expect(() => readAll(header)).toThrow('capture format version 9 is newer than this Chunkscope reads (1)');
+    expect(() => readAll(header)).toThrow('capture format version 9 is newer than this Chunkscope reads (1) (at byte 8)');
   });
 
   it('is private to the user (mode 0600)', async () => {

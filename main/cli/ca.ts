@@ -1,13 +1,14 @@
 // chunkscope ca: the interception CA (created on first use), for clients to trust.
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CertificateAuthority, dataDir } from '../tls';
-import { CliError, systemReason } from './errors';
+import { FileExistsError, writeOutputFile } from '../capture/output-file';
+import { CliError, refusal, systemReason } from './errors';
 
 interface CaFlags {
   export?: string;
   spki?: boolean;
   path?: boolean;
+  force?: boolean;
 }
 
 export function registerCa(program: Command, out: (text: string) => void): void {
@@ -19,15 +20,18 @@ export function registerCa(program: Command, out: (text: string) => void): void 
         'It is created once in your data directory (the key readable by you alone) and reused. ' +
         'Clients must trust it: see "Trusting the CA" in the README.',
     )
-    .option('--export <file>', 'write the CA certificate (PEM) to this file')
+    .option('--export <file>', 'write the CA certificate (PEM) to this file; an existing file is refused unless --force')
+    .option('--force', 'with --export: replace an existing file')
     .option('--spki', "print the base64 SHA-256 of the CA's public key, for Chromium's --ignore-certificate-errors-spki-list")
     .option('--path', 'print where the CA is kept')
     .action(async (flags: CaFlags) => {
       const ca = await CertificateAuthority.load(dataDir());
       if (flags.export) {
         try {
-          writeFileSync(flags.export, ca.certPem);
+          // A certificate is public (clients and other users read it): 0644, as in the data directory.
+          writeOutputFile(flags.export, ca.certPem, { replace: flags.force === true, mode: 0o644 });
         } catch (error) {
+          if (error instanceof FileExistsError) throw new CliError(`chunkscope ca: ${refusal(error)}`);
           throw new CliError(`chunkscope ca: cannot write ${flags.export}: ${systemReason(error)}`);
         }
         out(`wrote the Chunkscope CA certificate to ${flags.export}`);

@@ -1,16 +1,16 @@
 // chunkscope export CAPTURE --har FILE | --curl EXCHANGE: meet the tools users already
 // have. CAPTURE may be a capture, a HAR or a packet capture (recognised by content).
 
-import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import { CaptureFormatError } from '../capture/reader';
+import { FileExistsError, writeOutputFile } from '../capture/output-file';
 import { captureToHar, DEFAULT_MAX_BODY } from '../har/export';
 import { HarFormatError } from '../har/import';
 import { requestForCurl } from '../har/request';
 import { curlCommand } from '../har/curl';
 import { SourceTooLarge, readSource, sourceKind, type Source } from '../import/source';
 import { PcapFormatError } from '../pcap';
-import { CliError, systemReason } from './errors';
+import { CliError, refusal, systemReason } from './errors';
 import { openForReading, readPieces, readStart } from './read-file';
 
 interface ExportFlags {
@@ -18,6 +18,7 @@ interface ExportFlags {
   curl?: string;
   maxBody: number;
   bodyFile?: string;
+  force?: boolean;
 }
 
 export function registerExport(program: Command, out: (text: string) => void): void {
@@ -34,6 +35,7 @@ export function registerExport(program: Command, out: (text: string) => void): v
     .option('--curl <exchange>', 'print a curl command for this request: c1#2 is request #2 on connection c1')
     .addOption(new Option('--max-body <bytes>', 'with --har: cut bodies longer than this, and say so in the HAR').default(DEFAULT_MAX_BODY).argParser(parseBytes))
     .option('--body-file <file>', 'with --curl: where to write a binary body (default chunkscope-c1-2.body in the current directory)')
+    .option('--force', 'replace the file written (--har, --body-file) if it exists; without it an existing file is refused')
     .action((capture: string, flags: ExportFlags) => {
       if (!flags.har === !flags.curl) throw new CliError('chunkscope export: say what to export: --har FILE or --curl EXCHANGE (one of them)');
       const source = open(capture);
@@ -43,7 +45,7 @@ export function registerExport(program: Command, out: (text: string) => void): v
           const text = `${JSON.stringify(har, null, 2)}\n`;
           if (flags.har === '-') out(text);
           else {
-            write(flags.har, text);
+            write(flags.har, text, flags.force === true);
             process.stderr.write(`wrote ${har.log.entries.length} entries to ${flags.har}\n`);
           }
         } else {
@@ -53,13 +55,13 @@ export function registerExport(program: Command, out: (text: string) => void): v
           const bodyFile = flags.bodyFile ?? `chunkscope-c${connection}-${request}.body`;
           const curl = curlCommand(found, bodyFile);
           if (curl.fileBody) {
-            write(bodyFile, curl.fileBody);
+            write(bodyFile, curl.fileBody, flags.force === true);
             process.stderr.write(`the body does not fit on the command line: wrote it to ${bodyFile} (${curl.fileBody.length} bytes)\n`);
           }
           out(curl.command);
         }
       } catch (error) {
-        if (error instanceof CaptureFormatError || error instanceof SyntaxError) throw new CliError(`chunkscope export: ${capture} is a damaged capture: ${error.message}`);
+        if (error instanceof CaptureFormatError) throw new CliError(`chunkscope export: ${capture} is a damaged capture: ${error.message}`);
         throw error;
       }
       for (const note of source.notes) process.stderr.write(`note: ${note}\n`);
@@ -92,10 +94,11 @@ function parseBytes(text: string): number {
   return Number(m[1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1);
 }
 
-function write(path: string, data: string | Uint8Array): void {
+function write(path: string, data: string | Uint8Array, replace: boolean): void {
   try {
-    writeFileSync(path, data, { mode: 0o600 });
+    writeOutputFile(path, data, { replace });
   } catch (error) {
+    if (error instanceof FileExistsError) throw new CliError(`chunkscope export: ${refusal(error)}`);
     throw new CliError(`chunkscope export: cannot write ${path}: ${systemReason(error)}`);
   }
 }

@@ -2,8 +2,9 @@
 
 import { Option, type Command } from 'commander';
 import type { Direction, EndKind } from '../../shared/http1';
-import { CaptureFormatError } from '../capture/reader';
-import { captureJson, formatCapture, inspectCapture, inspectRecords } from '../inspect/capture';
+import type { CaptureRecord } from '../capture/format';
+import { CaptureFormatError, describeDamage, readRecords, type ReadResult } from '../capture/reader';
+import { captureJson, formatCapture, inspectRecords } from '../inspect/capture';
 import { sourceKind } from '../import/source';
 import { open } from './export';
 import { formatHuman } from '../inspect/human';
@@ -52,14 +53,19 @@ export function registerInspect(program: Command, out: (text: string) => void): 
         return;
       }
       if (kind === 'capture') {
-        let report;
+        let read;
         try {
-          report = inspectCapture(readPieces(fd));
+          read = readCapture(readPieces(fd));
         } catch (error) {
-          if (error instanceof CaptureFormatError || error instanceof SyntaxError) throw new CliError(`chunkscope inspect: ${file} is a damaged capture: ${error.message}`);
+          if (error instanceof CaptureFormatError) throw new CliError(`chunkscope inspect: ${file} is a damaged capture: ${error.message}`);
           throw error;
         }
-        out(flags.json ? JSON.stringify(captureJson(report), null, 2) : formatCapture(report, { maxChunks: flags.allChunks ? 0 : 200, all: flags.all === true }));
+        const { report, result } = read;
+        // What was skipped goes to stderr, one line each: the report is of the rest.
+        for (const damage of result.damage.slice(0, MAX_DAMAGE_LINES)) process.stderr.write(`chunkscope inspect: ${file}: skipped ${describeDamage(damage)}\n`);
+        if (result.damageCount > MAX_DAMAGE_LINES) process.stderr.write(`chunkscope inspect: ${file}: … and ${(result.damageCount - MAX_DAMAGE_LINES).toLocaleString('en-US')} more damaged parts skipped\n`);
+        const notes = result.damage.map((d) => `skipped ${describeDamage(d)}`);
+        out(flags.json ? JSON.stringify({ ...captureJson(report), ...(notes.length > 0 ? { notes } : {}) }, null, 2) : formatCapture(report, { maxChunks: flags.allChunks ? 0 : 200, all: flags.all === true }));
         process.exitCode = report.connections.some((c) => c.verdict === 'error') ? EXIT.verdictError : EXIT.ok;
         return;
       }
@@ -77,4 +83,20 @@ function parseMethods(list: string): string[] {
     throw new CliError(`chunkscope inspect: --methods takes method names separated by commas, like GET,HEAD,POST (got "${list}")`);
   }
   return methods;
+}
+
+/** Damaged parts of a capture named on stderr, one line each, up to this many. */
+const MAX_DAMAGE_LINES = 20;
+
+/** A capture analysed as inspect does, keeping what the reader says about its end and its damage. */
+function readCapture(pieces: Iterable<Uint8Array>): { report: ReturnType<typeof inspectRecords>; result: ReadResult } {
+  const reader = readRecords(pieces);
+  let result: ReadResult | null = null;
+  const records: Iterable<CaptureRecord> = {
+    *[Symbol.iterator]() {
+      result = yield* reader;
+    },
+  };
+  const report = inspectRecords(records);
+  return { report: { ...report, truncatedBytes: result!.truncatedBytes }, result: result! };
 }

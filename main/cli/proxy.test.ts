@@ -65,6 +65,15 @@ describe('chunkscope proxy', () => {
     expect([...line].filter((c) => c.charCodeAt(0) === 0x1b || (c.charCodeAt(0) >= 0x80 && c.charCodeAt(0) <= 0x9f))).toEqual([]);
   });
 
+  it('a Ctrl-C the moment "listening on" shows still closes cleanly, with the capture whole', async () => {
+    const capture = tempFile('early.cscap', new Uint8Array());
+    const cli = await running(['proxy', '--port', '0', '--capture', capture]);
+    cli.kill('SIGINT');
+    expect(await cli.exited).toBe(0);
+    const inspected = await runCli(['inspect', capture, '--json']);
+    expect(JSON.parse(inspected.stdout)).toMatchObject({ closedCleanly: true, truncatedBytes: 0 });
+  });
+
   it('warns that a non-loopback address makes an open proxy', async () => {
     const cli = await running(['proxy', '--port', '0', '--host', '0.0.0.0']);
     expect(cli.stderr()).toContain('warning: listening on 0.0.0.0, not loopback');

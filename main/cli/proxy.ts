@@ -2,11 +2,12 @@
 
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { CaptureWriter } from '../capture/writer';
+import { FileExistsError } from '../capture/output-file';
 import { ProxyLoopError, ProxyServer } from '../proxy/server';
 import { parseAuthority, type Origin } from '../proxy/forward-gate';
 import type { AnomalyEvent, Direction } from '../../shared/http1';
 import type { ConnectionAnalyzer } from '../session/connection';
-import { CliError, systemReason } from './errors';
+import { CliError, refusal, systemReason } from './errors';
 import { anomalyLine, exchangeLine, resumedLine, ruleLine, stallLine } from './live-report';
 import { collect, collectRule, isLoopback, parsePort, untilSignal } from './options';
 import { describeRule, type Rule } from '../../shared/rules';
@@ -16,6 +17,7 @@ interface ProxyFlags {
   port: number;
   host: string;
   capture?: string;
+  force?: boolean;
   reverse?: string;
   stallAfter: number;
   quiet?: boolean;
@@ -46,7 +48,8 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
     )
     .addOption(new Option('--port <n>', 'port to listen on (0 picks a free one)').default(8888).argParser(parsePort))
     .option('--host <address>', 'address to listen on; anything but loopback is an open proxy', '127.0.0.1')
-    .option('--capture <file>', 'write a capture file (raw bytes, times, how each side ended)')
+    .option('--capture <file>', 'write a capture file (raw bytes, times, how each side ended); an existing file is refused unless --force')
+    .option('--force', 'with --capture: replace an existing file')
     .option('--reverse <url>', 'relay every connection to this origin, e.g. http://127.0.0.1:9001')
     .addOption(new Option('--stall-after <seconds>', 'report a message in progress as stalled after this long without a byte').default(2).argParser(parseSeconds))
     .option('--quiet', 'print only the listening line')
@@ -58,10 +61,13 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
       let capture: CaptureWriter | null = null;
       if (flags.capture) {
         try {
-          capture = new CaptureWriter(flags.capture);
+          capture = new CaptureWriter(flags.capture, { replace: flags.force === true });
         } catch (error) {
+          if (error instanceof FileExistsError) throw new CliError(`chunkscope proxy: ${refusal(error)}`);
           throw new CliError(`chunkscope proxy: cannot write the capture ${flags.capture}: ${systemReason(error)}`);
         }
+        // Told at once, whatever --quiet says: the capture has stopped, the relay has not.
+        capture.onFailure((failure) => out(failure.message));
       }
       const say = flags.quiet ? () => undefined : out;
       const quiet = flags.quiet === true;
@@ -120,16 +126,19 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
       if (!isLoopback(flags.host)) {
         process.stderr.write(`chunkscope proxy: warning: listening on ${flags.host}, not loopback: anyone who can reach this address can use this proxy (an open proxy)\n`);
       }
+      // Before the first line: a Ctrl-C as soon as it shows must still close cleanly.
+      const stopped = untilSignal();
       out(`listening on ${address.url}`);
       if (reverse) say(`relaying every connection to http://${reverse.host}:${reverse.port}`);
       if (tls) say(`intercepting HTTPS (CONNECT) with the Chunkscope CA: ${tls.ca.certPath}${flags.intercept.length ? `; not for ${flags.intercept.join(', ')}` : ''}`);
       if (tls && flags.insecureUpstream) process.stderr.write('chunkscope proxy: warning: --insecure-upstream: origin certificates are NOT verified\n');
       for (const rule of flags.rule) say(`rule: ${rule.text} (${describeRule(rule)})`);
       if (capture) say(`capturing to ${flags.capture}`);
-      await untilSignal();
+      await stopped;
       await server.close();
       await capture?.close();
-      if (capture) say(`capture written to ${flags.capture}`);
+      if (capture?.failure) say(`capture kept up to the failure: ${flags.capture} (${capture.failure.bytes.toLocaleString('en-US')} bytes)`);
+      else if (capture) say(`capture written to ${flags.capture}`);
     });
 }
 

@@ -9,7 +9,7 @@ import { fallbackLine, startWithFallback } from '../proxy/port-fallback';
 import { ProxyLoopError } from '../proxy/server';
 import { Bridge } from '../serve/bridge';
 import { CliError, systemReason } from './errors';
-import { collect, collectRule, parsePort } from './options';
+import { collect, collectRule, parsePort, untilSignal } from './options';
 import type { Rule } from '../../shared/rules';
 import { parseReverse } from './proxy';
 
@@ -92,11 +92,19 @@ export async function serve(flags: ServeFlags, out: (text: string) => void, cont
   if (bridged.fellBack) notice(fallbackLine('the UI', flags.port, listening.port, '--port N chooses one'));
   out(`proxy listening on ${proxy}`);
   out(`UI listening on ${listening.url}`);
+  // The session's capture stopped (a full disk): one line, at once; the UI shows it too.
+  let captureError: string | null = null;
+  const stopWatching = engine.onUpdate((batch) => {
+    const error = batch.session?.captureError ?? null;
+    if (error && error !== captureError) out(error);
+    if (batch.session) captureError = error;
+  });
   if (flags.insecureUpstream) notice('warning: --insecure-upstream: origin certificates are NOT verified');
   return {
     ui: listening.url,
     proxy,
     stop: async () => {
+      stopWatching();
       await bridge.close();
       await engine.close();
     },
@@ -121,11 +129,10 @@ export function registerServe(program: Command, out: (text: string) => void): vo
     .option('--rule <text>', 'a fault or rewrite rule to start with (repeatable); the Rules panel changes them', collectRule, [])
     .action(async (flags: ServeFlags, command: Command) => {
       const exactPorts = { ui: command.getOptionValueSource('port') === 'cli', proxy: command.getOptionValueSource('proxyPort') === 'cli' };
+      // Listened for before the first line: a Ctrl-C as soon as it shows must still close cleanly.
+      const stopped = untilSignal();
       const running = await serve({ ...flags, exactPorts }, out);
-      await new Promise<void>((resolve) => {
-        process.once('SIGINT', resolve);
-        process.once('SIGTERM', resolve);
-      });
+      await stopped;
       await running.stop();
     });
 }

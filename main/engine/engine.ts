@@ -110,6 +110,7 @@ export class Engine {
       insecureUpstream: this.ca !== null && this.options.https?.insecureUpstream === true,
       rules: this.rules.map((r) => ({ text: r.text, enabled: r.enabled })),
       lab: this.lab?.url ?? null,
+      captureError: this.session.writer?.failure?.message ?? null,
     };
   }
 
@@ -141,6 +142,8 @@ export class Engine {
     const recorder = new Recorder(writer, this.clock, { keepChunks: false, stallSeconds: this.options.stallSeconds });
     const session = new Session(path, 'live', new Date().toISOString(), writer, recorder);
     session.stallSeconds = this.options.stallSeconds;
+    // A full disk stops the capture, not the relay: the UI says so at once.
+    writer.onFailure(() => this.session === session && this.emit({ session: this.info() }));
     recorder.session({ type: 'session', version: 1, startedAt: session.startedAt, tool: 'chunkscope 0.1.0', mode: this.options.reverse ? 'reverse' : 'forward', listen: this.proxyUrl ?? '', reverse: null, stallSeconds: this.options.stallSeconds });
     recorder.observer = {
       opened: (a) => session.opened(a, { type: 'open', connection: a.number, time: a.openedAt, client: a.client, mode: a.mode }),

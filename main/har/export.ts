@@ -107,7 +107,7 @@ function entry(report: ConnectionReport, index: number, request: MessageRecord, 
   const wait = Math.max(0, round((responseFirst - requestLast) * 1000));
   const receive = Math.max(0, round((responseLast - responseFirst) * 1000));
   return {
-    startedDateTime: new Date(began).toISOString(),
+    startedDateTime: isoTime(began),
     time: round(send + wait + receive),
     request: harRequest(request, c.bodies[0].of(request.index), report, ms),
     response: harResponse(response, response ? c.bodies[1].of(response.index) : null, ms, c.limit),
@@ -306,4 +306,9 @@ function query(url: string): HarNameValue[] {
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/** A time as ISO 8601, within what a Date holds: a damaged capture's extreme times must not throw here. */
+function isoTime(ms: number): string {
+  return new Date(Number.isFinite(ms) ? Math.max(-8.64e15, Math.min(8.64e15, ms)) : 0).toISOString();
 }

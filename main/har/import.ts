@@ -6,8 +6,19 @@
 
 import type { CaptureEvent, CaptureRecord, ImportedEvent } from '../capture/format';
 import type { Har, HarEntry, HarFraming, HarNameValue } from './har';
+import { checkEntry, entryOffsets, syntaxErrorOffset } from './validate';
 
-export class HarFormatError extends Error {}
+/** A HAR that cannot be read at all: what is wrong, and where (the message ends "at byte N"). */
+export class HarFormatError extends Error {
+  constructor(
+    message: string,
+    /** Byte offset in the file where the problem lies. */
+    readonly offset: number,
+  ) {
+    super(`${message} (at byte ${offset.toLocaleString('en-US')})`);
+    this.name = 'HarFormatError';
+  }
+}
 
 /** A HAR is JSON whose top-level object starts with "log" (recognised by content, not name). */
 export function isHar(start: Uint8Array): boolean {
@@ -15,32 +26,54 @@ export function isHar(start: Uint8Array): boolean {
   return /^\s*\{\s*"log"\s*:/.test(text);
 }
 
-export function parseHar(text: string): Har {
+export interface ParsedHar {
+  /** The HAR with the entries that can be read. */
+  har: Har;
+  /** The entries skipped, each with its byte offset and why, in words. */
+  notes: string[];
+}
+
+/** Skipped entries named one by one, up to this many; the rest are counted. */
+const MAX_SKIPPED_NOTES = 20;
+
+/**
+ * Parse a HAR's text. Entries that cannot be read are skipped and said (with their byte
+ * offsets); a file that is not JSON, has no log.entries, or no entry that can be read
+ * is refused (HarFormatError).
+ */
+export function parseHar(text: string): ParsedHar {
+  const bom = text.startsWith('\uFEFF');
+  const body = bom ? text.slice(1) : text;
   let json: unknown;
   try {
-    json = JSON.parse(text.replace(/^\uFEFF/, ''));
+    json = JSON.parse(body);
   } catch (error) {
-    throw new HarFormatError(`not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
+    const message = error instanceof Error ? error.message : String(error);
+    throw new HarFormatError(`not valid JSON: ${message}`, syntaxErrorOffset(body, message, bom));
   }
-  const log = (json as { log?: { entries?: unknown } } | null)?.log;
-  if (!log || !Array.isArray(log.entries)) throw new HarFormatError('not a HAR: there is no log.entries list');
-  log.entries.forEach((e: unknown, i: number) => {
-    const entry = e as Partial<HarEntry> | null;
-    if (!entry?.request || typeof entry.request.method !== 'string' || typeof entry.request.url !== 'string' || !Array.isArray(entry.request.headers)) {
-      throw new HarFormatError(`entry ${i + 1} has no request with a method, a url and headers`);
-    }
-    if (typeof entry.startedDateTime !== 'string' || Number.isNaN(Date.parse(entry.startedDateTime))) {
-      throw new HarFormatError(`entry ${i + 1} has no valid startedDateTime`);
-    }
-    const response = entry.response;
-    if (!response || typeof response.status !== 'number' || !Array.isArray(response.headers) || typeof response.content !== 'object' || response.content === null) {
-      throw new HarFormatError(`entry ${i + 1} has no response with a status, headers and content`);
-    }
-    for (const h of [...entry.request.headers, ...response.headers]) {
-      if (typeof h?.name !== 'string' || typeof h.value !== 'string') throw new HarFormatError(`entry ${i + 1} has a header without a name and a value`);
-    }
+  const log = (json as { log?: { entries?: unknown; creator?: { name?: unknown } } } | null)?.log;
+  if (!log || !Array.isArray(log.entries)) throw new HarFormatError('not a HAR: there is no log.entries list', bom ? 3 : 0);
+  const entries: HarEntry[] = [];
+  const problems: { index: number; problem: string }[] = [];
+  log.entries.forEach((candidate: unknown, index: number) => {
+    const checked = checkEntry(candidate);
+    if ('entry' in checked) entries.push(checked.entry);
+    else problems.push({ index, problem: checked.problem });
   });
-  return json as Har;
+  const creator = typeof log.creator?.name === 'string' ? log.creator.name : 'unknown creator';
+  const har: Har = { log: { version: '1.2', creator: { name: creator, version: '' }, entries } };
+  if (problems.length === 0) return { har, notes: [] };
+  const offsets = entryOffsets(body, bom);
+  const at = (index: number) => offsets[index] ?? 0;
+  if (entries.length === 0) {
+    const [first] = problems;
+    throw new HarFormatError(`entry ${first!.index + 1} cannot be read: ${first!.problem}${problems.length > 1 ? `; no other entry can be read either` : ''}`, at(first!.index));
+  }
+  const notes = problems
+    .slice(0, MAX_SKIPPED_NOTES)
+    .map((p) => `entry ${p.index + 1} (at byte ${at(p.index).toLocaleString('en-US')}) skipped: ${p.problem}`);
+  if (problems.length > MAX_SKIPPED_NOTES) notes.push(`… and ${(problems.length - MAX_SKIPPED_NOTES).toLocaleString('en-US')} more entries skipped`);
+  return { har, notes };
 }
 
 interface Rebuilt {
@@ -64,7 +97,11 @@ export function harToRecords(har: Har): { records: CaptureRecord[]; notes: strin
   // The session starts when the first connection opened (Chunkscope's HAR says how long
   // before its first request: _connection.openedAt, negative), so no time is clamped.
   const opened = (entry: HarEntry) => Date.parse(entry.startedDateTime) + Math.min(0, entry._connection?.openedAt ?? 0);
-  const start = entries.length ? Math.min(...entries.map(opened)) : Date.now();
+  // A loop, not Math.min(...list): spread arguments overflow the stack past ~100,000 entries.
+  let start = entries.length ? Infinity : Date.now();
+  for (const entry of entries) start = Math.min(start, opened(entry));
+  // Far dates plus a far _connection.openedAt can leave what a Date holds.
+  start = Math.max(-8.64e15, start);
   const groups = new Map<string, HarEntry[]>();
   entries.forEach((entry, i) => {
     // Entries on one HTTP/1.x connection follow each other on it; HTTP/2 and later

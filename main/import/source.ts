@@ -4,7 +4,7 @@
 
 import { readFileSync, statSync } from 'node:fs';
 import { isCapture, type CaptureRecord } from '../capture/format';
-import { readRecords } from '../capture/reader';
+import { describeDamage, readRecords } from '../capture/reader';
 import { harToRecords, isHar, parseHar } from '../har/import';
 import { isPcap, pcapToCapture } from '../pcap';
 
@@ -12,6 +12,9 @@ import { isPcap, pcapToCapture } from '../pcap';
 const MAX_WHOLE_FILE = 1024 * 1024 * 1024;
 
 export class SourceTooLarge extends Error {}
+
+/** Damaged records named one by one in a capture's notes, up to this many. */
+const MAX_DAMAGE_NOTES = 20;
 
 export type SourceKind = 'capture' | 'har' | 'pcap';
 
@@ -37,16 +40,41 @@ export interface Source {
 export function readSource(kind: SourceKind, path: string, pieces: () => Iterable<Uint8Array>): Source {
   switch (kind) {
     case 'capture':
-      return { kind, records: { [Symbol.iterator]: () => readRecords(pieces()) as Iterator<CaptureRecord> }, notes: [] };
-    case 'har': {
+      return captureSource(pieces);
+    case 'har':
       if (statSync(path).size > MAX_WHOLE_FILE / 2) throw new SourceTooLarge('the HAR is larger than 512 MiB, more than Chunkscope reads at once (export fewer entries, or with smaller bodies)');
-      const { records, notes } = harToRecords(parseHar(readFileSync(path, 'utf8')));
-      return { kind, records, notes };
+      return sourceOf(kind, readFileSync(path));
+    case 'pcap':
+      if (statSync(path).size > MAX_WHOLE_FILE) throw new SourceTooLarge('the packet capture is larger than 1 GiB, more than Chunkscope reads at once (split it: editcap -c 1000000 in.pcap out.pcap)');
+      return sourceOf(kind, readFileSync(path));
+  }
+}
+
+/** The records of a whole file held in memory. */
+export function sourceOf(kind: SourceKind, bytes: Uint8Array): Source {
+  switch (kind) {
+    case 'capture':
+      return captureSource(() => [bytes]);
+    case 'har': {
+      const { har, notes: skipped } = parseHar(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'));
+      const { records, notes } = harToRecords(har);
+      return { kind, records, notes: [...skipped, ...notes] };
     }
     case 'pcap': {
-      if (statSync(path).size > MAX_WHOLE_FILE) throw new SourceTooLarge('the packet capture is larger than 1 GiB, more than Chunkscope reads at once (split it: editcap -c 1000000 in.pcap out.pcap)');
-      const { records, notes } = pcapToCapture(readFileSync(path));
+      const { records, notes } = pcapToCapture(bytes);
       return { kind, records, notes };
     }
   }
+}
+
+/** A capture's records, read lazily; damaged records skipped are added to the notes as they are met. */
+function captureSource(pieces: () => Iterable<Uint8Array>): Source {
+  const notes: string[] = [];
+  const records = {
+    [Symbol.iterator]: () => {
+      notes.length = 0; // each reading says it again
+      return readRecords(pieces(), { onDamage: (damage) => notes.length < MAX_DAMAGE_NOTES && notes.push(`skipped ${describeDamage(damage)}`) }) as Iterator<CaptureRecord>;
+    },
+  };
+  return { kind: 'capture', records, notes };
 }

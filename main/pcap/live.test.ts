@@ -26,8 +26,8 @@ afterEach(async () => {
   for (const directory of directories.splice(0)) rmSync(directory, { recursive: true, force: true });
 });
 
-/** Capture while `traffic` runs against the origin, then import and analyse the file. */
-async function captured(tool: Tool, traffic: (o: Origin) => Promise<void>, iface: 'lo' | 'any' = 'lo') {
+/** Capture while `traffic` runs against the origin (making `connections` connections), then import and analyse the file. */
+async function captured(tool: Tool, traffic: (o: Origin) => Promise<void>, iface: 'lo' | 'any' = 'lo', connections = 1) {
   const o = server!;
   const directory = mkdtempSync(join(tmpdir(), 'chunkscope-live-pcap-'));
   directories.push(directory);
@@ -36,7 +36,7 @@ async function captured(tool: Tool, traffic: (o: Origin) => Promise<void>, iface
   try {
     await traffic(o);
   } finally {
-    await capture.stop();
+    await capture.stop(connections);
   }
   const file = readFileSync(path);
   const { records, notes } = pcapToCapture(file);
@@ -123,7 +123,7 @@ describe('real captures, recorded now', () => {
     const { report, notes } = await captured('tcpdump', async (o) => {
       expect((await rawExchange(o.port, 'HELLO chunkscope\r\n', { halfClose: true })).end).toBe('fin');
       expect((await curl([`${o.url}/any-port`])).status).toBe(0);
-    });
+    }, 'lo', 2);
     expect(report.connections.map((c) => [c.upstream, c.exchanges[0]!.response!.response!.status])).toEqual([[`127.0.0.1:${server.port}`, 204]]);
     expect(notes).toEqual([expect.stringMatching(new RegExp(`^TCP connection 127\\.0\\.0\\.1:\\d+ → 127\\.0\\.0\\.1:${server.port} not shown: not HTTP/1\\.x, the client's first bytes are "HELLO chunkscope"$`))]);
   });

@@ -16,6 +16,9 @@ interface Interface {
   offsetSeconds: number;
 }
 
+/** Seconds either side of 1970 that a Date can hold (ECMA-262 §21.4.1.22). */
+const MAX_SECONDS = 8.64e12;
+
 const IDB = 1;
 const OPB = 2; // the obsolete Packet Block: dumpcap no longer writes it, old files have it
 const SPB = 3;
@@ -28,6 +31,8 @@ export class PcapngParser implements Parser {
   private count = 0;
   private lastTime = 0;
   private timelessPackets = 0;
+  /** Byte offsets of timestamps no clock can show. */
+  private impossibleTimes: number[] = [];
 
   *parse(source: Input): Generator<Packet> {
     while (source.available() >= 12) {
@@ -88,7 +93,11 @@ export class PcapngParser implements Parser {
         const captured = block.getUint32(20, little);
         const original = block.getUint32(24, little);
         if (28 + captured > bodyEnd) throw new PcapFormatError(`packet ${this.count + 1} claims ${captured} captured bytes, more than its block holds`, start + 20);
-        this.lastTime = timeOf(iface, (BigInt(high) << 32n) | BigInt(low));
+        const time = timeOf(iface, (BigInt(high) << 32n) | BigInt(low));
+        // A time no Date can hold (a damaged timestamp or if_tsoffset) would break every
+        // time shown after it: the packet keeps the time of the one before, and a note says so.
+        if (Math.abs(time) <= MAX_SECONDS) this.lastTime = time;
+        else this.impossibleTimes.push(start + 12);
         return this.packet(iface, bytes.subarray(28, 28 + captured), original);
       }
       case SPB: {
@@ -121,6 +130,12 @@ export class PcapngParser implements Parser {
     if (source.available() > 0) notes.push(cutShort('a block', source.offset, this.count));
     if (this.timelessPackets > 0) {
       notes.push(`${this.timelessPackets} packet${this.timelessPackets === 1 ? ' is a simple packet block' : 's are simple packet blocks'}, which carry no time: each is given the time of the packet before it`);
+    }
+    const impossible = this.impossibleTimes.length;
+    if (impossible > 0) {
+      notes.push(
+        `${impossible} packet${impossible === 1 ? ' has a time' : 's have times'} no clock can show (the first at byte ${this.impossibleTimes[0]}: a damaged timestamp, or interface time offset): ${impossible === 1 ? 'it is' : 'each is'} given the time of the packet before it`,
+      );
     }
     return { format: 'pcapng', packets: this.count, notes };
   }

@@ -9,8 +9,8 @@ export const BIN = join(import.meta.dirname, '..', '..', '..', 'bin', 'chunkscop
 /** The data directory (the CA) tests use unless they say otherwise: never the user's own. */
 const TEST_DATA_DIR = mkdtempSync(join(tmpdir(), 'chunkscope-data-'));
 
-function environment(dataDir = TEST_DATA_DIR): NodeJS.ProcessEnv {
-  return { ...process.env, CHUNKSCOPE_DATA_DIR: dataDir };
+function environment(dataDir = TEST_DATA_DIR, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, CHUNKSCOPE_DATA_DIR: dataDir, ...extra };
 }
 
 export interface CliResult {
@@ -54,9 +54,9 @@ export interface RunningCli {
 }
 
 /** Start a listening command and wait for its "listening on" line. */
-export function startCli(args: string[], timeoutMs = 15_000, dataDir?: string): Promise<RunningCli> {
+export function startCli(args: string[], timeoutMs = 15_000, dataDir?: string, env: NodeJS.ProcessEnv = {}): Promise<RunningCli> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: environment(dataDir) });
+    const child = spawn(process.execPath, [BIN, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: environment(dataDir, env) });
     const lines: string[] = [];
     let stderr = '';
     let partial = '';

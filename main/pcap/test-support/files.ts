@@ -45,6 +45,8 @@ export interface PcapngOptions {
   packetBlock?: 'epb' | 'opb' | 'spb';
   /** Start a new section (a new SHB, in the other byte order) before this frame index. */
   newSectionAt?: number;
+  /** if_tsoffset: seconds added to every timestamp of the interface (a signed 64-bit field). */
+  tsoffset?: bigint;
 }
 
 /** A pcapng file: an interface per link type, packets as asked; an unknown block in between for good measure. */
@@ -103,6 +105,19 @@ export function pcapngFile(frames: Frame[], options: PcapngOptions = {}): Buffer
         w.u8(0);
         w.u8(0);
         w.u8(0);
+      }
+      if (options.tsoffset !== undefined) {
+        w.u16(14);
+        w.u16(8);
+        const offset = BigInt.asUintN(64, options.tsoffset);
+        const [high, low] = [Number(offset >> 32n), Number(offset & 0xffffffffn)];
+        if (little) {
+          w.u32(low);
+          w.u32(high);
+        } else {
+          w.u32(high);
+          w.u32(low);
+        }
       }
       w.u16(0);
       w.u16(0); // opt_endofopt

@@ -16,6 +16,12 @@ export function StatusBar() {
   const loading = session?.loading;
   return (
     <footer className="statusbar" data-testid="status">
+      {/* First, so it is never the part cut off: the capture stopped, the relay did not. */}
+      {session?.captureError ? (
+        <span className="alert" role="alert" title={session.captureError} data-testid="capture-error">
+          {session.captureError}
+        </span>
+      ) : null}
       <span data-testid="exchange-count">{rows.toLocaleString('en-US')} exchanges</span>
       <span>{connections.toLocaleString('en-US')} connections</span>
       {session?.viewing ? <span>viewing {session.viewing}</span> : null}
