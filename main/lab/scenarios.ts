@@ -227,7 +227,7 @@ export function findScenario(method: string, path: string): Scenario | null {
 }
 
 /** Words wrapped to `width` columns, each line indented. */
-function wrap(text: string, indent: string, width = 88): string {
+export function wrap(text: string, indent: string, width = 88): string {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {

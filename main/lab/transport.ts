@@ -6,6 +6,7 @@
 import type net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
+import { opensslWords } from '../tls/reasons';
 
 export interface LabSocket {
   /** Where the HTTP bytes are read and written: the TCP socket, or the TLS socket over it. */
@@ -50,7 +51,8 @@ export function tlsSocket(tcp: net.Socket, context: tls.SecureContext): LabSocke
   stream.once('secure', () => (secure = true));
   const handshakeFailure = new Promise<string>((resolve) => {
     stream.once('error', (error: Error) => {
-      if (!secure) resolve(error.message);
+      // OpenSSL's words without its routine and source line: "tlsv1 alert unknown ca".
+      if (!secure) resolve(opensslWords(error.message));
     });
   });
   return {
