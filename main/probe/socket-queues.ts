@@ -34,7 +34,11 @@ export function unreadIn(table: string, labPort: number, clientPorts: ReadonlySe
   return unread;
 }
 
-/** Unread bytes between the lab's port and these client ports, or null when the tables cannot be read. */
+/**
+ * Unread bytes between the lab's port and these client ports, or null when the tables
+ * cannot be read. A byte may count twice (received, not yet acknowledged): what matters
+ * is whether any is left.
+ */
 export async function unreadBytes(labPort: number, clientPorts: ReadonlySet<number>): Promise<number | null> {
   let unread = 0;
   let readAny = false;
