@@ -2,9 +2,12 @@
 // how much CPU they have used, and killing every one of them. A command runs in its own
 // process group (spawned detached); its tree is that group, every descendant of its first
 // process (one that moved to a group of its own too), and every process seen in the tree
-// before (one whose parent died, re-parented to init). Elsewhere there is no /proc:
-// killing the group is all it can do, and CPU time is not measured.
+// before (one whose parent died, re-parented to init). Before killing, also every process
+// whose environment carries the run's mark, which the command's processes inherit: a
+// daemon that left for a session of its own between two looks. Elsewhere there is no
+// /proc: killing the group is all it can do, and CPU time is not measured.
 
+import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /** /proc times are in USER_HZ ticks: 100 a second on every architecture Node runs on. */
@@ -60,6 +63,23 @@ function allProcesses(): ProcessStat[] {
 
 const running = (stat: ProcessStat) => stat.state !== 'Z' && stat.state !== 'X';
 
+/** The variable that marks a run's processes; its value is the run's own. */
+export const MARK_VARIABLE = 'CHUNKSCOPE_PROBE_RUN';
+
+export function runMark(): string {
+  return randomBytes(12).toString('hex');
+}
+
+/** Does the process's environment (as it was at exec) carry this mark? Unreadable: no. */
+function carries(pid: number, needle: Buffer): boolean {
+  try {
+    const environ = readFileSync(`/proc/${pid}/environ`);
+    return environ.indexOf(needle) === 0 || environ.indexOf(Buffer.concat([Buffer.of(0), needle])) !== -1;
+  } catch {
+    return false;
+  }
+}
+
 /** CPU seconds of the children this process has waited for: the probe's own commands, once they ended. */
 export function reapedChildrenSeconds(): number | null {
   return HAS_PROC ? (readStat('self')?.childSeconds ?? null) : null;
@@ -74,7 +94,14 @@ export class ProcessTree {
   /** The first process's start time: once it is gone, its pid (and group id) may be reused. */
   private readonly rootStart: number | null;
 
-  constructor(readonly root: number) {
+  /** `${MARK_VARIABLE}=mark` followed by the NUL that ends it in /proc/PID/environ. */
+  private readonly markNeedle: Buffer | null;
+
+  constructor(
+    readonly root: number,
+    mark: string | null = null,
+  ) {
+    this.markNeedle = mark === null ? null : Buffer.from(`${MARK_VARIABLE}=${mark}\0`);
     this.rootStart = HAS_PROC ? (readStat(root)?.start ?? null) : null;
     if (this.rootStart !== null) this.seen.set(root, this.rootStart);
   }
@@ -84,8 +111,11 @@ export class ProcessTree {
     return stats.some((stat) => stat.pid === this.root && stat.start !== this.rootStart);
   }
 
-  /** The tree now, zombies included (their CPU time is not yet anyone's). */
-  members(): ProcessStat[] {
+  /**
+   * The tree now, zombies included (their CPU time is not yet anyone's). `marked` also
+   * reads every process's environment for the run's mark: thorough, slower, for the end.
+   */
+  members(marked = false): ProcessStat[] {
     if (!HAS_PROC) return [];
     const stats = allProcesses();
     const children = new Map<number, ProcessStat[]>();
@@ -98,8 +128,10 @@ export class ProcessTree {
     };
     this.groupIsOurs = !this.rootReused(stats);
     const groupIsOurs = this.groupIsOurs;
+    const needle = marked ? this.markNeedle : null;
     for (const stat of stats) {
       if (this.seen.get(stat.pid) === stat.start || (groupIsOurs && stat.pgrp === this.root)) add(stat);
+      else if (needle && stat.pid !== process.pid && running(stat) && carries(stat.pid, needle)) add(stat);
     }
     for (const stat of members.values()) this.seen.set(stat.pid, stat.start);
     return [...members.values()];
@@ -115,9 +147,9 @@ export class ProcessTree {
     return ticks / TICKS_PER_SECOND;
   }
 
-  /** The processes still running. */
+  /** The processes still running, marked ones included. */
   running(): ProcessStat[] {
-    return this.members().filter(running);
+    return this.members(true).filter(running);
   }
 
   /** SIGKILL to the group and to every process of the tree: none can refuse it. */

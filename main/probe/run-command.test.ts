@@ -54,6 +54,14 @@ describe.skipIf(!HAS_PROC)('runCommand (Linux /proc)', () => {
     expect(pidsIn(file).filter(running)).toEqual([]);
   });
 
+  it('a daemon that leaves at once, in a session of its own, re-parented: found by its environment, and killed', async () => {
+    const file = pidFile();
+    // The subshell starts it and exits before the first look at the tree; so does the shell.
+    const run = await runCommand(['sh', '-c', `(setsid sleep 60 & echo $! > ${file}); exit 0`], options());
+    expect(run).toMatchObject({ exitStatus: 0, leftBehind: 1, survivors: 0 });
+    expect(pidsIn(file).filter(running)).toEqual([]);
+  });
+
   it('waiting: a busy loop uses the CPU while it waits, a blocked process does not', async () => {
     const spinner = await runCommand(['node', '-e', 'for (;;) {}'], options({ timeoutMs: 1500, waiting: () => true }));
     expect(spinner.hung).toBe(true);

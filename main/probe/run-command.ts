@@ -4,7 +4,7 @@
 // afterwards, whether it hung, ended or left children behind.
 
 import { spawn } from 'node:child_process';
-import { ProcessTree, reapedChildrenSeconds } from './process-tree';
+import { MARK_VARIABLE, ProcessTree, reapedChildrenSeconds, runMark } from './process-tree';
 
 export interface CommandRun {
   /** performance.now() when it was spawned: the lab's times are on the same clock. */
@@ -66,14 +66,16 @@ export function waitingCpu(samples: Sample[]): { seconds: number; cpu: number } 
 export function runCommand(argv: string[], options: RunOptions): Promise<CommandRun> {
   const baseline = reapedChildrenSeconds();
   const startedAt = performance.now();
-  const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: options.env });
+  const mark = runMark();
+  const env = { ...options.env, [MARK_VARIABLE]: mark };
+  const child = spawn(argv[0]!, argv.slice(1), { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env });
   return new Promise((resolve, reject) => {
     if (child.pid === undefined) {
       child.once('error', (error: NodeJS.ErrnoException) => reject(new CouldNotStart(startFailure(argv[0]!, error))));
       return;
     }
     child.on('error', () => {}); // after a start, only a failed kill: the tree is killed by /proc anyway
-    const tree = new ProcessTree(child.pid);
+    const tree = new ProcessTree(child.pid, mark);
     const samples: Sample[] = [];
     let aliveCpu: number | null = null;
     let hung = false;
