@@ -47,6 +47,12 @@ export function tlsSocket(tcp: net.Socket, context: tls.SecureContext): LabSocke
     stream.destroy();
     pipe.destroy();
   });
+  // TLS failed (a handshake the client broke off, bytes that are not TLS): the TLS socket is
+  // destroyed, and the TCP connection under it must go too. After a clean end the FIN is
+  // on its way already.
+  stream.on('close', () => {
+    if (!tcp.writableEnded) tcp.destroy();
+  });
   let secure = false;
   stream.once('secure', () => (secure = true));
   const handshakeFailure = new Promise<string>((resolve) => {

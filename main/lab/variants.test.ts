@@ -164,6 +164,15 @@ describe('the lab over TLS', () => {
     expect(reset.end).toBe('rst');
   });
 
+  it('a client that does not speak TLS to it, or sends garbage, gets the connection closed', async () => {
+    const ends = [];
+    for (const bytes of [get('/ok'), Buffer.alloc(100_000, 0x16), Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 1, 2, 3, 4, 5])]) {
+      const plain = await exchange(tlsLab.port, [bytes.toString('latin1')], { timeoutMs: 10_000 });
+      ends.push(plain.end);
+    }
+    expect(ends.filter((end) => end === 'timeout')).toEqual([]);
+  });
+
   it('records a client that does not trust the certificate', async () => {
     tlsRecorder.take();
     const result = await curl([`${tlsLab.url}/ok`]);

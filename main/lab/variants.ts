@@ -80,7 +80,7 @@ export const VARIANTS: Scenario[] = [
     usage: '/huge-chunk?mb=64',
     summary: 'one chunk of MB mebibytes (64: size line 4000000; up to 4,096, past 32 bits), then the last chunk',
     async run(req, out) {
-      const mb = Math.floor(queryNumber(req.query, 'mb', 64, 4096));
+      const mb = Math.max(1, Math.floor(queryNumber(req.query, 'mb', 64, 4096)));
       mebibyte ??= Buffer.alloc(MIB, 0x61);
       await out.write(Buffer.concat([head('200 OK', [['Content-Type', 'application/octet-stream'], CHUNKED]), bytes(`${(mb * MIB).toString(16).toUpperCase()}\r\n`)]));
       for (let i = 0; i < mb; i++) await out.write(mebibyte);
