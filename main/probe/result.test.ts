@@ -84,6 +84,10 @@ describe('verdicts', () => {
     expect(judge('stall', { cpuSeconds: null, waitingSeconds: null, waitingCpuSeconds: null }).spinning).toBe(false);
   });
 
+  it('processes left running when it ended are said, and do not change the verdict', () => {
+    expect(judge('ok', { leftBehind: 2 })).toMatchObject({ asExpected: true, leftBehind: 2, verdict: 'accepted it (exit 0); it left 2 processes running, killed since' });
+  });
+
   it('a crash is never as expected', () => {
     expect(judge('no-terminator', { exitStatus: null, signal: 'SIGSEGV' })).toMatchObject({ outcome: 'crashed', asExpected: false, verdict: 'crashed (SIGSEGV); a careful client reports an error: the server closed the connection (FIN) after two chunks, without the zero-length last chunk' });
   });

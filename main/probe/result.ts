@@ -3,7 +3,7 @@
 // same verdict and the same sentence.
 
 import { SPINNING, type ProbeConnection, type ProbeExpectation, type ProbeOutcome, type ProbeResult } from '../../shared/probe';
-import { duration } from '../../shared/words';
+import { duration, plural } from '../../shared/words';
 import type { ConnectionLog } from '../lab/record';
 import type { CommandRun } from './run-command';
 import type { ProbeScenario } from './scenarios';
@@ -84,6 +84,8 @@ export function verdictSentence(scenario: ProbeScenario, run: CommandRun, timeou
         : 'it sent no request to the lab: is {url} in the command where the URL goes?',
     );
   } else if (outcome !== 'hung' && !meets(scenario.expected, outcome)) parts.push(`a careful client ${scenario.careful}`);
+  if (run.leftBehind > 0) parts.push(`it left ${plural(run.leftBehind, 'process', 'processes')} running, killed since`);
+  if (run.survivors > 0) parts.push(`${plural(run.survivors, 'process', 'processes')} of it could not be killed (stuck in the kernel: see ps)`);
   return parts.join('; ');
 }
 

@@ -124,7 +124,13 @@ export function runCommand(argv: string[], options: RunOptions): Promise<Command
       const leftCpu = tree.cpuSeconds(left) ?? 0;
       void tree.killAll().then(async (survivors) => {
         process.off('exit', kill);
-        await Promise.race([closed, new Promise((done) => setTimeout(done, PIPES_MS))]);
+        await new Promise<void>((done) => {
+          const timer = setTimeout(done, PIPES_MS);
+          void closed.then(() => {
+            clearTimeout(timer);
+            done();
+          });
+        });
         const waiting = waitingCpu(samples);
         resolve({
           startedAt,
