@@ -8,6 +8,7 @@ import { CliError, EXIT } from './errors';
 import { registerExport } from './export';
 import { registerInspect } from './inspect';
 import { registerLab } from './lab';
+import { registerProbe } from './probe';
 import { registerProxy } from './proxy';
 import { registerReplay } from './replay';
 import { registerServe } from './serve';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerReplay(program, write);
   registerCheck(program, write);
   registerExport(program, write);
+  registerProbe(program, write);
   return program;
 }
 

@@ -1,14 +1,12 @@
 // The lab does what its list says, for curl and on the wire.
 
-import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StreamView } from '../stream';
-import type { Http1Event } from '../../shared/http1';
-import { Http1Parser } from '../http1';
 import { runCli } from '../cli/test-support/run-cli';
 import { curl } from '../proxy/test-support/clients';
 import { startLab, type Lab } from './lab';
-import { MALFORMED, SCENARIOS } from './scenarios';
+import { MALFORMED, SCENARIOS, scenarioNames } from './scenarios';
+import { codes, exchange as exchangeOn, get, parse, sequential as sequentialOn, sizes } from './test-support/exchange';
 
 let lab: Lab;
 beforeAll(async () => {
@@ -16,69 +14,9 @@ beforeAll(async () => {
 });
 afterAll(() => lab.close());
 
-interface Read {
-  time: number;
-  bytes: Buffer;
-}
+const exchange = (requests: string[], options: { timeoutMs?: number } = {}) => exchangeOn(lab.port, requests, options);
 
-/** Send raw requests on one connection; collect every read with its time, and how it ended. */
-function exchange(requests: string[], options: { timeoutMs?: number; spacing?: (index: number) => boolean } = {}): Promise<{ reads: Read[]; bytes: Buffer; end: 'fin' | 'rst' | 'timeout' }> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port: lab.port, allowHalfOpen: true });
-    const reads: Read[] = [];
-    const start = performance.now();
-    const finish = (end: 'fin' | 'rst' | 'timeout') => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve({ reads, bytes: Buffer.concat(reads.map((r) => r.bytes)), end });
-    };
-    const timer = setTimeout(() => finish('timeout'), options.timeoutMs ?? 10_000);
-    socket.on('connect', () => socket.write(requests.join('')));
-    socket.on('data', (bytes) => reads.push({ time: performance.now() - start, bytes }));
-    socket.on('end', () => finish('fin'));
-    socket.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ECONNRESET' ? 'rst' : 'timeout'));
-  });
-}
-
-/**
- * Send requests one after another on one connection, each once the previous response is
- * complete (as a keep-alive client does); how many were answered, and how it ended.
- */
-function sequential(requests: string[]): Promise<{ answered: number; end: 'fin' | 'rst' | 'timeout' | 'done' }> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port: lab.port, allowHalfOpen: true });
-    const parser = new Http1Parser('response');
-    let answered = 0;
-    const finish = (end: 'fin' | 'rst' | 'timeout' | 'done') => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve({ answered, end });
-    };
-    const timer = setTimeout(() => finish('timeout'), 20_000);
-    socket.on('connect', () => socket.write(requests[0]!));
-    socket.on('data', (bytes) => {
-      for (const e of parser.feed(bytes)) {
-        if (e.type !== 'message-complete') continue;
-        answered++;
-        if (answered === requests.length) return finish('done');
-        socket.write(requests[answered]!);
-      }
-    });
-    socket.on('end', () => finish('fin'));
-    socket.on('error', (e: NodeJS.ErrnoException) => finish(e.code === 'ECONNRESET' ? 'rst' : 'timeout'));
-  });
-}
-
-const get = (path: string, close = true) => `GET ${path} HTTP/1.1\r\nHost: lab\r\n${close ? 'Connection: close\r\n' : ''}\r\n`;
-
-/** Parse a response stream: events, then the end. */
-function parse(bytes: Buffer, end: 'fin' | 'rst' | 'timeout'): Http1Event[] {
-  const parser = new Http1Parser('response');
-  return [...parser.feed(bytes), ...parser.end(end === 'timeout' ? 'open' : end)];
-}
-
-const codes = (events: Http1Event[]) => events.flatMap((e) => (e.type === 'anomaly' ? [e.code] : []));
-const sizes = (events: Http1Event[]) => events.flatMap((e) => (e.type === 'chunk-size' ? [e.sizeToken] : []));
+const sequential = (requests: string[]) => sequentialOn(lab.port, requests);
 
 describe('chunkscope lab', () => {
   it('GET / lists every scenario; an unknown path is a 404 that lists them too', async () => {
@@ -204,6 +142,7 @@ describe('chunkscope lab', () => {
     const help = await runCli(['lab', '--help']);
     expect(help.status).toBe(0);
     for (const s of SCENARIOS) expect(help.stdout).toContain(s.usage.split(/[?<]/)[0]);
-    for (const kind of Object.keys(MALFORMED)) expect(help.stdout).toContain(kind);
+    // Every name, a family's kinds too (the names chunkscope probe uses).
+    for (const name of scenarioNames()) expect(help.stdout).toContain(name.split('/').at(-1));
   });
 });

@@ -2,17 +2,23 @@
 // sockets, so it can send exactly the bytes it means, end with a FIN or an RST, and
 // stall; requests are read with Chunkscope's own parser, pipelined ones in order.
 
-import net from 'node:net';
+import type tls from 'node:tls';
 import { Http1Parser } from '../http1';
-import { findScenario, scenarioList, type LabConnection, type LabRequest, type Out } from './scenarios';
-import { withLength } from './wire';
 import { listenTracked } from './listen';
+import type { ConnectionLog, LabRecorder } from './record';
+import { findScenario, scenarioList, type LabConnection, type LabRequest, type Out } from './scenarios';
+import { plainSocket, tlsSocket, type LabSocket } from './transport';
+import { withLength } from './wire';
 
 export interface LabOptions {
   host?: string;
   port?: number;
   /** POST /reset-after resets after this many chunked requests unless ?n= says otherwise. */
   resetAfter?: number;
+  /** Serve https with this certificate (`chunkscope probe --https`). */
+  tls?: tls.SecureContext;
+  /** Record each connection: bytes sent, the lab's end, the client's (`chunkscope probe`). */
+  recorder?: LabRecorder;
 }
 
 export interface Lab {
@@ -23,12 +29,23 @@ export interface Lab {
 
 export const DEFAULT_RESET_AFTER = 4000;
 
-export function startLab(options: LabOptions = {}): Promise<Lab> {
-  return listenTracked((socket) => serve(socket, { chunkedRequests: 0, resetAfter: options.resetAfter ?? DEFAULT_RESET_AFTER }), options);
+export async function startLab(options: LabOptions = {}): Promise<Lab> {
+  const context = options.tls;
+  const listening = await listenTracked((tcp) => {
+    tcp.setNoDelay(true);
+    const log = options.recorder?.open(tcp.remotePort ?? 0) ?? null;
+    serve(context ? tlsSocket(tcp, context) : plainSocket(tcp), { chunkedRequests: 0, keepaliveRequests: 0, resetAfter: options.resetAfter ?? DEFAULT_RESET_AFTER }, log);
+  }, options);
+  return context ? { ...listening, url: listening.url.replace(/^http:/, 'https:') } : listening;
 }
 
-function serve(socket: net.Socket, connection: LabConnection): void {
-  socket.setNoDelay(true);
+/** How the client ended its side, from the TCP socket's error. */
+function clientEndOf(error: NodeJS.ErrnoException): 'rst' | 'error' {
+  return error.code === 'ECONNRESET' || error.code === 'EPIPE' ? 'rst' : 'error';
+}
+
+function serve(io: LabSocket, connection: LabConnection, log: ConnectionLog | null): void {
+  const socket = io.stream;
   const parser = new Http1Parser('request');
   const queue: LabRequest[] = [];
   let current: Partial<LabRequest> & { headers: [string, string][] } = { headers: [] };
@@ -41,7 +58,12 @@ function serve(socket: net.Socket, connection: LabConnection): void {
     write: (bytes) =>
       new Promise<void>((resolve) => {
         if (gone || ended || socket.destroyed) return resolve();
-        socket.write(bytes, () => resolve());
+        log?.writing(bytes.length);
+        socket.write(bytes, (error) => {
+          if (error) log?.dropped(bytes.length);
+          else log?.sent(bytes.length);
+          resolve();
+        });
       }),
     wait: (ms) =>
       new Promise<boolean>((resolve) => {
@@ -60,12 +82,14 @@ function serve(socket: net.Socket, connection: LabConnection): void {
     fin: () => {
       if (ended) return;
       ended = true;
-      socket.end();
+      log?.labEnded('fin');
+      io.fin();
     },
     rst: () => {
       if (ended) return;
       ended = true;
-      socket.resetAndDestroy();
+      log?.labEnded('rst');
+      io.rst();
     },
   };
 
@@ -105,7 +129,10 @@ function serve(socket: net.Socket, connection: LabConnection): void {
           current.bodyLength = (current.bodyLength ?? 0) + e.length;
           break;
         case 'message-complete':
-          if (current.method) queue.push(current as LabRequest);
+          if (current.method) {
+            log?.request();
+            queue.push(current as LabRequest);
+          }
           current = { headers: [] };
           void next();
           break;
@@ -127,8 +154,19 @@ function serve(socket: net.Socket, connection: LabConnection): void {
     close();
   });
   socket.on('error', () => socket.destroy());
-  socket.on('close', () => {
+  const closed = () => {
     gone = true;
+    log?.closed();
     for (const wake of [...wakeups]) wake();
-  });
+  };
+  socket.on('close', closed);
+  if (io.tcp !== socket) {
+    io.tcp.on('error', () => io.tcp.destroy());
+    io.tcp.on('close', closed);
+  }
+  if (log) {
+    io.tcp.on('end', () => log.clientEnded('fin'));
+    io.tcp.on('error', (error: NodeJS.ErrnoException) => log.clientEnded(clientEndOf(error), error.code ?? error.message));
+    void io.handshakeFailure.then((reason) => (log.tlsFailure = reason));
+  }
 }

@@ -1,55 +1,11 @@
 // The lab's scenarios: each path misbehaves (or behaves) in one documented way. The
 // table is the documentation too: `chunkscope lab --help` and GET / list it.
 
+import { queryNumber as number, TEXT, type Scenario } from './scenario';
+import { VARIANTS } from './variants';
 import { bytes, chunk, CHUNKED, head, LAST_CHUNK, withLength } from './wire';
 
-export interface LabRequest {
-  method: string;
-  target: string;
-  path: string;
-  query: URLSearchParams;
-  headers: [string, string][];
-  /** How the request body was framed, and its decoded length. */
-  chunked: boolean;
-  bodyLength: number;
-  /** The client may send another request on this connection (no Connection: close). */
-  persistent: boolean;
-}
-
-export interface LabConnection {
-  /** Chunked requests answered on this connection so far (the IIS 6 counter). */
-  chunkedRequests: number;
-  /** The lab's default for POST /reset-after (`--reset-after`). */
-  resetAfter: number;
-}
-
-/** What a scenario does to the connection, step by step. */
-export interface Out {
-  write(bytes: Buffer): Promise<void>;
-  /** Wait; resolves early (with false) if the client went away. */
-  wait(ms: number): Promise<boolean>;
-  /** A FIN after everything written; no further request is answered. */
-  fin(): void;
-  /** An RST now. */
-  rst(): void;
-}
-
-export interface Scenario {
-  method: 'GET' | 'POST';
-  /** The path, or a prefix ending in "/" for a family (/malformed/<kind>). */
-  path: string;
-  usage: string;
-  summary: string;
-  run(request: LabRequest, out: Out, connection: LabConnection): Promise<void>;
-}
-
-function number(query: URLSearchParams, name: string, fallback: number, max: number): number {
-  const raw = query.get(name);
-  const value = raw === null ? fallback : Number(raw);
-  return Number.isFinite(value) && value >= 0 ? Math.min(value, max) : fallback;
-}
-
-const TEXT: [string, string] = ['Content-Type', 'text/plain; charset=utf-8'];
+export type { LabConnection, LabRequest, Out, Scenario } from './scenario';
 
 /** The two-chunk body of the classic case: 1,500 and 1,405 bytes. */
 const FIRST = chunk(Buffer.alloc(1500, 0x61));
@@ -91,7 +47,7 @@ export const MALFORMED: Record<string, { summary: string; response: Buffer }> = 
   },
 };
 
-export const SCENARIOS: Scenario[] = [
+const BASICS: Scenario[] = [
   {
     method: 'GET',
     path: '/ok',
@@ -176,7 +132,8 @@ export const SCENARIOS: Scenario[] = [
     method: 'GET',
     path: '/malformed/',
     usage: `/malformed/<${Object.keys(MALFORMED).join('|')}>`,
-    summary: `a chunked body broken in one way, then FIN (${Object.keys(MALFORMED).join(', ')})`,
+    summary: 'a chunked body broken in one way, then FIN',
+    kinds: Object.fromEntries(Object.entries(MALFORMED).map(([kind, m]) => [kind, m.summary])),
     async run(req, out) {
       const kind = req.path.slice('/malformed/'.length);
       const malformed = MALFORMED[kind];
@@ -263,12 +220,14 @@ export const SCENARIOS: Scenario[] = [
   },
 ];
 
+export const SCENARIOS: Scenario[] = [...BASICS, ...VARIANTS];
+
 export function findScenario(method: string, path: string): Scenario | null {
   return SCENARIOS.find((s) => (s.path.endsWith('/') ? path.startsWith(s.path) : path === s.path) && s.method === method) ?? null;
 }
 
 /** Words wrapped to `width` columns, each line indented. */
-function wrap(text: string, indent: string, width = 88): string {
+export function wrap(text: string, indent: string, width = 88): string {
   const lines: string[] = [];
   let line = '';
   for (const word of text.split(' ')) {
@@ -281,14 +240,22 @@ function wrap(text: string, indent: string, width = 88): string {
   return lines.join('\n');
 }
 
-/** The list, as GET / and --help show it: each scenario, then what it does. */
+/** The list, as GET / and --help show it: each scenario, then what it does; a family, then its kinds. */
 export function scenarioList(): string {
   return SCENARIOS.map((s) => {
     const usage = s.method === 'POST' ? s.usage : `GET ${s.usage}`;
-    if (s.path === '/malformed/') {
-      const kinds = Object.entries(MALFORMED).map(([kind, m]) => `      ${kind.padEnd(15)}${m.summary}`);
-      return [`  GET /malformed/<kind>`, wrap('a chunked body broken in one way, then FIN; kinds:', '      '), ...kinds].join('\n');
+    if (s.kinds) {
+      const kinds = Object.entries(s.kinds).map(([kind, summary]) => `      ${kind.padEnd(15)}${summary}`);
+      return [`  GET ${s.path}<kind>`, wrap(`${s.summary}; kinds:`, '      '), ...kinds].join('\n');
     }
     return `  ${usage}\n${wrap(s.summary, '      ')}`;
   }).join('\n');
+}
+
+/**
+ * Every scenario by name: its path without the leading slash, a family's kinds each on
+ * their own ("malformed/bare-lf"). `chunkscope probe` uses the same names.
+ */
+export function scenarioNames(): string[] {
+  return SCENARIOS.flatMap((s) => (s.kinds ? Object.keys(s.kinds).map((kind) => `${s.path.slice(1)}${kind}`) : [s.path.slice(1)]));
 }
