@@ -3,7 +3,10 @@
 
 import { Option, type Command } from 'commander';
 import { CaptureFormatError } from '../capture/reader';
-import { FileExistsError, writeOutputFile } from '../capture/output-file';
+import { createWriteStream } from 'node:fs';
+import { FileExistsError, openOutputFile, writeOutputFile } from '../capture/output-file';
+import { writeJson } from '../inspect/json-out';
+import { parseChunks } from './options';
 import { captureToHar, DEFAULT_MAX_BODY } from '../har/export';
 import { HarFormatError } from '../har/import';
 import { requestForCurl } from '../har/request';
@@ -19,6 +22,7 @@ interface ExportFlags {
   maxBody: number;
   bodyFile?: string;
   force?: boolean;
+  chunks?: number | true;
 }
 
 export function registerExport(program: Command, out: (text: string) => void): void {
@@ -36,16 +40,20 @@ export function registerExport(program: Command, out: (text: string) => void): v
     .addOption(new Option('--max-body <bytes>', 'with --har: cut bodies longer than this, and say so in the HAR').default(DEFAULT_MAX_BODY).argParser(parseBytes))
     .option('--body-file <file>', 'with --curl: where to write a binary body (default chunkscope-c1-2.body in the current directory)')
     .option('--force', 'replace the file written (--har, --body-file) if it exists; without it an existing file is refused')
-    .action((capture: string, flags: ExportFlags) => {
+    .option('--chunks <all|first:N>', 'with --har: list all chunks in _chunks (default), or the first N of each message (_chunksOmitted says how many more)', parseChunks)
+    .action(async (capture: string, flags: ExportFlags) => {
       if (!flags.har === !flags.curl) throw new CliError('chunkscope export: say what to export: --har FILE or --curl EXCHANGE (one of them)');
       const source = open(capture);
       try {
         if (flags.har) {
-          const har = captureToHar(source.records, { maxBodyBytes: flags.maxBody });
-          const text = `${JSON.stringify(har, null, 2)}\n`;
-          if (flags.har === '-') out(text);
+          const har = captureToHar(source.records, { maxBodyBytes: flags.maxBody, maxChunks: flags.chunks === true || flags.chunks === undefined ? undefined : flags.chunks });
+          // In pieces: a HAR of millions of chunks is longer than a string can hold.
+          if (flags.har === '-') await writeJson(har, process.stdout);
           else {
-            write(flags.har, text, flags.force === true);
+            const fd = openHarFile(flags.har, flags.force === true);
+            const file = createWriteStream('', { fd });
+            await writeJson(har, file);
+            await new Promise<void>((resolve, reject) => file.end((error?: Error | null) => (error ? reject(error) : resolve())));
             process.stderr.write(`wrote ${har.log.entries.length} entries to ${flags.har}\n`);
           }
         } else {
@@ -92,6 +100,16 @@ function parseBytes(text: string): number {
   if (!m) throw new CliError(`chunkscope export: --max-body takes a number of bytes, like 1048576 or 512KiB (got "${text}")`);
   const unit = (m[2] ?? '').toLowerCase();
   return Number(m[1]) * (unit.startsWith('k') ? 1024 : unit.startsWith('m') ? 1024 * 1024 : 1);
+}
+
+/** The HAR's file, made private and never an existing one unless replacing was asked. */
+function openHarFile(path: string, replace: boolean): number {
+  try {
+    return openOutputFile(path, { replace });
+  } catch (error) {
+    if (error instanceof FileExistsError) throw new CliError(`chunkscope export: ${refusal(error)}`);
+    throw new CliError(`chunkscope export: cannot write ${path}: ${systemReason(error)}`);
+  }
 }
 
 function write(path: string, data: string | Uint8Array, replace: boolean): void {

@@ -125,3 +125,33 @@ describe('chunkscope inspect on big inputs', () => {
     expect(all.stdout).toMatch(/200000\s+[\d,]+\s+1\s+1\s+1\s+ok/);
   });
 });
+
+describe('chunkscope inspect of a million-chunk response', () => {
+  // One response of 3,000,000 one-byte chunks (18 MB): its whole JSON is longer than a
+  // JavaScript string can hold, which made --json fail with "Invalid string length".
+  const body = text(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${'1\r\na\r\n'.repeat(3_000_000)}0\r\n\r\n`);
+
+  it('--json lists the first 1,000 chunks and says how many there are', async () => {
+    const file = tempFile('tiny-chunks.bin', body);
+    const { status, stdout, stderr } = await runCli(['inspect', file, '--json'], { timeoutMs: 120_000 });
+    expect(stderr).toBe('');
+    expect(status).toBe(0);
+    const [message] = JSON.parse(stdout).messages;
+    expect(message).toMatchObject({ chunkCount: 3_000_000, chunksOmitted: 2_999_000, bodyLength: 3_000_000, terminator: true });
+    expect(message.chunks).toHaveLength(1000);
+  }, 120_000);
+
+  it('--chunks first:N and all, and the table says how to see the rest', async () => {
+    const file = tempFile('some-chunks.bin', text(`HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n${'1\r\na\r\n'.repeat(5000)}0\r\n\r\n`));
+    const first = JSON.parse((await runCli(['inspect', file, '--json', '--chunks', 'first:10'])).stdout).messages[0];
+    expect(first.chunks).toHaveLength(10);
+    expect(first.chunksOmitted).toBe(4990);
+    const all = JSON.parse((await runCli(['inspect', file, '--json', '--chunks', 'all'])).stdout).messages[0];
+    expect(all.chunks).toHaveLength(5000);
+    expect(all.chunksOmitted).toBeUndefined();
+    const table = await runCli(['inspect', file]);
+    expect(table.stdout).toContain('chunks      5,000, 5,000 bytes of data');
+    expect(table.stdout).toContain('… 4,800 more chunks (--all-chunks shows them, --json --chunks all lists them)');
+    expect((await runCli(['inspect', file, '--json', '--chunks', 'some'])).stderr).toContain('expected "all" or "first:N"');
+  });
+});

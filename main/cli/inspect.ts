@@ -1,6 +1,8 @@
 // chunkscope inspect FILE: analyse bytes already on disk (spec/INSPECT.md).
 
 import { Option, type Command } from 'commander';
+import { parseChunks } from './options';
+import { writeJson } from '../inspect/json-out';
 import type { Direction, EndKind } from '../../shared/http1';
 import type { CaptureRecord } from '../capture/format';
 import { CaptureFormatError, describeDamage, readRecords, type ReadResult } from '../capture/reader';
@@ -20,6 +22,16 @@ interface InspectFlags {
   json?: boolean;
   allChunks?: boolean;
   all?: boolean;
+  chunks?: number | true;
+}
+
+/** The chunks listed per message unless asked: a million need not print 421 MB. */
+export const DEFAULT_LISTED_CHUNKS = 1000;
+
+
+/** Write a JSON document to standard output in pieces: it may be larger than a string can hold. */
+function printJson(value: unknown): Promise<void> {
+  return writeJson(value, process.stdout);
 }
 
 export function registerInspect(program: Command, out: (text: string) => void): void {
@@ -39,15 +51,18 @@ export function registerInspect(program: Command, out: (text: string) => void): 
     .option('--json', 'print one JSON document (the shape of spec/INSPECT.md)')
     .option('--all-chunks', 'list every chunk in the table (default: the first 200 of each message)')
     .option('--all', 'for a capture of many exchanges: list every connection and exchange, not only the summary and what went wrong')
-    .action((file: string, flags: InspectFlags) => {
+    .option('--chunks <all|first:N>', `chunk records listed per message in --json (default first:${DEFAULT_LISTED_CHUNKS}; chunkCount and chunksOmitted say how many there are)`, parseChunks)
+    .action(async (file: string, flags: InspectFlags) => {
+      // The table lists the first 200 unless --all-chunks; --json the first 1,000 unless --chunks.
+      const keepChunks = flags.chunks ?? (flags.allChunks ? true : flags.json ? DEFAULT_LISTED_CHUNKS : 200);
       const fd = openForReading(file, 'inspect');
       const start = readStart(fd, 256);
       const kind = flags.as ? null : sourceKind(start);
       if (kind === 'har' || kind === 'pcap') {
         const source = open(file, 'inspect');
-        const report = inspectRecords(source.records);
+        const report = inspectRecords(source.records, keepChunks);
         const notes = kind === 'har' ? ['imported from a HAR: the bytes are rebuilt from what it recorded', ...source.notes] : source.notes;
-        if (flags.json) out(JSON.stringify({ source: kind, notes, ...captureJson(report) }, null, 2));
+        if (flags.json) await printJson({ source: kind, notes, ...captureJson(report) });
         else out([`${kind === 'har' ? 'HAR' : 'packet capture'}: ${file}`, ...notes.map((n) => `note: ${n}`), formatCapture(report, { maxChunks: flags.allChunks ? 0 : 200, all: flags.all === true })].join('\n'));
         process.exitCode = report.connections.some((c) => c.verdict === 'error') ? EXIT.verdictError : EXIT.ok;
         return;
@@ -55,7 +70,7 @@ export function registerInspect(program: Command, out: (text: string) => void): 
       if (kind === 'capture') {
         let read;
         try {
-          read = readCapture(readPieces(fd));
+          read = readCapture(readPieces(fd), keepChunks);
         } catch (error) {
           if (error instanceof CaptureFormatError) throw new CliError(`chunkscope inspect: ${file} is a damaged capture: ${error.message}`);
           throw error;
@@ -65,14 +80,16 @@ export function registerInspect(program: Command, out: (text: string) => void): 
         for (const damage of result.damage.slice(0, MAX_DAMAGE_LINES)) process.stderr.write(`chunkscope inspect: ${file}: skipped ${describeDamage(damage)}\n`);
         if (result.damageCount > MAX_DAMAGE_LINES) process.stderr.write(`chunkscope inspect: ${file}: … and ${(result.damageCount - MAX_DAMAGE_LINES).toLocaleString('en-US')} more damaged parts skipped\n`);
         const notes = result.damage.map((d) => `skipped ${describeDamage(d)}`);
-        out(flags.json ? JSON.stringify({ ...captureJson(report), ...(notes.length > 0 ? { notes } : {}) }, null, 2) : formatCapture(report, { maxChunks: flags.allChunks ? 0 : 200, all: flags.all === true }));
+        if (flags.json) await printJson({ ...captureJson(report), ...(notes.length > 0 ? { notes } : {}) });
+        else out(formatCapture(report, { maxChunks: flags.allChunks ? 0 : 200, all: flags.all === true }));
         process.exitCode = report.connections.some((c) => c.verdict === 'error') ? EXIT.verdictError : EXIT.ok;
         return;
       }
       const direction = flags.as ?? guessDirection(start);
       const methods = flags.methods === undefined ? null : parseMethods(flags.methods);
-      const report = inspectRaw(readPieces(fd), { direction, eof: flags.eof, methods, body: flags.body === true });
-      out(flags.json ? JSON.stringify(rawReportJson(report), null, 2) : formatHuman(report, { maxChunks: flags.allChunks ? 0 : 200 }));
+      const report = inspectRaw(readPieces(fd), { direction, eof: flags.eof, methods, body: flags.body === true, keepChunks });
+      if (flags.json) await printJson(rawReportJson(report));
+      else out(formatHuman(report, { maxChunks: flags.allChunks ? 0 : 200 }));
       process.exitCode = report.verdict === 'ok' ? EXIT.ok : EXIT.verdictError;
     });
 }
@@ -89,7 +106,7 @@ function parseMethods(list: string): string[] {
 const MAX_DAMAGE_LINES = 20;
 
 /** A capture analysed as inspect does, keeping what the reader says about its end and its damage. */
-function readCapture(pieces: Iterable<Uint8Array>): { report: ReturnType<typeof inspectRecords>; result: ReadResult } {
+function readCapture(pieces: Iterable<Uint8Array>, keepChunks: boolean | number): { report: ReturnType<typeof inspectRecords>; result: ReadResult } {
   const reader = readRecords(pieces);
   let result: ReadResult | null = null;
   const records: Iterable<CaptureRecord> = {
@@ -97,6 +114,6 @@ function readCapture(pieces: Iterable<Uint8Array>): { report: ReturnType<typeof 
       result = yield* reader;
     },
   };
-  const report = inspectRecords(records);
+  const report = inspectRecords(records, keepChunks);
   return { report: { ...report, truncatedBytes: result!.truncatedBytes }, result: result! };
 }

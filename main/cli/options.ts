@@ -43,3 +43,11 @@ export function parseCount(value: string): number {
   if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new InvalidArgumentError('expected a whole number.');
   return n;
 }
+
+/** `all` or `first:N`, for --chunks: the chunk records listed per message. */
+export function parseChunks(value: string): number | true {
+  if (value === 'all') return true;
+  const first = /^first:(\d+)$/.exec(value);
+  if (!first) throw new InvalidArgumentError('expected "all" or "first:N" (for example first:1000).');
+  return Number(first[1]);
+}

@@ -15,6 +15,8 @@ export interface HarExportOptions {
   /** Bodies longer than this are cut to it, and the HAR says so (default 1 MiB). */
   maxBodyBytes?: number;
   creator?: string;
+  /** `_chunks` lists the first this many of each message (default all; `_chunksOmitted` counts the rest). */
+  maxChunks?: number;
 }
 
 export const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -45,7 +47,7 @@ export class HarBuilder {
       this.startedAt = record.startedAt;
       this.stallSeconds = record.stallSeconds;
     } else if (record.type === 'open') {
-      const analyzer = new ConnectionAnalyzer(record.connection, record.client, record.mode, record.time, { keepChunks: true, stallSeconds: this.stallSeconds });
+      const analyzer = new ConnectionAnalyzer(record.connection, record.client, record.mode, record.time, { keepChunks: this.options.maxChunks ?? true, stallSeconds: this.stallSeconds });
       this.connections.set(record.connection, { analyzer, limit: this.limit, bodies: [new BodyCollector(this.limit), new BodyCollector(this.limit)] });
     } else if (record.type === 'data') {
       const c = this.connections.get(record.connection);
@@ -235,6 +237,8 @@ function framing(m: MessageRecord, ms: (s: number) => number): HarFraming {
             firstTime: ms(m.timing?.chunks[i]?.first ?? 0),
             time: ms(m.timing?.chunks[i]?.last ?? 0),
           })),
+          // Listed up to --chunks first:N: how many more there were (an import then keeps the body as recorded).
+          ...(m.chunks && m.chunkCount > m.chunks.length ? { _chunksOmitted: m.chunkCount - m.chunks.length } : {}),
           _terminator: m.terminator,
           _lastChunk: m.lastChunk,
           _trailers: m.trailers ? pairs(m.trailers) : null,

@@ -39,6 +39,8 @@ export interface HarFraming {
   _framing?: string;
   _framingReason?: string | null;
   _chunks?: HarChunk[];
+  /** Chunks not listed in _chunks (export --chunks first:N). */
+  _chunksOmitted?: number;
   /** The zero-length last chunk arrived (chunked only; null otherwise). */
   _terminator?: boolean | null;
   _lastChunk?: { sizeToken: string; extensions: string; offset: number } | null;

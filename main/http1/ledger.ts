@@ -29,7 +29,7 @@ export interface LedgerOptions {
    * Keep every chunk record (default). Without, only counts and the current chunk are
    * kept, so memory stays flat however many chunks a long stream carries.
    */
-  keepChunks?: boolean;
+  keepChunks?: boolean | number;
 }
 
 export class LedgerBuilder {
@@ -38,7 +38,8 @@ export class LedgerBuilder {
   readonly anomalies: AnomalyRecord[] = [];
   private bytes = 0;
   private eof: EndKind = 'open';
-  private readonly keepChunks: boolean;
+  /** Chunk records kept per message (0: counts only). */
+  private readonly keepChunks: number;
   /** The chunk being read when the list is not kept. */
   private current: ChunkRecord | null = null;
 
@@ -46,7 +47,8 @@ export class LedgerBuilder {
     readonly direction: Direction,
     options: LedgerOptions = {},
   ) {
-    this.keepChunks = options.keepChunks ?? true;
+    const keep = options.keepChunks ?? true;
+    this.keepChunks = keep === true ? Infinity : keep === false ? 0 : Math.max(0, keep);
   }
 
   /**
@@ -112,8 +114,9 @@ export class LedgerBuilder {
           crlf: false,
         };
         m.chunkCount++;
-        if (this.keepChunks) m.chunks!.push(chunk);
-        else this.current = chunk;
+        // The first `keepChunks` are listed; the chunk being read is always at hand.
+        if (m.chunks!.length < this.keepChunks) m.chunks!.push(chunk);
+        this.current = chunk;
         break;
       }
       case 'chunk-data': {
@@ -145,7 +148,7 @@ export class LedgerBuilder {
   }
 
   private chunk(m: MessageRecord, index: number): ChunkRecord {
-    return this.keepChunks ? m.chunks![index]! : this.current!;
+    return m.chunks![index] ?? this.current!;
   }
 
   report(): DirectionReport {

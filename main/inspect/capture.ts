@@ -24,8 +24,9 @@ export function inspectCapture(pieces: Iterable<Uint8Array>): CaptureReport & { 
 }
 
 /** A HAR or a packet capture, already turned into capture records. */
-export function inspectRecords(records: Iterable<CaptureRecord>): CaptureReport & { truncatedBytes: number } {
-  return { ...analyseCapture(records), truncatedBytes: 0 };
+/** `keepChunks`: chunk records listed per message (every one, or the first N). */
+export function inspectRecords(records: Iterable<CaptureRecord>, keepChunks: boolean | number = true): CaptureReport & { truncatedBytes: number } {
+  return { ...analyseCapture(records, { keepChunks }), truncatedBytes: 0 };
 }
 
 export function captureJson(report: CaptureReport & { truncatedBytes: number }): object {

@@ -39,7 +39,7 @@ function chunkTable(m: MessageRecord, options: HumanOptions): string[] {
       `     ${pad(String(c.index + 1), 6, true)}  ${pad(groupDigits(c.offset), 12, true)}  ${pad(c.sizeToken, sizeWidth)}  ${pad(groupDigits(c.size), 12, true)}  ${pad(data, 12, true)}  ${pad(c.crlf ? 'ok' : '—', 4)}  ${printable(c.extensions)}`,
     );
   }
-  if (shown.length < chunks.length) lines.push(`     … ${groupDigits(chunks.length - shown.length)} more chunks (--all-chunks shows them, --json lists them)`);
+  if (shown.length < m.chunkCount) lines.push(`     … ${groupDigits(m.chunkCount - shown.length)} more chunks (--all-chunks shows them, --json --chunks all lists them)`);
   return lines;
 }
 
@@ -58,7 +58,7 @@ export function formatMessage(m: MessageRecord, direction: Direction, options: H
   lines.push(`${label} ${m.startLine === null ? '(no complete start-line)' : printable(m.startLine)}   ${m.complete ? 'complete' : 'INCOMPLETE'}`);
   lines.push(`   framing     ${m.framing}${m.framingReason ? ` — ${m.framingReason}` : ''}`);
   if (m.chunks) {
-    lines.push(`   chunks      ${groupDigits(m.chunks.length)}, ${groupDigits(m.bodyLength)} bytes of data`);
+    lines.push(`   chunks      ${groupDigits(m.chunkCount)}, ${groupDigits(m.bodyLength)} bytes of data`);
     if (m.chunks.length > 0) append(lines, chunkTable(m, options));
     lines.push(terminatorLine(m, stillOpen));
   } else if (m.framing !== 'none') {

@@ -6,6 +6,8 @@ import type { DirectionReport, MessageRecord } from '../../shared/ledger';
 import { Http1Parser, LedgerBuilder } from '../http1';
 
 export interface RawInspectOptions {
+  /** Chunk records listed per message: every one, or the first N. */
+  keepChunks?: boolean | number;
   direction: Direction;
   eof: EndKind;
   /** Methods of the requests, in order, for a response direction; null: GET for each. */
@@ -32,7 +34,7 @@ export function inspectRaw(pieces: Iterable<Uint8Array>, options: RawInspectOpti
   const parser = new Http1Parser(options.direction, {
     requestMethod: methods ? (i) => methods[i] : undefined,
   });
-  const ledger = new LedgerBuilder(options.direction);
+  const ledger = new LedgerBuilder(options.direction, { keepChunks: options.keepChunks ?? true });
   const bodies: Uint8Array[][] | null = options.body ? [] : null;
   for (const piece of pieces) {
     const base = parser.offset;
@@ -69,6 +71,8 @@ export function messageJson(m: MessageRecord, body: Uint8Array[] | null = null):
     framing: m.framing,
     headers: m.headers,
     chunks: m.chunks,
+    // The ledger lists the first chunks only when asked (--chunks first:N): how many are left out.
+    ...(m.chunks && m.chunkCount > m.chunks.length ? { chunksOmitted: m.chunkCount - m.chunks.length } : {}),
     lastChunk: m.lastChunk,
     terminator: m.terminator,
     trailers: m.trailers,

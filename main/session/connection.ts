@@ -35,8 +35,8 @@ export interface AnalyzerListener {
 }
 
 export interface AnalyzerOptions {
-  /** Keep every chunk record (default true); false keeps counts only, for flat memory. */
-  keepChunks?: boolean;
+  /** Keep every chunk record (default true); false keeps counts only, for flat memory; a number keeps the first ones of each message. */
+  keepChunks?: boolean | number;
   listener?: AnalyzerListener;
   /** Seconds without a byte, while a message is incomplete or a response is due, that make a stall (default 2). */
   stallSeconds?: number;
@@ -72,7 +72,7 @@ export class ConnectionAnalyzer {
    * origin's side then goes on too.
    */
   private originEnds: Extract<CaptureEvent, { type: 'close' }>[] = [];
-  private readonly keepChunks: boolean;
+  private readonly keepChunks: boolean | number;
   tunnel: ConnectionReport['tunnel'] = null;
   tls: TlsReport | null = null;
   /** Imported (a HAR, a packet capture), not seen through the proxy. */
@@ -126,7 +126,7 @@ export class ConnectionAnalyzer {
     ];
     this.ledgers = [new LedgerBuilder('request', { keepChunks }), new LedgerBuilder('response', { keepChunks })];
     // A count-only analysis (live rows, the CLI) keeps only the interim responses it shows.
-    this.pairing = new Pairing(this.ledgers[0], this.ledgers[1], !keepChunks);
+    this.pairing = new Pairing(this.ledgers[0], this.ledgers[1], keepChunks === false);
   }
 
   /**

@@ -29,8 +29,16 @@ function quit(code) {
   process.exit(code);
 }
 
+// The app keeps its settings (the proxy port it fell back to) in its user data folder.
+// Beside the stand-in, in the test's own folder, which the test removes.
+const userData = require('node:path').join(__dirname, 'user-data');
+
 exports.app = {
   on: (event, listener) => appEvents.set(event, listener),
+  getPath: (name) => {
+    if (name !== 'userData') throw new Error(`stand-in electron: app.getPath('${name}') is not known here`);
+    return userData;
+  },
   whenReady: () => {
     report.ready = true;
     return Promise.resolve();
