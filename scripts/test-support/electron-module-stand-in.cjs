@@ -31,7 +31,7 @@ function quit(code) {
 
 // The app keeps its settings (the proxy port it fell back to) in its user data folder.
 // Beside the stand-in, in the test's own folder, which the test removes.
-const userData = require('node:path').join(__dirname, 'user-data');
+const userData = process.getBuiltinModule('node:path').join(__dirname, 'user-data');
 
 exports.app = {
   on: (event, listener) => appEvents.set(event, listener),
