@@ -56,14 +56,18 @@ export const ANOMALIES = {
   'closed-early': { cls: 'E', title: 'Request never answered: the connection ended first', reference: 'RFC 9112 §9.6, §9.3.1' },
   'client-gave-up': { cls: 'E', title: 'The client gave up during a stall', reference: 'RFC 9112 §8' },
   'client-aborted': { cls: 'E', title: 'The client closed the connection before the response ended', reference: 'RFC 9112 §8' },
+  // Where a request goes, and what the two ends may read differently (main/session/routing.ts).
+  'host-conflict': { cls: 'X', title: 'More than one Host, or a Host that differs from the target', reference: 'RFC 9112 §3.2, §3.2.2' },
+  'unrequested-upgrade': { cls: 'F', title: '101 Switching Protocols to a request without Upgrade', reference: 'RFC 9110 §15.2.2' },
+  'request-after-upgrade': { cls: 'I', title: 'A request sent behind an Upgrade before its answer', reference: 'RFC 9110 §7.8' },
 } as const satisfies Record<string, AnomalyInfo>;
 
 export type AnomalyCode = keyof typeof ANOMALIES;
 
 export const ANOMALY_CODES = Object.keys(ANOMALIES) as AnomalyCode[];
 
-/** Codes found from a whole connection (who ended it, stalls), not by the parser of one direction. */
-export const CONNECTION_FINDINGS = ['closed-early', 'client-gave-up', 'client-aborted'] as const satisfies readonly AnomalyCode[];
+/** Codes found by the connection's analysis (who ended it, stalls, requests and their answers), not by the parser of one direction. */
+export const CONNECTION_FINDINGS = ['closed-early', 'client-gave-up', 'client-aborted', 'host-conflict', 'unrequested-upgrade', 'request-after-upgrade'] as const satisfies readonly AnomalyCode[];
 
 export function isConnectionFinding(code: AnomalyCode): boolean {
   return (CONNECTION_FINDINGS as readonly AnomalyCode[]).includes(code);

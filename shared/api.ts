@@ -128,6 +128,10 @@ export interface SessionInfo {
   rules: RuleEntry[];
   /** The built-in lab server, once "Try it" started it. */
   lab: string | null;
+  /** Captures of earlier runs that ended abruptly (a crash, kill -9), kept in the data folder. */
+  recovered?: string[];
+  /** Where the live session is captured to until it is saved (a temporary file). */
+  capturePath?: string | null;
   /**
    * Set when writing the live session's capture failed (a full disk, an I/O error): the
    * capture stopped there, traffic is still relayed and shown. In words, for the user.

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { serve } from './serve';
-import { runCli } from './test-support/run-cli';
+import { runCli, startCli } from './test-support/run-cli';
+import { eventually } from '../proxy/test-support/harness';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -62,7 +63,7 @@ describe('serve when its ports are taken', () => {
     const ui = Number(new URL(running.ui).port);
     expect([proxy, ui]).not.toContain(proxyPort);
     expect(ui).not.toBe(uiPort);
-    expect(notices).toEqual([
+    expect(notices.filter((n) => n.startsWith('port '))).toEqual([
       `port ${proxyPort} is taken, so the proxy listens on port ${proxy} instead (--proxy-port N chooses one)`,
       `port ${uiPort} is taken, so the UI listens on port ${ui} instead (--port N chooses one)`,
     ]);
@@ -93,5 +94,31 @@ describe('serve when its ports are taken', () => {
     const uiBusy = await runCli(['serve', '--port', String(port), '--proxy-port', '0']);
     expect(uiBusy.status).toBe(2);
     expect(uiBusy.stderr).toBe(`chunkscope serve: cannot listen on 127.0.0.1:${port}: the port is already in use\n`);
+  });
+});
+
+describe('a serve that was killed', () => {
+  it('leaves its unsaved session for the next serve, which keeps it and says where', async () => {
+    const temporary = mkdtempSync(join(tmpdir(), 'serve-tmp-'));
+    const data = mkdtempSync(join(tmpdir(), 'chunkscope-data-'));
+    const env = { TMPDIR: temporary };
+    const origin = http.createServer((_req, res) => res.end('hello'));
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => origin.close(resolve)));
+    const first = await startCli(['serve', '--port', '0', '--proxy-port', '0'], 15_000, data, env);
+    await eventually(() => /capturing to .*session-1\.cscap until you save the session/.test(first.stderr()), 5000, 'where the session is captured to');
+    const target = `http://127.0.0.1:${(origin.address() as net.AddressInfo).port}/lost`;
+    await new Promise<void>((resolve, reject) => http.get({ host: '127.0.0.1', port: first.port, path: target }, (res) => res.resume().on('end', resolve)).on('error', reject));
+    await new Promise((resolve) => setTimeout(resolve, 1200)); // the capture is flushed at least once a second
+    first.kill('SIGKILL');
+    await first.exited;
+
+    const second = await startCli(['serve', '--port', '0', '--proxy-port', '0'], 15_000, data, env);
+    cleanups.push(async () => second.kill('SIGINT'));
+    await eventually(() => second.stderr().includes('kept a session'), 5000, 'the kept session');
+    const kept = /kept a session that was not saved when Chunkscope last stopped abruptly: (\S+) /.exec(second.stderr())?.[1];
+    expect(kept, second.stderr()).toMatch(new RegExp(`^${data}/recovered/.*session-1\\.cscap$`));
+    const inspected = await runCli(['inspect', kept!, '--json']);
+    expect(JSON.parse(inspected.stdout).connections[0].exchanges[0].request.startLine).toBe(`GET ${target} HTTP/1.1`);
   });
 });

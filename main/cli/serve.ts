@@ -92,6 +92,9 @@ export async function serve(flags: ServeFlags, out: (text: string) => void, cont
   if (bridged.fellBack) notice(fallbackLine('the UI', flags.port, listening.port, '--port N chooses one'));
   out(`proxy listening on ${proxy}`);
   out(`UI listening on ${listening.url}`);
+  const info = engine.hello();
+  if (info.capturePath) notice(`capturing to ${info.capturePath} until you save the session (Save in the app)`);
+  for (const path of info.recovered ?? []) notice(`kept a session that was not saved when Chunkscope last stopped abruptly: ${path} (open it in the app, or: chunkscope inspect ${path})`);
   // The session's capture stopped (a full disk): one line, at once; the UI shows it too.
   let captureError: string | null = null;
   const stopWatching = engine.onUpdate((batch) => {

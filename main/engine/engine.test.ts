@@ -286,3 +286,28 @@ describe('the engine: the Stream view', () => {
   });
 });
 
+
+describe('the engine at rest', () => {
+  /** Timers of this process: the engine's, and the test runner's own (the same before and after). */
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+  /** Wait (boundedly) until no more timers run than `baseline`; each look waits 50 ms with one timer of its own. */
+  async function settlesTo(baseline: number, what: string): Promise<void> {
+    for (let waited = 0; timers() > baseline; waited += 50) {
+      if (waited > 5000) throw new Error(`${what}: still ${timers() - baseline} timer(s) after 5 s`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  it('runs no timer while nothing changes: none idle, some while a response streams, none once it is over', async () => {
+    const baseline = timers();
+    const first = response({ chunks: [{ data: 'x'.repeat(100) }] });
+    const { proxy, row } = await started([request(), write(first.subarray(0, 60)), wait(600), write(first.subarray(60)), fin()]);
+    await settlesTo(baseline, 'idle after start');
+    const done = curl([`${proxy}/slow`]);
+    await eventually(() => row('1:0')?.state === 'streaming', 5000, 'the response streaming');
+    expect(timers()).toBeGreaterThan(baseline); // its duration and rate change with time
+    await done;
+    await eventually(() => row('1:0')?.state === 'complete', 5000, 'the response complete');
+    await settlesTo(baseline, 'idle after the exchange');
+  });
+});

@@ -21,6 +21,7 @@ import { HarBuilder, type captureToHar } from '../har/export';
 import { requestForCurl } from '../har/request';
 import { readSource, sourceKind } from '../import/source';
 import { writeCaptureFile } from '../import/write';
+import { markOwner, recoverLeftovers } from './leftovers';
 import { loadCapture } from './load';
 import { StreamViews } from './stream';
 import { Session } from './session';
@@ -62,6 +63,8 @@ export class Engine {
   private closed = false;
   private ca: SessionInfo['ca'] = null;
   private rules: Rule[] = [];
+  /** Captures of earlier runs that ended abruptly, kept in the data folder. */
+  private recovered: string[] = [];
   private lab: Lab | null = null;
   private proxyAddress: { host: string; port: number } | null = null;
   /** Stream views of the exchanges looked at last, fed as their bodies arrive; new per session. */
@@ -69,10 +72,13 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.rules = options.rules ?? [];
+    // Say this folder is ours: if this run ends abruptly, the next one keeps its capture.
+    markOwner(this.dir);
     this.passthrough = new Recorder(null, this.clock, { keepChunks: false, stallSeconds: options.stallSeconds });
   }
 
   async start(): Promise<{ proxy: string }> {
+    this.recovered = recoverLeftovers();
     const tls = this.options.https && !this.options.reverse ? await https(this.options.https) : null;
     if (tls) this.ca = { path: tls.ca.certPath, spki: tls.ca.spki() };
     this.proxy = new ProxyServer({
@@ -92,8 +98,7 @@ export class Engine {
     this.proxyAddress = { host: listening.host, port: listening.port };
     if (this.options.open) await this.openCapture({ path: this.options.open });
     else this.newLiveSession();
-    this.timer = setInterval(() => this.flush(), FLUSH_MS);
-    this.timer.unref();
+
     return { proxy: this.proxyUrl };
   }
 
@@ -110,6 +115,8 @@ export class Engine {
       insecureUpstream: this.ca !== null && this.options.https?.insecureUpstream === true,
       rules: this.rules.map((r) => ({ text: r.text, enabled: r.enabled })),
       lab: this.lab?.url ?? null,
+      recovered: this.recovered,
+      capturePath: this.session.kind === 'live' ? this.session.path : null,
       captureError: this.session.writer?.failure?.message ?? null,
     };
   }
@@ -158,6 +165,8 @@ export class Engine {
   private replace(session: Session): void {
     const previous = this.session as Session | undefined;
     this.session = session;
+    session.onDirty = () => this.scheduleFlush();
+    if (previous) previous.onDirty = null;
     this.streamViews = new StreamViews();
     if (previous) this.retire(previous);
     this.emit({ reset: true, session: this.info(), rows: [], connections: [] });
@@ -350,10 +359,20 @@ export class Engine {
 
   // ---- live updates ------------------------------------------------------------------------
 
+  /** Changes go out within FLUSH_MS; with nothing changing, no timer runs (a laptop may sleep). */
+  private scheduleFlush(): void {
+    if (this.timer || this.closed) return;
+    this.timer = setTimeout(() => this.flush(), FLUSH_MS);
+    this.timer.unref();
+  }
+
   /** Send what changed: rows of connections that moved or still run. */
   private flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
     if (this.closed) return;
-    this.session.markRunning();
+    // While something runs, its row changes with time alone: look again soon.
+    if (this.session.markRunning()) this.scheduleFlush();
     const retire = (a: ConnectionAnalyzer) => a.ended && a.outstanding() === 0 && (this.session.kind === 'file' || !this.session.recorder?.live.has(a.number));
     const { rows, connections } = this.session.takeChanges({ now: this.now() }, retire);
     if (rows.length === 0 && connections.length === 0) return;
@@ -366,7 +385,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer) clearInterval(this.timer);
+    if (this.timer) clearTimeout(this.timer);
     await this.proxy?.close();
     await this.lab?.close();
     // A proxy that could not listen (the port in use) leaves no session to close.

@@ -67,16 +67,30 @@ export class Session {
   /** Something changed that is not a record (a relay finished): its rows may change. */
   changed(connection: number): void {
     this.dirty.add(connection);
+    this.onDirty?.();
   }
+
+  /** Told when a row may have changed: the engine then sends changes soon, and runs no timer otherwise. */
+  onDirty: (() => void) | null = null;
 
   private touch(connection: number, time: number | null): void {
     this.dirty.add(connection);
+    this.onDirty?.();
     if (time !== null) this.lastActivity.set(connection, time);
   }
 
   /** Rows of connections still in progress change with time (durations, rates, stalls). */
-  markRunning(): void {
-    for (const [number, a] of this.analyzers) if (!a.ended || a.outstanding() > 0) this.dirty.add(number);
+  markRunning(): boolean {
+    // A request still unanswered or a message still arriving: its duration, rate or stall changes with time.
+    // An idle kept-alive connection changes nothing until its next byte.
+    let running = false;
+    for (const [number, a] of this.analyzers) {
+      if (a.outstanding() > 0) {
+        this.dirty.add(number);
+        running = true;
+      }
+    }
+    return running;
   }
 
   // ---- rows ----------------------------------------------------------------------------

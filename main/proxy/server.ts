@@ -111,7 +111,6 @@ export class ProxyServer {
           reverse: reverse ? `${reverse.host}:${reverse.port}` : null,
           stallSeconds: this.options.stallSeconds,
         });
-        this.stalls.start();
         resolve(this.listening);
       });
     });
@@ -152,6 +151,7 @@ export class ProxyServer {
         : `Chunkscope did not relay this request: this connection is Chunkscope's own connection to ${target}, come back to it, so ${target} is this proxy itself (listening on ${originKey({ host: this.listening!.host, port: this.listening!.port })}) and relaying would loop. Send the request to the origin's own address.`;
     const relay = new ConnectionRelay((handlers) => TcpLeg.accept(socket, handlers), this.relayContext(this.recorderFor(), looped ? { looped } : {}));
     this.relays.add(relay);
+    this.stalls.watching(true);
   }
 
   /** Connect to an origin over TCP, keeping the local end while the connection lives. */
@@ -186,6 +186,7 @@ export class ProxyServer {
       isOwnUi: this.options.uiPort ? (origin) => this.isOwnUi(origin) : undefined,
       closed: (done) => {
         this.relays.delete(done);
+        this.stalls.watching(this.relays.size > 0);
         this.options.listener?.connectionClosed?.(done.analyzer);
       },
       ...overrides,
@@ -195,6 +196,7 @@ export class ProxyServer {
   /** Track a relay made elsewhere (an intercepted session's), so close() ends it too. */
   adopt(relay: ConnectionRelay): void {
     this.relays.add(relay);
+    this.stalls.watching(true);
   }
 
   /** Stop accepting, record what is still open as open, and let go of every socket. */

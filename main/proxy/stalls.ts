@@ -32,9 +32,12 @@ export class StallWatcher {
     private readonly listener: StallListener,
   ) {}
 
-  start(intervalMs = 250): void {
-    this.timer = setInterval(() => this.check(), intervalMs);
-    this.timer.unref();
+  /** Watch while there are connections; with none, no timer runs. */
+  watching(on: boolean, intervalMs = 250): void {
+    if (on && !this.timer) {
+      this.timer = setInterval(() => this.check(), intervalMs);
+      this.timer.unref();
+    } else if (!on) this.stop();
   }
 
   stop(): void {

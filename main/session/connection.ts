@@ -13,6 +13,7 @@ import type { Closer, Ending } from '../http1/sentences';
 import type { AccountStall, AccountWaiting } from '../../shared/account';
 import { connectionAccount, exchangeAccount } from './account';
 import { findings } from './findings';
+import { hostFinding, upgradeFindings } from './routing';
 import { ExchangeSpans, isInterim, Pairing } from './pairing';
 import { ReadIndex } from './read-index';
 import { silence, StallLog } from './stall-log';
@@ -418,6 +419,9 @@ export class ConnectionAnalyzer {
         if (e.type === 'message-start') {
           this.methods[e.message] = null;
           this.exchangeSpans.started(e.message, this.timeAt(0)(e.offset));
+        } else if (e.type === 'head-end') {
+          const found = hostFinding(this.ledgers[0].messages[e.message]!);
+          if (found) this.absorb(0, [found]);
         }
         else if (e.type === 'start-line' && e.request) this.methods[e.message] = e.request.method;
       } else if (e.type === 'framing' && e.tunnel) {
@@ -428,6 +432,7 @@ export class ConnectionAnalyzer {
         const status = m.response?.status ?? 0;
         if (m.requestIndex !== null && (status >= 200 || status === 101)) {
           this.completedResponses++;
+          for (const found of upgradeFindings(this.ledgers[0].messages, m, (x, s) => this.timeAt(s)(x.offset))) this.absorb(found.stream, [found.event]);
           this.exchangeEnded(m.requestIndex);
         } else if (isInterim(m)) {
           this.pairing.interimCompleted(m);
