@@ -47,8 +47,9 @@ test('a response whose last chunk never came: the row, the ledger as sent, the m
   await app.open('/news.xml');
   await expect(app.sizeTokens()).toHaveText(['5DC', '57D']);
   await expect(app.headline()).toHaveText(/^no last chunk: the server closed the connection \(FIN\) \d+ ms after chunk #2, at byte 2,966$/);
-  // The origin waited 200 ms before its FIN: at least that (a busy machine may add more).
-  expect(Number(/(\d+) ms/.exec((await app.headline().textContent()) ?? '')![1])).toBeGreaterThanOrEqual(190);
+  // The origin waited 200 ms before its FIN. A busy machine can read the last chunk late (the
+  // gap then looks shorter) or the FIN late (longer): the gap is there, not its exact size.
+  expect(Number(/(\d+) ms/.exec((await app.headline().textContent()) ?? '')![1])).toBeGreaterThanOrEqual(50);
   await app.screenshot('missing-terminator-ledger');
 
   await app.tab('timeline');

@@ -70,7 +70,7 @@ describe('the engine: live rows', () => {
     expect(detail.response!.chunkColumns!.sizes).toEqual([1500, 1405]);
     expect(detail.account.headline).toMatch(/^no last chunk: the server closed the connection \(FIN\) \d+ ms after chunk #2, at byte 2,966$/);
     const gap = Number(/(\d+) ms/.exec(detail.account.headline)![1]);
-    expect(gap).toBeGreaterThanOrEqual(150); // the origin waited 200 ms before its FIN
+    expect(gap).toBeGreaterThanOrEqual(50); // the origin waited 200 ms before its FIN; a busy machine may read the last chunk late
 
     const raw = await engine.raw({ connection: 1, stream: 1, offset: 0, length: 100 });
     expect(raw.total).toBe(twoChunksNoEnd.length);
