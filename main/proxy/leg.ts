@@ -38,6 +38,27 @@ export interface Leg {
 
 export type Connect = (origin: Origin, handlers: LegHandlers) => Leg;
 
+/** How long an RST waits for relayed bytes to reach the kernel before it is sent anyway. */
+const RESET_FLUSH_MS = 2000;
+
+/**
+ * Reset a leg once the bytes written to it are handed to the kernel (an RST sent at once
+ * would drop them, and the peer would see less than was relayed), or at once when `now`.
+ */
+export function resetOnceFlushed(leg: Leg, now: boolean, sent: () => void): void {
+  const send = () => {
+    if (leg.destroyed) return;
+    leg.resetAndDestroy();
+    sent();
+  };
+  if (now || leg.writableLength === 0) return send();
+  const timer = setTimeout(send, RESET_FLUSH_MS);
+  leg.onceDrain(() => {
+    clearTimeout(timer);
+    send();
+  });
+}
+
 const RESET_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 export function errorKind(error: NodeJS.ErrnoException): { kind: 'rst' | 'error'; detail: string | null } {

@@ -94,6 +94,21 @@ export class OwnTraffic {
     return verdict === 'unreadable' || own === this.own ? 'relay' : 'close';
   }
 
+  /**
+   * Whose the request held is, now known: its reads are relayed (`relay`), or, being of the
+   * other kind than the connection carried, the connection closes before it (`closeBeforeIt`,
+   * with why in words when it was the UI's): the client sends it again on a new one.
+   */
+  release(verdict: Verdict, host: { relay(bytes: Buffer, time: number): void; unrecord(): boolean; closeBeforeIt(why: string | null): void }): void {
+    const reads = this.take();
+    if (reads.length === 0) return;
+    if (this.step(verdict, () => host.unrecord()) === 'relay') {
+      for (const read of reads) host.relay(read.bytes, read.time);
+      return;
+    }
+    host.closeBeforeIt(verdict === 'own' ? "Chunkscope closed this kept-alive connection before its next request, which was for Chunkscope's own UI (never recorded); the client sends it again on a new connection" : null);
+  }
+
   /** The reads held, in order, each with its arrival time; none are held after. */
   take(): { bytes: Buffer; time: number }[] {
     const held = this.held;
