@@ -78,7 +78,7 @@ test('a keep-alive connection reset after 4,000 chunked POSTs: 4,001 requests an
   const app = await ui(page);
   const steps: Step[] = [...Array.from({ length: 4000 }, () => [request(), write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')]).flat(), request(), rst()];
   const server = await misbehaving(steps);
-  const post = Buffer.from(`POST http://127.0.0.1:${server.port}/items HTTP/1.1\r\nHost: lab\r\nTransfer-Encoding: chunked\r\n\r\n4\r\ndata\r\n0\r\n\r\n`);
+  const post = Buffer.from(`POST http://127.0.0.1:${server.port}/items HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nTransfer-Encoding: chunked\r\n\r\n4\r\ndata\r\n0\r\n\r\n`);
   let responses = 0;
   await new Promise<void>((resolve) => {
     const socket = net.connect({ port: served.proxyPort, host: '127.0.0.1' }, () => socket.write(post));

@@ -78,7 +78,7 @@ test.describe('a download that hangs', () => {
     const head = twoChunks.subarray(0, 47 + 5 + 1500 + 2);
     const server = await misbehaving([request(), write(head), readUntilFin(), fin()]);
     await new Promise<void>((resolve) => {
-      const socket = net.connect({ port: served.proxyPort, host: '127.0.0.1' }, () => socket.write(`GET ${server.url}/aborted HTTP/1.1\r\nHost: a\r\n\r\n`));
+      const socket = net.connect({ port: served.proxyPort, host: '127.0.0.1' }, () => socket.write(`GET ${server.url}/aborted HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\n\r\n`));
       let received = 0;
       socket.on('data', (d) => {
         received += d.length;
@@ -99,7 +99,7 @@ test('a server that resets a kept-alive connection after 3 Content-Length reques
   const app = await ui(page);
   const ok = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
   const server = await misbehaving([request(), write(ok), request(), write(ok), request(), write(ok), request(), rst()]);
-  const post = Buffer.from(`POST ${server.url}/items HTTP/1.1\r\nHost: lab\r\nContent-Length: 4\r\n\r\ndata`);
+  const post = Buffer.from(`POST ${server.url}/items HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nContent-Length: 4\r\n\r\ndata`);
   await new Promise<void>((resolve) => {
     const socket = net.connect({ port: served.proxyPort, host: '127.0.0.1' }, () => socket.write(post));
     const parser = new Http1Parser('response');

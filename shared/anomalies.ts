@@ -73,6 +73,13 @@ export function isConnectionFinding(code: AnomalyCode): boolean {
   return (CONNECTION_FINDINGS as readonly AnomalyCode[]).includes(code);
 }
 
+/** The findings that tell how an exchange ended (a request lost, a client that gave up or left). */
+export const END_FINDINGS = ['closed-early', 'client-gave-up', 'client-aborted'] as const satisfies readonly AnomalyCode[];
+
+export function isEndFinding(code: AnomalyCode): boolean {
+  return (END_FINDINGS as readonly AnomalyCode[]).includes(code);
+}
+
 export interface Anomaly {
   code: AnomalyCode;
   cls: AnomalyClass;

@@ -2,7 +2,7 @@
 // `inspect`, then how the connection ended and the verdict), or as JSON (CHECK.md; its
 // messages are those of spec/INSPECT.md).
 
-import { isConnectionFinding } from '../../shared/anomalies';
+import { isEndFinding } from '../../shared/anomalies';
 import type { MessageRecord } from '../../shared/ledger';
 import { printable } from '../../shared/printable';
 import { groupDigits } from '../http1/bytes';
@@ -51,7 +51,7 @@ export function formatCheck(run: CheckRun, verdict: Verdict, options: HumanOptio
     if (e.request) {
       lines.push(`request #${e.index + 1}  ${requestLine(e.request)}`);
       // A request never answered is said once, among the findings.
-      for (const a of e.request.anomalies) if (!isConnectionFinding(a.code)) lines.push(`   ${anomalyLine(a, 'request')}`);
+      for (const a of e.request.anomalies) if (!isEndFinding(a.code)) lines.push(`   ${anomalyLine(a, 'request')}`);
     }
     for (const m of e.informational) append(lines, formatMessage(m, 'response', options, false, `interim response to #${e.index + 1}`));
     if (e.response) append(lines, formatMessage(e.response, 'response', options, false, `response #${e.index + 1}`));

@@ -4,7 +4,7 @@
 // these; none writes its own sentence about how a connection or an exchange went.
 
 import type { AccountEnd, AccountStall, ConnectionAccount, ExchangeAccount } from '../../shared/account';
-import { isConnectionFinding, isErrorAnomaly } from '../../shared/anomalies';
+import { isEndFinding, isErrorAnomaly } from '../../shared/anomalies';
 import type { AnomalyRecord, MessageRecord } from '../../shared/ledger';
 import { byteCount, duration, endVerb, groupDigits, howItEnded, party, plural } from '../../shared/words';
 import { whereStopped } from '../http1/sentences';
@@ -83,7 +83,7 @@ export function exchangeAccount(a: ConnectionAnalyzer, index: number, now: numbe
   }
   if (a.upstreamFailure && response?.generated) return say('problem', `Chunkscope could not connect to ${a.upstreamFailure.target}: ${a.upstreamFailure.reason}; it answered the client itself`);
 
-  const finding = [...(request?.anomalies ?? []), ...(response?.anomalies ?? [])].find((x) => isConnectionFinding(x.code));
+  const finding = [...(request?.anomalies ?? []), ...(response?.anomalies ?? [])].find((x) => isEndFinding(x.code));
   if (finding) {
     const onRequest = request?.anomalies.includes(finding) === true;
     const answer = first?.who === 'client' ? answerTo(ends, first) : null;

@@ -2,6 +2,7 @@
 
 import { describe, expect, it } from 'vitest';
 import { isErrorAnomaly } from '../../shared/anomalies';
+import { exchangeAccount } from './account';
 import { Playbook } from './test-support/playbook';
 
 const ok = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
@@ -14,6 +15,13 @@ describe('Host', () => {
     expect(finding).toMatchObject({ code: 'host-conflict', offset: 0 });
     expect(finding!.message).toBe('the request has 2 Host fields ("a.example", "b.example"): a server must answer 400, and servers and proxies that pick different ones send it to different places (RFC 9112 §3.2)');
     expect(isErrorAnomaly(finding!.cls, 'request')).toBe(true);
+  });
+
+  it('a Host finding does not stand for how the exchange ended, and shows on a complete one', () => {
+    const lost = new Playbook().client(0, 'GET http://a.example/x HTTP/1.1\r\nHost: b.example\r\n\r\n').serverEnds(1, 'rst');
+    expect(exchangeAccount(lost.a, 0, null).headline).toMatch(/^no response: the server reset the connection \(RST\) before answering any request/);
+    const answered = new Playbook().client(0, 'GET http://a.example/x HTTP/1.1\r\nHost: b.example\r\n\r\n').server(0.1, ok);
+    expect(exchangeAccount(answered.a, 0, null).headline).toMatch(/^complete, but: the target names a\.example but Host says "b\.example"/);
   });
 
   it('an absolute-form target and a Host that names another server; the same server with its default port is fine', () => {
