@@ -304,7 +304,14 @@ export class TlsClientLeg extends TlsLeg {
     readonly options: UpstreamTlsOptions,
   ) {
     super(raw);
-    raw.once('connect', () => {
+    // A socket already connected (through a proxy's CONNECT) shakes hands at once.
+    if (raw.connecting) raw.once('connect', () => this.handshake());
+    else queueMicrotask(() => this.handshake());
+  }
+
+  private handshake(): void {
+    const { options } = this;
+    {
       const ip = net.isIP(options.servername) !== 0;
       const socket = tls.connect({
         socket: this.pipe as unknown as net.Socket,
@@ -327,7 +334,14 @@ export class TlsClientLeg extends TlsLeg {
         };
         this.handlers.connect?.();
       });
-    });
+    }
+  }
+
+  /** TLS over a socket already connected to where the origin is reached (a proxy's CONNECT tunnel). */
+  static over(raw: net.Socket, origin: Origin, handlers: LegHandlers, options: UpstreamTlsOptions): TlsClientLeg {
+    const leg = new TlsClientLeg(raw, origin, options);
+    leg.attach(handlers);
+    return leg;
   }
 
   /** Start connecting; the relay attaches later (events wait for it). */
