@@ -85,6 +85,7 @@ describe('the package electron-builder makes (npm run dist)', () => {
     expect(packagedJson('package.json').main).toBe(main);
     expect(files).toContain(main);
     expect(files).toContain('dist/preload.cjs');
+    expect(files, 'the engine starts its worker thread from beside the entry point').toContain('dist/engine-worker.cjs');
     const page = extractFile(asar, 'dist/renderer/index.html').toString('utf8');
     const assets = [...page.matchAll(/(?:src|href)="\.\/([^"]+)"/g)].map((match) => `dist/renderer/${match[1]}`);
     expect(assets.length, 'index.html loads no script or stylesheet of its own').toBeGreaterThan(0);
@@ -97,7 +98,7 @@ describe('the package electron-builder makes (npm run dist)', () => {
     expect(new Set(packages), `${packages.length} files of node_modules in app.asar`).toEqual(new Set());
     expect(files.filter((path) => path.endsWith('.map'))).toEqual([]);
     const shipped = new Set(files.map((path) => path.split('/').slice(0, 2).join('/')));
-    expect([...shipped].sort()).toEqual(['dist/electron-main.mjs', 'dist/preload.cjs', 'dist/renderer', 'package.json']);
+    expect([...shipped].sort()).toEqual(['dist/electron-main.mjs', 'dist/engine-worker.cjs', 'dist/preload.cjs', 'dist/renderer', 'package.json']);
     expect(statSync(asar).size).toBeLessThan(ASAR_BOUND_BYTES);
   });
 

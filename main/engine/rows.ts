@@ -62,7 +62,9 @@ function isInterim(m: MessageRecord): boolean {
 
 /**
  * Rows for exchanges `from` to the last: responses are grouped in one backward pass,
- * so a connection with 100,000 exchanges costs one pass, not one per row.
+ * so a connection with 100,000 exchanges costs one pass, not one per row, and an
+ * exchange with 200,000 interim responses costs one pass, not one per response (they
+ * are gathered newest first and turned round once, never put in front one by one).
  */
 export function exchangeRows(a: ConnectionAnalyzer, from: number, seqOf: (index: number) => number, context: RowContext): ExchangeRow[] {
   const count = a.exchangeCount();
@@ -75,9 +77,10 @@ export function exchangeRows(a: ConnectionAnalyzer, from: number, seqOf: (index:
     if (index < from) break;
     const group = groups[index - from];
     if (!group) continue;
-    if (isInterim(m)) group.informational.unshift(m);
+    if (isInterim(m)) group.informational.push(m);
     else if (!group.response) group.response = m;
   }
+  for (const group of groups) group.informational.reverse();
   const requests = a.messages('request');
   return groups.map((g, k) => exchangeRow(a, from + k, seqOf(from + k), context, { request: requests[from + k] ?? null, ...g }));
 }
