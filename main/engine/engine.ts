@@ -93,7 +93,7 @@ export class Engine {
     this.proxyAddress = { host: listening.host, port: listening.port };
     if (this.options.open) await this.openCapture({ path: this.options.open });
     else this.newLiveSession();
-    this.timer = setInterval(() => this.flush(), FLUSH_MS);
+    this.timer = setInterval(() => this.loading === null && this.flush(), FLUSH_MS);
     this.timer.unref();
     return { proxy: this.proxyUrl };
   }
@@ -266,11 +266,17 @@ export class Engine {
     this.loading = { done: 0, total: statSync(capture).size };
     this.emit({ session: this.info() });
     try {
-      // Rows go out as they are made, with the timer's flushes (every FLUSH_MS): making a
-      // connection's rows costs as much as its messages, so not after every slice.
+      // Rows go out as they are made, every FLUSH_MS, between two slices of reading (the
+      // timer leaves a loading file alone): making a connection's rows costs as much as its
+      // messages, so not after every slice, and never in the same turn as one.
+      let flushed = performance.now();
       const result = await loadCapture(capture, session, (done) => {
         if (this.session !== session) return false;
         this.loading = { done, total: this.loading?.total ?? done };
+        if (performance.now() - flushed >= FLUSH_MS) {
+          this.flush();
+          flushed = performance.now();
+        }
         return true;
       });
       if (result.startedAt) session.startedAt = result.startedAt;

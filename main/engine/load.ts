@@ -31,8 +31,11 @@ export async function loadCapture(path: string, session: Session, progress: (don
   try {
     const records = readRecords(pieces());
     let sliceStart = performance.now();
+    // After a slice the relay gets a turn, then `progress` (which may make rows) runs in a
+    // turn of its own, then the relay again: the two never add up to one long stretch.
     const sliceOver = async (): Promise<boolean> => {
       if (performance.now() - sliceStart < SLICE_MS) return false;
+      await new Promise((resolve) => setImmediate(resolve));
       if (!progress(position)) return true;
       await new Promise((resolve) => setImmediate(resolve));
       sliceStart = performance.now();

@@ -71,7 +71,7 @@ describe('opening a file beside the live proxy', () => {
     })());
     await e.openCapture({ path: capture });
     const har = join(dir, 'many.har');
-    const text = (self: unknown, args: unknown[]) => (typeof args[0] === 'string' ? args[0].length : 0);
+    const text = (_self: unknown, args: unknown[]) => (typeof args[0] === 'string' ? args[0].length : 0);
     const written = await counting(JSON, 'stringify', (_self, args) => (args[0] && typeof args[0] === 'object' && 'log' in args[0] ? 1 : 0), () => e.saveHar({ path: har }));
     expect(written.result).toEqual({ path: har, entries: 2000 });
     expect(written.count, 'HAR documents stringified on the relay’s thread').toBe(0);
