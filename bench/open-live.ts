@@ -71,10 +71,20 @@ export async function benchOpenLive(): Promise<void> {
     let worst = 0;
     let slowest = 0;
     let answered = 0;
+    let quiet = { worst: 0, slowest: 0 };
     for (let round = 0; round < 3; round++) {
       let start = process.hrtime.bigint();
       inspectCapture(filePieces(path));
       inspectTimes.push(seconds(start));
+
+      // The same relaying for as long, opening nothing: what this machine allows anyway.
+      const alone = relayWhile(port);
+      const floor = monitorEventLoopDelay({ resolution: 5 });
+      floor.enable();
+      await new Promise((resolve) => setTimeout(resolve, Math.max(200, (openTimes.at(-1) ?? 0.5) * 1000)));
+      floor.disable();
+      const relayedAlone = await alone.stop();
+      quiet = { worst: Math.max(quiet.worst, floor.max / 1e6), slowest: Math.max(quiet.slowest, relayedAlone.slowest) };
 
       const relay = relayWhile(port);
       const lag = monitorEventLoopDelay({ resolution: 5 });
@@ -92,8 +102,8 @@ export async function benchOpenLive(): Promise<void> {
     const open = median(openTimes);
     const inspect = median(inspectTimes);
     line('open vs inspect, same file', [`open ${fmt(open, 2)} s`, `inspect's analysis ${fmt(inspect, 2)} s`, `${fmt(open / inspect, 2)}x (${open / inspect <= 1.5 ? 'meets' : 'MISSES'} target ≤ 1.5x)`]);
-    line('event loop, worst delay while opening', [`${fmt(worst, 1)} ms`, `${worst < 50 ? 'meets' : 'MISSES'} target < 50 ms`]);
-    line('GETs relayed while opening', [`${fmt(answered)}, the slowest ${fmt(slowest, 1)} ms`]);
+    line('event loop, worst delay while opening', [`${fmt(worst, 1)} ms`, `${worst < 50 ? 'meets' : 'MISSES'} target < 50 ms`, `relaying alone: ${fmt(quiet.worst, 1)} ms`]);
+    line('GETs relayed while opening', [`${fmt(answered)}, the slowest ${fmt(slowest, 1)} ms`, `relaying alone: the slowest ${fmt(quiet.slowest, 1)} ms`]);
   } finally {
     await engine.close();
     await origin.stop();
