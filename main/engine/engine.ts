@@ -156,6 +156,7 @@ export class Engine {
   private replace(session: Session): void {
     const previous = this.session as Session | undefined;
     this.session = session;
+    this.loading = null; // a file still loading stops (its progress sees it was replaced)
     this.streamViews = new StreamViews();
     if (previous) this.retire(previous);
     this.emit({ reset: true, session: this.info(), rows: [], connections: [] });

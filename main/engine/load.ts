@@ -31,10 +31,10 @@ export async function loadCapture(path: string, session: Session, progress: (don
   try {
     const records = readRecords(pieces());
     let sliceStart = performance.now();
+    const due = () => performance.now() - sliceStart >= SLICE_MS;
     // After a slice the relay gets a turn, then `progress` (which may make rows) runs in a
     // turn of its own, then the relay again: the two never add up to one long stretch.
-    const sliceOver = async (): Promise<boolean> => {
-      if (performance.now() - sliceStart < SLICE_MS) return false;
+    const stopAfterPause = async (): Promise<boolean> => {
       await new Promise((resolve) => setImmediate(resolve));
       if (!progress(position)) return true;
       await new Promise((resolve) => setImmediate(resolve));
@@ -70,13 +70,13 @@ export async function loadCapture(path: string, session: Session, progress: (don
           session.event(record.connection, record);
         }
       }
-      if (await sliceOver()) return { startedAt };
+      if (due() && (await stopAfterPause())) return { startedAt };
     }
     // Whatever was still open when the capture ended stays open: nothing is truncated.
     for (const a of analyzers.values()) {
       a.finish();
       session.changed(a.number);
-      if (await sliceOver()) return { startedAt };
+      if (due() && (await stopAfterPause())) return { startedAt };
     }
     progress(position);
     return { startedAt };

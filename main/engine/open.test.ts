@@ -7,6 +7,9 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExchangeRow } from '../../shared/api';
 import { writeCaptureFile } from '../import/write';
+import { curl } from '../proxy/test-support/clients';
+import { eventually } from '../proxy/test-support/harness';
+import { fin, origin, request, write } from '../proxy/test-support/origin';
 import { Engine } from './engine';
 import { FINAL, INTERIM, writeInterimCapture } from './test-support/interim-capture';
 
@@ -15,16 +18,16 @@ afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-async function engine(): Promise<{ engine: Engine; rows: Map<string, ExchangeRow> }> {
-  const engine = new Engine({ proxyHost: '127.0.0.1', proxyPort: 0, reverse: null, stallSeconds: 2 });
-  await engine.start();
+async function engine(reverse: { host: string; port: number } | null = null): Promise<{ engine: Engine; rows: Map<string, ExchangeRow>; proxy: string }> {
+  const engine = new Engine({ proxyHost: '127.0.0.1', proxyPort: 0, reverse, stallSeconds: 2 });
+  const { proxy } = await engine.start();
   cleanups.push(() => engine.close());
   const rows = new Map<string, ExchangeRow>();
   engine.onUpdate((batch) => {
     if (batch.reset) rows.clear();
     for (const row of batch.rows ?? []) rows.set(row.id, row);
   });
-  return { engine, rows };
+  return { engine, rows, proxy };
 }
 
 /** Count what a method of a built-in does while `run` runs (in this thread only). */
@@ -53,6 +56,23 @@ describe('opening a file beside the live proxy', () => {
     const { count: moved } = await counting(Array.prototype, 'unshift', (self) => (self as unknown[]).length, () => e.openCapture({ path }));
     expect(moved).toBeLessThan(200_000);
     expect([...rows.values()]).toMatchObject([{ id: '1:0', method: 'POST', status: 200, state: 'complete', responseBytes: 200_000 * INTERIM.length + FINAL.length }]);
+  });
+
+  it('back to live traffic while a file still loads: the file stops loading and live rows show', async () => {
+    const server = await origin([request(), write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), fin()]);
+    cleanups.push(() => server.close());
+    const { engine: e, rows, proxy } = await engine({ host: '127.0.0.1', port: server.port });
+    const path = join(mkdtempSync(join(tmpdir(), 'chunkscope-open-')), 'interim.cscap');
+    writeInterimCapture(path, 200_000);
+    const opening = e.openCapture({ path });
+    await new Promise((resolve) => setImmediate(resolve)); // the load has begun
+    expect(e.info().loading).not.toBeNull();
+    e.setCapturing({ on: true });
+    expect(e.info()).toMatchObject({ capturing: true, viewing: null, loading: null });
+    expect((await curl([`${proxy}/live`])).status).toBe(0);
+    await eventually(() => rows.get('1:0')?.path === '/live' && rows.get('1:0')?.status === 200, 5000, 'the live row');
+    await opening;
+    expect(e.info()).toMatchObject({ capturing: true, viewing: null, loading: null });
   });
 
   it('a HAR is parsed and written in a worker thread: the relay’s thread never parses or builds its JSON', async () => {
