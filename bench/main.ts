@@ -5,6 +5,8 @@ import os from 'node:os';
 import { benchHttps } from './https';
 import { benchInterop } from './interop';
 import { benchLive } from './live';
+import { benchMemory } from './memory';
+import { benchOpenLive } from './open-live';
 import { benchParser } from './parser';
 import { benchProxy } from './proxy';
 import { benchUi } from './ui';
@@ -16,6 +18,8 @@ const sections: Record<string, () => void | Promise<void>> = {
   ui: benchUi,
   live: benchLive,
   interop: benchInterop,
+  memory: benchMemory,
+  open: benchOpenLive,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -28,6 +28,9 @@ const node = {
 
 await Promise.all([
   build({ ...node, entryPoints: ['main/cli/main.ts'], outfile: 'app/dist/cli.mjs' }),
+  // The engine's worker thread (main/engine/off-thread.ts finds it beside cli.mjs and
+  // electron-main.mjs): CommonJS, which Electron loads from app.asar as Node does from disk.
+  build({ ...node, entryPoints: ['main/engine/worker.ts'], outfile: 'app/dist/engine-worker.cjs', format: 'cjs', banner: {} }),
   // Playwright drives Chromium for the UI benchmark; it runs from the checkout, unbundled.
   build({ ...node, entryPoints: ['bench/main.ts'], outfile: 'app/dist/bench.mjs', external: [...node.external, '@playwright/test', 'playwright-core'] }),
   build({ ...node, entryPoints: ['bench/origin.ts'], outfile: 'app/dist/bench-origin.mjs' }),

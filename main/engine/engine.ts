@@ -1,10 +1,10 @@
 // The engine behind the app: the proxy, the current session, and the API of
 // shared/api.ts that both transports (Electron IPC, the WebSocket bridge) serve.
 
-import { appendFileSync, closeSync, copyFileSync, truncateSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, truncateSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { ApiRequests, ExchangeDetail, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
+import type { ApiRequests, ConnectionRow, ExchangeDetail, ExchangeRow, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
 import { isRule, parseRule, type Rule } from '../../shared/rules';
 import { startLab, type Lab } from '../lab/lab';
 import { samples, sendSample } from '../lab/try';
@@ -16,13 +16,12 @@ import type { ConnectionAnalyzer } from '../session/connection';
 import { https, type HttpsOptions } from '../tls';
 import { readRecords } from '../capture/reader';
 import { encodeEvent } from '../capture/format';
-import { curlCommand } from '../har/curl';
 import { HarBuilder, type captureToHar } from '../har/export';
-import { requestForCurl } from '../har/request';
-import { readSource, sourceKind } from '../import/source';
-import { writeCaptureFile } from '../import/write';
+import { sourceKind } from '../import/source';
+import { curlBodyDir, filePieces } from './background';
 import { markOwner, recoverLeftovers } from './leftovers';
 import { loadCapture } from './load';
+import { offThread } from './off-thread';
 import { StreamViews } from './stream';
 import { Session } from './session';
 
@@ -45,6 +44,8 @@ export interface EngineOptions {
 const FLUSH_MS = 100;
 /** Rows per update message when a whole session is sent. */
 const BATCH_ROWS = 5000;
+/** Longest stretch of making rows before the relay gets a turn. */
+const FLUSH_SLICE_MS = 8;
 
 export class EngineError extends Error {}
 
@@ -98,7 +99,6 @@ export class Engine {
     this.proxyAddress = { host: listening.host, port: listening.port };
     if (this.options.open) await this.openCapture({ path: this.options.open });
     else this.newLiveSession();
-
     return { proxy: this.proxyUrl };
   }
 
@@ -167,6 +167,7 @@ export class Engine {
     this.session = session;
     session.onDirty = () => this.scheduleFlush();
     if (previous) previous.onDirty = null;
+    this.loading = null; // a file still loading stops (its progress sees it was replaced)
     this.streamViews = new StreamViews();
     if (previous) this.retire(previous);
     this.emit({ reset: true, session: this.info(), rows: [], connections: [] });
@@ -264,10 +265,10 @@ export class Engine {
     let capture = path;
     let imported: Session['imported'] = null;
     if (kind !== 'capture') {
-      const source = readSource(kind, path, () => []);
+      // Parsed whole (a HAR is one JSON text): in a worker thread, so the relay goes on meanwhile.
       capture = join(this.dir, `import-${++this.sessions}.cscap`);
-      writeCaptureFile(capture, source.records);
-      imported = { kind, notes: source.notes };
+      const { notes } = await offThread({ task: 'import', kind, path, capture });
+      imported = { kind, notes };
     }
     this.capturing = false;
     const session = new Session(capture, 'file', new Date().toISOString(), null, null);
@@ -277,17 +278,25 @@ export class Engine {
     this.loading = { done: 0, total: statSync(capture).size };
     this.emit({ session: this.info() });
     try {
+      // Rows go out as they are made, every FLUSH_MS, between two slices of reading (the
+      // timer leaves a loading file alone): making a connection's rows costs as much as its
+      // messages, so not after every slice, and never in the same turn as one.
+      let flushed = performance.now();
       const result = await loadCapture(capture, session, (done) => {
         if (this.session !== session) return false;
         this.loading = { done, total: this.loading?.total ?? done };
-        this.flush();
+        if (performance.now() - flushed >= FLUSH_MS) {
+          this.flush();
+          flushed = performance.now();
+        }
         return true;
       });
       if (result.startedAt) session.startedAt = result.startedAt;
     } finally {
+      // The last rows (all, or those before a damaged record), a slice at a time.
+      while (this.session === session && this.flush()) await nextTurn();
       if (this.session === session) {
         this.loading = null;
-        this.flush();
         this.emit({ session: this.info() });
       }
     }
@@ -337,44 +346,49 @@ export class Engine {
     return builder.finish();
   }
 
+  /** Built, turned into text and written in a worker thread: the relay goes on meanwhile. */
   async saveHar({ path, maxBodyBytes }: ApiRequests['saveHar']['args']): Promise<ApiRequests['saveHar']['result']> {
-    const har = await this.har(maxBodyBytes);
-    writeFileSync(path, `${JSON.stringify(har, null, 2)}\n`, { mode: 0o600 });
-    return { path, entries: har.log.entries.length };
+    const capture = await this.captureFile();
+    const { entries } = await offThread({ task: 'har', capture, path, maxBodyBytes });
+    return { path, entries };
   }
 
   async curlCommand({ id }: ApiRequests['curlCommand']['args']): Promise<ApiRequests['curlCommand']['result']> {
     const [connection, index] = id.split(':').map(Number) as [number, number];
-    const path = await this.captureFile();
-    const found = requestForCurl(readRecords(filePieces(path)), connection, index);
-    if (!found) throw new EngineError(`no request #${index + 1} on c${connection}`);
-    // A binary or long body goes in a file of its own, private to the user, kept after
-    // Chunkscope quits (the command needs it).
-    const dir = curlBodies ??= mkdtempSync(join(tmpdir(), 'chunkscope-curl-'));
-    const bodyFile = join(dir, `c${connection}-${index + 1}-${Date.now()}.body`);
-    const curl = curlCommand(found, bodyFile);
-    if (curl.fileBody) writeFileSync(bodyFile, curl.fileBody, { mode: 0o600, flag: 'wx' });
-    return { command: curl.command, bodyFile: curl.fileBody ? bodyFile : null };
+    const capture = await this.captureFile();
+    // The capture is read up to that request in a worker thread: the relay goes on meanwhile.
+    const curl = await offThread({ task: 'curl', capture, connection, index, bodyDir: curlBodyDir() });
+    if (!curl) throw new EngineError(`no request #${index + 1} on c${connection}`);
+    return curl;
   }
 
   // ---- live updates ------------------------------------------------------------------------
 
-  /** Changes go out within FLUSH_MS; with nothing changing, no timer runs (a laptop may sleep). */
+  /** Changes go out within FLUSH_MS; with nothing changing, no timer runs (a laptop may sleep). While a file loads, its loader sends them. */
   private scheduleFlush(): void {
-    if (this.timer || this.closed) return;
+    if (this.timer || this.closed || this.loading !== null) return;
     this.timer = setTimeout(() => this.flush(), FLUSH_MS);
     this.timer.unref();
   }
 
-  /** Send what changed: rows of connections that moved or still run. */
-  private flush(): void {
+  /**
+   * Send what changed: rows of connections that moved or (live) still run. Rows are made
+   * for FLUSH_SLICE_MS at most; true when some are left for the next call.
+   */
+  private flush(): boolean {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.closed) return;
-    // While something runs, its row changes with time alone: look again soon.
-    if (this.session.markRunning()) this.scheduleFlush();
+    if (this.closed) return false;
+    // A file's rows do not change with time; a live one's do while something runs: look again soon.
+    if (this.session.kind === 'live' && this.session.markRunning()) this.scheduleFlush();
     const retire = (a: ConnectionAnalyzer) => a.ended && a.outstanding() === 0 && (this.session.kind === 'file' || !this.session.recorder?.live.has(a.number));
-    const { rows, connections } = this.session.takeChanges({ now: this.now() }, retire);
+    const { rows, connections } = this.session.takeChanges({ now: this.now() }, retire, performance.now() + FLUSH_SLICE_MS);
+    this.send(rows, connections);
+    if (this.session.changesWaiting) this.scheduleFlush();
+    return this.session.changesWaiting;
+  }
+
+  private send(rows: ExchangeRow[], connections: ConnectionRow[]): void {
     if (rows.length === 0 && connections.length === 0) return;
     for (let at = 0; at < rows.length; at += BATCH_ROWS) {
       this.emit({ rows: rows.slice(at, at + BATCH_ROWS), connections: at === 0 ? connections : undefined });
@@ -397,29 +411,16 @@ export class Engine {
   }
 }
 
-/** One private folder per process for the bodies of curl commands. */
-let curlBodies: string | undefined;
+/** Let the relay (and everything else waiting) run before going on. */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
 
 function readStart(path: string): Uint8Array {
   const fd = openSync(path, 'r');
   try {
     const buffer = Buffer.alloc(256);
     return buffer.subarray(0, readSync(fd, buffer, 0, 256, 0));
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function* filePieces(path: string): Generator<Uint8Array> {
-  const fd = openSync(path, 'r');
-  try {
-    for (let position = 0; ; ) {
-      const buffer = Buffer.allocUnsafe(1024 * 1024);
-      const n = readSync(fd, buffer, 0, buffer.length, position);
-      if (n === 0) return;
-      position += n;
-      yield buffer.subarray(0, n);
-    }
   } finally {
     closeSync(fd);
   }

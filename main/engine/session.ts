@@ -95,11 +95,18 @@ export class Session {
 
   // ---- rows ----------------------------------------------------------------------------
 
-  /** Rows and connection rows that changed since the last call. */
-  takeChanges(context: RowContext, retire: (a: ConnectionAnalyzer) => boolean): { rows: ExchangeRow[]; connections: ConnectionRow[] } {
+  /**
+   * Rows and connection rows that changed since the last call. With `until` (a
+   * performance.now() time), it stops once that time has passed and leaves the
+   * connections it did not get to for the next call: a capture's 100,000 rows are made
+   * over many turns of the event loop, and the relay runs between them.
+   */
+  takeChanges(context: RowContext, retire: (a: ConnectionAnalyzer) => boolean, until = Infinity): { rows: ExchangeRow[]; connections: ConnectionRow[] } {
     const rows: ExchangeRow[] = [];
     const connections: ConnectionRow[] = [];
     for (const number of this.dirty) {
+      if (performance.now() > until) break;
+      this.dirty.delete(number);
       const a = this.analyzers.get(number);
       if (!a) continue;
       const from = this.firstOpen.get(number) ?? 0;
@@ -119,9 +126,13 @@ export class Session {
       connections.push(connection);
       if (retire(a)) this.analyzers.delete(number);
     }
-    this.dirty.clear();
     rows.sort((x, y) => x.seq - y.seq);
     return { rows, connections };
+  }
+
+  /** Connections whose rows changed and have not been taken yet. */
+  get changesWaiting(): boolean {
+    return this.dirty.size > 0;
   }
 
   seqOf(connection: number, index: number): number {

@@ -99,7 +99,7 @@ export class TcpLeg implements Leg {
     return leg;
   }
 
-  /** Connect to an origin; reads grow to 1 MiB while they come back full. */
+  /** Connect to an origin; reads grow to 1 MiB while they come back full (read-buffers.ts). */
   static connect(origin: Origin, handlers: LegHandlers): TcpLeg {
     const reads = new ReadBuffers();
     const socket = net.connect({
@@ -115,6 +115,7 @@ export class TcpLeg implements Leg {
       },
     });
     const leg = new TcpLeg(socket, handlers, false);
+    socket.once('close', () => reads.release());
     socket.on('connect', () => {
       leg.connected = true;
       handlers.connect?.();

@@ -87,6 +87,27 @@ export class OpList {
     } else this.ops.push({ op: 'bytes', pieces: [...pieces], length });
   }
 
+  /**
+   * Pieces as `parts` ops or fewer (never merged with others): a big body goes out in a few
+   * writes, each copied into one buffer on its own, not all at once in one copy of it all.
+   */
+  split(pieces: readonly Uint8Array[], parts: number): void {
+    const part = Math.ceil(totalLength(pieces) / parts);
+    let group: Uint8Array[] = [];
+    let length = 0;
+    for (const piece of pieces) {
+      if (piece.length === 0) continue;
+      group.push(piece);
+      length += piece.length;
+      if (length >= part) {
+        this.ops.push({ op: 'bytes', pieces: group, length });
+        group = [];
+        length = 0;
+      }
+    }
+    if (length > 0) this.ops.push({ op: 'bytes', pieces: group, length });
+  }
+
   text(s: string): void {
     this.bytes([Buffer.from(s, 'latin1')]);
   }

@@ -5,18 +5,23 @@
 //                           the connection is reset (RST), as IIS 6 did;
 //   dechunk-requests        a chunked body is collected and sent with Content-Length
 //                           (trailers dropped; Expect: 100-continue dropped, the body being
-//                           whole); over MAX_DECHUNK it is sent chunked as it was;
+//                           whole); over MAX_DECHUNK, or past the budget of all
+//                           connections' rewrites (budget.ts), it is sent chunked as it was;
 //   chunk-requests:K        a Content-Length body is sent chunked in K-byte chunks.
 // Everything else passes through unchanged, byte for byte.
 
 import type { Http1Event } from '../../shared/http1';
 import { isSpanEvent } from '../../shared/http1';
 import { requestFacts, rulesFor, type RequestFacts, type Rule } from '../../shared/rules';
+import { byteCount } from '../../shared/words';
 import { Http1Parser } from '../http1';
+import { rewriteBudget, type RewriteBudget } from './budget';
 import { ByteQueue, OpList, type Op } from './ops';
 
 /** The largest request body the dechunk rule collects before giving up. */
 export const MAX_DECHUNK = 64 * 1024 * 1024;
+/** A collected body goes to the origin in this many writes at most. */
+const BODY_WRITES = 8;
 
 interface HeadPart {
   type: 'start-line' | 'header' | 'head-end';
@@ -43,6 +48,13 @@ interface RequestState {
   chunkSize: number;
 }
 
+/**
+ * A rewriter dropped while it held a body (its connection reset, say) gives the bytes
+ * back to the budget when it is collected: the relay tells a rewriter of a FIN, not of
+ * every end.
+ */
+const abandoned = new FinalizationRegistry<{ budget: RewriteBudget; bytes: number }>((held) => held.budget.release(held.bytes));
+
 export class RequestRewriter {
   private readonly parser = new Http1Parser('request', { assumeConnectTunnel: false });
   private readonly input = new ByteQueue();
@@ -55,7 +67,16 @@ export class RequestRewriter {
   /** A tunnel (after a 101 or a 2xx to CONNECT): bytes pass as they come. */
   private passing = false;
 
-  constructor(private readonly rules: () => readonly Rule[]) {}
+  /** What this rewriter holds of the budget now. */
+  private readonly held: { budget: RewriteBudget; bytes: number };
+
+  constructor(
+    private readonly rules: () => readonly Rule[],
+    private readonly budget: RewriteBudget = rewriteBudget,
+  ) {
+    this.held = { budget, bytes: 0 };
+    abandoned.register(this, this.held);
+  }
 
   push(bytes: Uint8Array): Op[] {
     if (this.stopped) return [];
@@ -72,6 +93,7 @@ export class RequestRewriter {
     const m = this.current;
     if (m && (m.held || m.dechunk)) this.out.bytes(m.original);
     this.current = null;
+    this.giveBack();
     const rest = this.input.take(this.input.length);
     this.out.bytes(rest);
     return this.out.drain();
@@ -84,6 +106,7 @@ export class RequestRewriter {
     const m = this.current;
     if (m && (m.held || m.dechunk)) this.out.bytes(m.original);
     this.current = null;
+    this.giveBack();
     return this.out.drain();
   }
 
@@ -127,7 +150,8 @@ export class RequestRewriter {
         m.dataLength += e.length;
       } else if (e.type === 'chunk-size') m.chunks++;
       else if (e.type !== 'chunk-crlf' && e.type !== 'last-chunk' && e.type !== 'trailer' && e.type !== 'trailers-end') return this.giveUp(m, 'the chunked body was malformed');
-      if (m.originalLength > MAX_DECHUNK) this.giveUp(m, `the body is over ${MAX_DECHUNK / 1024 / 1024} MiB`);
+      if (m.originalLength > MAX_DECHUNK) return this.giveUp(m, `the body is over ${MAX_DECHUNK / 1024 / 1024} MiB`);
+      if (!this.hold(e.length)) this.giveUp(m, `the request bodies held for dechunk-requests on all connections would go over ${amount(this.budget.limit)}, the most Chunkscope holds at once (fewer uploads at a time are rewritten)`);
       return;
     }
     if (m.chunkRule && e.type === 'body-data') {
@@ -169,6 +193,7 @@ export class RequestRewriter {
     const dechunk = picked.get('dechunk-requests');
     if (dechunk && framing === 'chunked' && te.length === 1 && te[0]!.toLowerCase() === 'chunked') {
       m.dechunk = dechunk;
+      if (!this.hold(m.originalLength)) this.giveUp(m, `the request bodies held for dechunk-requests on all connections are at ${amount(this.budget.limit)}, the most Chunkscope holds at once (fewer uploads at a time are rewritten)`);
       return; // the head goes with the body, once it is whole
     }
     const chunk = picked.get('chunk-requests');
@@ -192,7 +217,10 @@ export class RequestRewriter {
       const head = rebuildHead(m.head, ['transfer-encoding', 'expect', 'content-length'], `Content-Length: ${m.dataLength}`);
       this.out.push({ op: 'applied', direction: 'request', exchange: m.index, rule: m.dechunk.text, effect: `sent the chunked body (${m.chunks} chunk${m.chunks === 1 ? '' : 's'}, ${m.dataLength} bytes) with Content-Length: ${m.dataLength}` });
       this.out.bytes(head);
-      this.out.bytes(m.data);
+      // In a few parts, each sent as one write: not one copy of the whole body (up to 64
+      // MiB) beside it, and not a write per read (the relay waits for each to drain).
+      this.out.split(m.data, BODY_WRITES);
+      this.giveBack();
     } else if (m.chunkRule) {
       this.out.push({ op: 'applied', direction: 'request', exchange: m.index, rule: m.chunkRule.text, effect: `sent the Content-Length body in ${m.chunks} chunk${m.chunks === 1 ? '' : 's'} of up to ${m.chunkSize} bytes` });
       this.out.text('0\r\n\r\n');
@@ -203,6 +231,7 @@ export class RequestRewriter {
   private release(m: RequestState): void {
     if (m.held || m.dechunk) this.out.bytes(m.original);
     this.current = null;
+    this.giveBack();
   }
 
   private giveUp(m: RequestState, why: string): void {
@@ -211,7 +240,26 @@ export class RequestRewriter {
     m.dechunk = null;
     m.original = [];
     m.data = [];
+    this.giveBack();
   }
+
+  /** Count `n` more bytes of a body being collected against the budget of all connections. */
+  private hold(n: number): boolean {
+    if (!this.budget.reserve(n)) return false;
+    this.held.bytes += n;
+    return true;
+  }
+
+  /** The body held is sent (rewritten or as it came): its bytes leave the budget. */
+  private giveBack(): void {
+    this.budget.release(this.held.bytes);
+    this.held.bytes = 0;
+  }
+}
+
+/** "128 MiB", or "1,000 bytes" for a budget that is not whole MiB (tests). */
+function amount(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : byteCount(bytes);
 }
 
 function headerValues(head: HeadPart[], name: string): string[] {

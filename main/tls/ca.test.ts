@@ -1,4 +1,4 @@
-// The CA: made once, private to the user, reused; leaves per name, cached, verifiable.
+// The CA: made once, private to the user, reused; leaves per name, cached (the last 500), verifiable.
 
 import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../cli/test-support/run-cli';
-import { CertificateAuthority } from './ca';
+import { CertificateAuthority, MAX_LEAVES } from './ca';
 import { globToRegExp } from '../../shared/glob';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'chunkscope-ca-'));
@@ -62,6 +62,24 @@ describe('the Chunkscope CA', () => {
     expect(b).toBe(a);
     expect(await ca.leaf('cache.example.test')).toBe(a);
     expect(await ca.leaf('other.example.test')).not.toBe(a);
+  });
+
+  it('keeps the leaves of the 500 names used last: a client asking for thousands of names does not grow memory without end', async () => {
+    const ca = await CertificateAuthority.load(fresh());
+    const first = await ca.leaf('first.example.test');
+    const kept = await ca.leaf('kept.example.test');
+    for (let i = 0; i < MAX_LEAVES - 1; i++) {
+      await ca.leaf(`scan-${i}.example.test`);
+      if (i % 100 === 0) expect(await ca.leaf('kept.example.test')).toBe(kept); // used again: stays
+    }
+    expect(ca.cachedLeaves).toBe(MAX_LEAVES);
+    expect(await ca.leaf('kept.example.test')).toBe(kept);
+    // The name used least recently was dropped: asked again, it is signed again, as valid as before.
+    const again = await ca.leaf('first.example.test');
+    expect(again).not.toBe(first);
+    expect(new X509Certificate(again.cert).serialNumber).not.toBe(new X509Certificate(first.cert).serialNumber);
+    expect(new X509Certificate(again.cert).checkIssued(new X509Certificate(ca.certPem))).toBe(true);
+    expect(ca.cachedLeaves).toBe(MAX_LEAVES);
   });
 
   it('the SPKI hash is the one OpenSSL computes for Chromium', async () => {

@@ -1,7 +1,9 @@
 // Chunkscope's certificate authority: generated once, kept in the user's data directory
 // (the private key readable by the user alone), reused across runs. It signs a leaf
-// certificate per host name, cached, all with one leaf key. Keys come from Node's crypto
-// (WebCrypto); certificates are built with @peculiar/x509 (no native modules).
+// certificate per host name, all with one leaf key, and keeps the MAX_LEAVES used last
+// (an LRU: each costs about 50 KB of TLS context; one more is made in a few ms). Keys
+// come from Node's crypto (WebCrypto); certificates are built with @peculiar/x509 (no
+// native modules).
 
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
@@ -11,6 +13,7 @@ import { isIP } from 'node:net';
 import { hostname, userInfo } from 'node:os';
 import { join } from 'node:path';
 import tls from 'node:tls';
+import { LRUCache } from 'lru-cache';
 import { ensurePrivateDir } from './data-dir';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
@@ -23,6 +26,12 @@ const DAY = 86_400_000;
 /** Browsers refuse leaf certificates valid for more than 398 days. */
 const LEAF_DAYS = 397;
 const CA_DAYS = 3650;
+/**
+ * Leaf certificates kept, the least recently used dropped first: a client that asks for
+ * 4,000 names (a crawler, a scan) cost 234 MB when none was ever dropped; 500 take about
+ * 25 MB. A connection keeps the context it was given; a dropped name is signed again.
+ */
+export const MAX_LEAVES = 500;
 
 function serial(): string {
   const bytes = randomBytes(16);
@@ -41,7 +50,7 @@ export interface Leaf {
 }
 
 export class CertificateAuthority {
-  private readonly leaves = new Map<string, Promise<Leaf>>();
+  private readonly leaves = new LRUCache<string, Promise<Leaf>>({ max: MAX_LEAVES });
   private leafKeys: Promise<CryptoKeyPair> | null = null;
 
   private constructor(
@@ -93,14 +102,21 @@ export class CertificateAuthority {
     return createHash('sha256').update(spki).digest('base64');
   }
 
-  /** A leaf certificate for `host` (DNS name or IP address), made once and cached. */
+  /** Leaf certificates kept now (at most MAX_LEAVES). */
+  get cachedLeaves(): number {
+    return this.leaves.size;
+  }
+
+  /** A leaf certificate for `host` (DNS name or IP address), made once and kept while it is among the MAX_LEAVES used last. */
   leaf(host: string): Promise<Leaf> {
     const name = host.toLowerCase().replace(/^\[|\]$/g, '');
     let leaf = this.leaves.get(name);
     if (!leaf) {
       leaf = this.makeLeaf(name);
       this.leaves.set(name, leaf);
-      leaf.catch(() => this.leaves.delete(name));
+      const made = leaf;
+      // A failure is not kept (the next connection tries again), unless the name was made anew meanwhile.
+      made.catch(() => this.leaves.peek(name) === made && this.leaves.delete(name));
     }
     return leaf;
   }

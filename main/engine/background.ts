@@ -1,0 +1,81 @@
+// The engine's work that grows with a file and cannot be cut into slices: parsing a HAR
+// (one JSON.parse) or a packet capture (read whole), building and writing a HAR, finding
+// a request to copy as curl. It runs in a worker thread (worker.ts, started by
+// off-thread.ts), never on the relay's event loop. Files in, files out: what comes back
+// to the relay's thread is small (notes, a command line, a count).
+
+import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readRecords } from '../capture/reader';
+import { curlCommand } from '../har/curl';
+import { captureToHar } from '../har/export';
+import { requestForCurl } from '../har/request';
+import { readSource } from '../import/source';
+import { writeCaptureFile } from '../import/write';
+
+export type BackgroundTask =
+  /** A HAR or a packet capture at `path`, written as a capture at `capture`. */
+  | { task: 'import'; kind: 'har' | 'pcap'; path: string; capture: string }
+  /** Request #index on c`connection` of the capture as a curl command; a body file goes in `bodyDir`. */
+  | { task: 'curl'; capture: string; connection: number; index: number; bodyDir: string }
+  /** The capture as HAR 1.2, written to `path` (0600). */
+  | { task: 'har'; capture: string; path: string; maxBodyBytes?: number };
+
+export type BackgroundResult<T extends BackgroundTask['task']> = {
+  import: { notes: string[] };
+  curl: { command: string; bodyFile: string | null } | null;
+  har: { entries: number };
+}[T];
+
+export function runTask<T extends BackgroundTask>(task: T): BackgroundResult<T['task']> {
+  return run(task) as BackgroundResult<T['task']>;
+}
+
+function run(task: BackgroundTask): BackgroundResult<BackgroundTask['task']> {
+  switch (task.task) {
+    case 'import': {
+      const source = readSource(task.kind, task.path, () => []);
+      writeCaptureFile(task.capture, source.records);
+      return { notes: source.notes };
+    }
+    case 'curl': {
+      const found = requestForCurl(readRecords(filePieces(task.capture)), task.connection, task.index);
+      if (!found) return null;
+      // A binary or long body goes in a file of its own, private to the user, kept after
+      // Chunkscope quits (the command needs it).
+      const bodyFile = join(task.bodyDir, `c${task.connection}-${task.index + 1}-${Date.now()}.body`);
+      const curl = curlCommand(found, bodyFile);
+      if (curl.fileBody) writeFileSync(bodyFile, curl.fileBody, { mode: 0o600, flag: 'wx' });
+      return { command: curl.command, bodyFile: curl.fileBody ? bodyFile : null };
+    }
+    case 'har': {
+      const har = captureToHar(readRecords(filePieces(task.capture)), { maxBodyBytes: task.maxBodyBytes });
+      writeFileSync(task.path, `${JSON.stringify(har, null, 2)}\n`, { mode: 0o600 });
+      return { entries: har.log.entries.length };
+    }
+  }
+}
+
+/** One private folder per process for the bodies of curl commands. */
+let curlBodies: string | undefined;
+
+export function curlBodyDir(): string {
+  return (curlBodies ??= mkdtempSync(join(tmpdir(), 'chunkscope-curl-')));
+}
+
+/** A file in pieces of 1 MiB (bounded memory however big the capture). */
+export function* filePieces(path: string): Generator<Uint8Array> {
+  const fd = openSync(path, 'r');
+  try {
+    for (let position = 0; ; ) {
+      const buffer = Buffer.allocUnsafe(1024 * 1024);
+      const n = readSync(fd, buffer, 0, buffer.length, position);
+      if (n === 0) return;
+      position += n;
+      yield buffer.subarray(0, n);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
