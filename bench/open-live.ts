@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { filePieces } from '../main/engine/background';
+import { filePieces } from '../main/capture/file-pieces';
 import { Engine } from '../main/engine/engine';
 import { writeInterimCapture } from '../main/engine/test-support/interim-capture';
 import { inspectCapture } from '../main/inspect/capture';

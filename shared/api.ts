@@ -183,7 +183,9 @@ export interface ExchangeDetail {
   index: number;
   request: MessageDetail | null;
   response: MessageDetail | null;
+  /** Interim responses (1xx) before the final one: the first ones, and how many more there were. */
   informational: MessageDetail[];
+  informationalOmitted?: number;
   /** Seconds since the session started when the connection opened. */
   connectionOpenedAt: number;
   closes: CloseRecord[];

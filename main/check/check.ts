@@ -5,13 +5,11 @@
 // close_notify from a bare FIN. What the run saw is judged in verdict.ts.
 
 import type { ConnectionReport, TlsSide } from '../../shared/capture';
-import type { CaptureEvent } from '../capture/format';
-import { TcpLeg, type Leg, type LegHandlers, type PeerEnd } from '../proxy/leg';
+import { ClientConnection } from '../client/connection';
+import { openLeg, targetOf } from '../client/open';
 import type { AccountWaiting } from '../../shared/account';
 import { waitingFor } from '../http1/sentences';
 import { ConnectionAnalyzer } from '../session/connection';
-import { trustedRoots, upstreamContext } from '../tls/roots';
-import { TlsClientLeg } from '../tls/tls-leg';
 import { bodyPieces, requestHead, type RequestSpec } from './request';
 
 export interface CheckOptions {
@@ -36,14 +34,7 @@ export interface CheckOptions {
 }
 
 /** The check could not run: no connection, no TLS session. One sentence, for stderr. */
-export class CouldNotCheck extends Error {
-  constructor(
-    message: string,
-    readonly code: string | null,
-  ) {
-    super(message);
-  }
-}
+export { CouldNotConnect as CouldNotCheck, targetOf } from '../client/open';
 
 export interface ConnectionEnd {
   /** Who ended the connection first. */
@@ -110,169 +101,46 @@ const CONNECTION = 1;
 /** The largest single write: the unit of progress the stall watch sees while sending. */
 const WRITE_SLICE = 64 * 1024;
 
-export function targetOf(url: URL): { host: string; port: number; secure: boolean } {
-  const secure = url.protocol === 'https:';
-  return { host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port || (secure ? 443 : 80)), secure };
-}
-
-/** Why a connection could not be made, in words, with what to try. */
-export function connectFailure(error: NodeJS.ErrnoException, where: string, secure: boolean, host: string): CouldNotCheck {
-  const code = error.code ?? null;
-  const plain: Record<string, string> = {
-    ECONNREFUSED: `the connection to ${where} was refused: nothing listens there (is the server running, and on that port?)`,
-    ENOTFOUND: `the name ${host} was not found (DNS): check the URL`,
-    EAI_AGAIN: `the name ${host} could not be looked up now (DNS did not answer): check the network, or try again`,
-    EHOSTUNREACH: `${where} cannot be reached from this machine (no route to the host)`,
-    ENETUNREACH: `${where} cannot be reached from this machine (the network is unreachable)`,
-    ETIMEDOUT: `${where} did not answer the connection attempt (timed out)`,
-    ECONNRESET: `${where} reset the connection before it was established${secure ? ' (during the TLS handshake)' : ''}`,
-    EHANDSHAKECLOSED: `${where} closed the connection during the TLS handshake: is it an https server? (for plain HTTP use an http:// URL)`,
-  };
-  if (code && plain[code]) return new CouldNotCheck(plain[code]!, code);
-  if (secure) {
-    // The TLS reasons are the proxy's (main/tls/reasons.ts); its hint names the proxy's option.
-    const reason = error.message.replace(/\s*\((?:for a test origin, )?(?:run with )?--insecure-upstream\)/, '').replace(/^the TLS handshake with the origin failed: /, '');
-    let hint = '';
-    if (/wrong version number|packet length too long|unknown protocol/i.test(reason)) hint = '; is it a plain HTTP server? (use an http:// URL)';
-    else if (/certificate|authority|self-signed|issuer/.test(reason)) hint = '; for a test server run with --insecure, or trust its root with --ca FILE';
-    return new CouldNotCheck(`the TLS handshake with ${where} failed: ${reason}${hint}`, code);
-  }
-  return new CouldNotCheck(`could not connect to ${where}: ${error.message}`, code);
-}
-
-interface Connected {
-  leg: Leg;
-  tls: TlsSide | null;
-}
-
-/** Connect (and shake hands); events after that go to `handlers`. */
-function connect(options: CheckOptions, handlers: LegHandlers): Promise<Connected> {
-  const { host, port, secure } = targetOf(options.url);
-  const where = `${options.url.host}`;
-  return new Promise((resolve, reject) => {
-    let connected = false;
-    let failed = false;
-    const fail = (error: CouldNotCheck) => {
-      if (connected || failed) return;
-      failed = true;
-      clearTimeout(timer);
-      leg.destroy();
-      reject(error);
-    };
-    const wrapped: LegHandlers = {
-      connect: () => {
-        if (failed) return;
-        connected = true;
-        clearTimeout(timer);
-        resolve({ leg, tls: leg instanceof TlsClientLeg ? leg.details : null });
-      },
-      failed: (error) => fail(connectFailure(error, where, secure, host)),
-      data: (bytes) => handlers.data(bytes),
-      end: (how) => connected && handlers.end(how),
-      error: (kind, detail) => {
-        if (connected) handlers.error(kind, detail);
-        else fail(connectFailure(Object.assign(new Error(detail ?? kind), { code: kind === 'rst' ? 'ECONNRESET' : undefined }), where, secure, host));
-      },
-      close: () => {
-        if (connected) handlers.close();
-        else fail(new CouldNotCheck(`${where} closed the connection before it was established`, null));
-      },
-    };
-    const origin = { host, port };
-    const leg: Leg = secure
-      ? TlsClientLeg.connect(origin, wrapped, { servername: host, insecure: options.insecure, roots: upstreamContext(trustedRoots(options.ca)) })
-      : TcpLeg.connect(origin, wrapped);
-    const timer = setTimeout(
-      () => fail(new CouldNotCheck(`${where} did not ${secure ? 'finish the TLS handshake' : 'accept the connection'} within ${options.timeoutSeconds} s (--timeout)`, 'ETIMEDOUT')),
-      options.timeoutSeconds * 1000,
-    );
-  });
-}
-
 export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const started = performance.now();
   const clock = () => (performance.now() - started) / 1000;
   const analyzer = new ConnectionAnalyzer(CONNECTION, 'chunkscope check', 'reverse', 0, { clientIsChunkscope: true, stallSeconds: options.timeoutSeconds });
-  const record = (event: Omit<Extract<CaptureEvent, { type: 'close' }>, 'type' | 'connection' | 'time'>) =>
-    analyzer.event({ type: 'close', connection: CONNECTION, time: clock(), ...event });
   const planned = options.keepalive ?? 1;
   const idleMs = options.timeoutSeconds * 1000;
 
-  let lastActivity = performance.now();
-  let serverEnd: { how: ConnectionEnd['how']; detail: string | null; at: number } | null = null;
-  let ourEnd = false;
-  let answered = 0;
   let lastAnsweredAt: number | null = null;
   const persistent: (boolean | null)[] = [];
   /** Framing of each response message (by message index): whether another may follow. */
   const persistentByMessage: boolean[] = [];
-  const waiters = new Set<() => void>();
-  const wake = () => {
-    for (const w of [...waiters]) w();
-  };
-
-  const serverEnded = (how: ConnectionEnd['how'], detail: string | null) => {
-    if (serverEnd || ourEnd) return;
-    serverEnd = { how, detail, at: clock() };
-    // As a reverse proxy would record it: the server's end, mirrored to "the client" (the analyzer's view of us).
-    record({ side: 'upstream', kind: how, by: 'peer', detail });
-    record({ side: 'client', kind: how, by: 'proxy', detail: null });
-    wake();
-  };
-
-  const { leg, tls } = await connect(options, {
-    data: (bytes) => {
-      lastActivity = performance.now();
-      for (const e of analyzer.data(1, bytes, clock())) {
-        if (e.type === 'framing') persistentByMessage[e.message] = e.persistent;
-        if (e.type !== 'message-complete') continue;
-        const m = analyzer.messages('response')[e.message]!;
-        const status = m.response?.status ?? 0;
-        if (m.requestIndex !== null && (status >= 200 || status === 101)) {
-          answered++;
-          lastAnsweredAt = clock();
-          persistent[m.requestIndex] = (persistentByMessage[e.message] ?? true) && status !== 101;
-        }
+  const client = new ClientConnection(
+    analyzer,
+    clock,
+    (events) => {
+    for (const e of events) {
+      if (e.type === 'framing') persistentByMessage[e.message] = e.persistent;
+      if (e.type !== 'message-complete') continue;
+      const m = analyzer.messages('response')[e.message];
+      const status = m?.response?.status ?? 0;
+      if (m && m.requestIndex !== null && (status >= 200 || status === 101)) {
+        lastAnsweredAt = clock();
+        persistent[m.requestIndex] = (persistentByMessage[e.message] ?? true) && status !== 101;
       }
-      wake();
+    }
     },
-    end: (how: PeerEnd) => serverEnded(how, null),
-    error: (kind, detail) => serverEnded(kind, detail),
-    close: () => serverEnded('error', 'the connection closed without a FIN or an RST'),
-  });
+    false, // once Chunkscope closed, what the server does is not part of the check
+  );
+  const { leg, tls, address } = await openLeg({ url: options.url, insecure: options.insecure, ca: options.ca, timeoutSeconds: options.timeoutSeconds }, client.handlers);
   const connectSeconds = clock();
-  const address = leg.address;
   const { host, port } = targetOf(options.url);
-  analyzer.event({ type: 'upstream', connection: CONNECTION, time: clock(), upstream: address, target: `${host}:${port}` });
+  client.attached(leg, `${host}:${port}`);
   if (tls) analyzer.event({ type: 'tls', connection: CONNECTION, time: clock(), side: 'client', via: null, ...tls });
-  lastActivity = performance.now();
-
-  /** Wait until `ready()`, the server ends, the deadline, or (when `idle`) nothing moved for --timeout. */
-  const until = (ready: () => boolean, deadline = Infinity, idle = true) =>
-    new Promise<'ready' | 'ended' | 'idle' | 'deadline'>((resolve) => {
-      const check = () => {
-        if (ready()) return done('ready');
-        if (serverEnd) return done('ended');
-        const now = performance.now();
-        if (now >= deadline) return done('deadline');
-        if (idle && now - lastActivity >= idleMs) return done('idle');
-      };
-      const timer = setInterval(check, 20);
-      const done = (value: 'ready' | 'ended' | 'idle' | 'deadline') => {
-        clearInterval(timer);
-        waiters.delete(check);
-        resolve(value);
-      };
-      waiters.add(check);
-      check();
-    });
 
   let sent = 0;
   let stall: StallReport | null = null;
   const askedToClose = options.keepalive === null;
   const stalled = (direction: 'request' | 'response'): StallReport => {
     const stream = direction === 'request' ? 0 : 1;
-    const waited = (performance.now() - lastActivity) / 1000;
+    const waited = (performance.now() - client.lastActivity) / 1000;
     const waiting = analyzer.waiting(stream);
     const what: AccountWaiting =
       direction === 'response' && (waiting.what === 'message' || waiting.what === 'nothing')
@@ -293,17 +161,14 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
    */
   const send = async (piece: Uint8Array): Promise<boolean> => {
     for (let at = 0; at < piece.length; at += WRITE_SLICE) {
-      if (serverEnd) return false;
-      const slice = piece.subarray(at, Math.min(piece.length, at + WRITE_SLICE));
-      analyzer.data(0, slice, clock());
-      if (leg.write(slice)) continue;
+      if (client.serverEnd) return false;
+      if (client.send(piece.subarray(at, Math.min(piece.length, at + WRITE_SLICE)))) continue;
       let drained = false;
-      leg.onceDrain(() => {
+      void client.drained().then(() => {
         drained = true;
-        lastActivity = performance.now();
-        wake();
+        client.lastActivity = performance.now();
       });
-      const outcome = await until(() => drained);
+      const outcome = await client.until(() => drained, { idleMs });
       if (outcome === 'idle') stall = stalled('request');
       if (outcome !== 'ready') return false;
     }
@@ -317,16 +182,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   for (let k = 1; k <= planned; k++) {
     // One turn first, so a FIN right after the previous response is seen before writing the next request.
     await new Promise((resolve) => setImmediate(resolve));
-    if (serverEnd) break;
+    if (client.serverEnd) break;
     if (k > 1 && persistent[k - 2] === false) break; // the server said it closes: no further request (RFC 9112 §9.6)
     const spec: RequestSpec = { ...options, close: askedToClose && k === planned };
     sent = k;
     for (const piece of [requestHead(spec), ...bodyPieces(spec)]) {
       if (!(await send(piece))) break;
     }
-    if (stall || serverEnd) break;
-    lastActivity = performance.now();
-    const outcome = await until(() => answered >= k || framingLost(), deadline);
+    if (stall || client.serverEnd) break;
+    client.lastActivity = performance.now();
+    const outcome = await client.until(() => client.answered >= k || framingLost(), { deadline, idleMs });
     if (outcome === 'idle') {
       stall = stalled('response');
       break;
@@ -336,7 +201,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
       break;
     }
     if (outcome !== 'ready') break;
-    if (answered < k) {
+    if (client.answered < k) {
       stopped = 'framing-lost';
       break;
     }
@@ -344,24 +209,21 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
 
   // How the server ends it: wait a while for its close, else close ourselves.
   let end: ConnectionEnd;
-  if (!serverEnd && !stall && !stopped) await until(() => false, Math.min(deadline, performance.now() + options.keepaliveWaitSeconds * 1000), false);
-  const final = serverEnd as { how: ConnectionEnd['how']; detail: string | null; at: number } | null;
+  if (!client.serverEnd && !stall && !stopped) await client.until(() => false, { deadline: Math.min(deadline, performance.now() + options.keepaliveWaitSeconds * 1000) });
+  const final = client.serverEnd;
+  const answered = client.answered;
   const afterLastResponse = (at: number) => (lastAnsweredAt === null ? null : Math.max(0, at - lastAnsweredAt));
   if (final) {
     end = { by: 'server', how: final.how, reason: null, detail: final.detail, at: final.at, requestsSent: sent, responsesComplete: answered, afterLastResponse: afterLastResponse(final.at) };
   } else {
-    ourEnd = true;
     const how = tls ? 'close-notify' : 'fin';
     const at = clock();
     const reason = stall ? 'stall' : (stopped ?? 'kept-open');
-    record({ side: 'client', kind: how, by: 'peer', detail: reason });
-    leg.end(how);
+    client.end(how, reason);
     end = { by: 'chunkscope', how, reason, detail: null, at, requestsSent: sent, responsesComplete: answered, afterLastResponse: afterLastResponse(at) };
-    // A moment for the FIN (and close_notify) to leave before the socket goes.
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await client.letGo();
   }
-  leg.destroy();
-  analyzer.finish();
+  client.finish();
   return {
     url: options.url.href,
     method: options.method,

@@ -1,9 +1,7 @@
 // Reading a file in pieces, so a capture of any size is analysed in bounded memory.
 
-import { closeSync, openSync, readSync } from 'node:fs';
+import { openSync } from 'node:fs';
 import { CliError, systemReason } from './errors';
-
-const PIECE = 1024 * 1024;
 
 export function openForReading(path: string, command: string): number {
   try {
@@ -13,24 +11,5 @@ export function openForReading(path: string, command: string): number {
   }
 }
 
-export function readStart(fd: number, length: number): Uint8Array {
-  const buffer = Buffer.alloc(length);
-  const n = readSync(fd, buffer, 0, length, 0);
-  return buffer.subarray(0, n);
-}
-
-/** Yields fresh buffers: consumers may keep slices of them. */
-export function* readPieces(fd: number, from = 0): Generator<Uint8Array> {
-  let position = from;
-  try {
-    for (;;) {
-      const buffer = Buffer.allocUnsafe(PIECE);
-      const n = readSync(fd, buffer, 0, PIECE, position);
-      if (n === 0) return;
-      position += n;
-      yield buffer.subarray(0, n);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
+/** The start of an open file, and its pieces (main/capture/file-pieces.ts). */
+export { fileStart as readStart, fdPieces as readPieces } from '../capture/file-pieces';

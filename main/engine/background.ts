@@ -4,7 +4,9 @@
 // off-thread.ts), never on the relay's event loop. Files in, files out: what comes back
 // to the relay's thread is small (notes, a command line, a count).
 
-import { closeSync, mkdtempSync, openSync, readSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { filePieces } from '../capture/file-pieces';
+import { jsonPieces } from '../inspect/json-out';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRecords } from '../capture/reader';
@@ -51,7 +53,13 @@ function run(task: BackgroundTask): BackgroundResult<BackgroundTask['task']> {
     }
     case 'har': {
       const har = captureToHar(readRecords(filePieces(task.capture)), { maxBodyBytes: task.maxBodyBytes });
-      writeFileSync(task.path, `${JSON.stringify(har, null, 2)}\n`, { mode: 0o600 });
+      // In pieces: the HAR of a capture of millions of chunks is longer than a string can hold.
+      const fd = openSync(task.path, 'w', 0o600);
+      try {
+        for (const piece of jsonPieces(har)) writeSync(fd, piece);
+      } finally {
+        closeSync(fd);
+      }
       return { entries: har.log.entries.length };
     }
   }
@@ -64,18 +72,3 @@ export function curlBodyDir(): string {
   return (curlBodies ??= mkdtempSync(join(tmpdir(), 'chunkscope-curl-')));
 }
 
-/** A file in pieces of 1 MiB (bounded memory however big the capture). */
-export function* filePieces(path: string): Generator<Uint8Array> {
-  const fd = openSync(path, 'r');
-  try {
-    for (let position = 0; ; ) {
-      const buffer = Buffer.allocUnsafe(1024 * 1024);
-      const n = readSync(fd, buffer, 0, buffer.length, position);
-      if (n === 0) return;
-      position += n;
-      yield buffer.subarray(0, n);
-    }
-  } finally {
-    closeSync(fd);
-  }
-}

@@ -15,6 +15,8 @@ import { fieldValue } from '../../shared/fields';
 
 /** Chunks sent with one exchange; beyond, the UI says how many more there are. */
 export const MAX_DETAIL_CHUNKS = 200_000;
+/** Interim responses (100 Continue…) sent with one exchange; beyond, their count. */
+export const MAX_DETAIL_INTERIM = 100;
 /** Chunks in one answer: a big ledger comes in several, so no answer stalls the relay to build or send. */
 export const CHUNKS_PER_ANSWER = 10_000;
 /** Longest stretch of feeding a detail before the relay gets a turn. */
@@ -216,7 +218,9 @@ export class ConnectionDetail {
       index,
       request: requestDetail,
       response: responseDetail,
-      informational: informational.map((m) => messageDetail(m, a.timeAt(1))),
+      // The first interim responses: a server sending 200,000 of them is told by the count.
+      informational: informational.slice(0, MAX_DETAIL_INTERIM).map((m) => messageDetail(m, a.timeAt(1))),
+      informationalOmitted: Math.max(0, informational.length - MAX_DETAIL_INTERIM),
       connectionOpenedAt: a.openedAt,
       closes: a.closes,
       account: exchangeAccount(a, index, context.now, messages),

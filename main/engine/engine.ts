@@ -1,7 +1,7 @@
 // The engine behind the app: the proxy, the current session, and the API of
 // shared/api.ts that both transports (Electron IPC, the WebSocket bridge) serve.
 
-import { appendFileSync, closeSync, copyFileSync, truncateSync, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, truncateSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ApiRequests, ConnectionRow, ExchangeDetail, ExchangeRow, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
@@ -14,11 +14,10 @@ import { Recorder, monotonicClock, type Clock } from '../proxy/recorder';
 import { ProxyServer } from '../proxy/server';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { https, type HttpsOptions } from '../tls';
-import { readRecords } from '../capture/reader';
 import { encodeEvent } from '../capture/format';
-import { HarBuilder, type captureToHar } from '../har/export';
+import { fileStart } from '../capture/file-pieces';
 import { sourceKind } from '../import/source';
-import { curlBodyDir, filePieces } from './background';
+import { curlBodyDir } from './background';
 import { markOwner, recoverLeftovers } from './leftovers';
 import { loadCapture } from './load';
 import { offThread } from './off-thread';
@@ -330,20 +329,14 @@ export class Engine {
     return { path, size, tail: this.session.kind === 'live' ? encodeEvent({ type: 'end', time: this.clock() }) : new Uint8Array() };
   }
 
-  /** The current session as HAR 1.2 (bodies over `maxBodyBytes` cut, and marked so). */
-  async har(maxBodyBytes?: number): Promise<ReturnType<typeof captureToHar>> {
-    const path = await this.captureFile();
-    // In slices, so the proxy keeps relaying while a big capture is exported.
-    const builder = new HarBuilder({ maxBodyBytes });
-    let slice = Date.now();
-    for (const record of readRecords(filePieces(path))) {
-      builder.add(record);
-      if (Date.now() - slice >= 50) {
-        await new Promise((resolve) => setImmediate(resolve));
-        slice = Date.now();
-      }
-    }
-    return builder.finish();
+  /**
+   * The current session as a HAR 1.2 file (bodies over `maxBodyBytes` cut, and marked so),
+   * built in the worker thread, for a download: removed once `done` is called.
+   */
+  async harFile(maxBodyBytes?: number): Promise<{ path: string; done: () => void }> {
+    const path = join(this.dir, `download-${++this.sessions}.har`);
+    await this.saveHar({ path, maxBodyBytes });
+    return { path, done: () => rmSync(path, { force: true }) };
   }
 
   /** Built, turned into text and written in a worker thread: the relay goes on meanwhile. */
@@ -419,8 +412,7 @@ function nextTurn(): Promise<void> {
 function readStart(path: string): Uint8Array {
   const fd = openSync(path, 'r');
   try {
-    const buffer = Buffer.alloc(256);
-    return buffer.subarray(0, readSync(fd, buffer, 0, 256, 0));
+    return fileStart(fd);
   } finally {
     closeSync(fd);
   }

@@ -4,12 +4,12 @@
 // no stretch of it is longer than SLICE_MS (then the relay gets a turn), and nothing in
 // it costs more than once per record (the work grows with the file, never faster).
 
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
+import { fdPieces } from '../capture/file-pieces';
 import { readRecords } from '../capture/reader';
 import { ConnectionAnalyzer } from '../session/connection';
 import type { Session } from './session';
 
-const PIECE = 1024 * 1024;
 /** Hand rows out and let other work (the relay) run this often while loading. */
 const SLICE_MS = 10;
 
@@ -18,15 +18,7 @@ export async function loadCapture(path: string, session: Session, progress: (don
   const fd = openSync(path, 'r');
   let position = 0;
   let startedAt: string | null = null;
-  const pieces = function* (): Generator<Uint8Array> {
-    for (;;) {
-      const buffer = Buffer.allocUnsafe(PIECE);
-      const n = readSync(fd, buffer, 0, PIECE, position);
-      if (n === 0) return;
-      position += n;
-      yield buffer.subarray(0, n);
-    }
-  };
+  const pieces = () => fdPieces(fd, 0, (at) => (position = at), false);
   const analyzers = new Map<number, ConnectionAnalyzer>();
   try {
     const records = readRecords(pieces());

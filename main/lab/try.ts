@@ -1,8 +1,11 @@
 // "Try it" in the app: a sample of the lab's scenarios sent through the proxy, so a
-// first-time user sees each kind of trouble without setting up a client. Raw sockets:
-// the malformed and reset scenarios must not stop the others.
+// first-time user sees each kind of trouble without setting up a client. Each sample is
+// one client connection of its own (main/client): the malformed and reset scenarios do
+// not stop the others.
 
-import net from 'node:net';
+import { ClientConnection } from '../client/connection';
+import { openLeg } from '../client/open';
+import { ConnectionAnalyzer } from '../session/connection';
 
 export interface Sample {
   /** What it shows, for the list the UI prints. */
@@ -38,36 +41,31 @@ export function samples(lab: string): Sample[] {
   ];
 }
 
-/** Send one sample through the proxy; resolves when the connection ends or after `timeoutMs`. */
-export function sendSample(proxy: { host: string; port: number }, sample: Sample, timeoutMs = 10_000): Promise<void> {
-  return new Promise((resolve) => {
-    const socket = net.connect(proxy.port, proxy.host);
-    let next = 0;
-    let answered = 0;
-    const done = () => {
-      clearTimeout(timer);
-      socket.destroy();
-      resolve();
-    };
-    const timer = setTimeout(done, timeoutMs);
-    const send = () => {
-      if (next < sample.requests.length) socket.write(sample.requests[next++]!);
-    };
-    socket.on('connect', send);
-    // One request at a time: the next goes once an answer's bytes have arrived and
-    // gone quiet for a moment (the lab's answers are small and complete quickly).
-    let quiet: NodeJS.Timeout | null = null;
-    socket.on('data', () => {
-      if (quiet) clearTimeout(quiet);
-      quiet = setTimeout(() => {
-        answered++;
-        if (answered < sample.requests.length) send();
-      }, 300);
-    });
-    socket.on('error', done);
-    socket.on('close', () => {
-      if (quiet) clearTimeout(quiet);
-      done();
-    });
-  });
+/**
+ * Send one sample through the proxy, one request after the other on one connection: the
+ * next goes once the answer to the previous is whole (the analysis says so), and the
+ * connection is let go when the last is answered, the server ends it, its framing is
+ * lost, or after `timeoutMs`.
+ */
+export async function sendSample(proxy: { host: string; port: number }, sample: Sample, timeoutMs = 10_000): Promise<void> {
+  const started = performance.now();
+  const clock = () => (performance.now() - started) / 1000;
+  const analyzer = new ConnectionAnalyzer(1, 'chunkscope try', 'forward', 0, { keepChunks: false, clientIsChunkscope: true });
+  const client = new ClientConnection(analyzer, clock);
+  const deadline = started + timeoutMs;
+  try {
+    const { leg } = await openLeg({ url: new URL(`http://${proxy.host}:${proxy.port}`), timeoutSeconds: timeoutMs / 1000 }, client.handlers);
+    client.attached(leg, `${proxy.host}:${proxy.port}`);
+  } catch {
+    return; // the proxy is not there: nothing to show
+  }
+  // A fatal (F-class) anomaly: nothing after it can be read as an answer.
+  const lost = () => analyzer.messages('response').some((m) => m?.anomalies.some((a) => a.cls === 'F'));
+  for (let k = 1; k <= sample.requests.length && !client.serverEnd; k++) {
+    client.send(Buffer.from(sample.requests[k - 1]!, 'latin1'));
+    if ((await client.until(() => client.answered >= k || lost(), { deadline })) !== 'ready' || lost()) break;
+  }
+  // Each sample's last request asks the server to close: the server ends it, as a browser would see.
+  await client.until(() => false, { deadline });
+  client.finish();
 }

@@ -31,6 +31,7 @@ export class Upstream {
   connected = false;
   private queued: Uint8Array[] = [];
   private queuedBytes = 0;
+  private draining = false;
 
   constructor(
     private readonly connect: Connect = TcpLeg.connect,
@@ -43,6 +44,11 @@ export class Upstream {
     const target = originKey(origin);
     this.origin = target;
     this.connected = false;
+    // The previous origin's socket will drain no more: the client is not held for it.
+    if (this.draining) {
+      this.draining = false;
+      this.clientFlow.release('upstream-drain');
+    }
     const handlers: LegHandlers = {
       connect: () => {
         if (leg !== this.leg) return;
@@ -86,9 +92,14 @@ export class Upstream {
     }
     const leg = this.leg;
     for (const chunk of chunks) {
-      if (chunk.length > 0 && !leg.write(chunk)) {
+      // One wait for the drain however many writes found the socket full.
+      if (chunk.length > 0 && !leg.write(chunk) && !this.draining) {
+        this.draining = true;
         this.clientFlow.hold('upstream-drain');
-        leg.onceDrain(() => this.clientFlow.release('upstream-drain'));
+        leg.onceDrain(() => {
+          this.draining = false;
+          this.clientFlow.release('upstream-drain');
+        });
       }
     }
   }

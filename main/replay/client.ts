@@ -3,10 +3,9 @@
 // with the original timing or as fast as the server answers; then compare the framing
 // of the new responses with the captured ones.
 
-import net from 'node:net';
-import tls from 'node:tls';
 import type { ConnectionReport } from '../../shared/capture';
-import type { CaptureEvent } from '../capture/format';
+import { ClientConnection } from '../client/connection';
+import { openLeg } from '../client/open';
 import { ConnectionAnalyzer } from '../session/connection';
 import { readAt, type CapturedConnection, type CapturedRead, type CapturedSession } from './captured';
 import { compareConnection, type ConnectionDiff } from './diff';
@@ -34,55 +33,6 @@ export interface ReplayedConnection {
   diff: ConnectionDiff;
   /** Request lines Chunkscope changed to fit where it sent them, in words. */
   rewrites: string[];
-}
-
-/** Open a connection to `to`, through `proxy` if given (CONNECT for https). */
-function openTransport(options: ClientReplayOptions): Promise<net.Socket> {
-  const to = options.to;
-  const secure = to.protocol === 'https:';
-  const port = Number(to.port || (secure ? 443 : 80));
-  const host = to.hostname.replace(/^\[|\]$/g, '');
-  const tlsOver = (socket: net.Socket | undefined) =>
-    new Promise<net.Socket>((resolve, reject) => {
-      const s = tls.connect({
-        socket,
-        host,
-        port,
-        servername: net.isIP(host) ? undefined : host,
-        ALPNProtocols: ['http/1.1'],
-        rejectUnauthorized: !options.insecure,
-        ...(options.ca ? { ca: options.ca } : {}),
-      });
-      s.once('secureConnect', () => resolve(s));
-      s.once('error', reject);
-    });
-  const tcp = (h: string, p: number) =>
-    new Promise<net.Socket>((resolve, reject) => {
-      const s = net.connect({ host: h, port: p, allowHalfOpen: true });
-      s.setNoDelay(true);
-      s.once('connect', () => resolve(s));
-      s.once('error', reject);
-    });
-  if (!options.proxy) return secure ? tlsOver(undefined) : tcp(host, port);
-  const proxyHost = options.proxy.hostname.replace(/^\[|\]$/g, '');
-  const proxyPort = Number(options.proxy.port || 80);
-  if (!secure) return tcp(proxyHost, proxyPort);
-  return tcp(proxyHost, proxyPort).then(
-    (raw) =>
-      new Promise<net.Socket>((resolve, reject) => {
-        raw.write(`CONNECT ${to.host} HTTP/1.1\r\nHost: ${to.host}\r\n\r\n`);
-        let head = '';
-        const onData = (d: Buffer) => {
-          head += d.toString('latin1');
-          if (!head.includes('\r\n\r\n')) return;
-          raw.off('data', onData);
-          if (!/^HTTP\/1\.[01] 2\d\d/.test(head)) return reject(new Error(`the proxy refused CONNECT: ${head.split('\r\n')[0]}`));
-          tlsOver(raw).then(resolve, reject);
-        };
-        raw.on('data', onData);
-        raw.once('error', reject);
-      }),
-  );
 }
 
 /** The request line's target, rewritten for where the request goes now; null when unchanged. */
@@ -159,14 +109,11 @@ export async function replayConnection(session: CapturedSession, source: Capture
   const requests = requestPieces(session, source, options, rewrites);
   const speed = options.speed ?? 1;
   const idleMs = (options.idleSeconds ?? 30) * 1000;
-  const openedAt = clock();
-  const analyzer = new ConnectionAnalyzer(source.number, 'replay', 'reverse', openedAt, { clientIsChunkscope: true });
-  const record = (event: Omit<Extract<CaptureEvent, { type: 'close' }>, 'type' | 'connection' | 'time'>) =>
-    analyzer.event({ type: 'close', connection: source.number, time: clock(), ...event });
-
-  let socket: net.Socket;
+  const analyzer = new ConnectionAnalyzer(source.number, 'replay', 'reverse', clock(), { clientIsChunkscope: true });
+  const client = new ClientConnection(analyzer, clock);
   try {
-    socket = await openTransport(options);
+    const opened = await openLeg({ url: options.to, proxy: options.proxy, insecure: options.insecure, ca: options.ca, timeoutSeconds: options.idleSeconds ?? 30 }, client.handlers);
+    client.attached(opened.leg, options.to.host);
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     analyzer.event({ type: 'upstream-failed', connection: source.number, time: clock(), target: options.to.host, reason, code: (error as NodeJS.ErrnoException).code ?? null });
@@ -175,65 +122,12 @@ export async function replayConnection(session: CapturedSession, source: Capture
     return { source, report, diff: compareConnection(source.report, report, reason), rewrites };
   }
   const startReal = performance.now();
-
-  let completed = 0; // responses complete (final ones)
-  let serverEnded: 'fin' | 'rst' | 'error' | null = null;
-  let lastByte = performance.now();
-  const waiters = new Set<() => void>();
-  const wake = () => {
-    for (const w of [...waiters]) w();
+  const wait = (ready: () => boolean, deadline?: number) => {
+    client.lastActivity = performance.now();
+    return client.until(ready, { deadline, idleMs });
   };
-  socket.on('data', (bytes: Buffer) => {
-    lastByte = performance.now();
-    for (const e of analyzer.data(1, bytes, clock())) if (e.type === 'message-complete') completed++;
-    wake();
-  });
-  socket.on('end', () => {
-    serverEnded ??= 'fin';
-    record({ side: 'upstream', kind: 'fin', by: 'peer', detail: null });
-    record({ side: 'client', kind: 'fin', by: 'proxy', detail: null });
-    wake();
-  });
-  socket.on('error', (error: NodeJS.ErrnoException) => {
-    const kind = error.code === 'ECONNRESET' || error.code === 'EPIPE' ? 'rst' : 'error';
-    if (!serverEnded) {
-      serverEnded = kind;
-      record({ side: 'upstream', kind, by: 'peer', detail: kind === 'error' ? error.message : null });
-      record({ side: 'client', kind, by: 'proxy', detail: null });
-    }
-    wake();
-  });
-  socket.on('close', () => {
-    if (!serverEnded) {
-      serverEnded = 'error';
-      record({ side: 'client', kind: 'error', by: 'proxy', detail: 'closed' });
-    }
-    wake();
-  });
-
-  /** Wait until `ready()` holds, the server ends, or nothing arrives for the idle time. */
-  const until = (ready: () => boolean, deadline = Infinity) =>
-    new Promise<boolean>((resolve) => {
-      const check = () => {
-        if (ready()) return done(true);
-        if (serverEnded || performance.now() >= deadline) return done(false);
-        if (performance.now() - lastByte >= idleMs) return done(false);
-      };
-      const timer = setInterval(check, 20);
-      const done = (value: boolean) => {
-        clearInterval(timer);
-        waiters.delete(check);
-        resolve(value);
-      };
-      waiters.add(check);
-      check();
-    });
-  const sleepUntilReal = (due: number) => until(() => performance.now() >= due, due);
-  const send = (bytes: Buffer) => {
-    if (serverEnded || socket.destroyed) return;
-    analyzer.data(0, bytes, clock());
-    socket.write(bytes);
-  };
+  /** Wait until a time on the original's clock (real time, scaled by --speed). */
+  const atOriginal = (time: number) => client.until(() => false, { deadline: startReal + ((time - source.openedAt) * 1000) / speed });
 
   const responseReads = source.reads.filter((r) => r.stream === 1);
   /** When the captured response to request k was complete. */
@@ -243,54 +137,37 @@ export async function replayConnection(session: CapturedSession, source: Capture
     return readAt(responseReads, m.end - 1)?.time ?? null;
   };
 
-  for (let k = 0; k < requests.length; k++) {
+  for (let k = 0; k < requests.length && !client.serverEnd; k++) {
     const { pieces } = requests[k]!;
-    if (serverEnded) break;
     if (options.timing === 'fast' && k > 0) {
       // As fast as the server answers: after the previous response, unless the original was pipelined.
       const previousDone = responseDone(k - 1);
-      const firstByte = pieces[0]?.read.time ?? Infinity;
-      const pipelined = previousDone !== null && firstByte < previousDone;
-      if (!pipelined) {
-        lastByte = performance.now();
-        if (!(await until(() => completed >= k))) break;
-      }
+      const pipelined = previousDone !== null && (pieces[0]?.read.time ?? Infinity) < previousDone;
+      if (!pipelined && (await wait(() => client.answered >= k)) !== 'ready') break;
     }
     for (const piece of pieces) {
-      if (options.timing === 'original') await sleepUntilReal(startReal + ((piece.read.time - source.openedAt) * 1000) / speed);
-      if (serverEnded) break;
-      send(piece.bytes ?? session.bytes(piece.read, piece.start, piece.end));
+      if (options.timing === 'original') await atOriginal(piece.read.time);
+      if (client.serverEnd) break;
+      client.send(piece.bytes ?? session.bytes(piece.read, piece.start, piece.end));
     }
   }
   // The answers to what was sent.
-  lastByte = performance.now();
-  await until(() => completed >= requests.length);
+  await wait(() => client.answered >= requests.length);
 
   // How the original connection ended: the server first, or the client.
   const server = source.serverEnd;
-  const client = source.clientEnd;
-  const clientFirst = client && (!server || client.at < server.at);
-  if (!serverEnded && clientFirst) {
-    if (options.timing === 'original') await sleepUntilReal(startReal + ((client.at - source.openedAt) * 1000) / speed);
-    if (!serverEnded) {
-      if (client.kind === 'rst') {
-        record({ side: 'client', kind: 'rst', by: 'peer', detail: null });
-        socket.resetAndDestroy();
-      } else {
-        record({ side: 'client', kind: 'fin', by: 'peer', detail: null });
-        socket.end();
-      }
-      lastByte = performance.now();
-      await until(() => serverEnded !== null, performance.now() + Math.min(idleMs, 5000));
-    }
-  } else if (!serverEnded && server) {
+  const first = source.clientEnd;
+  const clientFirst = first && (!server || first.at < server.at);
+  if (!client.serverEnd && clientFirst) {
+    if (options.timing === 'original') await atOriginal(first.at);
+    client.end(first.kind === 'rst' ? 'rst' : 'fin');
+    // See how this server answers the same end (within the idle time, at most 5 s).
+    await wait(() => client.closed, performance.now() + Math.min(idleMs, 5000));
+  } else if (!client.serverEnd && server) {
     // The original server closed: see whether this one does too.
-    lastByte = performance.now();
-    await until(() => serverEnded !== null);
+    await wait(() => false);
   }
-  if (!serverEnded) record({ side: 'client', kind: 'open', by: 'peer', detail: null });
-  socket.destroy();
-  analyzer.finish();
+  client.finish();
   const report = analyzer.report();
   return { source, report, diff: compareConnection(source.report, report, null), rewrites };
 }

@@ -113,18 +113,19 @@ describe('chunkscope replay --serve: the captured responses, byte for byte, timi
     expect(gap(fast.reads)).toBeLessThan(gap(normal.reads));
   });
 
-  it('one write per original read, each gap over 50 ms at least 90% of the original', async () => {
+  it('one write per original read, each at least 90% of its original time after the first', async () => {
     const l = await lab();
     const path = await capture(l.port, (url) => curl([`${url}/drip?chunks=6&delay=120`]));
     const session = open(path);
     const reads = session.connections[0]!.reads.filter((r) => r.stream === 1);
-    const originalGaps = reads.slice(1).map((r, i) => (r.time - reads[i]!.time) * 1000);
+    const originalTimes = reads.map((r) => (r.time - reads[0]!.time) * 1000);
     const replayed = await rawGet((await replayServer(path)).port, '/drip?chunks=6&delay=120');
     expect(replayed.reads.map((r) => r.bytes.length)).toEqual(reads.map((r) => r.length));
-    const gaps = replayed.reads.slice(1).map((r, i) => r.time - replayed.reads[i]!.time);
-    // Never early; late only by what a busy machine adds (a time limit is not a test here).
-    originalGaps.forEach((original, i) => {
-      if (original > 50) expect(gaps[i]!).toBeGreaterThan(original * 0.9);
+    // Each write at its original time after the first, never early (a busy machine may make one
+    // late, and the gap after it short: the schedule, not each gap, is what holds).
+    const times = replayed.reads.map((r) => r.time - replayed.reads[0]!.time);
+    originalTimes.forEach((original, i) => {
+      if (original > 50) expect(times[i]!).toBeGreaterThan(original * 0.9);
     });
   });
 

@@ -87,6 +87,7 @@ export class RelayRules {
 
   close(): void {
     this.pump.close();
+    this.request.close();
   }
 
   /** Carry out the request rewriter's ops: bytes to the origin, rule events, a reset. */

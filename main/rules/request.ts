@@ -250,6 +250,11 @@ export class RequestRewriter {
     return true;
   }
 
+  /** The connection is over: what was held for rewriting leaves the budget now, not at garbage collection. */
+  close(): void {
+    this.giveBack();
+  }
+
   /** The body held is sent (rewritten or as it came): its bytes leave the budget. */
   private giveBack(): void {
     this.budget.release(this.held.bytes);

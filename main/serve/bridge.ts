@@ -161,11 +161,11 @@ export class Bridge {
     }
     try {
       const maxBody = target.query.get('maxBody');
-      const har = await this.engine.har(maxBody !== null && /^\d+$/.test(maxBody) ? Number(maxBody) : undefined);
-      const body = JSON.stringify(har, null, 2);
+      // Built and written in the engine's worker thread, then sent from the file: the relay goes on meanwhile.
+      const har = await this.engine.harFile(maxBody !== null && /^\d+$/.test(maxBody) ? Number(maxBody) : undefined);
       const name = `chunkscope-${new Date().toISOString().replace(/[:.]/g, '-')}.har`;
       res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
-      res.end(body);
+      await pipeline(createReadStream(har.path), res).finally(har.done);
     } catch (error) {
       fail(res, 400, error instanceof Error ? error.message : String(error));
     }
