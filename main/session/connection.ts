@@ -16,6 +16,7 @@ import { findings } from './findings';
 import { hostFinding, upgradeFindings } from './routing';
 import { ExchangeSpans, isInterim, Pairing } from './pairing';
 import { ReadIndex } from './read-index';
+import { clientViewEnds, originViewEnds } from './stream-ends';
 import { silence, StallLog } from './stall-log';
 
 /** How a stream ended, who ended it, and inside TLS whether close_notify came first. */
@@ -208,14 +209,7 @@ export class ConnectionAnalyzer {
   /** On the origin's side: the upstream connection ended (the proxy is its client). */
   private originEnded(close: Extract<CaptureEvent, { type: 'close' }>): void {
     if (close.kind === 'open') return this.finish();
-    const abrupt = close.kind !== 'fin' && close.kind !== 'close-notify';
-    if (close.by === 'peer') {
-      this.endStream(1, abrupt ? 'rst' : 'fin', 'server');
-      if (abrupt) this.endStream(0, 'rst', 'server');
-    } else {
-      this.endStream(0, abrupt ? 'rst' : 'fin', 'client');
-      if (abrupt) this.endStream(1, 'rst', 'client');
-    }
+    for (const step of originViewEnds(close)) this.endStream(step.stream, step.kind, step.by, step.tls);
   }
 
   private applyOriginEnds(): void {
@@ -462,25 +456,13 @@ export class ConnectionAnalyzer {
   /** Which stream a close record ends, and whom the sentences blame. */
   private streamEndsFrom(close: Extract<CaptureEvent, { type: 'close' }>): void {
     if (close.kind === 'open') return this.finish();
-    const abrupt = close.kind !== 'fin' && close.kind !== 'close-notify';
-    // Inside TLS a FIN says more: after close_notify it is a clean end, without it a truncation.
-    const tls = abrupt || !this.tls?.client ? null : close.kind === 'close-notify' ? 'close-notify' : 'truncation';
-    if (close.side === 'upstream' && this.imported) {
-      // No proxy between them: the server's end is what the client received.
-      const by = this.responseEndedBy('server');
-      this.endStream(1, abrupt ? 'rst' : 'fin', by, tls);
-      if (abrupt) this.endStream(0, 'rst', by);
-    } else if (close.side === 'client') {
-      if (close.by === 'peer') {
-        this.endStream(0, abrupt ? 'rst' : 'fin', 'client', tls);
-        if (abrupt) this.endStream(1, 'rst', 'client');
-      } else {
-        // The proxy ended the client's connection: mirroring the origin, or on its own.
-        const origin = this.closes.find((c) => c.side === 'upstream' && c.by === 'peer');
-        const by = this.responseEndedBy(origin ? 'server' : 'proxy');
-        this.endStream(1, abrupt ? 'rst' : 'fin', by, tls);
-        if (abrupt) this.endStream(0, 'rst', by);
-      }
+    const responseBy = (): Closer => {
+      if (this.imported) return this.responseEndedBy('server');
+      // The proxy ended the client's connection: passing the origin's end on, or on its own.
+      return this.responseEndedBy(this.closes.some((c) => c.side === 'upstream' && c.by === 'peer') ? 'server' : 'proxy');
+    };
+    for (const step of clientViewEnds(close, { imported: this.imported !== null, tls: this.tls?.client != null, responseBy })) {
+      this.endStream(step.stream, step.kind, step.by, step.tls);
     }
   }
 
