@@ -7,11 +7,11 @@
 
 import { SaxesParser } from 'saxes';
 import type { CaptureRecord } from '../main/capture/format';
-import { captureToHar } from '../main/har/export';
-import { pcapToCapture } from '../main/pcap';
-import { flow, type Frame } from '../main/pcap/test-support/build';
-import { pcapFile } from '../main/pcap/test-support/files';
-import { analyseCapture } from '../main/session/capture-analysis';
+import { captureToHar } from '../main/export/har';
+import { pcapToCapture } from '../main/import/pcap';
+import { flow, type Frame } from '../main/import/pcap/test-support/build';
+import { pcapFile } from '../main/import/pcap/test-support/files';
+import { analyseCapture } from '../main/analysis/capture-analysis';
 import { StreamView } from '../main/stream';
 import { fmt, line, median, seconds } from './report';
 

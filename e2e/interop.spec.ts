@@ -6,7 +6,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { response } from '../main/http1/test-support/builders';
 import { curl } from '../main/proxy/test-support/clients';
 import { fin, request, rst, wait, write, type Origin, type Step } from '../main/proxy/test-support/origin';
-import { captureProblem, startCapture } from '../main/pcap/test-support/capturer';
+import { captureProblem, startCapture } from '../main/import/pcap/test-support/capturer';
 import { ChunkscopePage } from './support/chunkscope-page';
 import { Origins } from './support/origins';
 import { startServe, type Served } from './support/serve';

@@ -1,9 +1,12 @@
 // The layering of DESIGN.md as a lint rule: which top-level folder may import what.
 //   shared/   imports nothing outside itself (no packages, no Node, no main/renderer)
 //   renderer/ never imports node:* / Node built-ins, electron, or main/
-//   main/     only main/electron/ imports electron; main/ never imports renderer/
+//   main/     only main/electron/ imports electron; main/ never imports renderer/;
+//             inside main/, an import from one part to another must be an arrow of
+//             main/parts.mjs (tests and test-support may reach across, to build fixtures)
 import { builtinModules } from 'node:module';
 import path from 'node:path';
+import { forbidden, partOf } from '../main/parts.mjs';
 
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 
@@ -34,6 +37,16 @@ function problemFor(root, filename, specifier) {
   if (area === 'main') {
     if (isElectron && sub !== 'electron') return 'only main/electron/ imports electron (DESIGN.md principle 5)';
     if (target?.[0] === 'renderer') return `main/ may not import renderer/ ("${specifier}")`;
+    if (from.length > 2) {
+      const part = partOf(sub);
+      if (!part) return `main/${sub}/ belongs to no part: add it to main/parts.mjs`;
+      const isTest = /\.test\.tsx?$/.test(filename) || from.includes('test-support');
+      if (!isTest && target?.[0] === 'main' && target.length > 2) {
+        const to = partOf(target[1]);
+        const reason = to && forbidden(part.name, to.name);
+        if (reason) return `main/${sub}/ (${part.name}) may not import main/${target[1]}/ (${to.name}): ${reason}`;
+      }
+    }
   }
   return null;
 }

@@ -17,6 +17,11 @@ tester.run('chunkscope/layering', layeringRule, {
     { filename: at('main/http1/parser.ts'), code: "import { x } from '../../shared/anomalies'; import fs from 'node:fs';", options },
     { filename: at('main/electron/main.ts'), code: "import { app } from 'electron';", options },
     { filename: at('renderer/app.tsx'), code: "import { create } from 'zustand'; import { x } from '../shared/api';", options },
+    // An arrow of main/parts.mjs: the engine may use the analysis; a part inside itself.
+    { filename: at('main/engine/rows.ts'), code: "import { x } from '../analysis/connection';", options },
+    { filename: at('main/check/report.ts'), code: "import { x } from '../inspect/human';", options },
+    // Tests and test-support reach across parts to build their fixtures.
+    { filename: at('main/http1/parser.test.ts'), code: "import { x } from '../proxy/test-support/clients';", options },
   ],
   invalid: [
     { filename: at('shared/api.ts'), code: "import fs from 'node:fs';", options, errors: [{ message: /shared\/ imports nothing outside itself/ }] },
@@ -28,5 +33,13 @@ tester.run('chunkscope/layering', layeringRule, {
     { filename: at('main/proxy/server.ts'), code: "import { app } from 'electron';", options, errors: [{ message: /only main\/electron\/ imports electron/ }] },
     { filename: at('main/proxy/server.ts'), code: "const e = require('electron');", options, errors: 1 },
     { filename: at('main/cli/main.ts'), code: "export * from '../../renderer/app';", options, errors: 1 },
+    // No arrow between the parts: each refusal says why.
+    { filename: at('main/http1/parser.ts'), code: "import { x } from '../capture/format';", options, errors: [{ message: /main\/http1\/ \(parse\) may not import main\/capture\/ \(store\): the parsers are sans-IO/ }] },
+    { filename: at('main/analysis/connection.ts'), code: "import { x } from '../proxy/leg';", options, errors: [{ message: /never reaches for a socket/ }] },
+    { filename: at('main/proxy/relay.ts'), code: "import { x } from '../engine/engine';", options, errors: [{ message: /never calls up/ }] },
+    { filename: at('main/lab/lab.ts'), code: "import { x } from '../engine/engine';", options, errors: [{ message: /run without the app's engine/ }] },
+    { filename: at('main/engine/engine.ts'), code: "import { x } from '../cli/errors';", options, errors: [{ message: /serves every surface/ }] },
+    { filename: at('main/capture/reader.ts'), code: "import { x } from '../analysis/connection';", options, errors: [{ message: /depends on the contract/ }] },
+    { filename: at('main/nowhere/a.ts'), code: "import { x } from '../capture/format';", options, errors: [{ message: /main\/nowhere\/ belongs to no part/ }] },
   ],
 });

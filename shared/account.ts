@@ -1,7 +1,7 @@
 // The one account of what happened on a connection and in each exchange (DESIGN.md
 // principle 8): who ended which side and how, in order; what the other side did in
 // answer; stalls; requests never answered; and the headline sentence. Derived once, by
-// main/session/account.ts; the list, the detail, the Timeline, the lanes, the CLI's
+// main/analysis/account.ts; the list, the detail, the Timeline, the lanes, the CLI's
 // live lines, `inspect`, `check` and the exports all read it and write no sentence of
 // their own.
 

@@ -52,11 +52,11 @@ export const ANOMALIES = {
   'header-section-too-long': { cls: 'F', title: 'Header section over the limit', reference: 'RFC 9112 §5 (limits), RFC 9110 §15.5.14' },
   'trailer-section-too-long': { cls: 'F', title: 'Trailer section over the limit', reference: 'RFC 9112 §7.1.2' },
   'chunk-size-line-too-long': { cls: 'F', title: 'Chunk-size token over the limit', reference: 'RFC 9112 §7.1' },
-  // What went wrong between messages, found once the connection ended (main/session/findings.ts).
+  // What went wrong between messages, found once the connection ended (main/analysis/findings.ts).
   'closed-early': { cls: 'E', title: 'Request never answered: the connection ended first', reference: 'RFC 9112 §9.6, §9.3.1' },
   'client-gave-up': { cls: 'E', title: 'The client gave up during a stall', reference: 'RFC 9112 §8' },
   'client-aborted': { cls: 'E', title: 'The client closed the connection before the response ended', reference: 'RFC 9112 §8' },
-  // Where a request goes, and what the two ends may read differently (main/session/routing.ts).
+  // Where a request goes, and what the two ends may read differently (main/analysis/routing.ts).
   'host-conflict': { cls: 'X', title: 'More than one Host, or a Host that differs from the target', reference: 'RFC 9112 §3.2, §3.2.2' },
   'unrequested-upgrade': { cls: 'F', title: '101 Switching Protocols to a request without Upgrade', reference: 'RFC 9110 §15.2.2' },
   'request-after-upgrade': { cls: 'I', title: 'A request sent behind an Upgrade before its answer', reference: 'RFC 9110 §7.8' },

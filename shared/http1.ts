@@ -11,6 +11,9 @@ export type { Direction } from './anomalies';
 /** How a direction of a connection ended after its last byte. */
 export type EndKind = 'fin' | 'rst' | 'open';
 
+/** How a peer ended its side in order: a FIN, or inside TLS close_notify (then a FIN). */
+export type PeerEnd = 'fin' | 'close-notify';
+
 /**
  * How a body is delimited. The parser decides the first four; 'unknown' is for imports
  * that did not record it (a HAR without chunk data): shown as unknown, never invented.

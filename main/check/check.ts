@@ -9,7 +9,7 @@ import { ClientConnection } from '../client/connection';
 import { openLeg, targetOf } from '../client/open';
 import type { AccountWaiting } from '../../shared/account';
 import { waitingFor } from '../http1/sentences';
-import { ConnectionAnalyzer } from '../session/connection';
+import { ConnectionAnalyzer } from '../analysis/connection';
 import { bodyPieces, requestHead, type RequestSpec } from './request';
 
 export interface CheckOptions {

@@ -2,7 +2,7 @@
 
 import { Option, type Command } from 'commander';
 import { parseChunks } from './options';
-import { writeJson } from '../inspect/json-out';
+import { writeJson } from '../export/json-out';
 import type { Direction, EndKind } from '../../shared/http1';
 import type { CaptureRecord } from '../capture/format';
 import { CaptureFormatError, describeDamage, readRecords, type ReadResult } from '../capture/reader';

@@ -7,9 +7,9 @@ import type { RuleRecord } from '../../shared/capture';
 import { groupDigits } from '../http1/bytes';
 import { printable } from '../../shared/printable';
 import { duration, howItEnded } from '../../shared/words';
-import { exchangeAccount } from '../session/account';
+import { exchangeAccount } from '../analysis/account';
 import type { Stall } from '../proxy/stalls';
-import type { ConnectionAnalyzer } from '../session/connection';
+import type { ConnectionAnalyzer } from '../analysis/connection';
 
 /**
  * "c1 #1 GET http://… → 200 OK · chunked · no last chunk: the server closed the connection (FIN) 200 ms after chunk #2, at byte 2,966":

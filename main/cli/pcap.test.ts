@@ -9,7 +9,7 @@ import { Engine } from '../engine/engine';
 import { curl } from '../proxy/test-support/clients';
 import { eventually } from '../proxy/test-support/harness';
 import { fin, origin, request, wait, write } from '../proxy/test-support/origin';
-import { captureProblem, startCapture } from '../pcap/test-support/capturer';
+import { captureProblem, startCapture } from '../import/pcap/test-support/capturer';
 import type { ExchangeRow } from '../../shared/api';
 import { runCli } from './test-support/run-cli';
 

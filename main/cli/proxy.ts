@@ -6,7 +6,7 @@ import { FileExistsError } from '../capture/output-file';
 import { ProxyLoopError, ProxyServer } from '../proxy/server';
 import { parseAuthority, type Origin } from '../proxy/forward-gate';
 import type { AnomalyEvent, Direction } from '../../shared/http1';
-import type { ConnectionAnalyzer } from '../session/connection';
+import type { ConnectionAnalyzer } from '../analysis/connection';
 import { CliError, refusal, systemReason } from './errors';
 import { anomalyLine, exchangeLine, resumedLine, ruleLine, stallLine } from './live-report';
 import { collect, collectRule, isLoopback, parsePort, untilSignal } from './options';

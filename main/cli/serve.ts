@@ -7,7 +7,7 @@ import { Option, type Command } from 'commander';
 import { Engine } from '../engine/engine';
 import { fallbackLine, startWithFallback } from '../proxy/port-fallback';
 import { ProxyLoopError } from '../proxy/server';
-import { Bridge } from '../serve/bridge';
+import { Bridge } from '../bridge/bridge';
 import { CliError, systemReason } from './errors';
 import { collect, collectRule, parsePort, untilSignal } from './options';
 import type { Rule } from '../../shared/rules';

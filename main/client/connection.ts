@@ -6,9 +6,9 @@
 // no polling. The caller keeps only its own policy (what to send when, when to give up).
 
 import type { CaptureEvent } from '../capture/format';
-import type { Leg, LegHandlers, PeerEnd } from '../proxy/leg';
-import type { ConnectionAnalyzer } from '../session/connection';
-import type { Http1Event } from '../../shared/http1';
+import type { Leg, LegHandlers } from '../proxy/leg';
+import type { ConnectionAnalyzer } from '../analysis/connection';
+import type { Http1Event, PeerEnd } from '../../shared/http1';
 
 /** How the server ended the connection, and when (seconds on the client's clock). */
 export interface ServerEnd {

@@ -6,15 +6,15 @@
 
 import { closeSync, mkdtempSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { filePieces } from '../capture/file-pieces';
-import { jsonPieces } from '../inspect/json-out';
+import { jsonPieces } from '../export/json-out';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRecords } from '../capture/reader';
-import { curlCommand } from '../har/curl';
-import { captureToHar } from '../har/export';
-import { requestForCurl } from '../har/request';
+import { curlCommand } from '../export/curl';
+import { captureToHar } from '../export/har';
+import { requestForCurl } from '../export/request';
 import { readSource } from '../import/source';
-import { writeCaptureFile } from '../import/write';
+import { writeCaptureFile } from '../capture/write-file';
 
 export type BackgroundTask =
   /** A HAR or a packet capture at `path`, written as a capture at `capture`. */

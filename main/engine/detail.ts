@@ -5,10 +5,10 @@ import type { ChunkColumns, ExchangeDetail, MessageDetail, RawSlice, RawSpan, Sp
 import type { Http1Event, RawReason } from '../../shared/http1';
 import type { MessageRecord } from '../../shared/ledger';
 import type { StreamId } from '../capture/format';
-import { ConnectionAnalyzer } from '../session/connection';
+import { ConnectionAnalyzer } from '../analysis/connection';
 import type { ConnectionRecords, ReplayCursor } from './connection-records';
 import { kindFromType } from '../stream';
-import { exchangeAccount } from '../session/account';
+import { exchangeAccount } from '../analysis/account';
 import { exchangeRow, type RowContext } from './rows';
 import type { StreamViews } from './stream';
 import { fieldValue } from '../../shared/fields';

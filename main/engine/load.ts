@@ -7,7 +7,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { fdPieces } from '../capture/file-pieces';
 import { readRecords } from '../capture/reader';
-import { ConnectionAnalyzer } from '../session/connection';
+import { ConnectionAnalyzer } from '../analysis/connection';
 import type { Session } from './session';
 
 /** Hand rows out and let other work (the relay) run this often while loading. */

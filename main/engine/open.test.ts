@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ExchangeRow } from '../../shared/api';
-import { writeCaptureFile } from '../import/write';
+import { writeCaptureFile } from '../capture/write-file';
 import { curl } from '../proxy/test-support/clients';
 import { eventually } from '../proxy/test-support/harness';
 import { fin, origin, request, write } from '../proxy/test-support/origin';

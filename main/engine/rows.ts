@@ -5,10 +5,10 @@ import { isErrorAnomaly, type AnomalyCode } from '../../shared/anomalies';
 import type { AccountEnd, AccountStall } from '../../shared/account';
 import type { ConnectionEnd, ConnectionRow, ExchangeRow, TerminatorState } from '../../shared/api';
 import type { MessageRecord } from '../../shared/ledger';
-import { connectionAccount, exchangeAccount } from '../session/account';
-import type { ConnectionAnalyzer } from '../session/connection';
-import { accountEnds, firstEnd } from '../session/ends';
-import { isInterim } from '../session/pairing';
+import { connectionAccount, exchangeAccount } from '../analysis/account';
+import type { ConnectionAnalyzer } from '../analysis/connection';
+import { accountEnds, firstEnd } from '../analysis/ends';
+import { isInterim } from '../analysis/pairing';
 
 export interface RowContext {
   /** Seconds since the session started, now (for live durations, rates and stalls); null: as it stands. */

@@ -8,7 +8,7 @@ import type { StreamViewResult } from '../../shared/api';
 import { fieldValue } from '../../shared/fields';
 import type { MessageRecord } from '../../shared/ledger';
 import { StreamView, type BodyPiece } from '../stream';
-import type { ConnectionAnalyzer } from '../session/connection';
+import type { ConnectionAnalyzer } from '../analysis/connection';
 
 /** Bodies are viewed up to this many bytes as sent; beyond, the view says where it stopped. */
 export const MAX_STREAM_BODY = 64 * 1024 * 1024;

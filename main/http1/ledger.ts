@@ -53,7 +53,7 @@ export class LedgerBuilder {
 
   /**
    * Drop a finished message's record, keeping its place: a live connection that carries a
-   * million messages keeps only those still of use (main/session/connection.ts release).
+   * million messages keeps only those still of use (main/analysis/connection.ts release).
    */
   forget(index: number): void {
     if (index >= 0 && index < this.messages.length) this.messages[index] = undefined;

@@ -5,9 +5,9 @@
 import { describe, expect, it } from 'vitest';
 import { encodeEvent, RECORD_HEADER, type CaptureRecord } from '../capture/format';
 import { CaptureFormatError } from '../capture/reader';
-import { HarFormatError } from '../har/import';
-import { PcapFormatError } from '../pcap';
-import { analyseCapture } from '../session/capture-analysis';
+import { HarFormatError } from './har';
+import { PcapFormatError } from './pcap';
+import { analyseCapture } from '../analysis/capture-analysis';
 import { runCli, tempFile } from '../cli/test-support/run-cli';
 import { sourceOf, type SourceKind } from './source';
 import { captureBytes, sampleHar, samplePcapng, sampleRecords } from './test-support/samples';

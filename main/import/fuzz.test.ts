@@ -12,11 +12,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeDataHeader, fileHeader, RECORD_HEADER } from '../capture/format';
 import { CaptureFormatError } from '../capture/reader';
-import { captureToHar } from '../har/export';
-import { HarFormatError } from '../har/import';
+import { captureToHar } from '../export/har';
+import { HarFormatError } from './har';
 import { captureJson, formatCapture } from '../inspect/capture';
-import { PcapFormatError } from '../pcap';
-import { analyseCapture } from '../session/capture-analysis';
+import { PcapFormatError } from './pcap';
+import { analyseCapture } from '../analysis/capture-analysis';
 import { SourceTooLarge, sourceOf, type SourceKind } from './source';
 import { sampleCapture, sampleHar, samplePcap, samplePcapng, sampleRecords } from './test-support/samples';
 

@@ -5,8 +5,8 @@
 import { readFileSync, statSync } from 'node:fs';
 import { isCapture, type CaptureRecord } from '../capture/format';
 import { describeDamage, readRecords } from '../capture/reader';
-import { harToRecords, isHar, parseHar } from '../har/import';
-import { isPcap, pcapToCapture } from '../pcap';
+import { harToRecords, isHar, parseHar } from './har';
+import { isPcap, pcapToCapture } from './pcap';
 
 /** HAR and pcap files are parsed whole, in memory: past this, say so rather than fail deep inside. */
 const MAX_WHOLE_FILE = 1024 * 1024 * 1024;

@@ -8,7 +8,7 @@ import { ANOMALIES, isErrorAnomaly, type AnomalyCode } from '../../shared/anomal
 import { printable } from '../../shared/printable';
 import { byteCount, duration, endStep, groupDigits, plural } from '../../shared/words';
 import type { CaptureRecord } from '../capture/format';
-import { CaptureAnalysis, analyseCapture, type CaptureReport } from '../session/capture-analysis';
+import { CaptureAnalysis, analyseCapture, type CaptureReport } from '../analysis/capture-analysis';
 import { anomalyLine, append, formatMessage, type HumanOptions } from './human';
 import { messageJson } from './raw';
 

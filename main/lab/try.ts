@@ -5,7 +5,7 @@
 
 import { ClientConnection } from '../client/connection';
 import { openLeg } from '../client/open';
-import { ConnectionAnalyzer } from '../session/connection';
+import { ConnectionAnalyzer } from '../analysis/connection';
 
 export interface Sample {
   /** What it shows, for the list the UI prints. */

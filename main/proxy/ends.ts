@@ -5,8 +5,8 @@
 // so "FIN stays FIN, RST stays RST, a half-close stays a half-close" is decided here once,
 // and tested as playbooks (ends.test.ts).
 
+import type { PeerEnd } from '../../shared/http1';
 import type { CloseKind } from '../capture/format';
-import type { PeerEnd } from './leg';
 
 export type Side = 'client' | 'upstream';
 

@@ -3,11 +3,11 @@
 // (a FIN; on TLS also a close_notify) and ends its own side the same way.
 
 import net from 'node:net';
+import type { PeerEnd } from '../../shared/http1';
 import type { Origin } from './forward-gate';
 import { ReadBuffers } from './read-buffers';
 
 /** How a peer ended its sending side: a TCP FIN, or (TLS) a close_notify then the FIN. */
-export type PeerEnd = 'fin' | 'close-notify';
 
 export interface LegHandlers {
   /** An outgoing leg is connected (for TLS: the handshake is done). */

@@ -4,7 +4,7 @@
 
 import { afterEach, describe, expect, it } from 'vitest';
 import { join, response, text } from '../http1/test-support/builders';
-import type { CaptureReport } from '../session/capture-analysis';
+import type { CaptureReport } from '../analysis/capture-analysis';
 import type { Stall } from './stalls';
 import { curl, rawExchange } from './test-support/clients';
 import { startProxy } from './test-support/harness';

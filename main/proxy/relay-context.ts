@@ -3,10 +3,10 @@
 
 import type net from 'node:net';
 import type { Rule } from '../../shared/rules';
-import type { ConnectionAnalyzer } from '../session/connection';
+import type { ConnectionAnalyzer } from '../analysis/connection';
 import type { GateOptions, Origin } from './forward-gate';
 import type { Connect } from './leg';
-import type { Recorder } from './recorder';
+import type { Recorder } from '../analysis/recorder';
 import type { ConnectionRelay } from './relay';
 
 /** What a CONNECT hands over to HTTPS interception. */

@@ -5,16 +5,17 @@
 // TCP or TLS). A slow reader slows the other side's reads instead of growing a queue.
 // The origin's connection is upstream.ts; rules are main/rules/relay-rules.ts.
 
+import type { PeerEnd } from '../../shared/http1';
 import type { AccountStall } from '../../shared/account';
 import type { CloseKind } from '../capture/format';
-import type { ConnectionAnalyzer } from '../session/connection';
+import type { ConnectionAnalyzer } from '../analysis/connection';
 import { EndMirror, type EndCommand, type Side } from './ends';
 import { Flow } from './flow';
 import { CONNECT_ESTABLISHED, connectFailure, generatedResponse } from './generated';
 import { ForwardGate, originKey, type GateCommand, type Origin } from './forward-gate';
-import { resetOnceFlushed, TcpLeg, type Leg, type LegHandlers, type PeerEnd } from './leg';
+import { resetOnceFlushed, TcpLeg, type Leg, type LegHandlers } from './leg';
 import { OwnTraffic, type Verdict } from './own-traffic';
-import type { Recorder } from './recorder';
+import type { Recorder } from '../analysis/recorder';
 import { OriginSwitch, Upstream } from './upstream';
 import type { Rule } from '../../shared/rules';
 import type { RelayContext } from './relay-context';

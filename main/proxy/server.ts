@@ -4,10 +4,10 @@
 
 import net from 'node:net';
 import type { CaptureSink } from '../capture/writer';
-import type { AnalyzerListener } from '../session/connection';
-import type { ConnectionAnalyzer } from '../session/connection';
+import type { AnalyzerListener } from '../analysis/analyzer-options';
+import type { ConnectionAnalyzer } from '../analysis/connection';
 import { originKey, type Origin } from './forward-gate';
-import { Recorder, monotonicClock, type Clock } from './recorder';
+import { Recorder, monotonicClock, type Clock } from '../analysis/recorder';
 import { TcpLeg, type LegHandlers } from './leg';
 import { endpointKey, isLocalHost } from './local-addresses';
 import { ConnectionRelay, type Interception, type RelayContext } from './relay';

@@ -4,7 +4,7 @@
 // capture as it is reported (`stall` event), and reported over when bytes come again.
 
 import type { AccountStall } from '../../shared/account';
-import type { ConnectionAnalyzer } from '../session/connection';
+import type { ConnectionAnalyzer } from '../analysis/connection';
 
 export interface Stall {
   connection: ConnectionAnalyzer;

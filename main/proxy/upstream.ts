@@ -4,8 +4,9 @@
 // written with backpressure once connected. Events of a leg replaced by another origin's
 // are dropped: they belong to a connection that is over.
 
+import type { PeerEnd } from '../../shared/http1';
 import { Flow } from './flow';
-import { TcpLeg, type Connect, type Leg, type LegHandlers, type PeerEnd } from './leg';
+import { TcpLeg, type Connect, type Leg, type LegHandlers } from './leg';
 import { originKey, type GateCommand, type Origin } from './forward-gate';
 
 /** Bytes queued for an upstream that is still connecting before the client is paused. */

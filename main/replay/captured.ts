@@ -7,7 +7,7 @@ import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
 import type { CloseRecord, ConnectionReport, ExchangeRecord } from '../../shared/capture';
 import { CaptureFormatError, readRecords } from '../capture/reader';
 import type { CloseKind } from '../capture/format';
-import { CaptureAnalysis } from '../session/capture-analysis';
+import { CaptureAnalysis } from '../analysis/capture-analysis';
 
 export interface CapturedRead {
   stream: 0 | 1;

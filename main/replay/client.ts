@@ -6,7 +6,7 @@
 import type { ConnectionReport } from '../../shared/capture';
 import { ClientConnection } from '../client/connection';
 import { openLeg } from '../client/open';
-import { ConnectionAnalyzer } from '../session/connection';
+import { ConnectionAnalyzer } from '../analysis/connection';
 import { readAt, type CapturedConnection, type CapturedRead, type CapturedSession } from './captured';
 import { compareConnection, type ConnectionDiff } from './diff';
 

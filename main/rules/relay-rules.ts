@@ -5,12 +5,17 @@
 // out. Without rules none of this exists and the relay is byte-exact.
 
 import type { Rule } from '../../shared/rules';
-import type { Flow } from '../proxy/flow';
-import type { PeerEnd } from '../proxy/leg';
+import type { PeerEnd } from '../../shared/http1';
 import type { Op } from './ops';
 import { Pump, PUMP_HIGH_WATER } from './pump';
 import { RequestRewriter } from './request';
 import { ResponseRewriter } from './response';
+
+/** Reads that can be held for a reason and released (the relay's flow of one side). */
+export interface Holdable {
+  hold(reason: string): void;
+  release(reason: string): void;
+}
 
 /** What the rules need of their relay. */
 export interface RulesHost {
@@ -28,7 +33,7 @@ export interface RulesHost {
   /** A rule resets both sides. */
   resetBoth(): void;
   /** The origin's reads: paused while the response queue is full, resumed when it drains. */
-  originFlow(): Flow | null;
+  originFlow(): Holdable | null;
 }
 
 /** The capture's `rule` event of an applied rule (without connection and time). */

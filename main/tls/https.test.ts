@@ -11,7 +11,7 @@ import type { MessageRecord } from '../../shared/ledger';
 import { curl } from '../proxy/test-support/clients';
 import { eventually, startProxy } from '../proxy/test-support/harness';
 import { fin, origin, request, rst, truncate, wait, write, type Step } from '../proxy/test-support/origin';
-import type { CaptureReport } from '../session/capture-analysis';
+import type { CaptureReport } from '../analysis/capture-analysis';
 import { curlDirect, curlProxied, interceptingProxy, nodeDirect, nodeProxied, python, tlsOrigin, tlsWorld, type TlsWorld } from './test-support/tls-world';
 
 const cleanups: (() => Promise<unknown>)[] = [];

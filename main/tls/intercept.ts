@@ -9,7 +9,7 @@ import type { CloseKind } from '../capture/format';
 import type { Connect } from '../proxy/leg';
 import type { ConnectionRelay, Handover, Interception, RelayContext } from '../proxy/relay';
 import { ConnectionRelay as Relay } from '../proxy/relay';
-import type { Recorder } from '../proxy/recorder';
+import type { Recorder } from '../analysis/recorder';
 import type { CertificateAuthority } from './ca';
 import { clientHandshakeFailure } from './reasons';
 import { TlsClientLeg, TlsServerLeg } from './tls-leg';

@@ -5,11 +5,12 @@
 // ending first means a close_notify came. It can end its own side the same three ways
 // (close_notify then FIN, a bare FIN, an RST) to mirror the other side.
 
+import type { PeerEnd } from '../../shared/http1';
 import net from 'node:net';
 import { Duplex } from 'node:stream';
 import tls from 'node:tls';
 import type { Origin } from '../proxy/forward-gate';
-import { errorKind, socketAddress, type Leg, type LegHandlers, type PeerEnd } from '../proxy/leg';
+import { errorKind, socketAddress, type Leg, type LegHandlers } from '../proxy/leg';
 import type { CertificateAuthority } from './ca';
 import { upstreamTlsError } from './reasons';
 import type { TlsSide } from '../../shared/capture';

@@ -2,7 +2,7 @@
 // then a 200: the shape that took the engine 41 s to open (issue 14, item 6). 200,000
 // of them in reads of 1,000 make a file of 5 MB.
 import type { CaptureRecord } from '../../capture/format';
-import { writeCaptureFile } from '../../import/write';
+import { writeCaptureFile } from '../../capture/write-file';
 
 export const INTERIM = 'HTTP/1.1 100 Continue\r\n\r\n';
 export const FINAL = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';

@@ -2,9 +2,9 @@
 // for tests that damage them: each holds two connections, a chunked response on each.
 
 import { encodeDataHeader, encodeEvent, fileHeader, type CaptureRecord } from '../../capture/format';
-import { captureToHar } from '../../har/export';
-import { flow } from '../../pcap/test-support/build';
-import { pcapFile, pcapngFile, type PcapngOptions } from '../../pcap/test-support/files';
+import { captureToHar } from '../../export/har';
+import { flow } from '../pcap/test-support/build';
+import { pcapFile, pcapngFile, type PcapngOptions } from '../pcap/test-support/files';
 
 const REQUEST = 'GET /feed HTTP/1.1\r\nHost: origin.test\r\n\r\n';
 const RESPONSE = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n';

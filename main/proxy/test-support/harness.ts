@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readRecords } from '../../capture/reader';
 import { CaptureWriter } from '../../capture/writer';
-import { analyseCapture, type CaptureReport } from '../../session/capture-analysis';
+import { analyseCapture, type CaptureReport } from '../../analysis/capture-analysis';
 import { ProxyServer, type ProxyOptions } from '../server';
 import type { Origin } from '../forward-gate';
 

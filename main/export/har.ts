@@ -6,10 +6,10 @@ import type { ConnectionReport } from '../../shared/capture';
 import { fieldValue } from '../../shared/fields';
 import type { MessageRecord } from '../../shared/ledger';
 import type { CaptureRecord } from '../capture/format';
-import { ConnectionAnalyzer } from '../session/connection';
-import { connectionAccount, exchangeAccount } from '../session/account';
+import { ConnectionAnalyzer } from '../analysis/connection';
+import { connectionAccount, exchangeAccount } from '../analysis/account';
 import { BodyCollector, type CollectedBody } from './bodies';
-import type { Har, HarEntry, HarFraming, HarNameValue, HarRequest, HarResponse } from './har';
+import type { Har, HarEntry, HarFraming, HarNameValue, HarRequest, HarResponse } from './har-format';
 
 export interface HarExportOptions {
   /** Bodies longer than this are cut to it, and the HAR says so (default 1 MiB). */

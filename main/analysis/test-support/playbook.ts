@@ -3,7 +3,8 @@
 // can be tested as a playbook: records in, words out.
 
 import type { CloseKind, CloseSide } from '../../capture/format';
-import { ConnectionAnalyzer, type AnalyzerOptions } from '../connection';
+import type { AnalyzerOptions } from '../analyzer-options';
+import { ConnectionAnalyzer } from '../connection';
 
 export function text(value: string): Uint8Array {
   return Uint8Array.from(value, (ch) => ch.charCodeAt(0) & 0xff);

@@ -7,9 +7,9 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { analyseCapture } from '../session/capture-analysis';
-import { curl, rawExchange } from '../proxy/test-support/clients';
-import { fin, origin, readUntilFin, request, rst, wait, write, type Origin } from '../proxy/test-support/origin';
+import { analyseCapture } from '../../analysis/capture-analysis';
+import { curl, rawExchange } from '../../proxy/test-support/clients';
+import { fin, origin, readUntilFin, request, rst, wait, write, type Origin } from '../../proxy/test-support/origin';
 import { pcapToCapture } from './to-capture';
 import { captureProblem, startCapture, type Tool } from './test-support/capturer';
 

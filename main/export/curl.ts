@@ -5,7 +5,7 @@
 // exact bytes use `chunkscope replay`.
 
 import type { MessageRecord } from '../../shared/ledger';
-import { absoluteUrl } from './export';
+import { absoluteUrl } from './har';
 
 export interface CurlRequest {
   request: MessageRecord;

@@ -3,66 +3,30 @@
 // the read times and how each side ended. The live proxy and `inspect CAPTURE` both
 // feed this, so what is shown live and what a capture says afterwards cannot differ.
 
-import type { AnomalyEvent, Direction, EndKind, Http1Event } from '../../shared/http1';
-import type { CloseRecord, ConnectionReport, ExchangeRecord, RuleRecord, StreamSummary, TlsReport } from '../../shared/capture';
-import type { MessageRecord } from '../../shared/ledger';
-import type { CaptureEvent, ClientStream, ImportedEvent, StreamId } from '../capture/format';
+import type { Direction, EndKind, Http1Event } from '../../shared/http1';
+import type { CloseRecord, ConnectionReport, ExchangeRecord } from '../../shared/capture';
+import type { DirectionReport, MessageRecord } from '../../shared/ledger';
+import type { CaptureEvent, ClientStream, StreamId } from '../capture/format';
 import { Http1Parser } from '../http1';
-import { LedgerBuilder, withTiming, type TimeAt } from '../http1/ledger';
+import { LedgerBuilder, type TimeAt } from '../http1/ledger';
 import type { Closer, Ending } from '../http1/sentences';
 import type { AccountStall, AccountWaiting } from '../../shared/account';
-import { connectionAccount, exchangeAccount } from './account';
+import { connectionReport, exchangeRecord, exchangeRecords } from './report';
 import { findings } from './findings';
 import { hostFinding, upgradeFindings } from './routing';
 import { ExchangeSpans, isInterim, Pairing } from './pairing';
 import { ReadIndex } from './read-index';
+import { ConnectionFacts } from './facts';
+import { DEFAULT_STALL_SECONDS, type AnalyzerListener, type AnalyzerOptions, type StreamEnd } from './analyzer-options';
 import { clientViewEnds, originViewEnds } from './stream-ends';
 import { silence, StallLog } from './stall-log';
-
-/** How a stream ended, who ended it, and inside TLS whether close_notify came first. */
-export interface StreamEnd {
-  kind: EndKind;
-  by: Closer;
-  tls: Ending['tls'];
-}
-
-export interface AnalyzerListener {
-  /** An exchange ended: its final response completed, or the connection ended first. */
-  exchangeEnded?(connection: ConnectionAnalyzer, index: number): void;
-  anomaly?(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent): void;
-  /** A TLS handshake failed (the client refused our certificate, say). */
-  tlsFailed?(connection: ConnectionAnalyzer, side: 'client' | 'upstream', reason: string): void;
-  /** A fault or rewrite rule changed what was sent. */
-  ruleApplied?(connection: ConnectionAnalyzer, record: RuleRecord): void;
-}
-
-export interface AnalyzerOptions {
-  /** Keep every chunk record (default true); false keeps counts only, for flat memory; a number keeps the first ones of each message. */
-  keepChunks?: boolean | number;
-  listener?: AnalyzerListener;
-  /** Seconds without a byte, while a message is incomplete or a response is due, that make a stall (default 2). */
-  stallSeconds?: number;
-  /**
-   * The client is Chunkscope itself (`check`, `replay --to`): when it stops reading, that is
-   * the tool's decision, not a client giving up, so no client finding is made of it.
-   */
-  clientIsChunkscope?: boolean;
-}
-
-/** The stall threshold of the proxy's `--stall-after` default, and of captures that do not say theirs. */
-export const DEFAULT_STALL_SECONDS = 2;
 
 const DIRECTION: Record<ClientStream, Direction> = { 0: 'request', 1: 'response' };
 
 
-export class ConnectionAnalyzer {
+export class ConnectionAnalyzer extends ConnectionFacts {
   readonly id: string;
-  readonly upstreams: ConnectionReport['upstreams'] = [];
   readonly closes: CloseRecord[] = [];
-  readonly rewrites: ConnectionReport['rewrites'] = [];
-  upstreamFailure: ConnectionReport['upstreamFailure'] = null;
-  /** Changes made by rules, in order. */
-  readonly rules: RuleRecord[] = [];
   /**
    * With rules: the origin's side (streams 2 and 3 of the capture: what the origin
    * received and sent), analysed the same way: the original framing.
@@ -75,10 +39,6 @@ export class ConnectionAnalyzer {
    */
   private originEnds: Extract<CaptureEvent, { type: 'close' }>[] = [];
   private readonly keepChunks: boolean | number;
-  tunnel: ConnectionReport['tunnel'] = null;
-  tls: TlsReport | null = null;
-  /** Imported (a HAR, a packet capture), not seen through the proxy. */
-  imported: ImportedEvent | null = null;
 
   private readonly parsers: [Http1Parser, Http1Parser];
   private readonly ledgers: [LedgerBuilder, LedgerBuilder];
@@ -110,6 +70,7 @@ export class ConnectionAnalyzer {
     readonly openedAt: number,
     options: AnalyzerOptions = {},
   ) {
+    super();
     this.id = `c${number}`;
     this.listener = options.listener ?? {};
     this.lastByteAt = [openedAt, openedAt];
@@ -154,39 +115,13 @@ export class ConnectionAnalyzer {
     if (event.type === 'session' || event.type === 'end' || event.type === 'open') return;
     this.records++;
     const at = event.time - this.openedAt;
+    if (this.noteFact(event, at)) {
+      if (event.type === 'upstream') this.originEnds = []; // the earlier origin's ends do not end the origin's side
+      else if (event.type === 'tls-failed') this.listener.tlsFailed?.(this, event.side, event.reason);
+      else if (event.type === 'rule') this.listener.ruleApplied?.(this, this.rules.at(-1)!);
+      return;
+    }
     switch (event.type) {
-      case 'upstream':
-        this.upstreams.push({ address: event.upstream, target: event.target, at });
-        this.originEnds = []; // the earlier origin's ends do not end the origin's side
-        break;
-      case 'upstream-failed':
-        this.upstreamFailure = { target: event.target, reason: event.reason, at };
-        break;
-      case 'rewrite':
-        this.rewrites.push({ offset: event.offset, length: event.length, replacement: event.replacement, reason: event.reason });
-        break;
-      case 'tunnel':
-        this.tunnel = { target: event.target, intercepted: event.intercepted, at };
-        break;
-      case 'tls': {
-        const { type: _type, connection: _connection, time: _time, side, via, ...fields } = event;
-        this.tls ??= { via: null, client: null, upstream: null, failure: null };
-        this.tls.via = via;
-        this.tls[side] = fields;
-        break;
-      }
-      case 'tls-failed':
-        this.tls ??= { via: null, client: null, upstream: null, failure: null };
-        this.tls.failure = { side: event.side, reason: event.reason };
-        this.listener.tlsFailed?.(this, event.side, event.reason);
-        break;
-      case 'imported':
-        this.imported = event;
-        break;
-      case 'rule':
-        this.rules.push({ direction: event.direction, exchange: event.exchange, rule: event.rule, effect: event.effect, at });
-        this.listener.ruleApplied?.(this, this.rules[this.rules.length - 1]!);
-        break;
       case 'close':
         this.closes.push({ side: event.side, kind: event.kind, at, by: event.by, detail: event.detail });
         if (event.kind !== 'open') {
@@ -227,6 +162,11 @@ export class ConnectionAnalyzer {
 
   get ended(): boolean {
     return this.ends[0] !== null && this.ends[1] !== null;
+  }
+
+  /** Reads of a stream so far. */
+  readCount(stream: ClientStream): number {
+    return this.readIndex[stream].reads;
   }
 
   /** Bytes of a stream so far (the offset of its next byte). */
@@ -280,6 +220,11 @@ export class ConnectionAnalyzer {
     return this.ends[stream];
   }
 
+  /** A direction's messages and anomalies with its verdict. */
+  ledgerReport(direction: Direction): DirectionReport {
+    return this.ledgers[direction === 'request' ? 0 : 1].report();
+  }
+
   /** Every message of a direction by index; a released one is a hole (see release). */
   messages(direction: Direction): readonly (MessageRecord | undefined)[] {
     return this.ledgers[direction === 'request' ? 0 : 1].messages;
@@ -306,7 +251,15 @@ export class ConnectionAnalyzer {
   }
 
   exchange(index: number): ExchangeRecord {
-    return this.exchangeOf(index, this.responsesTo(index));
+    return exchangeRecord(this, index);
+  }
+
+  exchanges(): ExchangeRecord[] {
+    return exchangeRecords(this);
+  }
+
+  report(): ConnectionReport {
+    return connectionReport(this);
   }
 
   /** The messages of an exchange as they are (no timing): cheap, for live rows. */
@@ -319,26 +272,9 @@ export class ConnectionAnalyzer {
     };
   }
 
-  private responsesTo(index: number): MessageRecord[] {
+  /** Every response to request #index kept, interim ones included, in order. */
+  responsesTo(index: number): MessageRecord[] {
     return this.pairing.responsesTo(index);
-  }
-
-  exchanges(): ExchangeRecord[] {
-    const byRequest: MessageRecord[][] = Array.from({ length: this.exchangeCount() }, () => []);
-    for (const m of this.ledgers[1].messages) if (m && m.requestIndex !== null) byRequest[m.requestIndex]?.push(m);
-    return byRequest.map((responses, index) => this.exchangeOf(index, responses));
-  }
-
-  private exchangeOf(index: number, responses: MessageRecord[]): ExchangeRecord {
-    const final = responses.filter((m) => !isInterim(m));
-    const request = this.ledgers[0].messages[index];
-    const response = final.at(-1);
-    return {
-      index,
-      request: request ? withTiming(request, this.timeAt(0)) : null,
-      response: response ? withTiming(response, this.timeAt(1)) : null,
-      informational: responses.filter(isInterim).map((m) => withTiming(m, this.timeAt(1))),
-    };
   }
 
   /** Each read of a stream as [offset, length, time (seconds since the capture started)]. */
@@ -358,43 +294,6 @@ export class ConnectionAnalyzer {
 
   exchangeCount(): number {
     return this.pairing.exchangeCount();
-  }
-
-  report(): ConnectionReport {
-    const requests = this.ledgers[0].report();
-    const responses = this.ledgers[1].report();
-    const exchanges = this.exchanges();
-    // The messages at hand: looking each exchange's up again would cost a pass per exchange.
-    for (const e of exchanges) e.account = exchangeAccount(this, e.index, null, e);
-    return {
-      id: this.id,
-      client: this.client,
-      upstream: this.upstreams[0]?.address ?? null,
-      tls: this.tls,
-      closes: this.closes,
-      exchanges,
-      anomalies: [
-        ...requests.anomalies.map((a) => ({ ...a, direction: 'request' as const })),
-        ...responses.anomalies.map((a) => ({ ...a, direction: 'response' as const })),
-      ],
-      number: this.number,
-      mode: this.mode,
-      openedAt: this.openedAt,
-      upstreams: this.upstreams,
-      upstreamFailure: this.upstreamFailure,
-      tunnel: this.tunnel,
-      rewrites: this.rewrites,
-      rules: this.rules,
-      sent: this.summary(0),
-      received: this.summary(1),
-      verdict: requests.verdict === 'error' || responses.verdict === 'error' ? 'error' : 'ok',
-      account: connectionAccount(this, null),
-    };
-  }
-
-  private summary(stream: ClientStream): StreamSummary {
-    const end = this.ends[stream];
-    return { bytes: this.readIndex[stream].bytes, reads: this.readIndex[stream].reads, eof: end?.kind ?? 'open', endedBy: end && end.kind !== 'open' ? end.by : null };
   }
 
   private absorb(stream: ClientStream, events: Http1Event[]): void {

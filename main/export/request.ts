@@ -2,7 +2,7 @@
 // what "copy as curl" needs. Reading stops once that request is complete.
 
 import type { CaptureRecord } from '../capture/format';
-import { ConnectionAnalyzer } from '../session/connection';
+import { ConnectionAnalyzer } from '../analysis/connection';
 import { BodyCollector } from './bodies';
 import type { CurlRequest } from './curl';
 

@@ -1,7 +1,7 @@
 // A packet capture file imported into a capture file.
 
 import { readFileSync } from 'node:fs';
-import { writeCaptureFile } from '../import/write';
+import { writeCaptureFile } from '../../capture/write-file';
 import { pcapToCapture, type PcapImportOptions } from './to-capture';
 
 export { writeCaptureFile };

@@ -5,8 +5,8 @@
 // recorded and its framing is shown as unknown, never invented.
 
 import type { CaptureEvent, CaptureRecord, ImportedEvent } from '../capture/format';
-import type { Har, HarEntry, HarFraming, HarNameValue } from './har';
-import { checkEntry, entryOffsets, syntaxErrorOffset } from './validate';
+import type { Har, HarEntry, HarFraming, HarNameValue } from '../export/har-format';
+import { checkEntry, entryOffsets, syntaxErrorOffset } from './har-validate';
 
 /** A HAR that cannot be read at all: what is wrong, and where (the message ends "at byte N"). */
 export class HarFormatError extends Error {

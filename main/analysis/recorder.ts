@@ -4,7 +4,8 @@
 import type { Http1Event } from '../../shared/http1';
 import type { CaptureEvent, CloseKind, CloseSide, StreamId } from '../capture/format';
 import type { CaptureSink } from '../capture/writer';
-import { ConnectionAnalyzer, type AnalyzerOptions } from '../session/connection';
+import type { AnalyzerOptions } from './analyzer-options';
+import { ConnectionAnalyzer } from './connection';
 
 /** Seconds since the capture started, from a monotonic clock. */
 export type Clock = () => number;

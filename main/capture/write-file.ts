@@ -2,7 +2,7 @@
 // replay and inspect read an import the way they read any capture.
 
 import { closeSync, fchmodSync, openSync, writeSync } from 'node:fs';
-import { encodeDataHeader, encodeEvent, fileHeader, type CaptureRecord } from '../capture/format';
+import { encodeDataHeader, encodeEvent, fileHeader, type CaptureRecord } from './format';
 
 /** Gather small records into writes of about this size. */
 const WRITE_SIZE = 1024 * 1024;

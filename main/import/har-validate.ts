@@ -5,7 +5,7 @@
 
 import { createScanner } from 'jsonc-parser';
 import { z } from 'zod';
-import type { HarEntry } from './har';
+import type { HarEntry } from '../export/har-format';
 
 /** jsonc-parser's SyntaxKind (a const enum in its types, which isolated modules cannot read). */
 const SyntaxKind = {

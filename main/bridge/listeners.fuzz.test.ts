@@ -4,7 +4,7 @@
 // must answer in HTTP or close, and still answer a normal request afterwards.
 //
 // CI runs a bounded count with a fixed seed; for a long local run:
-//   CHUNKSCOPE_FUZZ_RUNS=100000 npx vitest run main/serve/listeners.fuzz.test.ts
+//   CHUNKSCOPE_FUZZ_RUNS=100000 npx vitest run main/bridge/listeners.fuzz.test.ts
 // (CHUNKSCOPE_FUZZ_SEED picks another seed; a failure prints the seed and path to replay it.)
 
 import fc from 'fast-check';

@@ -12,10 +12,10 @@ import { readRecords } from '../capture/reader';
 import { rawExchange } from '../proxy/test-support/clients';
 import { startProxy, type Harness } from '../proxy/test-support/harness';
 import { fin, origin, request, rst, wait, write, type Origin } from '../proxy/test-support/origin';
-import { analyseCapture } from '../session/capture-analysis';
-import { captureToHar } from './export';
-import type { Har, HarEntry } from './har';
-import { harToRecords, isHar, parseHar } from './import';
+import { analyseCapture } from '../analysis/capture-analysis';
+import { captureToHar } from './har';
+import type { Har, HarEntry } from './har-format';
+import { harToRecords, isHar, parseHar } from '../import/har';
 
 const require = createRequire(import.meta.url);
 

@@ -3,8 +3,8 @@
 // reverse proxy that changed nothing, so a tcpdump taken on a production server gets
 // the same chunk-level diagnosis as traffic seen by the proxy.
 
-import type { CaptureEvent, CaptureRecord, CloseKind, CloseSide, ImportedEvent } from '../capture/format';
-import { groupDigits } from '../http1/bytes';
+import type { CaptureEvent, CaptureRecord, CloseKind, CloseSide, ImportedEvent } from '../../capture/format';
+import { groupDigits } from '../../http1/bytes';
 import { chooseClient } from './http-client';
 import { decodePacket, LINK_TYPES, type SkipReason } from './packets';
 import { readPackets } from './read';

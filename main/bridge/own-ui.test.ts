@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import type { BridgeMessage } from '../../shared/api';
 import { readRecords } from '../capture/reader';
 import { Engine } from '../engine/engine';
-import { analyseCapture } from '../session/capture-analysis';
+import { analyseCapture } from '../analysis/capture-analysis';
 import { Bridge } from './bridge';
 
 const TOKEN = 'own-ui-token-0123456789';

@@ -2,7 +2,8 @@
 
 import type { ConnectionReport } from '../../shared/capture';
 import type { CaptureEvent, CaptureRecord } from '../capture/format';
-import { ConnectionAnalyzer, type AnalyzerOptions } from './connection';
+import type { AnalyzerOptions } from './analyzer-options';
+import { ConnectionAnalyzer } from './connection';
 
 export interface CaptureReport {
   session: Extract<CaptureEvent, { type: 'session' }> | null;
