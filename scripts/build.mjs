@@ -36,5 +36,9 @@ await Promise.all([
   // The desktop shell: only these import electron, which Electron itself provides.
   build({ ...node, entryPoints: ['main/electron/main.ts'], outfile: 'app/dist/electron-main.mjs', external: [...node.external, 'electron'] }),
   build({ ...node, entryPoints: ['main/electron/preload.ts'], outfile: 'app/dist/preload.cjs', format: 'cjs', banner: {}, external: ['electron'] }),
+  // Loaded into the user's own Node programs by `chunkscope run` and `env` (NODE_OPTIONS): any
+  // Node from 20.18 on (undici 7's own limit), minified (every program parses it). proxy-agent loads its SOCKS and
+  // PAC agents only for such proxies, which Chunkscope never sets: left out, they keep it small.
+  build({ ...node, entryPoints: ['main/clients/node-preload.ts'], outfile: 'app/dist/node-preload.cjs', format: 'cjs', banner: {}, target: 'node20', sourcemap: false, minify: true, external: ['socks-proxy-agent', 'pac-proxy-agent'] }),
   vite({ configFile: `${root}vite.renderer.config.ts` }),
 ]);

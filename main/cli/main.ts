@@ -11,6 +11,7 @@ import { registerLab } from './lab';
 import { registerProbe } from './probe';
 import { registerProxy } from './proxy';
 import { registerReplay } from './replay';
+import { registerRun } from './run';
 import { registerServe } from './serve';
 
 const VERSION = '0.1.0';
@@ -37,6 +38,7 @@ export function buildProgram(): Command {
   registerCheck(program, write);
   registerExport(program, write);
   registerProbe(program, write);
+  registerRun(program);
   return program;
 }
 

@@ -7,7 +7,7 @@
 
 import type net from 'node:net';
 import type { AccountStall } from '../../shared/account';
-import type { CloseKind } from '../capture/format';
+import type { ClientTag, CloseKind } from '../capture/format';
 import type { ConnectionAnalyzer } from '../session/connection';
 import { CONNECT_ESTABLISHED, connectFailure, generatedResponse } from './generated';
 import { ForwardGate, originKey, type GateCommand, type GateOptions, type Origin } from './forward-gate';
@@ -61,6 +61,8 @@ export interface RelayContext {
   looped?: string;
   /** `serve`: whether an origin is Chunkscope's own UI, whose traffic is relayed but never recorded. */
   isOwnUi?: (origin: Origin) => boolean;
+  /** The client Chunkscope launched on this connection (a per-client port, main/clients): recorded as a `client` event. */
+  launched?: ClientTag | null;
   closed(relay: ConnectionRelay): void;
 }
 
@@ -136,7 +138,7 @@ export class ConnectionRelay {
     });
     this.ownTraffic = this.gate && context.isOwnUi ? new OwnTraffic(context.isOwnUi) : null;
     // Recorded from its first record on, so that Chunkscope's own UI traffic never is.
-    this.analyzer = this.recorder.open(this.client.address, context.mode, this.ownTraffic !== null);
+    this.analyzer = this.recorder.open(this.client.address, context.mode, this.ownTraffic !== null, context.launched ?? null);
     this.clientFlow = new Flow(this.client);
     if (context.rules?.().some((r) => r.enabled)) this.rewriting = this.rewriters(context.rules);
     if (context.looped) {
@@ -146,6 +148,11 @@ export class ConnectionRelay {
   }
 
   // ---- client to origin ---------------------------------------------------------
+
+  /** The launched client this connection came from, if any (its decrypted session carries it too). */
+  get launched(): ClientTag | null {
+    return this.context.launched ?? null;
+  }
 
   get recorded(): boolean {
     return this.recorder.recorded(this.analyzer);
