@@ -5,6 +5,7 @@ import { registerCa } from './ca';
 import { registerCheck } from './check';
 import { desktop } from './desktop';
 import { CliError, EXIT } from './errors';
+import { registerEnv } from './env';
 import { registerExport } from './export';
 import { registerInspect } from './inspect';
 import { registerLab } from './lab';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerExport(program, write);
   registerProbe(program, write);
   registerRun(program);
+  registerEnv(program);
   return program;
 }
 
