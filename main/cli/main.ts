@@ -1,6 +1,7 @@
 // The command line (DESIGN.md: a stable interface that tests and users depend on).
 
 import { Command, CommanderError } from 'commander';
+import { registerBrowser } from './browser';
 import { registerCa } from './ca';
 import { registerCheck } from './check';
 import { desktop } from './desktop';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerProbe(program, write);
   registerRun(program);
   registerEnv(program);
+  registerBrowser(program, write);
   return program;
 }
 
