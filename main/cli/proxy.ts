@@ -7,6 +7,7 @@ import { ProxyLoopError, ProxyServer } from '../proxy/server';
 import { parseAuthority, type Origin } from '../proxy/forward-gate';
 import { CliError, refusal, systemReason } from './errors';
 import { liveListener } from './live-listener';
+import { leftBehind, systemProxyFor, turnOffSystemProxy, turnOnSystemProxy } from './system-proxy';
 import { collect, collectRule, isLoopback, parsePort, untilSignal } from './options';
 import { describeRule, type Rule } from '../../shared/rules';
 import { https } from '../tls';
@@ -23,6 +24,7 @@ interface ProxyFlags {
   intercept: string[];
   insecureUpstream?: boolean;
   rule: Rule[];
+  system?: boolean;
 }
 
 export function parseReverse(url: string): Origin {
@@ -54,8 +56,11 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
     .option('--no-intercept <glob>', 'leave CONNECT to matching hosts an opaque tunnel, not intercepted (repeatable; globs like *.example.com; "*" for all)', collect, [])
     .option('--insecure-upstream', "accept any origin certificate (self-signed test origins); said on every run while on")
     .option('--rule <text>', 'a fault or rewrite rule, e.g. "drop-last-chunk path:/feed*" (repeatable; see README: Rules); without rules the relay is byte-exact', collectRule, [])
+    .option('--system', "set the operating system's proxy to this one while it runs (Windows, macOS, GNOME, KDE); put back when it stops, or at the next start after a crash")
     .action(async (flags: ProxyFlags) => {
       const reverse = flags.reverse ? parseReverse(flags.reverse) : null;
+      const system = flags.system ? systemProxyFor('proxy', reverse !== null) : null;
+      const putBack = await leftBehind();
       let capture: CaptureWriter | null = null;
       if (flags.capture) {
         try {
@@ -99,7 +104,18 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
       if (tls && flags.insecureUpstream) process.stderr.write('chunkscope proxy: warning: --insecure-upstream: origin certificates are NOT verified\n');
       for (const rule of flags.rule) say(`rule: ${rule.text} (${describeRule(rule)})`);
       if (capture) say(`capturing to ${flags.capture}`);
+      if (putBack) out(putBack);
+      if (system) {
+        try {
+          await turnOnSystemProxy('proxy', system, address, out);
+        } catch (error) {
+          await server.close();
+          await capture?.close();
+          throw error;
+        }
+      }
       await stopped;
+      await turnOffSystemProxy(system, out);
       await server.close();
       await capture?.close();
       if (capture?.failure) say(`capture kept up to the failure: ${flags.capture} (${capture.failure.bytes.toLocaleString('en-US')} bytes)`);
