@@ -58,6 +58,8 @@ export async function serve(flags: ServeFlags, out: (text: string) => void, cont
         open: flags.open ?? null,
         https: { noIntercept: flags.intercept ?? [], insecureUpstream: flags.insecureUpstream === true },
         rules: flags.rule ?? [],
+        // `chunkscope run` and `browser` find this one and get proxy ports of their own.
+        clients: { advertise: true },
       });
       try {
         return { engine, proxy: (await engine.start()).proxy };
@@ -92,6 +94,7 @@ export async function serve(flags: ServeFlags, out: (text: string) => void, cont
   if (bridged.fellBack) notice(fallbackLine('the UI', flags.port, listening.port, '--port N chooses one'));
   out(`proxy listening on ${proxy}`);
   out(`UI listening on ${listening.url}`);
+  if (engine.notice) out(engine.notice);
   // The session's capture stopped (a full disk): one line, at once; the UI shows it too.
   let captureError: string | null = null;
   const stopWatching = engine.onUpdate((batch) => {

@@ -24,6 +24,9 @@ import { writeCaptureFile } from '../import/write';
 import { loadCapture } from './load';
 import { StreamViews } from './stream';
 import { Session } from './session';
+import { ClientError, ClientSupport, type ClientSupportOptions } from '../clients/support';
+import { SystemProxyError } from '../clients/system-proxy';
+import { dataDir } from '../tls/data-dir';
 
 export interface EngineOptions {
   proxyHost: string;
@@ -38,6 +41,8 @@ export interface EngineOptions {
   rules?: Rule[];
   /** `serve`: its UI's port, whose traffic through the proxy is never recorded (ProxyOptions.uiPort). */
   uiPort?: () => number | null;
+  /** Launched clients (main/clients): `advertise` lets `chunkscope run` and `browser` find this engine (the app, `serve`). */
+  clients?: Partial<ClientSupportOptions>;
 }
 
 /** How often changed rows are sent: the UI batches them again per frame. */
@@ -66,9 +71,14 @@ export class Engine {
   private proxyAddress: { host: string; port: number } | null = null;
   /** Stream views of the exchanges looked at last, fed as their bodies arrive; new per session. */
   private streamViews = new StreamViews();
+  /** Launched clients: ports of their own, browsers, the system proxy. */
+  readonly clients: ClientSupport;
+  /** Set at start when system proxy settings a crashed Chunkscope left were put back: said once. */
+  notice: string | null = null;
 
   constructor(private readonly options: EngineOptions) {
     this.rules = options.rules ?? [];
+    this.clients = new ClientSupport({ dataDir: options.https?.dir ?? dataDir(), advertise: false, ...options.clients });
     this.passthrough = new Recorder(null, this.clock, { keepChunks: false, stallSeconds: options.stallSeconds });
   }
 
@@ -90,6 +100,7 @@ export class Engine {
     const listening = await this.proxy.listen();
     this.proxyUrl = listening.url;
     this.proxyAddress = { host: listening.host, port: listening.port };
+    this.notice = await this.clients.start(this.proxy, listening.url);
     if (this.options.open) await this.openCapture({ path: this.options.open });
     else this.newLiveSession();
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
@@ -363,10 +374,28 @@ export class Engine {
     if (rows.length === 0) this.emit({ connections });
   }
 
+  // ---- launched clients (the "Connect a client" panel) ---------------------------------------
+
+  async clientSetup(): Promise<ApiRequests['clientSetup']['result']> {
+    return this.clients.setup();
+  }
+
+  async launchBrowser(args: ApiRequests['launchBrowser']['args']): Promise<ApiRequests['launchBrowser']['result']> {
+    if (this.options.reverse) throw new EngineError('a browser needs the forward proxy: in reverse mode every connection goes to the one origin');
+    if (!this.capturing) this.setCapturing({ on: true });
+    return clientCall(() => this.clients.launchBrowser(args));
+  }
+
+  async setSystemProxy(args: ApiRequests['setSystemProxy']['args']): Promise<ApiRequests['setSystemProxy']['result']> {
+    if (this.options.reverse && args.on) throw new EngineError('the system proxy needs the forward proxy: in reverse mode every connection goes to the one origin');
+    return clientCall(() => this.clients.setSystemProxy(args));
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearInterval(this.timer);
+    await this.clients.close();
     await this.proxy?.close();
     await this.lab?.close();
     // A proxy that could not listen (the port in use) leaves no session to close.
@@ -375,6 +404,16 @@ export class Engine {
     session?.close();
     await session?.writer?.close();
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** The launched-client errors a user reads, as the API's errors. */
+async function clientCall<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    if (error instanceof ClientError || error instanceof SystemProxyError) throw new EngineError(error.message);
+    throw error;
   }
 }
 

@@ -37,6 +37,8 @@ exports.app = {
   },
   quit: () => quit(0),
   exit: (code) => quit(code),
+  // Where the app keeps its settings (the remembered proxy port): a folder of the run's own.
+  getPath: () => process.getBuiltinModule('node:path').join(process.env.CHUNKSCOPE_DATA_DIR ?? process.getBuiltinModule('node:os').tmpdir(), 'user-data'),
 };
 
 exports.BrowserWindow = class BrowserWindow {

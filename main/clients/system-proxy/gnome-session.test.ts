@@ -3,31 +3,26 @@
 // and put back; put back at the next start after a crash (kill -9); left alone when the
 // user changed the settings since; refused while another Chunkscope holds them.
 
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startCli } from '../../cli/test-support/run-cli';
-import { runnerWith, STATE_FILE, SystemProxy } from './apply';
+import { STATE_FILE, SystemProxy } from './apply';
 import { gnome } from './gnome';
 import type { Runner } from './plan';
+import { gnomeSession, gnomeSessionMissing, type GnomeSession } from './test-support/gnome-session';
 
-const present = (program: string) => spawnSync('sh', ['-c', `command -v ${program}`]).status === 0;
-const schema = present('gsettings') && spawnSync('gsettings', ['list-schemas']).stdout?.toString().includes('org.gnome.system.proxy');
-const missing = !present('dbus-daemon') ? 'dbus-daemon is not installed (apt: dbus)' : !present('gsettings') ? 'gsettings is not installed (apt: libglib2.0-bin)' : !schema ? 'the org.gnome.system.proxy schema is not installed (apt: gsettings-desktop-schemas)' : null;
+const missing = gnomeSessionMissing();
 
-let bus: ChildProcess | null = null;
+let session: GnomeSession | null = null;
 let env: NodeJS.ProcessEnv;
 let run: Runner;
 const proxy = { host: '127.0.0.1', port: 18888 };
 
-async function get(schema: string, key: string): Promise<string> {
-  return (await run({ program: 'gsettings', args: ['get', schema, key] })).trim();
-}
-async function put(schema: string, key: string, value: string): Promise<void> {
-  await run({ program: 'gsettings', args: ['set', schema, key, value] });
-}
+const get = (schema: string, key: string) => session!.get(schema, key);
+const put = (schema: string, key: string, value: string) => session!.put(schema, key, value);
+
 async function settings(): Promise<Record<string, string>> {
   return {
     mode: await get('org.gnome.system.proxy', 'mode'),
@@ -50,16 +45,11 @@ const USER_SETTINGS = { mode: "'auto'", ignore: "['localhost', '127.0.0.0/8', ':
 
 beforeAll(async () => {
   if (missing) return;
-  const home = mkdtempSync(join(tmpdir(), 'chunkscope-gnome-'));
-  const runtime = join(home, 'run');
-  mkdirSync(runtime, { mode: 0o700 });
-  const base = { ...process.env, HOME: home, XDG_CONFIG_HOME: join(home, 'config'), XDG_RUNTIME_DIR: runtime, XDG_CURRENT_DESKTOP: 'GNOME' };
-  bus = spawn('dbus-daemon', ['--session', '--nofork', '--print-address=1'], { env: base, stdio: ['ignore', 'pipe', 'ignore'] });
-  const address = await new Promise<string>((resolve) => bus!.stdout!.setEncoding('utf8').once('data', (text: string) => resolve(text.trim())));
-  env = { ...base, DBUS_SESSION_BUS_ADDRESS: address, CHUNKSCOPE_DATA_DIR: join(home, 'data') };
-  run = runnerWith(env);
+  session = await gnomeSession();
+  env = session.env;
+  run = session.run;
 });
-afterAll(() => bus?.kill());
+afterAll(() => session?.close());
 
 beforeEach(async () => {
   if (missing) return;
