@@ -30,8 +30,8 @@ export function registerEnv(program: Command): void {
     .summary('print the settings of `run` for a shell already open: eval "$(chunkscope env)"; --off undoes them')
     .description(
       'Print the lines that set, in an open shell, what `chunkscope run` sets for its command: the proxy variables, a CA ' +
-        'bundle for each client that reads one, and the Node preload. They point at the running Chunkscope (the app or ' +
-        `serve), else at --proxy, else at ${DEFAULT_PROXY} (start chunkscope proxy there). The values a variable had ` +
+        'bundle for each client that reads one, and the Node preload. They point at --proxy, else at the running Chunkscope ' +
+        `(the app or serve), else at ${DEFAULT_PROXY} (start chunkscope proxy there). The values a variable had ` +
         'before are kept, and --off puts them back.\n\n' +
         SHELLS.map((shell) => `  ${shell.padEnd(11)}${howToApply(shell)}`).join('\n') +
         '\n\nExchanges made from such a shell are not tagged: its clients share the proxy with every other client (run tags them).',
@@ -43,7 +43,7 @@ export function registerEnv(program: Command): void {
       const shell = flags.shell ?? defaultShell(process.env, process.platform);
       const ca = await CertificateAuthority.load(dataDir());
       const running = readRunning(dataDir());
-      const proxy = running?.proxy ?? flags.proxy ?? DEFAULT_PROXY;
+      const proxy = flags.proxy ?? running?.proxy ?? DEFAULT_PROXY;
       const files = writeClientFiles(dataDir(), ca);
       const variables = clientVariables(proxy, files, process.env.NODE_OPTIONS ?? '');
       let text: string;
@@ -55,7 +55,7 @@ export function registerEnv(program: Command): void {
       process.stdout.write(text);
       if (flags.off) return;
       // On stderr, so that eval "$(chunkscope env)" runs only the settings.
-      const where = running ? `the running Chunkscope (pid ${running.pid})` : flags.proxy ? 'the proxy given' : `${DEFAULT_PROXY}: no Chunkscope is running; start one (chunkscope proxy, serve or the app)`;
-      process.stderr.write(`chunkscope env: clients in this shell go through ${running ? `${proxy}, ` : ''}${where}; undo with: ${howToApply(shell, true)}\n`);
+      const where = flags.proxy ? proxy : running ? `${proxy}, the running Chunkscope (pid ${running.pid})` : `${DEFAULT_PROXY}: no Chunkscope is running; start one (chunkscope proxy, serve or the app)`;
+      process.stderr.write(`chunkscope env: clients in this shell go through ${where}; undo with: ${howToApply(shell, true)}\n`);
     });
 }

@@ -87,6 +87,15 @@ describe('chunkscope run with a running Chunkscope', () => {
     expect(tagged).toEqual([expect.objectContaining({ decrypted: true, tag: commandLine(command), launched: 'run' })]);
   });
 
+  it('starts capturing when the app had stopped: a client launched to be captured is', async () => {
+    const { engine: running, dataDir } = await engine({ advertise: true });
+    running.setCapturing({ on: false });
+    const command = ['curl', '-sS', `${origin.url}/hello`];
+    expect((await runCommand(dataDir, command)).status).toBe(0);
+    expect(running.info().capturing).toBe(true);
+    expect(capturedConnections(await running.captureFile()).filter((c) => c.tag === commandLine(command)).length).toBeGreaterThan(0);
+  });
+
   it('the discovery file goes when the engine closes; a file naming a process that is gone is not believed', async () => {
     const { engine: running, dataDir } = await engine({ advertise: true });
     const file = readFileSync(join(dataDir, DISCOVERY_FILE), 'utf8');

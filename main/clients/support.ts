@@ -27,6 +27,10 @@ export interface ClientSupportOptions {
   /** The environment the system proxy's platform is read from, and how its commands run (tests: a private D-Bus session). */
   systemEnv?: NodeJS.ProcessEnv;
   systemRunner?: Runner;
+  /** The engine relays every connection to one origin: no client can use it as its proxy, so none is offered. */
+  reverse?: boolean;
+  /** A client was launched (a port asked for): the engine starts capturing if it was not. */
+  launched?: () => void;
 }
 
 export class ClientError extends Error {}
@@ -48,7 +52,7 @@ export class ClientSupport {
     this.proxy = proxy;
     this.proxyUrl = proxyUrl;
     const putBack = await restoreLeftSystemProxy(this.options.dataDir, this.options.systemEnv, this.options.systemRunner);
-    if (!this.options.advertise) return putBack;
+    if (!this.options.advertise || this.options.reverse) return putBack;
     const token = newToken();
     this.control = new ControlServer(token, (launched) => this.openClientPort(launched));
     const control = await this.control.listen();
@@ -59,6 +63,8 @@ export class ClientSupport {
   /** A proxy port of the launched client's own: its connections are recorded with its tag. */
   openClientPort(launched: ClientTag): Promise<ClientPort> {
     if (!this.proxy) return Promise.reject(new ClientError('the proxy is not running'));
+    if (this.options.reverse) return Promise.reject(new ClientError('this Chunkscope relays every connection to one origin (reverse mode): a client cannot use it as its proxy'));
+    this.options.launched?.();
     return this.proxy.listenForClient(launched);
   }
 

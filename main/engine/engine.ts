@@ -78,7 +78,9 @@ export class Engine {
 
   constructor(private readonly options: EngineOptions) {
     this.rules = options.rules ?? [];
-    this.clients = new ClientSupport({ dataDir: options.https?.dir ?? dataDir(), advertise: false, ...options.clients });
+    // A client launched to be captured is: capturing starts if it was off (as Try it does).
+    const launched = () => void (this.capturing || this.setCapturing({ on: true }));
+    this.clients = new ClientSupport({ dataDir: options.https?.dir ?? dataDir(), advertise: false, launched, reverse: options.reverse !== null, ...options.clients });
     this.passthrough = new Recorder(null, this.clock, { keepChunks: false, stallSeconds: options.stallSeconds });
   }
 
@@ -382,7 +384,6 @@ export class Engine {
 
   async launchBrowser(args: ApiRequests['launchBrowser']['args']): Promise<ApiRequests['launchBrowser']['result']> {
     if (this.options.reverse) throw new EngineError('a browser needs the forward proxy: in reverse mode every connection goes to the one origin');
-    if (!this.capturing) this.setCapturing({ on: true });
     return clientCall(() => this.clients.launchBrowser(args));
   }
 
