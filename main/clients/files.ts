@@ -12,17 +12,17 @@ import { trustedRoots } from '../tls/roots';
 import { writeWhole } from './private-files';
 import type { ClientFiles } from './variables';
 
-export const PRELOAD_NAME = 'node-preload.cjs';
+/** The preload and the part of it that fetch loads when first used (node-preload.ts). */
+export const PRELOAD_FILES = ['node-preload.cjs', 'node-preload-fetch.cjs'] as const;
 
 /**
- * The built preload (scripts/build.mjs writes it beside the bundles): beside this bundle,
- * or, run from the sources (tests), in app/dist. Null when it was not built.
+ * The built preload files (scripts/build.mjs writes them beside the bundles): beside this
+ * bundle, or, run from the sources (tests), in app/dist. Null when they were not built.
  */
-export function preloadSource(): string | null {
-  const candidates = [new URL(`./${PRELOAD_NAME}`, import.meta.url), new URL(`../../app/dist/${PRELOAD_NAME}`, import.meta.url)];
-  for (const candidate of candidates) {
-    const path = fileURLToPath(candidate);
-    if (existsSync(path)) return readFileSync(path, 'utf8');
+export function preloadSources(): string[] | null {
+  for (const dir of [new URL('./', import.meta.url), new URL('../../app/dist/', import.meta.url)]) {
+    const paths = PRELOAD_FILES.map((name) => fileURLToPath(new URL(name, dir)));
+    if (paths.every((path) => existsSync(path))) return paths.map((path) => readFileSync(path, 'utf8'));
   }
   return null;
 }
@@ -33,8 +33,9 @@ export function writeClientFiles(dataDir: string, ca: CertificateAuthority, env:
   // The roots are public: 0644, as the CA certificate; the folder stays the user's (0700).
   const caBundle = writeWhole(dir, 'ca-bundle.pem', `${[...trustedRoots(), ca.certPem].map((pem) => pem.trim()).join('\n')}\n`, 0o644);
   const wgetrc = writeWhole(dir, 'wgetrc', wgetSettings(ownWgetrc(env), caBundle));
-  const preload = preloadSource();
-  const nodePreload = preload === null ? null : writeWhole(dir, PRELOAD_NAME, preload, 0o644);
+  const sources = preloadSources();
+  const written = sources?.map((text, i) => writeWhole(dir, PRELOAD_FILES[i]!, text, 0o644));
+  const nodePreload = written?.[0] ?? null;
   return { caBundle, caCert: ca.certPath, wgetrc, nodePreload };
 }
 

@@ -147,6 +147,8 @@ export class ProxyServer {
       server.once('error', reject);
       server.listen({ host: this.listening!.host, port: 0 }, () => {
         server.off('error', reject);
+        // An accept that fails (out of file descriptors) costs that connection, never the process.
+        server.on('error', () => undefined);
         const { port } = server.address() as net.AddressInfo;
         this.clientPorts.set(port, server);
         const host = this.listening!.url.slice('http://'.length).replace(/:\d+$/, '');
