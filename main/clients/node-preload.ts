@@ -66,7 +66,8 @@ function fetchThroughProxy(): void {
       if (dispatcher === undefined) {
         loading = true;
         try {
-          // A path, not a module name: the bundler leaves it to run time.
+          // A path, not a module name: the bundler leaves it to run time (this file is CommonJS).
+          // eslint-disable-next-line @typescript-eslint/no-require-imports
           dispatcher = (require(join(__dirname, FETCH_PRELOAD)) as { dispatcher(): unknown }).dispatcher();
         } catch (error) {
           warn('fetch could not be routed through the proxy', error);
