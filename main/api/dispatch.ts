@@ -67,9 +67,9 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     saveHar: (args) => engine.saveHar(args),
     curlCommand: (args) => engine.curlCommand(args),
     streamView: (args) => engine.streamView(args),
-    clientSetup: () => engine.clientSetup(),
-    launchBrowser: (args) => engine.launchBrowser(args),
-    setSystemProxy: (args) => engine.setSystemProxy(args),
+    clientSetup: () => engine.clients.setup(),
+    launchBrowser: (args) => engine.clients.launchBrowser(args),
+    setSystemProxy: (args) => engine.clients.setSystemProxy(args),
   };
   return async (method, args) => {
     if (!Object.hasOwn(handlers, method)) throw new ApiError(`unknown method "${method}"`);

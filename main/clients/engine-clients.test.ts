@@ -11,6 +11,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ClientSetup } from '../../shared/clients';
 import { createDispatch } from '../api/dispatch';
 import { BIN } from '../cli/test-support/run-cli';
 import { Engine } from '../engine/engine';
@@ -141,7 +142,7 @@ describe('the API of "Connect a client"', () => {
   it('clientSetup: the proxy, the CA, what run sets, the lines for each shell, the browsers, the system proxy and the CA for the whole system', async () => {
     const { engine: running, proxy, dataDir } = await engine();
     const dispatch = createDispatch(running);
-    const setup = (await dispatch('clientSetup', undefined)) as Awaited<ReturnType<Engine['clientSetup']>>;
+    const setup = (await dispatch('clientSetup', undefined)) as ClientSetup;
     expect(setup.proxy).toBe(proxy);
     expect(setup.ca.path).toBe(join(dataDir, 'ca-cert.pem'));
     expect(setup.variables.find((v) => v.name === 'HTTPS_PROXY')?.value).toBe(proxy);

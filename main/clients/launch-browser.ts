@@ -57,7 +57,13 @@ export function launchBrowser(browser: Browser, options: LaunchOptions): Promise
       removeProfile();
       reject(new Error(`${browser.name} (${browser.path}) could not be started: ${error.message}`));
     });
-    child.once('spawn', () => resolve({ browser, pid: child.pid!, profile, notes, exited, close: () => void child.kill('SIGTERM') }));
+    // A browser that does not end at SIGTERM within 5 s is killed: closing Chunkscope never waits for ever.
+    const close = () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), 5000).unref();
+    };
+    child.once('spawn', () => resolve({ browser, pid: child.pid!, profile, notes, exited, close }));
   });
 }
 

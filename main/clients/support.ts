@@ -143,6 +143,7 @@ export class ClientSupport {
     if ('unsupported' in system) throw new ClientError(system.unsupported);
     if (on) {
       if (!this.proxyUrl) throw new ClientError('the proxy is not running');
+      if (this.options.reverse) throw new ClientError('the system proxy needs the forward proxy: in reverse mode every connection goes to the one origin');
       const address = new URL(this.proxyUrl);
       this.systemChanges = await system.turnOn({ host: address.hostname === '::' ? '127.0.0.1' : address.hostname, port: Number(address.port) });
     } else {

@@ -24,8 +24,7 @@ import { writeCaptureFile } from '../import/write';
 import { loadCapture } from './load';
 import { StreamViews } from './stream';
 import { Session } from './session';
-import { ClientError, ClientSupport, type ClientSupportOptions } from '../clients/support';
-import { SystemProxyError } from '../clients/system-proxy';
+import { ClientSupport, type ClientSupportOptions } from '../clients/support';
 import { dataDir } from '../tls/data-dir';
 
 export interface EngineOptions {
@@ -71,7 +70,7 @@ export class Engine {
   private proxyAddress: { host: string; port: number } | null = null;
   /** Stream views of the exchanges looked at last, fed as their bodies arrive; new per session. */
   private streamViews = new StreamViews();
-  /** Launched clients: ports of their own, browsers, the system proxy. */
+  /** Launched clients: ports of their own, browsers, the system proxy (the API's clientSetup, launchBrowser, setSystemProxy). */
   readonly clients: ClientSupport;
   /** Set at start when system proxy settings a crashed Chunkscope left were put back: said once. */
   notice: string | null = null;
@@ -376,22 +375,6 @@ export class Engine {
     if (rows.length === 0) this.emit({ connections });
   }
 
-  // ---- launched clients (the "Connect a client" panel) ---------------------------------------
-
-  async clientSetup(): Promise<ApiRequests['clientSetup']['result']> {
-    return this.clients.setup();
-  }
-
-  async launchBrowser(args: ApiRequests['launchBrowser']['args']): Promise<ApiRequests['launchBrowser']['result']> {
-    if (this.options.reverse) throw new EngineError('a browser needs the forward proxy: in reverse mode every connection goes to the one origin');
-    return clientCall(() => this.clients.launchBrowser(args));
-  }
-
-  async setSystemProxy(args: ApiRequests['setSystemProxy']['args']): Promise<ApiRequests['setSystemProxy']['result']> {
-    if (this.options.reverse && args.on) throw new EngineError('the system proxy needs the forward proxy: in reverse mode every connection goes to the one origin');
-    return clientCall(() => this.clients.setSystemProxy(args));
-  }
-
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -405,16 +388,6 @@ export class Engine {
     session?.close();
     await session?.writer?.close();
     rmSync(this.dir, { recursive: true, force: true });
-  }
-}
-
-/** The launched-client errors a user reads, as the API's errors. */
-async function clientCall<T>(call: () => Promise<T>): Promise<T> {
-  try {
-    return await call();
-  } catch (error) {
-    if (error instanceof ClientError || error instanceof SystemProxyError) throw new EngineError(error.message);
-    throw error;
   }
 }
 
