@@ -101,9 +101,10 @@ export class Engine {
     const listening = await this.proxy.listen();
     this.proxyUrl = listening.url;
     this.proxyAddress = { host: listening.host, port: listening.port };
-    this.notice = await this.clients.start(this.proxy, listening.url);
     if (this.options.open) await this.openCapture({ path: this.options.open });
     else this.newLiveSession();
+    // Once a session exists: a launched client's port can be asked for from here on.
+    this.notice = await this.clients.start(this.proxy, listening.url);
     this.timer = setInterval(() => this.flush(), FLUSH_MS);
     this.timer.unref();
     return { proxy: this.proxyUrl };
