@@ -3,7 +3,7 @@
 // profile by its key's hash), the exchange is captured decrypted and tagged with the
 // browser, and the profile is gone once the browser has closed.
 
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -27,7 +27,9 @@ afterAll(() => origin?.close());
 function browserCli(args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env, CHUNKSCOPE_DATA_DIR: join(world.dir, 'data'), NODE_EXTRA_CA_CERTS: world.originCaFile };
-    const child = spawn(process.execPath, [BIN, 'browser', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    // In a folder of its own: a browser may leave files where it runs.
+    const cwd = mkdtempSync(join(tmpdir(), 'chunkscope-browser-cwd-'));
+    const child = spawn(process.execPath, [BIN, 'browser', ...args], { stdio: ['ignore', 'pipe', 'pipe'], env, cwd });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -59,11 +61,23 @@ describe('chunkscope browser', () => {
     }
   });
 
-  it.skipIf(!firefox)(`Firefox loads the page through Chunkscope${firefox ? '' : ' (skipped: Firefox is not installed here; its profile is checked below)'}`, async () => {
-    const capture = join(mkdtempSync(join(tmpdir(), 'chunkscope-browser-test-')), 'firefox.cscap');
-    const ran = await browserCli(['--browser', 'firefox', '--headless', '--browser-arg=--screenshot', '--capture', capture, `${origin.url}/page`]);
+  const certutil = spawnSync('sh', ['-c', 'command -v certutil']).status === 0;
+  it.skipIf(!firefox || !certutil)(`Firefox loads an https page through Chunkscope, trusting the CA in its fresh profile's own store; the exchange is decrypted and tagged${!firefox ? ' (skipped: Firefox is not installed here; its preferences are checked below)' : !certutil ? ' (skipped: no NSS certutil here, apt: libnss3-tools)' : ''}`, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chunkscope-browser-test-'));
+    const capture = join(dir, 'firefox.cscap');
+    const screenshot = join(dir, 'page.png');
+    const ran = await browserCli(['--browser', 'firefox', '--headless', '--browser-arg=--screenshot', `--browser-arg=${screenshot}`, '--capture', capture, `${origin.url}/page`]);
     expect(ran.status, ran.stderr).toBe(0);
-    expect(capturedConnections(capture).some((c) => c.sent.startsWith('GET /page ') && c.tag === 'Firefox')).toBe(true);
+    expect(existsSync(screenshot)).toBe(true);
+    const profile = /with a fresh profile in (\S+), removed when it closes/.exec(ran.stdout)?.[1];
+    expect(existsSync(profile!)).toBe(false);
+    const page = capturedConnections(capture).filter((c) => c.sent.startsWith('GET /page '));
+    expect(page.length).toBeGreaterThan(0);
+    for (const c of page) {
+      expect(c).toMatchObject({ decrypted: true, tag: 'Firefox', launched: 'browser' });
+      expect(c.received).toMatch(/^HTTP\/1\.1 200 OK/);
+    }
+    expect(ran.stdout).toContain("chunkscope browser: the Chunkscope CA is trusted in this Firefox profile's own store (NSS certutil)");
   });
 
   it('says which browsers it found, and why it cannot open one asked for', async () => {
