@@ -2,6 +2,7 @@
 //   npm run bench            all sections
 //   npm run bench -- parser  only the named sections
 import os from 'node:os';
+import { benchClients } from './clients';
 import { benchHttps } from './https';
 import { benchInterop } from './interop';
 import { benchLive } from './live';
@@ -20,6 +21,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   interop: benchInterop,
   memory: benchMemory,
   open: benchOpenLive,
+  clients: benchClients,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -86,6 +86,7 @@ export const parts = [
       { name: 'replay', holds: 'a capture sent again, or served as an origin' },
       { name: 'lab', holds: 'the misbehaving origin and its scenarios' },
       { name: 'probe', holds: 'a client tested against the lab: its process tree, its CPU time, the verdicts' },
+      { name: 'clients', holds: 'clients pointed at the proxy: `run`, `env`, `browser`, the discovery file and control listener, the system proxy\'s plans, trusting the CA system-wide' },
     ],
     may: ['wire', 'analysis', 'parse', 'store', 'files'],
   },

@@ -26,6 +26,8 @@ const node = {
   alias: { 'jsonc-parser': 'jsonc-parser/lib/esm/main.js' },
 };
 
+const preload = { ...node, format: 'cjs', banner: {}, target: 'node20', sourcemap: false, minify: true, external: ['socks-proxy-agent', 'pac-proxy-agent'] };
+
 await Promise.all([
   build({ ...node, entryPoints: ['main/cli/main.ts'], outfile: 'app/dist/cli.mjs' }),
   // The engine's worker thread (main/engine/off-thread.ts finds it beside cli.mjs and
@@ -39,5 +41,11 @@ await Promise.all([
   // The desktop shell: only these import electron, which Electron itself provides.
   build({ ...node, entryPoints: ['main/electron/main.ts'], outfile: 'app/dist/electron-main.mjs', external: [...node.external, 'electron'] }),
   build({ ...node, entryPoints: ['main/electron/preload.ts'], outfile: 'app/dist/preload.cjs', format: 'cjs', banner: {}, external: ['electron'] }),
+  // Loaded into the user's own Node programs by `chunkscope run` and `env` (NODE_OPTIONS):
+  // minified (every program parses the first); the second, undici for fetch, only when a
+  // program first uses fetch. proxy-agent loads its SOCKS and PAC agents only for such
+  // proxies, which Chunkscope never sets: left out, they keep the preload small.
+  build({ ...preload, entryPoints: ['main/clients/node-preload.ts'], outfile: 'app/dist/node-preload.cjs' }),
+  build({ ...preload, entryPoints: ['main/clients/fetch-preload.ts'], outfile: 'app/dist/node-preload-fetch.cjs' }),
   vite({ configFile: `${root}vite.renderer.config.ts` }),
 ]);

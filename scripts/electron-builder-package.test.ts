@@ -99,7 +99,7 @@ describe('the package electron-builder makes (npm run dist)', () => {
     expect(new Set(packages), `${packages.length} files of node_modules in app.asar`).toEqual(new Set());
     expect(files.filter((path) => path.endsWith('.map'))).toEqual([]);
     const shipped = new Set(files.map((path) => path.split('/').slice(0, 2).join('/')));
-    expect([...shipped].sort()).toEqual(['dist/electron-main.mjs', 'dist/engine-worker.cjs', 'dist/preload.cjs', 'dist/renderer', 'package.json']);
+    expect([...shipped].sort()).toEqual(['dist/electron-main.mjs', 'dist/engine-worker.cjs', 'dist/node-preload-fetch.cjs', 'dist/node-preload.cjs', 'dist/preload.cjs', 'dist/renderer', 'package.json']);
     expect(statSync(asar).size).toBeLessThan(ASAR_BOUND_BYTES);
   });
 

@@ -5,6 +5,7 @@
 import type { AccountEnd, AccountStall, ConnectionAccount, ExchangeAccount } from './account';
 import type { AnomalyCode } from './anomalies';
 import type { CloseRecord, RuleRecord, TlsReport } from './capture';
+import type { ClientSetup, LaunchedBrowserInfo, SystemProxyState } from './clients';
 import type { Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 import type { StreamReport } from './stream';
@@ -264,11 +265,17 @@ export interface ApiRequests {
   curlCommand: { args: { id: string }; result: { command: string; bodyFile: string | null } };
   /** The Stream view of an exchange's response (feed items, events, JSON values, lines). */
   streamView: { args: { id: string; from?: number }; result: StreamViewResult };
+  /** "Connect a client": the proxy, the CA, the variables and shell lines of `chunkscope env`, browsers found, the system proxy, trusting the CA system-wide. */
+  clientSetup: { args: void; result: ClientSetup };
+  /** Open a browser (a name from clientSetup's browsers, or the first found) with a fresh profile on a proxy port of its own; its exchanges are tagged with it. */
+  launchBrowser: { args: { browser?: string; url?: string }; result: LaunchedBrowserInfo };
+  /** Set the operating system's proxy to Chunkscope's (on), or put back what was there (off); put back when Chunkscope stops, or at its next start after a crash. */
+  setSystemProxy: { args: { on: boolean }; result: SystemProxyState };
 }
 
 export type ApiMethod = keyof ApiRequests;
 
-export const API_METHODS: readonly ApiMethod[] = ['hello', 'setCapturing', 'clear', 'exchangeDetail', 'raw', 'setRules', 'tryLab', 'openCapture', 'saveCapture', 'saveHar', 'curlCommand', 'streamView'];
+export const API_METHODS: readonly ApiMethod[] = ['hello', 'setCapturing', 'clear', 'exchangeDetail', 'raw', 'setRules', 'tryLab', 'openCapture', 'saveCapture', 'saveHar', 'curlCommand', 'streamView', 'clientSetup', 'launchBrowser', 'setSystemProxy'];
 
 /** What the renderer sees, whichever transport carries it. */
 export type ChunkscopeApi = {

@@ -2,7 +2,7 @@
 // in the same order: what the proxy shows live is what the capture says afterwards.
 
 import type { Http1Event } from '../../shared/http1';
-import type { CaptureEvent, CloseKind, CloseSide, StreamId } from '../capture/format';
+import type { CaptureEvent, ClientTag, CloseKind, CloseSide, StreamId } from '../capture/format';
 import type { CaptureSink } from '../capture/writer';
 import type { AnalyzerOptions } from './analyzer-options';
 import { ConnectionAnalyzer } from './connection';
@@ -24,12 +24,17 @@ export interface RecordObserver {
   retired?(analyzer: ConnectionAnalyzer): void;
 }
 
+interface Opening {
+  event: Extract<CaptureEvent, { type: 'open' }>;
+  launched: ClientTag | null;
+}
+
 export class Recorder {
   readonly live = new Map<number, ConnectionAnalyzer>();
   private next = 1;
   observer: RecordObserver = {};
   /** Connections opened but not recorded yet: their open event waits for their first record. */
-  private readonly pending = new Map<ConnectionAnalyzer, Extract<CaptureEvent, { type: 'open' }>>();
+  private readonly pending = new Map<ConnectionAnalyzer, Opening>();
   /** Connections never recorded (Chunkscope's own UI traffic): analysed for the relay, no more. */
   private readonly unrecorded = new WeakSet<ConnectionAnalyzer>();
 
@@ -51,21 +56,25 @@ export class Recorder {
     this.sink?.event(event);
   }
 
-  /** `pending`: record the open only with the connection's first record (see unrecord). */
-  open(client: string, mode: 'forward' | 'reverse', pending = false): ConnectionAnalyzer {
+  /**
+   * `pending`: record the open only with the connection's first record (see unrecord).
+   * `launched`: the client Chunkscope launched on this connection, recorded right after the open.
+   */
+  open(client: string, mode: 'forward' | 'reverse', pending = false, launched: ClientTag | null = null): ConnectionAnalyzer {
     const connection = this.next++;
     const time = this.clock();
     const analyzer = new ConnectionAnalyzer(connection, client, mode, time, this.analyzerOptions);
     this.live.set(connection, analyzer);
-    const open = { type: 'open' as const, connection, time, client, mode };
+    const open: Opening = { event: { type: 'open', connection, time, client, mode }, launched };
     if (pending) this.pending.set(analyzer, open);
     else this.announce(analyzer, open);
     return analyzer;
   }
 
-  private announce(analyzer: ConnectionAnalyzer, open: Extract<CaptureEvent, { type: 'open' }>): void {
-    this.sink?.event(open);
+  private announce(analyzer: ConnectionAnalyzer, { event, launched }: Opening): void {
+    this.sink?.event(event);
     this.observer.opened?.(analyzer);
+    if (launched) this.event(analyzer, { type: 'client', connection: event.connection, time: event.time, ...launched });
   }
 
   private confirm(analyzer: ConnectionAnalyzer): void {

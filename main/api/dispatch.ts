@@ -34,6 +34,19 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   saveHar: z.object({ path: z.string().min(1).max(4096), maxBodyBytes: z.number().int().nonnegative().optional() }).strict(),
   curlCommand: z.object({ id: z.string().regex(/^\d+:\d+$/) }).strict(),
   streamView: z.object({ id: z.string().regex(/^\d+:\d+$/), from: z.number().int().nonnegative().optional() }).strict(),
+  clientSetup: none,
+  launchBrowser: z
+    .object({
+      // A name from clientSetup's list, never a path: no caller of the API may start a program of its choosing.
+      browser: z.string().regex(/^[A-Za-z]{1,20}$/).optional(),
+      url: z
+        .string()
+        .max(8192)
+        .regex(/^https?:\/\/\S+$/i)
+        .optional(),
+    })
+    .strict(),
+  setSystemProxy: z.object({ on: z.boolean() }).strict(),
 };
 
 export class ApiError extends Error {}
@@ -54,6 +67,9 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     saveHar: (args) => engine.saveHar(args),
     curlCommand: (args) => engine.curlCommand(args),
     streamView: (args) => engine.streamView(args),
+    clientSetup: () => engine.clients.setup(),
+    launchBrowser: (args) => engine.clients.launchBrowser(args),
+    setSystemProxy: (args) => engine.clients.setSystemProxy(args),
   };
   return async (method, args) => {
     if (!Object.hasOwn(handlers, method)) throw new ApiError(`unknown method "${method}"`);

@@ -49,6 +49,7 @@ const EVENTS = {
     detail: note,
   }),
   stall: z.object({ type: z.literal('stall'), connection, time, direction: z.enum(['request', 'response']), exchange: count, since: time, waitingFor: text }),
+  client: z.object({ type: z.literal('client'), connection, time, launched: text, tag: text }),
   imported: z.object({
     type: z.literal('imported'),
     connection,

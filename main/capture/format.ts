@@ -37,6 +37,7 @@ export type CaptureEvent =
   | { type: 'tls-failed'; connection: number; time: number; side: 'client' | 'upstream'; reason: string; code: string | null }
   | { type: 'close'; connection: number; time: number; side: CloseSide; kind: CloseKind; by: 'peer' | 'proxy'; detail: string | null }
   | { type: 'stall'; connection: number; time: number; direction: 'request' | 'response'; exchange: number; since: number; waitingFor: string }
+  | ClientEvent
   | ImportedEvent
   | { type: 'end'; time: number };
 
@@ -54,6 +55,26 @@ export interface ImportedEvent {
   source: 'har' | 'pcap';
   note: string;
   recordedBodies: { request: (number | null)[]; response: (number | null)[] } | null;
+}
+
+/**
+ * Which client made the connection, when Chunkscope launched it (`chunkscope run`, a
+ * browser): known because the client was given a proxy port of its own (main/clients).
+ * A decrypted HTTPS session carries the tag of its CONNECT.
+ */
+export interface ClientEvent {
+  type: 'client';
+  connection: number;
+  time: number;
+  /** `run` or `browser` (ClientTag); a reader meets only these in version 1, and shows any other as it is. */
+  launched: string;
+  tag: string;
+}
+
+/** What a launched client is called: the command line, or the browser's name. */
+export interface ClientTag {
+  launched: 'run' | 'browser';
+  tag: string;
 }
 
 /** What a TLS handshake settled (shared/capture.ts TlsSide). */

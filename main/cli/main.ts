@@ -1,16 +1,19 @@
 // The command line (DESIGN.md: a stable interface that tests and users depend on).
 
 import { Command, CommanderError } from 'commander';
+import { registerBrowser } from './browser';
 import { registerCa } from './ca';
 import { registerCheck } from './check';
 import { desktop } from './desktop';
 import { CliError, EXIT } from './errors';
+import { registerEnv } from './env';
 import { registerExport } from './export';
 import { registerInspect } from './inspect';
 import { registerLab } from './lab';
 import { registerProbe } from './probe';
 import { registerProxy } from './proxy';
 import { registerReplay } from './replay';
+import { registerRun } from './run';
 import { registerServe } from './serve';
 
 const VERSION = '0.1.0';
@@ -37,6 +40,9 @@ export function buildProgram(): Command {
   registerCheck(program, write);
   registerExport(program, write);
   registerProbe(program, write);
+  registerRun(program);
+  registerEnv(program);
+  registerBrowser(program, write);
   return program;
 }
 

@@ -5,10 +5,9 @@ import { CaptureWriter } from '../capture/writer';
 import { FileExistsError } from '../capture/output-file';
 import { ProxyLoopError, ProxyServer } from '../proxy/server';
 import { parseAuthority, type Origin } from '../proxy/forward-gate';
-import type { AnomalyEvent, Direction } from '../../shared/http1';
-import type { ConnectionAnalyzer } from '../analysis/connection';
 import { CliError, refusal, systemReason } from './errors';
-import { anomalyLine, exchangeLine, resumedLine, ruleLine, stallLine } from './live-report';
+import { liveListener } from './live-listener';
+import { leftBehind, systemProxyFor, turnOffSystemProxy, turnOnSystemProxy } from './system-proxy';
 import { collect, collectRule, isLoopback, parsePort, untilSignal } from './options';
 import { describeRule, type Rule } from '../../shared/rules';
 import { https } from '../tls';
@@ -25,6 +24,7 @@ interface ProxyFlags {
   intercept: string[];
   insecureUpstream?: boolean;
   rule: Rule[];
+  system?: boolean;
 }
 
 export function parseReverse(url: string): Origin {
@@ -56,8 +56,11 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
     .option('--no-intercept <glob>', 'leave CONNECT to matching hosts an opaque tunnel, not intercepted (repeatable; globs like *.example.com; "*" for all)', collect, [])
     .option('--insecure-upstream', "accept any origin certificate (self-signed test origins); said on every run while on")
     .option('--rule <text>', 'a fault or rewrite rule, e.g. "drop-last-chunk path:/feed*" (repeatable; see README: Rules); without rules the relay is byte-exact', collectRule, [])
+    .option('--system', "set the operating system's proxy to this one while it runs (Windows, macOS, GNOME, KDE); put back when it stops, or at the next start after a crash")
     .action(async (flags: ProxyFlags) => {
       const reverse = flags.reverse ? parseReverse(flags.reverse) : null;
+      const system = flags.system ? systemProxyFor('proxy', reverse !== null) : null;
+      const putBack = await leftBehind();
       let capture: CaptureWriter | null = null;
       if (flags.capture) {
         try {
@@ -72,7 +75,6 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
       const say = flags.quiet ? () => undefined : out;
       const quiet = flags.quiet === true;
       const tls = reverse ? null : await https({ noIntercept: flags.intercept, insecureUpstream: flags.insecureUpstream === true });
-      const pendingAnomalies = new Map<string, string[]>();
       const server = new ProxyServer({
         host: flags.host,
         port: flags.port,
@@ -82,39 +84,7 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
         keepChunks: false,
         intercept: tls?.intercept,
         rules: () => flags.rule,
-        listener: {
-          ruleApplied: (connection, record) => say(ruleLine(connection, record)),
-          tlsFailed: (connection, side, reason) => say(`  ✗ ${connection.id} TLS (${side}): ${reason}`),
-          anomaly(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent) {
-            if (quiet) return;
-            const line = anomalyLine(connection, direction, anomaly);
-            const exchange = exchangeOf(connection, direction, anomaly);
-            if (exchange === null) return say(line);
-            const key = `${connection.number}:${exchange}`;
-            pendingAnomalies.set(key, [...(pendingAnomalies.get(key) ?? []), line]);
-          },
-          exchangeEnded(connection, index) {
-            if (!quiet) {
-              say(exchangeLine(connection, index));
-              const key = `${connection.number}:${index}`;
-              for (const line of pendingAnomalies.get(key) ?? []) say(line);
-              pendingAnomalies.delete(key);
-            }
-            // Its line is out: the analysis keeps no more than it needs (a million pipelined requests stay bounded).
-            connection.release(index + 1);
-          },
-          stalled: (stall) => say(stallLine(stall)),
-          resumed: (stall) => say(resumedLine(stall)),
-          connectionClosed(connection) {
-            // Anomalies of messages that never became an exchange line.
-            for (const [key, lines] of pendingAnomalies) {
-              if (key.startsWith(`${connection.number}:`)) {
-                for (const line of lines) say(line);
-                pendingAnomalies.delete(key);
-              }
-            }
-          },
-        },
+        listener: liveListener(say, quiet),
       });
       let address;
       try {
@@ -134,7 +104,18 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
       if (tls && flags.insecureUpstream) process.stderr.write('chunkscope proxy: warning: --insecure-upstream: origin certificates are NOT verified\n');
       for (const rule of flags.rule) say(`rule: ${rule.text} (${describeRule(rule)})`);
       if (capture) say(`capturing to ${flags.capture}`);
+      if (putBack) out(putBack);
+      if (system) {
+        try {
+          await turnOnSystemProxy('proxy', system, address, out);
+        } catch (error) {
+          await server.close();
+          await capture?.close();
+          throw error;
+        }
+      }
       await stopped;
+      await turnOffSystemProxy(system, out);
       await server.close();
       await capture?.close();
       if (capture?.failure) say(`capture kept up to the failure: ${flags.capture} (${capture.failure.bytes.toLocaleString('en-US')} bytes)`);
@@ -142,13 +123,7 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
     });
 }
 
-function exchangeOf(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent): number | null {
-  if (anomaly.message === null) return null;
-  if (direction === 'request') return anomaly.message;
-  return connection.messages('response')[anomaly.message]?.requestIndex ?? null;
-}
-
-function parseSeconds(value: string): number {
+export function parseSeconds(value: string): number {
   const seconds = Number(value);
   if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('expected a number of seconds above 0.');
   return seconds;

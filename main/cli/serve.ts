@@ -58,6 +58,8 @@ export async function serve(flags: ServeFlags, out: (text: string) => void, cont
         open: flags.open ?? null,
         https: { noIntercept: flags.intercept ?? [], insecureUpstream: flags.insecureUpstream === true },
         rules: flags.rule ?? [],
+        // `chunkscope run` and `browser` find this one and get proxy ports of their own.
+        clients: { advertise: true },
       });
       try {
         return { engine, proxy: (await engine.start()).proxy };
@@ -95,6 +97,7 @@ export async function serve(flags: ServeFlags, out: (text: string) => void, cont
   const info = engine.hello();
   if (info.capturePath) notice(`capturing to ${info.capturePath} until you save the session (Save in the app)`);
   for (const path of info.recovered ?? []) notice(`kept a session that was not saved when Chunkscope last stopped abruptly: ${path} (open it in the app, or: chunkscope inspect ${path})`);
+  if (engine.notice) out(engine.notice);
   // The session's capture stopped (a full disk): one line, at once; the UI shows it too.
   let captureError: string | null = null;
   const stopWatching = engine.onUpdate((batch) => {

@@ -112,7 +112,7 @@ app.whenReady().then(async () => {
   const preferred = exact ? Number(process.env.CHUNKSCOPE_PROXY_PORT) : (settings.proxyPort ?? DEFAULT_PROXY_PORT);
   try {
     const started = await startWithFallback(preferred, exact, async (proxyPort) => {
-      const candidate = new Engine({ proxyHost: '127.0.0.1', proxyPort, reverse: null, stallSeconds: 2, open, https: { noIntercept: [], insecureUpstream: false } });
+      const candidate = new Engine({ proxyHost: '127.0.0.1', proxyPort, reverse: null, stallSeconds: 2, open, https: { noIntercept: [], insecureUpstream: false }, clients: { advertise: true } });
       try {
         return { engine: candidate, proxy: (await candidate.start()).proxy };
       } catch (error) {
@@ -131,6 +131,7 @@ app.whenReady().then(async () => {
       }
     }
     process.stdout.write(`proxy listening on ${started.value.proxy}\n`);
+    if (engine.notice) process.stdout.write(`${engine.notice}\n`);
   } catch (error) {
     dialog.showErrorBox('Chunkscope', `The proxy could not start on 127.0.0.1:${preferred}: ${systemReason(error)}.`);
     app.exit(2);

@@ -23,6 +23,8 @@ import { loadCapture } from './load';
 import { offThread } from './off-thread';
 import { StreamViews } from './stream';
 import { Session } from './session';
+import { ClientSupport, type ClientSupportOptions } from '../clients/support';
+import { dataDir } from '../tls/data-dir';
 
 export interface EngineOptions {
   proxyHost: string;
@@ -37,6 +39,8 @@ export interface EngineOptions {
   rules?: Rule[];
   /** `serve`: its UI's port, whose traffic through the proxy is never recorded (ProxyOptions.uiPort). */
   uiPort?: () => number | null;
+  /** Launched clients (main/clients): `advertise` lets `chunkscope run` and `browser` find this engine (the app, `serve`). */
+  clients?: Partial<ClientSupportOptions>;
 }
 
 /** How often changed rows are sent: the UI batches them again per frame. */
@@ -69,11 +73,18 @@ export class Engine {
   private proxyAddress: { host: string; port: number } | null = null;
   /** Stream views of the exchanges looked at last, fed as their bodies arrive; new per session. */
   private streamViews = new StreamViews();
+  /** Launched clients: ports of their own, browsers, the system proxy (the API's clientSetup, launchBrowser, setSystemProxy). */
+  readonly clients: ClientSupport;
+  /** Set at start when system proxy settings a crashed Chunkscope left were put back: said once. */
+  notice: string | null = null;
 
   constructor(private readonly options: EngineOptions) {
     this.rules = options.rules ?? [];
     // Say this folder is ours: if this run ends abruptly, the next one keeps its capture.
     markOwner(this.dir);
+    // A client launched to be captured is: capturing starts if it was off (as Try it does).
+    const launched = () => void (this.capturing || this.setCapturing({ on: true }));
+    this.clients = new ClientSupport({ dataDir: options.https?.dir ?? dataDir(), advertise: false, launched, reverse: options.reverse !== null, ...options.clients });
     this.passthrough = new Recorder(null, this.clock, { keepChunks: false, stallSeconds: options.stallSeconds });
   }
 
@@ -98,6 +109,8 @@ export class Engine {
     this.proxyAddress = { host: listening.host, port: listening.port };
     if (this.options.open) await this.openCapture({ path: this.options.open });
     else this.newLiveSession();
+    // Once a session exists: a launched client's port can be asked for from here on.
+    this.notice = await this.clients.start(this.proxy, listening.url);
     return { proxy: this.proxyUrl };
   }
 
@@ -393,6 +406,7 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.clients.close();
     await this.proxy?.close();
     await this.lab?.close();
     // A proxy that could not listen (the port in use) leaves no session to close.

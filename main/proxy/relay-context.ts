@@ -4,6 +4,7 @@
 import type net from 'node:net';
 import type { Rule } from '../../shared/rules';
 import type { ConnectionAnalyzer } from '../analysis/connection';
+import type { ClientTag } from '../capture/format';
 import type { GateOptions, Origin } from './forward-gate';
 import type { Connect } from './leg';
 import type { Recorder } from '../analysis/recorder';
@@ -50,6 +51,8 @@ export interface RelayContext {
   looped?: string;
   /** `serve`: whether an origin is Chunkscope's own UI, whose traffic is relayed but never recorded. */
   isOwnUi?: (origin: Origin) => boolean;
+  /** The client Chunkscope launched on this connection (a per-client port, main/clients): recorded as a `client` event. */
+  launched?: ClientTag | null;
   closed(relay: ConnectionRelay): void;
 }
 

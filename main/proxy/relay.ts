@@ -7,7 +7,7 @@
 
 import type { PeerEnd } from '../../shared/http1';
 import type { AccountStall } from '../../shared/account';
-import type { CloseKind } from '../capture/format';
+import type { ClientTag, CloseKind } from '../capture/format';
 import type { ConnectionAnalyzer } from '../analysis/connection';
 import { EndMirror, type EndCommand, type Side } from './ends';
 import { Flow } from './flow';
@@ -67,7 +67,7 @@ export class ConnectionRelay {
       hold: (on) => (on ? this.clientFlow.hold('switching-origin') : this.clientFlow.release('switching-origin')),
     });
     // Recorded from its first record on, so that Chunkscope's own UI traffic never is.
-    this.analyzer = this.recorder.open(this.client.address, context.mode, this.ownTraffic !== null);
+    this.analyzer = this.recorder.open(this.client.address, context.mode, this.ownTraffic !== null, context.launched ?? null);
     this.clientFlow = new Flow(this.client);
     this.upstream = new Upstream(context.connect, this.clientFlow, {
       connected: (leg, target) => this.upstreamConnected(leg, target),
@@ -84,6 +84,11 @@ export class ConnectionRelay {
       this.failure = context.looped;
       this.failureStatus = 508;
     } else if (context.reverse) this.connect(context.reverse, null);
+  }
+
+  /** The launched client this connection came from, if any (its decrypted session carries it too). */
+  get launched(): ClientTag | null {
+    return this.context.launched ?? null;
   }
 
   get recorded(): boolean {

@@ -3,6 +3,7 @@
 // open proxy, and the CLI says so.
 
 import net from 'node:net';
+import type { ClientTag } from '../capture/format';
 import type { CaptureSink } from '../capture/writer';
 import type { AnalyzerListener } from '../analysis/analyzer-options';
 import type { ConnectionAnalyzer } from '../analysis/connection';
@@ -38,6 +39,16 @@ export interface ProxyOptions {
    * recorded (the UI's updates, the bridge's token). Forward mode.
    */
   uiPort?: () => number | null;
+  /** Every connection to this proxy comes from one launched client (`chunkscope run`'s own proxy). */
+  launched?: ClientTag | null;
+}
+
+/** A proxy port of one launched client (main/clients): its connections are tagged with it. */
+export interface ClientPort {
+  port: number;
+  url: string;
+  /** Stop accepting; connections already made go on until they end. */
+  close(): Promise<void>;
 }
 
 export interface ListeningAddress {
@@ -65,6 +76,8 @@ export class ProxyServer {
    * request come back (a loop through a name of this machine that isSelf did not know).
    */
   private readonly upstreamEnds = new Map<string, string>();
+  /** Listeners of launched clients, by port. */
+  private readonly clientPorts = new Map<number, net.Server>();
 
   constructor(private readonly options: ProxyOptions) {
     const clock = options.clock ?? monotonicClock();
@@ -116,9 +129,38 @@ export class ProxyServer {
     });
   }
 
-  /** Whether a request for `origin` would reach this proxy: its port, on any name of this machine. */
+  /** Whether a request for `origin` would reach this proxy: its port (or a client's), on any name of this machine. */
   isSelf(origin: Origin): boolean {
-    return this.listening !== null && origin.port === this.listening.port && isLocalHost(origin.host);
+    return this.listening !== null && (origin.port === this.listening.port || this.clientPorts.has(origin.port)) && isLocalHost(origin.host);
+  }
+
+  /**
+   * A port of its own for one launched client, on the proxy's address: every connection
+   * made to it is this proxy's, recorded with a `client` event naming the client. Not one
+   * byte differs from the main port; only the port tells the clients apart.
+   */
+  listenForClient(launched: ClientTag): Promise<ClientPort> {
+    if (!this.listening || this.closing) return Promise.reject(new Error('the proxy is not listening'));
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.accept(socket, launched));
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host: this.listening!.host, port: 0 }, () => {
+        server.off('error', reject);
+        // An accept that fails (out of file descriptors) costs that connection, never the process.
+        server.on('error', () => undefined);
+        const { port } = server.address() as net.AddressInfo;
+        this.clientPorts.set(port, server);
+        const host = this.listening!.url.slice('http://'.length).replace(/:\d+$/, '');
+        resolve({
+          port,
+          url: `http://${host}:${port}`,
+          close: () => {
+            this.clientPorts.delete(port);
+            return new Promise((done) => server.close(() => done()));
+          },
+        });
+      });
+    });
   }
 
   /** Whether a request for `origin` goes to `serve`'s own UI. */
@@ -127,29 +169,29 @@ export class ProxyServer {
     return port !== undefined && port !== null && origin.port === port && isLocalHost(origin.host);
   }
 
-  private accept(socket: net.Socket): void {
+  private accept(socket: net.Socket, launched: ClientTag | null = this.options.launched ?? null): void {
     if (this.closing) {
       socket.destroy();
       return;
     }
-    if (!isLocalHost(socket.remoteAddress ?? '')) return this.admit(socket);
+    if (!isLocalHost(socket.remoteAddress ?? '')) return this.admit(socket, launched);
     // Maybe our own connection, come back. Its 'connect' (which records its local end) runs
     // in the same turn of the event loop as this accept, in either order (TCP: the
     // connecting side is ready no later than the accepting side): look after it.
     socket.on('error', () => undefined); // until the relay listens
     setImmediate(() => {
       if (this.closing || socket.destroyed) return void socket.destroy();
-      this.admit(socket);
+      this.admit(socket, launched);
     });
   }
 
-  private admit(socket: net.Socket): void {
+  private admit(socket: net.Socket, launched: ClientTag | null): void {
     const target = this.upstreamEnds.get(endpointKey(socket.remoteAddress, socket.remotePort));
     const looped =
       target === undefined
         ? undefined
         : `Chunkscope did not relay this request: this connection is Chunkscope's own connection to ${target}, come back to it, so ${target} is this proxy itself (listening on ${originKey({ host: this.listening!.host, port: this.listening!.port })}) and relaying would loop. Send the request to the origin's own address.`;
-    const relay = new ConnectionRelay((handlers) => TcpLeg.accept(socket, handlers), this.relayContext(this.recorderFor(), looped ? { looped } : {}));
+    const relay = new ConnectionRelay((handlers) => TcpLeg.accept(socket, handlers), this.relayContext(this.recorderFor(), { launched, ...(looped ? { looped } : {}) }));
     this.relays.add(relay);
     this.stalls.watching(true);
   }
@@ -205,6 +247,8 @@ export class ProxyServer {
     this.closing = true;
     this.stalls.stop();
     const stopped = new Promise<void>((resolve) => this.server.close(() => resolve()));
+    for (const server of this.clientPorts.values()) server.close();
+    this.clientPorts.clear();
     for (const relay of this.relays) relay.shutdown();
     this.recorder.end();
     await stopped;

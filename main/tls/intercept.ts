@@ -91,6 +91,7 @@ export class Interceptor implements Interception {
             reverse: origin,
             connect,
             intercept: undefined,
+            launched: outer.launched,
             closed: (relay) => {
               dropEarly(); // never asked for: the client sent no request
               base.closed(relay);

@@ -31,20 +31,17 @@ function quit(code) {
 
 // The app keeps its settings (the proxy port it fell back to) in its user data folder.
 // Beside the stand-in, in the test's own folder, which the test removes.
-const userData = process.getBuiltinModule('node:path').join(__dirname, 'user-data');
 
 exports.app = {
   on: (event, listener) => appEvents.set(event, listener),
-  getPath: (name) => {
-    if (name !== 'userData') throw new Error(`stand-in electron: app.getPath('${name}') is not known here`);
-    return userData;
-  },
   whenReady: () => {
     report.ready = true;
     return Promise.resolve();
   },
   quit: () => quit(0),
   exit: (code) => quit(code),
+  // Where the app keeps its settings (the remembered proxy port): a folder of the run's own.
+  getPath: () => process.getBuiltinModule('node:path').join(process.env.CHUNKSCOPE_DATA_DIR ?? process.getBuiltinModule('node:os').tmpdir(), 'user-data'),
 };
 
 exports.BrowserWindow = class BrowserWindow {
