@@ -243,44 +243,68 @@ export interface RawSlice {
   spans: RawSpan[];
 }
 
-/** Every request the UI can make, with its argument and its answer. */
-export interface ApiRequests {
-  hello: { args: void; result: SessionInfo };
-  setCapturing: { args: { on: boolean }; result: SessionInfo };
-  clear: { args: void; result: SessionInfo };
-  /** `chunksFrom`: the chunk ledgers only from these chunks on (the caller has the ones before). */
-  exchangeDetail: { args: { id: string; chunksFrom?: { request: number; response: number } }; result: ExchangeDetail };
-  raw: { args: { connection: number; stream: RawStream; offset: number; length: number }; result: RawSlice };
-  /** Replace the live proxy's rules (each checked with shared/rules.ts parseRule); new connections get them. */
-  setRules: { args: { rules: RuleEntry[] }; result: SessionInfo };
-  /** Start the built-in lab server (once) and send a sample of its scenarios through the proxy. */
-  tryLab: { args: undefined; result: { lab: string; requests: string[] } };
-  /** Open a capture file by path (Electron: from the menu or a drop). */
-  openCapture: { args: { path: string }; result: SessionInfo };
-  /** Save the current session's capture to a path (Electron). */
-  saveCapture: { args: { path: string }; result: { path: string; bytes: number } };
-  /** Save the current session as HAR 1.2 to a path (Electron); bodies over maxBodyBytes are cut. */
-  saveHar: { args: { path: string; maxBodyBytes?: number }; result: { path: string; entries: number } };
-  /** A curl command that sends a captured request again; a binary body is written to `bodyFile` first. */
-  curlCommand: { args: { id: string }; result: { command: string; bodyFile: string | null } };
-  /** The Stream view of an exchange's response (feed items, events, JSON values, lines). */
-  streamView: { args: { id: string; from?: number }; result: StreamViewResult };
-  /** "Connect a client": the proxy, the CA, the variables and shell lines of `chunkscope env`, browsers found, the system proxy, trusting the CA system-wide. */
-  clientSetup: { args: void; result: ClientSetup };
-  /** Open a browser (a name from clientSetup's browsers, or the first found) with a fresh profile on a proxy port of its own; its exchanges are tagged with it. */
-  launchBrowser: { args: { browser?: string; url?: string }; result: LaunchedBrowserInfo };
-  /** Set the operating system's proxy to Chunkscope's (on), or put back what was there (off); put back when Chunkscope stops, or at its next start after a crash. */
-  setSystemProxy: { args: { on: boolean }; result: SystemProxyState };
+/**
+ * A method of the API: its argument and its answer (types only), and where it can run:
+ * `desktop` for the ones that take a path on this machine (a browser uploads and
+ * downloads instead; the bridge refuses them).
+ */
+export interface Method<Args, Result> {
+  readonly where: 'anywhere' | 'desktop';
+  /** Never set: carries the types. */
+  readonly types?: { args: Args; result: Result };
 }
 
-export type ApiMethod = keyof ApiRequests;
+function method<Args, Result>(where: Method<Args, Result>['where'] = 'anywhere'): Method<Args, Result> {
+  return { where };
+}
 
-export const API_METHODS: readonly ApiMethod[] = ['hello', 'setCapturing', 'clear', 'exchangeDetail', 'raw', 'setRules', 'tryLab', 'openCapture', 'saveCapture', 'saveHar', 'curlCommand', 'streamView', 'clientSetup', 'launchBrowser', 'setSystemProxy'];
+/**
+ * Every request the UI can make: the one map the engine's dispatcher, the Electron preload
+ * and the WebSocket transport are all derived from (shared/api-client.ts).
+ */
+export const API = {
+  hello: method<void, SessionInfo>(),
+  setCapturing: method<{ on: boolean }, SessionInfo>(),
+  clear: method<void, SessionInfo>(),
+  /** `chunksFrom`: the chunk ledgers only from these chunks on (the caller has the ones before). */
+  exchangeDetail: method<{ id: string; chunksFrom?: { request: number; response: number } }, ExchangeDetail>(),
+  raw: method<{ connection: number; stream: RawStream; offset: number; length: number }, RawSlice>(),
+  /** Replace the live proxy's rules (each checked with shared/rules.ts parseRule); new connections get them. */
+  setRules: method<{ rules: RuleEntry[] }, SessionInfo>(),
+  /** Start the built-in lab server (once) and send a sample of its scenarios through the proxy. */
+  tryLab: method<void, { lab: string; requests: string[] }>(),
+  /** Open a capture file by path (Electron: from the menu or a drop). */
+  openCapture: method<{ path: string }, SessionInfo>('desktop'),
+  /** Save the current session's capture to a path (Electron). */
+  saveCapture: method<{ path: string }, { path: string; bytes: number }>('desktop'),
+  /** Save the current session as HAR 1.2 to a path (Electron); bodies over maxBodyBytes are cut. */
+  saveHar: method<{ path: string; maxBodyBytes?: number }, { path: string; entries: number }>('desktop'),
+  /** A curl command that sends a captured request again; a binary body is written to `bodyFile` first. */
+  curlCommand: method<{ id: string }, { command: string; bodyFile: string | null }>(),
+  /** The Stream view of an exchange's response (feed items, events, JSON values, lines). */
+  streamView: method<{ id: string; from?: number }, StreamViewResult>(),
+  /** "Connect a client": the proxy, the CA, the variables and shell lines of `chunkscope env`, browsers found, the system proxy, trusting the CA system-wide. */
+  clientSetup: method<void, ClientSetup>(),
+  /** Open a browser (a name from clientSetup's browsers, or the first found) with a fresh profile on a proxy port of its own; its exchanges are tagged with it. */
+  launchBrowser: method<{ browser?: string; url?: string }, LaunchedBrowserInfo>(),
+  /** Set the operating system's proxy to Chunkscope's (on), or put back what was there (off); put back when Chunkscope stops, or at its next start after a crash. */
+  setSystemProxy: method<{ on: boolean }, SystemProxyState>(),
+} as const;
+
+export type ApiMethod = keyof typeof API;
+
+/** Each method's argument and answer, by name. */
+export type ApiRequests = { [M in ApiMethod]: (typeof API)[M] extends Method<infer A, infer R> ? { args: A; result: R } : never };
+
+export const API_METHODS = Object.keys(API) as ApiMethod[];
+
+/** The methods as functions: what each transport gives the renderer. */
+export type ApiMethods = {
+  [M in ApiMethod]: ApiRequests[M]['args'] extends void ? () => Promise<ApiRequests[M]['result']> : (args: ApiRequests[M]['args']) => Promise<ApiRequests[M]['result']>;
+};
 
 /** What the renderer sees, whichever transport carries it. */
-export type ChunkscopeApi = {
-  [M in ApiMethod]: ApiRequests[M]['args'] extends void ? () => Promise<ApiRequests[M]['result']> : (args: ApiRequests[M]['args']) => Promise<ApiRequests[M]['result']>;
-} & {
+export type ChunkscopeApi = ApiMethods & {
   onUpdate(listener: (batch: UpdateBatch) => void): () => void;
   /** Desktop only: open and save through the system's dialogs; the path of a dropped file. */
   desktop?: {

@@ -4,9 +4,11 @@
 
 import { z } from 'zod';
 import type { ApiMethod, ApiRequests } from '../../shared/api';
+import { EXCHANGE_ID } from '../../shared/exchange-id';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/engine';
 
+const exchangeIdSchema = z.string().regex(EXCHANGE_ID);
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]);
 
 const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
@@ -15,7 +17,7 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   clear: none,
   exchangeDetail: z
     .object({
-      id: z.string().regex(/^\d+:\d+$/),
+      id: exchangeIdSchema,
       chunksFrom: z.object({ request: z.number().int().nonnegative(), response: z.number().int().nonnegative() }).strict().optional(),
     })
     .strict(),
@@ -32,8 +34,8 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   openCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveHar: z.object({ path: z.string().min(1).max(4096), maxBodyBytes: z.number().int().nonnegative().optional() }).strict(),
-  curlCommand: z.object({ id: z.string().regex(/^\d+:\d+$/) }).strict(),
-  streamView: z.object({ id: z.string().regex(/^\d+:\d+$/), from: z.number().int().nonnegative().optional() }).strict(),
+  curlCommand: z.object({ id: exchangeIdSchema }).strict(),
+  streamView: z.object({ id: exchangeIdSchema, from: z.number().int().nonnegative().optional() }).strict(),
   clientSetup: none,
   launchBrowser: z
     .object({

@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { BridgeMessage, BridgeRequest } from '../../shared/api';
+import { API, type BridgeMessage, type BridgeRequest } from '../../shared/api';
 import { createDispatch } from '../api/dispatch';
 import type { Engine } from '../engine/engine';
 import { fail, guard, guardUpgrade, requestTarget, type RequestTarget } from './guard';
@@ -45,7 +45,8 @@ export class Bridge {
   ) {
     this.token = options.token ?? randomBytes(24).toString('base64url');
     // Opening and saving by path is for the desktop app; a browser uploads and downloads.
-    this.dispatch = createDispatch(engine, (method) => method !== 'openCapture' && method !== 'saveCapture' && method !== 'saveHar');
+    // A page cannot name a path on this machine: the methods that take one are the desktop's.
+    this.dispatch = createDispatch(engine, (method) => API[method].where !== 'desktop');
   }
 
   async listen(): Promise<{ url: string; port: number }> {

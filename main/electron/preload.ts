@@ -3,22 +3,22 @@
 // unsubscribe function. Bundled as CommonJS: sandboxed preloads cannot be ES modules.
 
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { API_METHODS, IPC_CHOOSE_OPEN, IPC_CHOOSE_SAVE, IPC_CHOOSE_SAVE_HAR, IPC_PREFIX, IPC_UPDATE, type UpdateBatch } from '../../shared/api';
+import { IPC_CHOOSE_OPEN, IPC_CHOOSE_SAVE, IPC_CHOOSE_SAVE_HAR, IPC_PREFIX, IPC_UPDATE, type ChunkscopeApi, type UpdateBatch } from '../../shared/api';
+import { apiClient } from '../../shared/api-client';
 
-const api: Record<string, unknown> = {};
-for (const method of API_METHODS) api[method] = (args?: unknown) => ipcRenderer.invoke(`${IPC_PREFIX}${method}`, args);
-
-api.onUpdate = (listener: (batch: UpdateBatch) => void) => {
-  const wrapped = (_event: IpcRendererEvent, batch: UpdateBatch) => listener(batch);
-  ipcRenderer.on(IPC_UPDATE, wrapped);
-  return () => ipcRenderer.removeListener(IPC_UPDATE, wrapped);
-};
-
-api.desktop = {
-  chooseCaptureToOpen: () => ipcRenderer.invoke(IPC_CHOOSE_OPEN),
-  chooseWhereToSave: () => ipcRenderer.invoke(IPC_CHOOSE_SAVE),
-  chooseWhereToSaveHar: (maxBodyBytes?: number) => ipcRenderer.invoke(IPC_CHOOSE_SAVE_HAR, maxBodyBytes),
-  pathForFile: (file: File) => webUtils.getPathForFile(file),
+const api: ChunkscopeApi = {
+  ...apiClient((method, args) => ipcRenderer.invoke(`${IPC_PREFIX}${method}`, args), 'desktop'),
+  onUpdate(listener: (batch: UpdateBatch) => void) {
+    const wrapped = (_event: IpcRendererEvent, batch: UpdateBatch) => listener(batch);
+    ipcRenderer.on(IPC_UPDATE, wrapped);
+    return () => ipcRenderer.removeListener(IPC_UPDATE, wrapped);
+  },
+  desktop: {
+    chooseCaptureToOpen: () => ipcRenderer.invoke(IPC_CHOOSE_OPEN),
+    chooseWhereToSave: () => ipcRenderer.invoke(IPC_CHOOSE_SAVE),
+    chooseWhereToSaveHar: (maxBodyBytes?: number) => ipcRenderer.invoke(IPC_CHOOSE_SAVE_HAR, maxBodyBytes),
+    pathForFile: (file: File) => webUtils.getPathForFile(file),
+  },
 };
 
 contextBridge.exposeInMainWorld('chunkscope', api);

@@ -1,6 +1,7 @@
 // The full detail of one connection, re-derived from its bytes in the capture: the
 // ledgers with every chunk and their times, and what each byte is (for the raw view).
 
+import { exchangeId } from '../../shared/exchange-id';
 import type { ChunkColumns, ExchangeDetail, MessageDetail, RawSlice, RawSpan, SpanKind, StreamViewResult } from '../../shared/api';
 import type { Http1Event, RawReason } from '../../shared/http1';
 import type { MessageRecord } from '../../shared/ledger';
@@ -213,7 +214,7 @@ export class ConnectionDetail {
     const requestDetail = request ? messageDetail(request, a.timeAt(0), chunksFrom.request) : null;
     const responseDetail = response ? messageDetail(response, a.timeAt(1), chunksFrom.response) : null;
     return {
-      id: `${a.number}:${index}`,
+      id: exchangeId(a.number, index),
       connection: a.number,
       index,
       request: requestDetail,

@@ -4,6 +4,7 @@
 import { appendFileSync, closeSync, copyFileSync, truncateSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parseExchangeId } from '../../shared/exchange-id';
 import type { ApiRequests, ConnectionRow, ExchangeDetail, ExchangeRow, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
 import { isRule, parseRule, type Rule } from '../../shared/rules';
 import { startLab, type Lab } from '../lab/lab';
@@ -217,12 +218,17 @@ export class Engine {
   }
 
   async exchangeDetail({ id, chunksFrom }: ApiRequests['exchangeDetail']['args']): Promise<ExchangeDetail> {
-    const m = /^(\d+):(\d+)$/.exec(id);
-    if (!m) throw new EngineError(`no exchange "${id}"`);
-    const detail = await this.session.detail(Number(m[1]));
-    const index = Number(m[2]);
-    if (index >= detail.analyzer.exchangeCount()) throw new EngineError(`no exchange #${index + 1} on c${m[1]}`);
-    return detail.exchange(index, this.session.seqOf(Number(m[1]), index), { now: this.now() }, chunksFrom);
+    const { detail, connection, index } = await this.exchangeAt(id);
+    return detail.exchange(index, this.session.seqOf(connection, index), { now: this.now() }, chunksFrom);
+  }
+
+  /** The analysis of the connection of exchange `id`, and where the exchange is on it. */
+  private async exchangeAt(id: string) {
+    const ref = parseExchangeId(id);
+    if (!ref) throw new EngineError(`no exchange "${id}"`);
+    const detail = await this.session.detail(ref.connection);
+    if (ref.index >= detail.analyzer.exchangeCount()) throw new EngineError(`no exchange #${ref.index + 1} on c${ref.connection}`);
+    return { detail, ...ref };
   }
 
   /** The clock of live rows and stalls; a file is read as it stands. */
@@ -231,11 +237,7 @@ export class Engine {
   }
 
   async streamView({ id, from }: ApiRequests['streamView']['args']): Promise<ApiRequests['streamView']['result']> {
-    const m = /^(\d+):(\d+)$/.exec(id);
-    if (!m) throw new EngineError(`no exchange "${id}"`);
-    const detail = await this.session.detail(Number(m[1]));
-    const index = Number(m[2]);
-    if (index >= detail.analyzer.exchangeCount()) throw new EngineError(`no exchange #${index + 1} on c${m[1]}`);
+    const { detail, index } = await this.exchangeAt(id);
     return detail.streamView(this.streamViews, index, from ?? 0, this.now());
   }
 
@@ -360,7 +362,9 @@ export class Engine {
   }
 
   async curlCommand({ id }: ApiRequests['curlCommand']['args']): Promise<ApiRequests['curlCommand']['result']> {
-    const [connection, index] = id.split(':').map(Number) as [number, number];
+    const ref = parseExchangeId(id);
+    if (!ref) throw new EngineError(`no exchange "${id}"`);
+    const { connection, index } = ref;
     const capture = await this.captureFile();
     // The capture is read up to that request in a worker thread: the relay goes on meanwhile.
     const curl = await offThread({ task: 'curl', capture, connection, index, bodyDir: curlBodyDir() });

@@ -1,6 +1,7 @@
 // From a connection's analysis to the rows the UI shows. Pure: the same analysis gives
 // the same rows, live or from a capture.
 
+import { exchangeId } from '../../shared/exchange-id';
 import { isErrorAnomaly, type AnomalyCode } from '../../shared/anomalies';
 import type { AccountEnd, AccountStall } from '../../shared/account';
 import type { ConnectionEnd, ConnectionRow, ExchangeRow, TerminatorState } from '../../shared/api';
@@ -119,7 +120,7 @@ export function exchangeRow(
   const rate = state === 'streaming' && firstResponseByte !== null && now > firstResponseByte ? response!.bodyLength / (now - firstResponseByte) : null;
 
   return {
-    id: `${a.number}:${index}`,
+    id: exchangeId(a.number, index),
     seq,
     connection: a.number,
     index,

@@ -2,6 +2,7 @@
 // connection's records lie in it, and the rows shown for it. Rows come from count-only
 // analyses (flat memory); details are re-derived from the file when asked for.
 
+import { exchangeId } from '../../shared/exchange-id';
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { ConnectionRow, ExchangeRow } from '../../shared/api';
 import type { CaptureEvent, StreamId } from '../capture/format';
@@ -137,7 +138,7 @@ export class Session {
   }
 
   seqOf(connection: number, index: number): number {
-    const key = `${connection}:${index}`;
+    const key = exchangeId(connection, index);
     let seq = this.seqs.get(key);
     if (seq === undefined) {
       seq = this.nextSeq++;

@@ -3,6 +3,7 @@
 // whole session again.
 
 import type { ApiMethod, BridgeMessage, ChunkscopeApi, SessionInfo, UpdateBatch } from '../../../shared/api';
+import { apiClient } from '../../../shared/api-client';
 
 export type TransportState = 'connecting' | 'connected' | 'disconnected';
 
@@ -44,7 +45,7 @@ export function createWebSocketApi(where: Location, onState: (state: TransportSt
   };
   connect();
 
-  const request = (method: ApiMethod, args?: unknown): Promise<unknown> =>
+  const request = (method: ApiMethod, args: unknown): Promise<unknown> =>
     new Promise((resolve, reject) => {
       const send = () => {
         const id = nextId++;
@@ -55,19 +56,8 @@ export function createWebSocketApi(where: Location, onState: (state: TransportSt
       else waiting.push(send);
     });
 
-  const api = {
-    hello: () => request('hello'),
-    setCapturing: (args: unknown) => request('setCapturing', args),
-    clear: () => request('clear'),
-    exchangeDetail: (args: unknown) => request('exchangeDetail', args),
-    raw: (args: unknown) => request('raw', args),
-    setRules: (args: unknown) => request('setRules', args),
-    tryLab: () => request('tryLab'),
-    openCapture: () => Promise.reject(new Error('a browser opens captures by upload')),
-    saveCapture: () => Promise.reject(new Error('a browser saves captures by download')),
-    saveHar: () => Promise.reject(new Error('a browser saves HAR by download')),
-    curlCommand: (args: unknown) => request('curlCommand', args),
-    streamView: (args: unknown) => request('streamView', args),
+  const api: ChunkscopeApi = {
+    ...apiClient(request, 'browser'),
     onUpdate(listener: (batch: UpdateBatch) => void) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -82,5 +72,5 @@ export function createWebSocketApi(where: Location, onState: (state: TransportSt
       harUrl: (maxBodyBytes?: number) => `/api/har?token=${encodeURIComponent(token)}${maxBodyBytes === undefined ? '' : `&maxBody=${maxBodyBytes}`}`,
     },
   };
-  return api as unknown as ChunkscopeApi;
+  return api;
 }

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react';
+import { exchangeName, parseExchangeId } from '../../../../shared/exchange-id';
 import { isErrorAnomaly } from '../../../../shared/anomalies';
 import type { ExchangeDetail as Detail } from '../../../../shared/api';
 import { useApi, useApp, useAppStore } from '../../context';
@@ -124,7 +125,7 @@ export function ExchangeDetail({ id }: { id: string }) {
     <section className="detail" data-testid="detail" tabIndex={-1}>
       <header className="detail-head">
         <h2>
-          c{id.split(':')[0]} · request #{Number(id.split(':')[1]) + 1}
+          {exchangeTitle(id)}
           {current?.request?.startLine ? <code> {current.request.startLine}</code> : null}
         </h2>
         {response?.startLine ? <p className="status-line">{response.startLine}</p> : null}
@@ -178,4 +179,9 @@ export function ExchangeDetail({ id }: { id: string }) {
       </div>
     </section>
   );
+}
+
+function exchangeTitle(id: string): string {
+  const ref = parseExchangeId(id);
+  return ref ? exchangeName(ref) : id;
 }
