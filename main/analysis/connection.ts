@@ -58,7 +58,7 @@ export class ConnectionAnalyzer extends ConnectionFacts {
   /** What each stream's parser waited for when the stream ended (where its bytes stopped). */
   private readonly endWaiting: [AccountWaiting | null, AccountWaiting | null] = [null, null];
   private readonly stallSeconds: number;
-  readonly clientIsChunkscope: boolean;
+  private readonly ownClient: boolean;
   /** Records fed so far (data and events): a row or a detail derived from fewer is older. */
   records = 0;
 
@@ -75,7 +75,7 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     this.listener = options.listener ?? {};
     this.lastByteAt = [openedAt, openedAt];
     this.stallSeconds = options.stallSeconds ?? DEFAULT_STALL_SECONDS;
-    this.clientIsChunkscope = options.clientIsChunkscope === true;
+    this.ownClient = options.clientIsChunkscope === true;
     this.stallLog = new StallLog(this.stallSeconds);
     const keepChunks = (this.keepChunks = options.keepChunks ?? true);
     this.parsers = [
@@ -158,6 +158,14 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     this.applyOriginEnds();
     this.origin?.finish();
     for (const stream of [0, 1] as const) if (!this.ends[stream]) this.endStream(stream, 'open', stream === 0 ? 'client' : 'server');
+  }
+
+  /**
+   * The client is Chunkscope itself: `check`, `replay --to`, Try it say so when they analyse;
+   * a capture says so of the composer's connections (a `client` event of `launched: 'chunkscope'`).
+   */
+  get clientIsChunkscope(): boolean {
+    return this.ownClient || this.launched?.launched === 'chunkscope';
   }
 
   get ended(): boolean {

@@ -15,6 +15,8 @@ export class ConnectionFacts {
   tls: TlsReport | null = null;
   /** Imported (a HAR, a packet capture), not seen through the proxy. */
   imported: ImportedEvent | null = null;
+  /** The client Chunkscope launched on this connection, or Chunkscope itself (`launched: 'chunkscope'`: the composer). */
+  launched: { launched: string; tag: string } | null = null;
 
   /**
    * Notes an event that states a fact, `at` seconds since the connection opened; false
@@ -47,6 +49,9 @@ export class ConnectionFacts {
         return true;
       case 'imported':
         this.imported = event;
+        return true;
+      case 'client':
+        this.launched = { launched: event.launched, tag: event.tag };
         return true;
       case 'rule':
         this.rules.push({ direction: event.direction, exchange: event.exchange, rule: event.rule, effect: event.effect, at });

@@ -66,14 +66,17 @@ export interface ClientEvent {
   type: 'client';
   connection: number;
   time: number;
-  /** `run` or `browser` (ClientTag); a reader meets only these in version 1, and shows any other as it is. */
+  /** `run`, `browser` or `chunkscope` (ClientTag); a reader meets only these in version 1, and shows any other as it is. */
   launched: string;
   tag: string;
 }
 
-/** What a launched client is called: the command line, or the browser's name. */
+/**
+ * What a launched client is called: the command line, or the browser's name. `chunkscope`:
+ * the connection is Chunkscope's own (the composer's `send`), so its end is the tool's decision.
+ */
 export interface ClientTag {
-  launched: 'run' | 'browser';
+  launched: 'run' | 'browser' | 'chunkscope';
   tag: string;
 }
 

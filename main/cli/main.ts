@@ -14,6 +14,7 @@ import { registerProbe } from './probe';
 import { registerProxy } from './proxy';
 import { registerReplay } from './replay';
 import { registerRun } from './run';
+import { registerSend } from './send';
 import { registerServe } from './serve';
 
 const VERSION = '0.1.0';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerLab(program, write);
   registerReplay(program, write);
   registerCheck(program, write);
+  registerSend(program, write);
   registerExport(program, write);
   registerProbe(program, write);
   registerRun(program);

@@ -1,0 +1,130 @@
+// A plan carried out on one of our own client connections (main/client): each write as
+// planned, the pauses, a wait for each answer where the plan waits, and the end it asks
+// for (a FIN or an RST, after the answers, at once, or after byte N). What the server
+// sends and how it ends go to the connection's analysis (and the session's capture when
+// the connection is recorded), so the ledger and the account are those of any exchange.
+
+import type { TlsSide } from '../../shared/capture';
+import { ClientConnection } from '../client/connection';
+import { openLeg, targetOf } from '../client/open';
+import type { Wire, WireWrite } from './wire';
+
+export interface SendOptions {
+  /** Where: `http://host:port` or `https://host:port`. */
+  url: URL;
+  /** Through this HTTP proxy (CONNECT for https). */
+  proxy?: URL | null;
+  insecure?: boolean;
+  ca?: string[];
+  /** Give up connecting, or waiting for the server, after this many seconds without a byte from it. */
+  timeoutSeconds: number;
+}
+
+/** Why the plan stopped before its end: the server ended the connection, went quiet, or lost its framing. */
+export type Stopped = { why: 'server-ended' | 'quiet' | 'framing-lost'; request: number } | null;
+
+export interface SendOutcome {
+  /** Bytes written, and requests started (wholly or in part). */
+  sent: number;
+  requests: number;
+  stopped: Stopped;
+  /** The server's address as connected (the proxy's, through one), and our own end. */
+  address: string;
+  local: string | null;
+  tls: TlsSide | null;
+}
+
+/** The largest single write: the unit of progress a quiet-server watch sees while sending. */
+const WRITE_SLICE = 64 * 1024;
+
+/**
+ * Connect with `client` (its handlers receive the server's bytes), carry out `wire`, end
+ * as it says, and let go of the socket. Rejects with a CouldNotConnect sentence when no
+ * connection could be made.
+ */
+export async function sendWire(wire: Wire, client: ClientConnection, options: SendOptions): Promise<SendOutcome> {
+  const opened = await openLeg({ url: options.url, proxy: options.proxy, insecure: options.insecure, ca: options.ca, timeoutSeconds: options.timeoutSeconds }, client.handlers);
+  const { host, port } = targetOf(options.url);
+  client.attached(opened.leg, `${host}:${port}`);
+  const analyzer = client.analyzer;
+  if (opened.tls) client.recordTls(opened.tls);
+  const idleMs = options.timeoutSeconds * 1000;
+  let sent = 0;
+  let requests = 0;
+  let stopped: Stopped = null;
+  // A fatal (F-class) anomaly in a response: nothing after it can be read as an answer.
+  const framingLost = () => analyzer.messages('response').some((m) => m?.anomalies.some((a) => a.cls === 'F'));
+  const answered = async (n: number): Promise<boolean> => {
+    client.lastActivity = performance.now();
+    const outcome = await client.until(() => client.answered >= n || framingLost(), { idleMs });
+    if (outcome === 'ready' && client.answered >= n) return true;
+    stopped = { why: outcome === 'idle' ? 'quiet' : outcome === 'ended' ? 'server-ended' : 'framing-lost', request: Math.min(n, requests) };
+    return false;
+  };
+  const write = async (step: WireWrite): Promise<boolean> => {
+    requests = Math.max(requests, step.request + 1);
+    for (let at = 0; at < step.bytes.length; at += WRITE_SLICE) {
+      if (client.serverEnd) return false;
+      const piece = step.bytes.subarray(at, Math.min(step.bytes.length, at + WRITE_SLICE));
+      sent += piece.length;
+      if (client.send(piece)) continue;
+      let drained = false;
+      void client.drained().then(() => {
+        drained = true;
+        client.lastActivity = performance.now();
+      });
+      client.lastActivity = performance.now();
+      if ((await client.until(() => drained, { idleMs })) !== 'ready') {
+        stopped = { why: client.serverEnd ? 'server-ended' : 'quiet', request: step.request + 1 };
+        return false;
+      }
+    }
+    return true;
+  };
+
+  let ended = false;
+  for (const step of wire.steps) {
+    if (client.serverEnd && step.kind !== 'end') {
+      stopped ??= { why: 'server-ended', request: requests + 1 };
+      break;
+    }
+    if (step.kind === 'write' && !(await write(step))) break;
+    if (step.kind === 'pause') await client.until(() => false, { deadline: performance.now() + step.ms });
+    if (step.kind === 'await' && !(await answered(step.answers))) break;
+    if (step.kind === 'end') {
+      if (step.afterAnswers && !(await answered(requests))) break;
+      if (step.afterAnswers && !client.serverEnd && !lastAnswerKeepsOpen(client)) {
+        // The answer said it closes: see the server do so, rather than close first.
+        client.lastActivity = performance.now();
+        await client.until(() => false, { idleMs });
+      }
+      // The bytes written reach the kernel before an RST could drop them.
+      await client.drained();
+      // On TLS a FIN is the clean end: close_notify, then the FIN.
+      client.end(step.how === 'fin' && opened.tls ? 'close-notify' : step.how);
+      ended = true;
+    }
+  }
+  if (!ended) client.end(opened.tls ? 'close-notify' : 'fin');
+  // After a FIN the server may still answer, or end: its part is recorded too.
+  if (!client.serverEnd && client.leg && !client.closed) {
+    client.lastActivity = performance.now();
+    await client.until(() => client.closed, { idleMs });
+  }
+  await client.letGo();
+  client.finish();
+  return { sent, requests, stopped, address: opened.address, local: opened.local, tls: opened.tls };
+}
+
+/** Whether the last answer allows another request (no `Connection: close`, not HTTP/1.0 without keep-alive). */
+function lastAnswerKeepsOpen(client: ClientConnection): boolean {
+  const responses = client.analyzer.messages('response');
+  for (let i = responses.length - 1; i >= 0; i--) {
+    const m = responses[i];
+    if (!m || (m.response?.status ?? 0) < 200) continue;
+    const connection = m.headers.filter(([n]) => n.toLowerCase() === 'connection').map(([, v]) => v.toLowerCase());
+    if (connection.some((v) => v.split(',').some((t) => t.trim() === 'close'))) return false;
+    return m.response?.version !== 'HTTP/1.0' || connection.some((v) => v.includes('keep-alive'));
+  }
+  return true;
+}
