@@ -7,6 +7,7 @@ import type { ApiMethod, ApiRequests } from '../../shared/api';
 import { EXCHANGE_ID } from '../../shared/exchange-id';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/engine';
+import { planSchema } from '../compose/schema';
 
 const exchangeIdSchema = z.string().regex(EXCHANGE_ID);
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]);
@@ -49,6 +50,13 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
     })
     .strict(),
   setSystemProxy: z.object({ on: z.boolean() }).strict(),
+  composeFrom: z.object({ id: exchangeIdSchema }).strict(),
+  parsePlan: z.object({ text: z.string().max(32 * 1024 * 1024) }).strict(),
+  formatPlan: z.object({ plan: planSchema }).strict(),
+  send: z.object({ plan: planSchema, via: z.enum(['proxy', 'direct']), tls: z.boolean().optional() }).strict(),
+  resend: z.object({ ids: z.array(exchangeIdSchema).min(1).max(10_000), timing: z.enum(['original', 'fast']) }).strict(),
+  serveReplay: z.object({ ids: z.array(exchangeIdSchema).min(1).max(100_000).optional() }).strict(),
+  stopReplay: none,
 };
 
 export class ApiError extends Error {}
@@ -72,6 +80,13 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     clientSetup: () => engine.clients.setup(),
     launchBrowser: (args) => engine.clients.launchBrowser(args),
     setSystemProxy: (args) => engine.clients.setSystemProxy(args),
+    composeFrom: (args) => engine.composer.composeFrom(args),
+    parsePlan: (args) => engine.composer.parsePlan(args),
+    formatPlan: (args) => engine.composer.formatPlan(args),
+    send: (args) => engine.composer.send(args),
+    resend: (args) => engine.composer.resend(args),
+    serveReplay: (args) => engine.replays.serve(args),
+    stopReplay: async () => (await engine.replays.stop(), engine.info()),
   };
   return async (method, args) => {
     if (!Object.hasOwn(handlers, method)) throw new ApiError(`unknown method "${method}"`);

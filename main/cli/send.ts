@@ -11,7 +11,7 @@ import { ClientConnection } from '../client/connection';
 import { CouldNotConnect } from '../client/open';
 import { destination, forProxy, NoDestination } from '../compose/destination';
 import { formatPlan } from '../compose/format';
-import { sendWire, type SendOutcome } from '../compose/send';
+import { sendWire, stoppedSentence, type SendOutcome } from '../compose/send';
 import { planNotes, planWire, PlanTooLarge, type Wire } from '../compose/wire';
 import { captureJson, connectionLines, problemLines } from '../inspect/capture';
 import { append } from '../inspect/human';
@@ -64,16 +64,6 @@ function readCa(file: string): string {
   }
 }
 
-/** What of the plan was not carried out, and why, in words (the account says what the server did). */
-function stoppedLine(outcome: SendOutcome, wire: Wire, timeout: number): string | null {
-  const stopped = outcome.stopped;
-  if (!stopped) return null;
-  const unsent = outcome.requests < wire.requests ? `; ${outcome.requests + 1 === wire.requests ? `request #${wire.requests} was` : `requests #${outcome.requests + 1} to #${wire.requests} were`} not sent` : '';
-  if (stopped.why === 'quiet') return `stopped: no byte from the server for --timeout ${timeout} s while request #${stopped.request} waited for its answer, so Chunkscope closed the connection${unsent}`;
-  if (stopped.why === 'framing-lost') return `stopped: the framing of the answer to request #${stopped.request} was lost (see its anomaly), so nothing after it could be read${unsent}`;
-  return `stopped: the connection ended before the plan did${unsent}`;
-}
-
 function humanLines(report: ConnectionReport, outcome: SendOutcome, wire: Wire, flags: SendFlags): string[] {
   const lines: string[] = [];
   const options = { maxChunks: flags.allChunks ? 0 : 200 };
@@ -84,8 +74,8 @@ function humanLines(report: ConnectionReport, outcome: SendOutcome, wire: Wire, 
     append(lines, problemLines([report]));
     lines.push('', `--all lists every exchange with its chunk ledger (${plural(report.exchanges.length, 'exchange')})`);
   }
-  const stopped = stoppedLine(outcome, wire, flags.timeout);
-  if (stopped) lines.push('', stopped);
+  const stopped = stoppedSentence(outcome, wire, flags.timeout);
+  if (stopped) lines.push('', `stopped: ${stopped}`);
   return lines;
 }
 

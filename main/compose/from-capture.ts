@@ -99,8 +99,10 @@ export function capturedRequests(records: Iterable<CaptureRecord>, connection: n
   const target = analyzer.upstreams[0]?.target ?? analyzer.upstreamFailure?.target ?? null;
   const lastRequest = analyzer.messages('request')[lastWanted];
   // A request the client cut short (or reset): the plan ends the connection the same way, right after it.
-  const close = analyzer.closes.find((c) => c.side === 'client' && c.by === 'peer' && (c.kind === 'fin' || c.kind === 'rst' || c.kind === 'close-notify'));
-  const end: EndPlan | null = lastRequest && !lastRequest.complete && close && lastWanted === count - 1 ? { how: close.kind === 'rst' ? 'rst' : 'fin', after: 'written' } : null;
+  // An RST counts over a FIN before it: Node reads an RST that follows data as the end of the stream first.
+  const closes = analyzer.closes.filter((c) => c.side === 'client' && c.by === 'peer' && (c.kind === 'fin' || c.kind === 'rst' || c.kind === 'close-notify'));
+  const how = closes.some((c) => c.kind === 'rst') ? 'rst' : 'fin';
+  const end: EndPlan | null = lastRequest && !lastRequest.complete && closes.length > 0 && lastWanted === count - 1 ? { how, after: 'written' } : null;
   return { requests, to: target ? `${tls ? 'https' : 'http'}://${target}` : null, end };
 }
 

@@ -128,3 +128,13 @@ function lastAnswerKeepsOpen(client: ClientConnection): boolean {
   }
   return true;
 }
+
+/** What of the plan was not carried out, and why, in words (the account says what the server did); null when all of it was. */
+export function stoppedSentence(outcome: SendOutcome, wire: Wire, timeoutSeconds: number): string | null {
+  const stopped = outcome.stopped;
+  if (!stopped) return null;
+  const unsent = outcome.requests < wire.requests ? `; ${outcome.requests + 1 === wire.requests ? `request #${wire.requests} was` : `requests #${outcome.requests + 1} to #${wire.requests} were`} not sent` : '';
+  if (stopped.why === 'quiet') return `no byte from the server for ${timeoutSeconds} s while request #${stopped.request} waited for its answer, so Chunkscope closed the connection${unsent}`;
+  if (stopped.why === 'framing-lost') return `the framing of the answer to request #${stopped.request} was lost (see its anomaly), so nothing after it could be read${unsent}`;
+  return `the connection ended before the plan did${unsent}`;
+}

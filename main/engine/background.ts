@@ -1,6 +1,6 @@
 // The engine's work that grows with a file and cannot be cut into slices: parsing a HAR
 // (one JSON.parse) or a packet capture (read whole), building and writing a HAR, finding
-// a request to copy as curl. It runs in a worker thread (worker.ts, started by
+// a request to copy as curl or to compose from. It runs in a worker thread (worker.ts, started by
 // off-thread.ts), never on the relay's event loop. Files in, files out: what comes back
 // to the relay's thread is small (notes, a command line, a count).
 
@@ -14,6 +14,7 @@ import { curlCommand } from '../export/curl';
 import { captureToHar } from '../export/har';
 import { requestForCurl } from '../export/request';
 import { readSource } from '../import/source';
+import { capturedRequests, type CapturedRequests } from '../compose/from-capture';
 import { writeCaptureFile } from '../capture/write-file';
 
 export type BackgroundTask =
@@ -22,12 +23,15 @@ export type BackgroundTask =
   /** Request #index on c`connection` of the capture as a curl command; a body file goes in `bodyDir`. */
   | { task: 'curl'; capture: string; connection: number; index: number; bodyDir: string }
   /** The capture as HAR 1.2, written to `path` (0600). */
-  | { task: 'har'; capture: string; path: string; maxBodyBytes?: number };
+  | { task: 'har'; capture: string; path: string; maxBodyBytes?: number }
+  /** Requests `indexes` of c`connection` as plans that send them again byte for byte (the composer). */
+  | { task: 'requests'; capture: string; connection: number; indexes: number[]; timing: boolean };
 
 export type BackgroundResult<T extends BackgroundTask['task']> = {
   import: { notes: string[] };
   curl: { command: string; bodyFile: string | null } | null;
   har: { entries: number };
+  requests: CapturedRequests;
 }[T];
 
 export function runTask<T extends BackgroundTask>(task: T): BackgroundResult<T['task']> {
@@ -51,6 +55,8 @@ function run(task: BackgroundTask): BackgroundResult<BackgroundTask['task']> {
       if (curl.fileBody) writeFileSync(bodyFile, curl.fileBody, { mode: 0o600, flag: 'wx' });
       return { command: curl.command, bodyFile: curl.fileBody ? bodyFile : null };
     }
+    case 'requests':
+      return capturedRequests(readRecords(filePieces(task.capture)), task.connection, task.indexes, { timing: task.timing });
     case 'har': {
       const har = captureToHar(readRecords(filePieces(task.capture)), { maxBodyBytes: task.maxBodyBytes });
       // In pieces: the HAR of a capture of millions of chunks is longer than a string can hold.

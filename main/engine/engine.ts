@@ -1,7 +1,7 @@
 // The engine behind the app: the proxy, the current session, and the API of
 // shared/api.ts that both transports (Electron IPC, the WebSocket bridge) serve.
 
-import { appendFileSync, closeSync, copyFileSync, truncateSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { appendFileSync, closeSync, copyFileSync, truncateSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExchangeId } from '../../shared/exchange-id';
@@ -26,6 +26,9 @@ import { StreamViews } from './stream';
 import { Session } from './session';
 import { ClientSupport, type ClientSupportOptions } from '../clients/support';
 import { dataDir } from '../tls/data-dir';
+import { EngineError } from './errors';
+import { Composer } from './composer';
+import { ReplayOrigins } from './replay-origin';
 
 export interface EngineOptions {
   proxyHost: string;
@@ -51,7 +54,7 @@ const BATCH_ROWS = 5000;
 /** Longest stretch of making rows before the relay gets a turn. */
 const FLUSH_SLICE_MS = 8;
 
-export class EngineError extends Error {}
+export { EngineError } from './errors';
 
 export class Engine {
   private proxy: ProxyServer | null = null;
@@ -78,6 +81,9 @@ export class Engine {
   readonly clients: ClientSupport;
   /** Set at start when system proxy settings a crashed Chunkscope left were put back: said once. */
   notice: string | null = null;
+  /** The composer (composeFrom, parsePlan, formatPlan, send, resend) and the replay origin (serveReplay, stopReplay). */
+  readonly composer: Composer;
+  readonly replays = new ReplayOrigins(() => this.session, () => this.emit({ session: this.info() }));
 
   constructor(private readonly options: EngineOptions) {
     this.rules = options.rules ?? [];
@@ -87,6 +93,16 @@ export class Engine {
     const launched = () => void (this.capturing || this.setCapturing({ on: true }));
     this.clients = new ClientSupport({ dataDir: options.https?.dir ?? dataDir(), advertise: false, launched, reverse: options.reverse !== null, ...options.clients });
     this.passthrough = new Recorder(null, this.clock, { keepChunks: false, stallSeconds: options.stallSeconds });
+    this.composer = new Composer({
+      session: () => this.session,
+      // A send is kept in the live session: capture starts (as Try it does) if it was off or a file was shown.
+      liveSession: () => (this.capturing && this.session.kind === 'live' ? this.session : (this.setCapturing({ on: true }), this.session)),
+      captureFile: () => this.captureFile(),
+      proxy: () => this.proxy,
+      mode: options.reverse ? 'reverse' : 'forward',
+      insecure: options.https?.insecureUpstream === true,
+      caPem: () => (this.ca ? readFileSync(this.ca.path, 'utf8') : null),
+    });
   }
 
   async start(): Promise<{ proxy: string }> {
@@ -131,6 +147,7 @@ export class Engine {
       recovered: this.recovered,
       capturePath: this.session.kind === 'live' ? this.session.path : null,
       captureError: this.session.writer?.failure?.message ?? null,
+      replay: this.replays.info(),
     };
   }
 
@@ -411,6 +428,7 @@ export class Engine {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.clients.close();
+    await this.replays.stop(false);
     await this.proxy?.close();
     await this.lab?.close();
     // A proxy that could not listen (the port in use) leaves no session to close.

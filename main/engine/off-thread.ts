@@ -41,7 +41,7 @@ export function offThread<T extends BackgroundTask>(task: T): Promise<Background
       reject(new BackgroundError(error.message));
     });
     worker.once('exit', (code) => {
-      if (!settled) reject(new BackgroundError(`Chunkscope's worker stopped (exit code ${code}) before it finished ${task.task === 'import' ? 'reading the file' : task.task === 'har' ? 'the HAR' : 'the curl command'}`));
+      if (!settled) reject(new BackgroundError(`Chunkscope's worker stopped (exit code ${code}) before it finished ${task.task === 'import' ? 'reading the file' : task.task === 'har' ? 'the HAR' : task.task === 'requests' ? 'reading the requests' : 'the curl command'}`));
     });
   });
 }

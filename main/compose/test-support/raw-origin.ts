@@ -1,6 +1,8 @@
 // An origin for the composer's tests that records every byte it receives and how the
 // client ended the connection (FIN, RST), and answers once `answerWhen` says the request
-// is in (by default: once the client ended its side), then closes.
+// is in (by default: once the client ended its side), then closes. Node reports an RST
+// that follows data as the end of the stream; writing the answer then fails with
+// ECONNRESET: that is how an RST is told from a FIN here (tcpdump shows only the RST).
 
 import net from 'node:net';
 
