@@ -2,6 +2,8 @@
 // and reading it again changes no byte; a mistake is one sentence at its line, column and
 // byte.
 
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatPlan } from './format';
 import { loadPlanFixtures } from './test-support/plans';
@@ -91,5 +93,26 @@ describe('mistakes, said with their line, column and byte', () => {
 
   it('a quote in a request line is a byte of it, not the start of a string', () => {
     expect(planBytes(parsePlan('GET /a"b HTTP/1.1\n')).toString('latin1')).toBe('GET /a"b HTTP/1.1\r\n\r\n');
+  });
+});
+
+describe("the README's plan", () => {
+  it('reads, and sends what its comments say', () => {
+    const readme = readFileSync(join(import.meta.dirname, '..', '..', 'README.md'), 'utf8');
+    const block = /\*\*The plan format\.\*\*[\s\S]*?```\n([\s\S]*?)```/.exec(readme)![1]!;
+    const plan = parsePlan(plainText(block));
+    expect(plan.to).toBe('http://127.0.0.1:9001');
+    expect(plan.requests.map((r) => (r.head.kind === 'lines' ? r.head.startLine : ''))).toEqual(['POST /upload HTTP/1.1', 'GET /ok HTTP/1.1']);
+    expect(plan.end).toEqual({ how: 'rst', after: { byte: 3190 } });
+    expect(planNotes(plan)).toEqual([
+      'request #1, chunk #4: the size 10 says 16 bytes, but its data is 5 bytes (a size that lies)',
+      'request #1, chunk #5: its size line ends in a bare LF, not CRLF',
+      'request #1, chunk #5: its data is followed by a bare LF, not CRLF',
+      'request #1, chunk #6: its data is followed by "XY", not CRLF',
+      'Chunkscope resets the connection (RST) after byte 3,190: the bytes after it are never sent',
+    ]);
+    const bytes = planBytes(plan).toString('latin1');
+    expect(bytes).toHaveLength(3190);
+    expect(bytes.endsWith('\r\n7\r\nhello\r\n\r\n10\r\nshort\r\n3\nabc\n3\r\ndefXY0\r\nX-Checksum: 42\r\n\r\nGET /ok HTTP/1.')).toBe(true);
   });
 });
