@@ -25,8 +25,13 @@ export interface SendResult {
   notes: string[];
   /** Request lines changed to fit the proxy (absolute form over plain http), in words. */
   rewrites: string[];
-  /** What of the plan was not carried out, and why, in words; null when all of it was. */
+  /** What of the plan was not carried out, and why, in words; null when all of it was (or it still runs). */
   stopped: string | null;
+  /**
+   * The connection still runs (an answer still arriving, a stream that does not end): its
+   * exchanges are in the session already and their rows go on changing as it goes.
+   */
+  running: boolean;
 }
 
 /** The framing of one response, as the diff compares it. */
@@ -59,8 +64,11 @@ export interface ReplayEnd {
 }
 
 export interface ResendResult {
-  /** Per request sent again, in the order asked: the captured exchange, the new one, and how their framing compares. */
-  requests: { id: string; newId: string | null; diff: ExchangeDiff; captured: string; now: string }[];
+  /**
+   * Per request sent again, in the order asked: the captured exchange, the new one, and how
+   * their framing compares (`running`: the new answer was still arriving when compared).
+   */
+  requests: { id: string; newId: string | null; diff: ExchangeDiff; captured: string; now: string; running: boolean }[];
   /** Per captured connection sent again whole: how the server ended it then and now ("server FIN after 2 responses"). */
   connections: { connection: number; now: number | null; captured: string; ended: string; same: boolean }[];
   /** Connections that could not be sent again, and why. */

@@ -95,6 +95,15 @@ describe('chunkscope send: every byte as planned', () => {
     expect(result.status).toBe(1);
   });
 
+  it('an answer that never ends: --max-time stops reading it, closes the connection and says so', async () => {
+    const lab = await startLab({});
+    cleanups.push(() => lab.close());
+    const result = await runCli(['send', `${lab.url}/drip?chunks=100000&delay=20`, '--max-time', '1']);
+    expect(result.stdout).toContain('stopped: Chunkscope stopped reading after --max-time 1 s, the answer to request #1 still arriving, and closed the connection');
+    expect(result.stdout).toContain('the client closed the connection (FIN)');
+    expect(result.status).toBe(1);
+  });
+
   it('pipelined: every request written before the first answer', async () => {
     const o = await origin([request(), request(), write(`${OK.replace('close', 'keep-alive')}${OK}`), fin()]);
     cleanups.push(() => o.close());

@@ -27,6 +27,7 @@ interface SendFlags {
   via?: string;
   repeat: number;
   timeout: number;
+  maxTime: number;
   insecure?: boolean;
   ca?: string[];
   printPlan?: boolean;
@@ -74,7 +75,7 @@ function humanLines(report: ConnectionReport, outcome: SendOutcome, wire: Wire, 
     append(lines, problemLines([report]));
     lines.push('', `--all lists every exchange with its chunk ledger (${plural(report.exchanges.length, 'exchange')})`);
   }
-  const stopped = stoppedSentence(outcome, wire, flags.timeout);
+  const stopped = stoppedSentence(outcome, wire, flags.timeout, flags.maxTime);
   if (stopped) lines.push('', `stopped: ${stopped}`);
   return lines;
 }
@@ -89,7 +90,7 @@ export function registerSend(program: Command, out: (text: string) => void): voi
         'file (--plan), from a captured request (--from CAPTURE --exchange c1#2), or from the command line: a URL, -X, -H, then ' +
         'body lines such as \'chunk 5DC\' \'chunk "hello" bare-lf\' \'last\' \'end rst after byte 80\'.\n\n' +
         'Exit status: 0 every request answered and no error-class anomaly on either side (the verdict of inspect); 1 a request ' +
-        'not answered (the server ended the connection first, went quiet for --timeout, or its framing was lost) or an ' +
+        'not answered (the server ended the connection first, went quiet for --timeout, its framing was lost, --max-time came) or an ' +
         'error-class anomaly; 2 could not send (a mistake in the plan, no connection, bad arguments).',
     )
     .argument('[url]', 'where to send: http://HOST[:PORT]/PATH or https://… (the path is the request target with body lines; with --plan or --from, only where to connect)')
@@ -102,6 +103,7 @@ export function registerSend(program: Command, out: (text: string) => void): voi
     .option('--via <proxy>', 'send through this HTTP proxy (a Chunkscope proxy, to capture it): http://127.0.0.1:8888')
     .addOption(new Option('--repeat <n>', 'send the plan\'s requests N times on the one connection (IIS 6: --repeat 4001)').default(1).argParser(positive('--repeat')))
     .addOption(new Option('--timeout <seconds>', 'give up connecting, or on a server silent this long while an answer is due').default(10).argParser(seconds))
+    .addOption(new Option('--max-time <seconds>', 'stop after this long, an answer still arriving or not (a stream that never ends), and close the connection').default(60).argParser(seconds))
     .option('--insecure', 'https: accept any certificate (self-signed test servers)')
     .option('--ca <file>', 'https: also trust this root certificate (PEM; repeatable)', collect)
     .option('--print-plan', 'print the plan in its text form and send nothing (from a capture: a file to edit)')
@@ -144,7 +146,7 @@ export function registerSend(program: Command, out: (text: string) => void): voi
       }
       let outcome: SendOutcome;
       try {
-        outcome = await sendWire(wire, client, { url: to, proxy: via, insecure: flags.insecure, ca: (flags.ca ?? []).map(readCa), timeoutSeconds: flags.timeout });
+        outcome = await sendWire(wire, client, { url: to, proxy: via, insecure: flags.insecure, ca: (flags.ca ?? []).map(readCa), timeoutSeconds: flags.timeout, maxSeconds: flags.maxTime });
       } catch (error) {
         if (error instanceof CouldNotConnect) throw new CliError(`chunkscope send: ${error.message}`);
         throw error;

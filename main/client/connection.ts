@@ -113,9 +113,13 @@ export class ClientConnection {
     },
   };
 
+  /** Our own end of the connection, host:port, when known (as a proxy records the client). */
+  local: string | null = null;
+
   /** The connection is made: the analysis learns where to. */
-  attached(leg: Leg, target: string): void {
+  attached(leg: Leg, target: string, local: string | null = null): void {
     this.leg = leg;
+    this.local = local;
     this.recording.event({ type: 'upstream', connection: this.analyzer.number, time: this.clock(), upstream: leg.address, target });
     this.lastActivity = performance.now();
   }

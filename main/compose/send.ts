@@ -18,10 +18,14 @@ export interface SendOptions {
   ca?: string[];
   /** Give up connecting, or waiting for the server, after this many seconds without a byte from it. */
   timeoutSeconds: number;
+  /** Stop (and close the connection) after this many seconds, however the server is doing: an answer that never ends. */
+  maxSeconds?: number;
+  /** Told once every write of the plan went out (or the plan stopped writing). */
+  written?: () => void;
 }
 
-/** Why the plan stopped before its end: the server ended the connection, went quiet, or lost its framing. */
-export type Stopped = { why: 'server-ended' | 'quiet' | 'framing-lost'; request: number } | null;
+/** Why the plan stopped before its end: the server ended the connection, went quiet, lost its framing, or --max-time came. */
+export type Stopped = { why: 'server-ended' | 'quiet' | 'framing-lost' | 'max-time'; request: number } | null;
 
 export interface SendOutcome {
   /** Bytes written, and requests started (wholly or in part). */
@@ -45,10 +49,11 @@ const WRITE_SLICE = 64 * 1024;
 export async function sendWire(wire: Wire, client: ClientConnection, options: SendOptions): Promise<SendOutcome> {
   const opened = await openLeg({ url: options.url, proxy: options.proxy, insecure: options.insecure, ca: options.ca, timeoutSeconds: options.timeoutSeconds }, client.handlers);
   const { host, port } = targetOf(options.url);
-  client.attached(opened.leg, `${host}:${port}`);
+  client.attached(opened.leg, `${host}:${port}`, opened.local);
   const analyzer = client.analyzer;
   if (opened.tls) client.recordTls(opened.tls);
   const idleMs = options.timeoutSeconds * 1000;
+  const deadline = options.maxSeconds === undefined ? undefined : performance.now() + options.maxSeconds * 1000;
   let sent = 0;
   let requests = 0;
   let stopped: Stopped = null;
@@ -56,9 +61,10 @@ export async function sendWire(wire: Wire, client: ClientConnection, options: Se
   const framingLost = () => analyzer.messages('response').some((m) => m?.anomalies.some((a) => a.cls === 'F'));
   const answered = async (n: number): Promise<boolean> => {
     client.lastActivity = performance.now();
-    const outcome = await client.until(() => client.answered >= n || framingLost(), { idleMs });
+    const outcome = await client.until(() => client.answered >= n || framingLost(), { idleMs, deadline });
     if (outcome === 'ready' && client.answered >= n) return true;
-    stopped = { why: outcome === 'idle' ? 'quiet' : outcome === 'ended' ? 'server-ended' : 'framing-lost', request: Math.min(n, requests) };
+    const why = outcome === 'idle' ? 'quiet' : outcome === 'ended' ? 'server-ended' : outcome === 'deadline' ? 'max-time' : 'framing-lost';
+    stopped = { why, request: Math.min(n, requests) };
     return false;
   };
   const write = async (step: WireWrite): Promise<boolean> => {
@@ -74,8 +80,9 @@ export async function sendWire(wire: Wire, client: ClientConnection, options: Se
         client.lastActivity = performance.now();
       });
       client.lastActivity = performance.now();
-      if ((await client.until(() => drained, { idleMs })) !== 'ready') {
-        stopped = { why: client.serverEnd ? 'server-ended' : 'quiet', request: step.request + 1 };
+      const outcome = await client.until(() => drained, { idleMs, deadline });
+      if (outcome !== 'ready') {
+        stopped = { why: client.serverEnd ? 'server-ended' : outcome === 'deadline' ? 'max-time' : 'quiet', request: step.request + 1 };
         return false;
       }
     }
@@ -83,20 +90,33 @@ export async function sendWire(wire: Wire, client: ClientConnection, options: Se
   };
 
   let ended = false;
-  for (const step of wire.steps) {
+  const lastWrite = wire.steps.findLastIndex((s) => s.kind === 'write');
+  let told = false;
+  const tell = () => {
+    if (!told) options.written?.();
+    told = true;
+  };
+  for (const [i, step] of wire.steps.entries()) {
     if (client.serverEnd && step.kind !== 'end') {
       stopped ??= { why: 'server-ended', request: requests + 1 };
       break;
     }
     if (step.kind === 'write' && !(await write(step))) break;
-    if (step.kind === 'pause') await client.until(() => false, { deadline: performance.now() + step.ms });
+    if (i >= lastWrite) tell();
+    if (step.kind === 'pause') {
+      const until = performance.now() + step.ms;
+      if ((await client.until(() => false, { deadline: deadline === undefined ? until : Math.min(until, deadline) })) === 'deadline' && deadline !== undefined && performance.now() >= deadline) {
+        stopped = { why: 'max-time', request: requests };
+        break;
+      }
+    }
     if (step.kind === 'await' && !(await answered(step.answers))) break;
     if (step.kind === 'end') {
       if (step.afterAnswers && !(await answered(requests))) break;
       if (step.afterAnswers && !client.serverEnd && !lastAnswerKeepsOpen(client)) {
         // The answer said it closes: see the server do so, rather than close first.
         client.lastActivity = performance.now();
-        await client.until(() => false, { idleMs });
+        await client.until(() => false, { idleMs, deadline });
       }
       // The bytes written reach the kernel before an RST could drop them.
       await client.drained();
@@ -105,11 +125,12 @@ export async function sendWire(wire: Wire, client: ClientConnection, options: Se
       ended = true;
     }
   }
+  tell();
   if (!ended) client.end(opened.tls ? 'close-notify' : 'fin');
   // After a FIN the server may still answer, or end: its part is recorded too.
   if (!client.serverEnd && client.leg && !client.closed) {
     client.lastActivity = performance.now();
-    await client.until(() => client.closed, { idleMs });
+    await client.until(() => client.closed, { idleMs, deadline });
   }
   await client.letGo();
   client.finish();
@@ -130,11 +151,12 @@ function lastAnswerKeepsOpen(client: ClientConnection): boolean {
 }
 
 /** What of the plan was not carried out, and why, in words (the account says what the server did); null when all of it was. */
-export function stoppedSentence(outcome: SendOutcome, wire: Wire, timeoutSeconds: number): string | null {
+export function stoppedSentence(outcome: SendOutcome, wire: Wire, timeoutSeconds: number, maxSeconds?: number): string | null {
   const stopped = outcome.stopped;
   if (!stopped) return null;
   const unsent = outcome.requests < wire.requests ? `; ${outcome.requests + 1 === wire.requests ? `request #${wire.requests} was` : `requests #${outcome.requests + 1} to #${wire.requests} were`} not sent` : '';
   if (stopped.why === 'quiet') return `no byte from the server for ${timeoutSeconds} s while request #${stopped.request} waited for its answer, so Chunkscope closed the connection${unsent}`;
+  if (stopped.why === 'max-time') return `Chunkscope stopped reading after --max-time ${maxSeconds} s, the answer to request #${stopped.request} still arriving, and closed the connection${unsent}`;
   if (stopped.why === 'framing-lost') return `the framing of the answer to request #${stopped.request} was lost (see its anomaly), so nothing after it could be read${unsent}`;
   return `the connection ended before the plan did${unsent}`;
 }

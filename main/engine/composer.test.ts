@@ -13,6 +13,7 @@ import { readRecords } from '../capture/reader';
 import { curl } from '../proxy/test-support/clients';
 import { fin, origin, request, write, type Step } from '../proxy/test-support/origin';
 import { rawOrigin } from '../compose/test-support/raw-origin';
+import { startLab } from '../lab/lab';
 import { Engine } from './engine';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -99,6 +100,19 @@ describe('the composer through the API', () => {
     await expect(w.call('send', { plan: { ...good.plan, requests: [{ pauseBefore: 0, head: { kind: 'raw', data: [{ bytes: 'é→' }] }, body: [] }] }, via: 'direct' })).rejects.toThrow(/bad arguments for send: plan\.requests\.0\.head/);
     await expect(w.call('send', { plan: good.plan, via: 'direct' })).rejects.toThrow('the plan does not say where to send it');
     await expect(w.call('composeFrom', { id: '9:0' })).rejects.toThrow('no connection c9 in this session');
+  });
+});
+
+describe('an answer that never ends', () => {
+  it('send answers once the plan is written and the answer is under way: its row goes on streaming', async () => {
+    const lab = await startLab({});
+    cleanups.push(() => lab.close());
+    const w = await world([]);
+    const plan = (await w.call<PlanCheck>('parsePlan', { text: `to ${lab.url}\n\nGET /drip?chunks=100000&delay=20 HTTP/1.1\nHost: x\n` })).plan;
+    const result = await w.call<SendResult>('send', { plan, via: 'direct' });
+    expect(result).toMatchObject({ exchanges: [`${result.connections[0]}:0`], running: true, stopped: null });
+    const detail = await w.engine.exchangeDetail({ id: result.exchanges[0]! });
+    expect(detail.row.state).toBe('streaming');
   });
 });
 

@@ -25,6 +25,15 @@ import { resendAll, type CapturedGroup } from './resend';
 
 /** Seconds without a byte from the server before a send stops waiting for it. */
 const TIMEOUT_SECONDS = 10;
+/**
+ * Once every byte of a plan is written, how long the API waits for the connection to be
+ * over before it answers anyway (an answer that streams on): the exchanges are in the
+ * session, and their rows show the rest as it comes.
+ */
+const ANSWER_WAIT_MS = 3000;
+
+/** A send carried out: its outcome, or (still running) what it had started. */
+type Carried = { outcome: SendOutcome; running: false } | { outcome: null; running: true; requests: number; local: string | null };
 
 export interface ComposerHost {
   /** The session shown now (a file being viewed, or live traffic). */
@@ -42,7 +51,19 @@ export interface ComposerHost {
 }
 
 export class Composer {
+  /** Sends still running: ended when the engine closes. */
+  private readonly running = new Set<ClientConnection>();
+
   constructor(private readonly host: ComposerHost) {}
+
+  /** Chunkscope closes: so do the connections of sends still running. */
+  close(): void {
+    for (const client of this.running) {
+      client.end('fin');
+      client.finish();
+    }
+    this.running.clear();
+  }
 
   /** A plan checked: its text, the faults it sends on purpose, its size. */
   check(plan: ConnectionPlan): PlanCheck {
@@ -127,9 +148,14 @@ export class Composer {
     // Recorded from its first record on: a connection that could not be made leaves nothing behind.
     const analyzer = recorder.open('chunkscope send', 'reverse', true, { launched: 'chunkscope', tag: 'send' });
     const client = new ClientConnection(recorded(recorder, analyzer), recorder.clock);
-    const outcome = await this.carryOut(wire, client, { url: to, insecure: this.host.insecure }, () => recorder.unrecord(analyzer));
-    const exchanges = Array.from({ length: Math.min(outcome.requests, analyzer.exchangeCount()) }, (_, k) => exchangeId(analyzer.number, k));
-    return { exchanges, connections: [analyzer.number], notes: planNotes(plan), rewrites: [], stopped: stoppedSentence(outcome, wire, TIMEOUT_SECONDS) };
+    const carried = await this.carryOut(wire, client, { url: to, insecure: this.host.insecure }, () => recorder.unrecord(analyzer));
+    const requests = carried.running ? carried.requests : carried.outcome.requests;
+    const exchanges = Array.from({ length: Math.min(requests, analyzer.exchangeCount()) }, (_, k) => exchangeId(analyzer.number, k));
+    return { exchanges, connections: [analyzer.number], notes: planNotes(plan), rewrites: [], ...this.stopped(carried, wire) };
+  }
+
+  private stopped(carried: Carried, wire: Wire): Pick<SendResult, 'stopped' | 'running'> {
+    return carried.running ? { stopped: null, running: true } : { stopped: stoppedSentence(carried.outcome, wire, TIMEOUT_SECONDS), running: false };
   }
 
   /** Through the proxy, on a port of its own: the proxy captures it as any client's. */
@@ -138,7 +164,7 @@ export class Composer {
     if (!proxy) throw new EngineError('the proxy is not running');
     const session = this.host.liveSession();
     const port = await proxy.listenForClient({ launched: 'chunkscope', tag: 'send' });
-    let outcome: SendOutcome;
+    let carried: Carried;
     let rewrites: string[] = [];
     let wire: Wire;
     try {
@@ -151,12 +177,14 @@ export class Composer {
       const client = new ClientConnection(analyzer, () => (performance.now() - started) / 1000);
       const ca = this.host.caPem();
       const options = reverse ? { url: new URL(port.url) } : { url: to, proxy: new URL(port.url), ca: ca ? [ca] : [] };
-      outcome = await this.carryOut(wire, client, options, () => undefined);
+      carried = await this.carryOut(wire, client, options, () => undefined);
     } finally {
+      // No new connection comes to it; one still running goes on.
       await port.close();
     }
     // The proxy recorded the connection (and, for https, its decrypted session) from our end's address.
-    const numbers = [...session.records.values()].filter((r) => r.open.client === outcome.local).map((r) => r.number);
+    const local = carried.running ? carried.local : carried.outcome.local;
+    const numbers = [...session.records.values()].filter((r) => r.open.client === local).map((r) => r.number);
     const exchanges: string[] = [];
     const connections: number[] = [];
     for (const n of numbers) {
@@ -165,16 +193,34 @@ export class Composer {
       connections.push(n);
       for (let k = 0; k < analyzer.exchangeCount(); k++) exchanges.push(exchangeId(n, k));
     }
-    return { exchanges, connections, notes: planNotes(plan), rewrites, stopped: stoppedSentence(outcome, wire, TIMEOUT_SECONDS) };
+    return { exchanges, connections, notes: planNotes(plan), rewrites, ...this.stopped(carried, wire) };
   }
 
-  private async carryOut(wire: Wire, client: ClientConnection, options: { url: URL; proxy?: URL; ca?: string[]; insecure?: boolean }, failed: () => void): Promise<SendOutcome> {
+  /** Carry out the plan; answer when it is over, or a while after its last byte went out (it then runs on). */
+  private async carryOut(wire: Wire, client: ClientConnection, options: { url: URL; proxy?: URL; ca?: string[]; insecure?: boolean }, failed: () => void): Promise<Carried> {
+    let written!: () => void;
+    const allWritten = new Promise<void>((resolve) => (written = resolve));
+    const done = sendWire(wire, client, { ...options, timeoutSeconds: TIMEOUT_SECONDS, written });
+    this.running.add(client);
+    const settled = done.then(
+      (outcome) => ({ outcome, running: false as const }),
+      (error: unknown) => {
+        failed();
+        throw error instanceof CouldNotConnect ? new EngineError(error.message) : error;
+      },
+    );
+    void settled.finally(() => this.running.delete(client)).catch(() => undefined);
+    let timer: NodeJS.Timeout | undefined;
+    const late = allWritten.then(
+      () =>
+        new Promise<Carried>((resolve) => {
+          timer = setTimeout(() => resolve({ outcome: null, running: true, requests: wire.requests, local: client.local }), ANSWER_WAIT_MS);
+        }),
+    );
     try {
-      return await sendWire(wire, client, { ...options, timeoutSeconds: TIMEOUT_SECONDS });
-    } catch (error) {
-      failed();
-      if (error instanceof CouldNotConnect) throw new EngineError(error.message);
-      throw error;
+      return await Promise.race([settled, late]);
+    } finally {
+      clearTimeout(timer);
     }
   }
 }

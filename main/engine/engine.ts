@@ -428,6 +428,7 @@ export class Engine {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     await this.clients.close();
+    this.composer.close();
     await this.replays.stop(false);
     await this.proxy?.close();
     await this.lab?.close();

@@ -49,8 +49,11 @@ export async function resendAll(composer: Composer, host: ComposerHost, { ids, t
   for (const { group, captured, whole } of before) {
     const { connection, found } = group;
     let now: number;
+    let running: boolean;
     try {
-      now = (await composer.send({ plan: planOf(group, original), via: 'direct' })).connections[0]!;
+      const sent = await composer.send({ plan: planOf(group, original), via: 'direct' });
+      now = sent.connections[0]!;
+      running = sent.running;
     } catch (error) {
       result.failures.push(`c${connection}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
@@ -59,7 +62,7 @@ export async function resendAll(composer: Composer, host: ComposerHost, { ids, t
     found.requests.forEach((r, k) => {
       const record = k < analyzer.exchangeCount() ? analyzer.exchange(k) : undefined;
       const diff = { ...compareExchange(k, captured[k], record), index: r.index };
-      result.requests.push({ id: exchangeId(connection, r.index), newId: record ? exchangeId(now, k) : null, diff, captured: describe(diff.captured), now: describe(diff.now) });
+      result.requests.push({ id: exchangeId(connection, r.index), newId: record ? exchangeId(now, k) : null, diff, captured: describe(diff.captured), now: describe(diff.now), running });
     });
     if (whole) {
       const ended = serverEnd(analyzer.report());
