@@ -51,7 +51,8 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
     .strict(),
   setSystemProxy: z.object({ on: z.boolean() }).strict(),
   composeFrom: z.object({ id: exchangeIdSchema }).strict(),
-  parsePlan: z.object({ text: z.string().max(32 * 1024 * 1024) }).strict(),
+  // A composed plan's text: a mebibyte of body, escaped (main/compose/from-capture.ts MAX_COMPOSE_BYTES).
+  parsePlan: z.object({ text: z.string().max(4 * 1024 * 1024 + 64 * 1024) }).strict(),
   formatPlan: z.object({ plan: planSchema }).strict(),
   send: z.object({ plan: planSchema, via: z.enum(['proxy', 'direct']), tls: z.boolean().optional() }).strict(),
   resend: z.object({ ids: z.array(exchangeIdSchema).min(1).max(10_000), timing: z.enum(['original', 'fast']) }).strict(),

@@ -9,6 +9,7 @@ import { filePieces } from '../capture/file-pieces';
 import { CaptureFormatError, readRecords } from '../capture/reader';
 import { CannotCompose, capturedPlan } from '../compose/from-capture';
 import { parsePlan, plainText, PlanError } from '../compose/text';
+import { MAX_PLAN_BYTES } from '../compose/wire';
 import { fieldLineName } from '../../shared/plan';
 import { CliError, systemReason } from './errors';
 
@@ -46,7 +47,8 @@ function fromCapture(path: string, exchange: string | undefined): ConnectionPlan
   if (!exchange) throw new CliError('chunkscope send: --from CAPTURE needs --exchange c1#2 (which request to send again)');
   const { connection, index } = exchangeRef(exchange);
   try {
-    return capturedPlan(readRecords(filePieces(path)), connection, index);
+    // No relay shares this thread: a request as large as a plan may send.
+    return capturedPlan(readRecords(filePieces(path)), connection, index, MAX_PLAN_BYTES);
   } catch (error) {
     if (error instanceof CannotCompose || error instanceof CaptureFormatError) throw new CliError(`chunkscope send: ${path}: ${error.message}`);
     throw new CliError(`chunkscope send: cannot read the capture ${path}: ${systemReason(error)}`);

@@ -33,19 +33,24 @@ export function sameData(a: readonly DataPiece[], b: readonly DataPiece[]): bool
   return materialize(a).equals(materialize(b));
 }
 
-const ESCAPES: Record<string, string> = { '\r': '\\r', '\n': '\\n', '\t': '\\t', '\0': '\\0', '"': '\\"', '\\': '\\\\' };
+/** How each byte is written inside a quoted string: itself, or its escape. */
+const WRITTEN: string[] = Array.from({ length: 256 }, (_, code) => {
+  const named: Record<number, string> = { 0x0d: '\\r', 0x0a: '\\n', 0x09: '\\t', 0x00: '\\0', 0x22: '\\"', 0x5c: '\\\\' };
+  if (named[code]) return named[code]!;
+  return code < 0x20 || code > 0x7e ? `\\x${code.toString(16).padStart(2, '0')}` : String.fromCharCode(code);
+});
 
-/** A quoted string for bytes: printable ASCII as it is, the rest escaped (\r \n \t \0 \xHH). */
+/** A quoted string for bytes: printable ASCII as it is, the rest escaped (\r \n \t \0 \xHH). In one buffer: megabytes stay fast. */
 export function quote(bytes: string): string {
-  let out = '"';
+  const out = Buffer.allocUnsafe(bytes.length * 4 + 2);
+  let at = 0;
+  out[at++] = 0x22;
   for (let i = 0; i < bytes.length; i++) {
-    const c = bytes[i]!;
-    const code = c.charCodeAt(0);
-    if (ESCAPES[c]) out += ESCAPES[c];
-    else if (code < 0x20 || code > 0x7e) out += `\\x${code.toString(16).padStart(2, '0')}`;
-    else out += c;
+    const written = WRITTEN[bytes.charCodeAt(i) & 0xff]!;
+    for (let j = 0; j < written.length; j++) out[at++] = written.charCodeAt(j);
   }
-  return `${out}"`;
+  out[at++] = 0x22;
+  return out.toString('latin1', 0, at);
 }
 
 /** Data as the text form writes it: `"hello"`, `"x" * 1500`, pieces side by side. */
@@ -75,25 +80,39 @@ export class LiteralError extends Error {
  * not an escape is sent as it stands in the file.
  */
 export function readQuoted(line: string, start: number): { bytes: string; end: number } {
-  let bytes = '';
+  // Into one buffer, code by code (no slices, no regular expressions): a quoted megabyte is read in milliseconds.
+  const out = Buffer.allocUnsafe(line.length - start);
+  let at = 0;
   for (let i = start + 1; i < line.length; i++) {
-    const c = line[i]!;
-    if (c === '"') return { bytes, end: i + 1 };
-    if (c !== '\\') {
-      bytes += c;
+    const code = line.charCodeAt(i);
+    if (code === 0x22) return { bytes: out.toString('latin1', 0, at), end: i + 1 };
+    if (code !== 0x5c) {
+      out[at++] = code;
       continue;
     }
-    const next = line[i + 1];
-    const simple: Record<string, string> = { r: '\r', n: '\n', t: '\t', '0': '\0', '"': '"', '\\': '\\' };
-    if (next !== undefined && simple[next] !== undefined) {
-      bytes += simple[next];
+    const escaped = ESCAPED[line.charCodeAt(i + 1)];
+    if (escaped !== undefined) {
+      out[at++] = escaped;
       i++;
-    } else if (next === 'x' && /^[0-9a-fA-F]{2}$/.test(line.slice(i + 2, i + 4))) {
-      bytes += String.fromCharCode(parseInt(line.slice(i + 2, i + 4), 16));
-      i += 3;
-    } else {
-      throw new LiteralError(`"\\${next ?? ''}" is not an escape a quoted string knows: use \\r, \\n, \\t, \\0, \\", \\\\ or \\xHH (two hex digits)`, i);
+      continue;
     }
+    const high = hexDigit(line.charCodeAt(i + 2));
+    const low = hexDigit(line.charCodeAt(i + 3));
+    if (line.charCodeAt(i + 1) === 0x78 && high >= 0 && low >= 0) {
+      out[at++] = high * 16 + low;
+      i += 3;
+      continue;
+    }
+    throw new LiteralError(`"\\${line[i + 1] ?? ''}" is not an escape a quoted string knows: use \\r, \\n, \\t, \\0, \\", \\\\ or \\xHH (two hex digits)`, i);
   }
   throw new LiteralError('this quoted string has no closing quote (")', start);
+}
+
+/** The byte each one-letter escape stands for, by the letter's code: r n t 0 " \\. */
+const ESCAPED: Record<number, number> = { 0x72: 0x0d, 0x6e: 0x0a, 0x74: 0x09, 0x30: 0x00, 0x22: 0x22, 0x5c: 0x5c };
+
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  const lower = code | 0x20;
+  return lower >= 0x61 && lower <= 0x66 ? lower - 0x57 : -1;
 }

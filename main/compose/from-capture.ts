@@ -10,8 +10,12 @@ import type { CaptureRecord } from '../capture/format';
 import { ConnectionAnalyzer } from '../analysis/connection';
 import { planFromBytes } from './from-bytes';
 
-/** The most request bytes one composing may take (the plan is edited whole). */
-export const MAX_COMPOSE_BYTES = 16 * 1024 * 1024;
+/**
+ * The most request bytes the app's composer takes (the plan is edited whole, and written
+ * and read as text on the engine's thread: a mebibyte of binary body takes tens of
+ * milliseconds); `send --from` on the command line takes up to what a plan may send.
+ */
+export const MAX_COMPOSE_BYTES = 1024 * 1024;
 
 export class CannotCompose extends Error {}
 
@@ -42,7 +46,8 @@ interface Read {
  * Requests `indexes` (0-based, ascending) of connection `connection`, from `records` in
  * capture order. Throws CannotCompose with a sentence when one is not there.
  */
-export function capturedRequests(records: Iterable<CaptureRecord>, connection: number, indexes: number[], options: { timing?: boolean } = {}): CapturedRequests {
+export function capturedRequests(records: Iterable<CaptureRecord>, connection: number, indexes: number[], options: { timing?: boolean; maxBytes?: number } = {}): CapturedRequests {
+  const maxBytes = options.maxBytes ?? MAX_COMPOSE_BYTES;
   const wanted = [...new Set(indexes)].sort((a, b) => a - b);
   const lastWanted = wanted.at(-1) ?? 0;
   let analyzer: ConnectionAnalyzer | null = null;
@@ -79,8 +84,8 @@ export function capturedRequests(records: Iterable<CaptureRecord>, connection: n
     if (offset + record.bytes.length > (wanted[0] === 0 ? 0 : (starts[wanted[0]!] ?? Infinity))) {
       reads.push({ offset, bytes: record.bytes, time: record.time });
       kept += record.bytes.length;
-      if (kept > MAX_COMPOSE_BYTES) {
-        throw new CannotCompose(`the requests wanted on c${connection} are over ${size(MAX_COMPOSE_BYTES)}, more than the composer edits; replay --to sends them again byte for byte`);
+      if (kept > maxBytes) {
+        throw new CannotCompose(`the requests wanted on c${connection} are over ${size(maxBytes)}, more than the composer edits; replay --to sends them again byte for byte`);
       }
     }
   }
@@ -107,8 +112,8 @@ export function capturedRequests(records: Iterable<CaptureRecord>, connection: n
 }
 
 /** One captured request as a plan of its own (the composer's "edit and resend"). */
-export function capturedPlan(records: Iterable<CaptureRecord>, connection: number, index: number): ConnectionPlan {
-  const found = capturedRequests(records, connection, [index]);
+export function capturedPlan(records: Iterable<CaptureRecord>, connection: number, index: number, maxBytes?: number): ConnectionPlan {
+  const found = capturedRequests(records, connection, [index], { maxBytes });
   return { to: found.to, pipeline: false, requests: [found.requests[0]!.plan], end: found.end ?? DEFAULT_END };
 }
 

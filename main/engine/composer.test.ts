@@ -101,6 +101,13 @@ describe('the composer through the API', () => {
     await expect(w.call('send', { plan: good.plan, via: 'direct' })).rejects.toThrow('the plan does not say where to send it');
     await expect(w.call('composeFrom', { id: '9:0' })).rejects.toThrow('no connection c9 in this session');
   });
+
+  it('a request over a mebibyte is not composed, and says what sends it again instead', async () => {
+    const w = await world('chunked');
+    const body = 'b'.repeat(1100 * 1024);
+    await w.through(`POST http://127.0.0.1:${w.server.port}/big HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${body.length.toString(16)}\r\n${body}\r\n0\r\n\r\n`);
+    await expect(w.call('composeFrom', { id: '1:0' })).rejects.toThrow('the requests wanted on c1 are over 1.0 MB, more than the composer edits; replay --to sends them again byte for byte');
+  });
 });
 
 describe('an answer that never ends', () => {
