@@ -55,8 +55,10 @@ export function quote(bytes: string): string {
 
 /** Data as the text form writes it: `"hello"`, `"x" * 1500`, pieces side by side. */
 export function formatData(data: readonly DataPiece[]): string {
-  if (data.length === 0) return '""';
-  return data.map((p) => ('bytes' in p ? quote(p.bytes) : `${quote(p.repeat)} * ${p.times}`)).join(' ');
+  // A piece of no byte says nothing: left out, so the text reads back as it was written.
+  const pieces = data.filter((p) => ('bytes' in p ? p.bytes.length > 0 : p.times > 0 && p.repeat.length > 0));
+  if (pieces.length === 0) return '""';
+  return pieces.map((p) => ('bytes' in p ? quote(p.bytes) : `${quote(p.repeat)} * ${p.times}`)).join(' ');
 }
 
 /** Bytes whose every byte is printable ASCII (and no `"` or `\`): they can stand unquoted. */

@@ -5,8 +5,8 @@
 
 import { dataLength, type BodyStep, type ChunkStep, type ConnectionPlan, type DataPiece, type HeadPlan, type LastChunkStep, type RequestPlan } from '../../shared/plan';
 import { formatData, isPlainText, quote, latin1 } from './data';
-import { FILLER } from './steps';
-import { headBytes, lastChunkBytes } from './wire';
+import { FILLER, splitSizeLine } from './steps';
+import { bodyLength, headBytes, lastChunkBytes } from './wire';
 
 const END_WORDS: Record<string, string> = { '\r\n': 'crlf', '\n': 'lf', '\r': 'cr', '': 'none' };
 
@@ -31,6 +31,11 @@ function sizeWord(line: string): string {
   return word ? line : `size=${quote(line)}`;
 }
 
+/** The chunk as reading its text gives it back: the size line split where the reader splits it. */
+function canonical(step: ChunkStep): ChunkStep {
+  return { ...step, ...splitSizeLine(step.size + step.extensions) };
+}
+
 function isFiller(step: ChunkStep): boolean {
   if (!/^[0-9a-fA-F]+$/.test(step.size) || /^0+$/.test(step.size)) return false;
   const size = parseInt(step.size, 16);
@@ -38,9 +43,10 @@ function isFiller(step: ChunkStep): boolean {
   return more.length === 0 && piece !== undefined && 'repeat' in piece && piece.repeat === FILLER && piece.times === size;
 }
 
-function chunkLine(step: ChunkStep): string {
+function chunkLine(written: ChunkStep): string {
+  const step = canonical(written);
   const parts = ['chunk'];
-  const computed = step.extensions === '' && step.data.length > 0 && step.size === dataLength(step.data).toString(16);
+  const computed = step.extensions === '' && dataLength(step.data) > 0 && step.size === dataLength(step.data).toString(16);
   if (!computed) parts.push(sizeWord(step.size + step.extensions));
   if (!isFiller(step)) parts.push(formatData(step.data));
   if (step.lineEnd === '\n' && step.dataEnd === '\n') parts.push('bare-lf');
@@ -51,9 +57,13 @@ function chunkLine(step: ChunkStep): string {
   return parts.join(' ');
 }
 
+/** A last chunk whose trailers the file cannot hold as they are: written as quoted bytes instead. */
+function lastAsBytes(step: LastChunkStep): boolean {
+  return !step.trailers.every(verbatim);
+}
+
 function lastLines(step: LastChunkStep): string[] {
-  // A trailer the file cannot hold as it is: the whole last chunk as quoted bytes.
-  if (!step.trailers.every(verbatim)) return [`body ${formatData([{ bytes: latin1(lastChunkBytes(step)) }])}`];
+  if (lastAsBytes(step)) return [`body ${formatData([{ bytes: latin1(lastChunkBytes(step)) }])}`];
   const parts = ['last'];
   const line = step.size + step.extensions;
   if (line !== '0') parts.push(sizeWord(line));
@@ -77,7 +87,8 @@ function bodyLines(body: BodyStep[]): string[] {
     else if (step.step === 'bytes') lines.push(`body ${formatData(step.data)}`);
     else lines.push(`pause ${duration(step.ms)}`);
   }
-  if (body.some((s) => s.step === 'chunk') && !body.some((s) => s.step === 'last-chunk')) lines.push('no last chunk');
+  // Without a `last` line, reading would add the last chunk a chunked body gets by default.
+  if (body.some((s) => s.step === 'chunk') && !body.some((s) => s.step === 'last-chunk' && !lastAsBytes(s))) lines.push('no last chunk');
   return lines;
 }
 
@@ -90,7 +101,8 @@ function requestLines(request: RequestPlan): string[] {
   if (request.pauseBefore > 0) lines.push(`pause ${duration(request.pauseBefore)}`);
   const head = request.head;
   if (head.kind === 'lines' && headLinesFit(head)) lines.push(head.startLine, ...head.fields, '');
-  else lines.push(rawHead(head.kind === 'raw' ? head.data : [{ bytes: latin1(headBytes(head)) }]), '');
+  // As bytes, `Content-Length: auto` is the length it stands for.
+  else lines.push(rawHead(head.kind === 'raw' ? head.data : [{ bytes: latin1(headBytes(head, bodyLength(request.body))) }]), '');
   lines.push(...bodyLines(request.body));
   return lines;
 }

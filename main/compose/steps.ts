@@ -55,10 +55,11 @@ function readData(tokens: Token[], at: number): { data: DataPiece[]; next: numbe
       const countColumn = star.text === '*' ? (tokens[i + 1]?.column ?? star.column + 1) : star.column + 1;
       const times = countText !== undefined && /^\d[\d,]*$/.test(countText) ? Number(countText.replace(/,/g, '')) : NaN;
       if (!Number.isSafeInteger(times)) throw new LineError(`"* N" repeats the string before it N times: N is a whole number (got "${countText ?? ''}")`, countColumn);
-      data.push({ repeat: bytes, times });
+      if (times > 0 && bytes.length > 0) data.push({ repeat: bytes, times });
       i += star.text === '*' ? 2 : 1;
-    } else data.push({ bytes });
+    } else if (bytes.length > 0) data.push({ bytes });
   }
+  // Pieces of no byte are left out: `""` says "no data", and reads back the same.
   return { data, next: i };
 }
 

@@ -39,7 +39,8 @@ export interface Wire {
 
 const AUTO_LENGTH = /^(content-length)([ \t]*:[ \t]*)auto[ \t]*$/i;
 
-function bodyLength(body: readonly BodyStep[]): number {
+/** Bytes of a body, pauses aside: what `Content-Length: auto` says. */
+export function bodyLength(body: readonly BodyStep[]): number {
   let n = 0;
   for (const step of body) if (step.step !== 'pause') n += stepLength(step);
   return n;
