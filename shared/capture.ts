@@ -75,7 +75,8 @@ export interface ConnectionReport {
   openedAt: number;
   upstreams: { address: string; target: string; at: number }[];
   upstreamFailure: { target: string; reason: string; at: number } | null;
-  tunnel: { target: string; intercepted: boolean; at: number } | null;
+  /** `inside`: what the client spoke inside an intercepted tunnel (absent in captures from before it was told). */
+  tunnel: { target: string; intercepted: boolean; inside?: 'tls' | 'http'; at: number } | null;
   rewrites: { offset: number; length: number; replacement: string; reason: string }[];
   /** Changes made by fault and rewrite rules (main/rules), in order. */
   rules: RuleRecord[];

@@ -150,7 +150,7 @@ export function exchangeRow(
     generated: response?.generated === true,
     tunnel: a.tunnel !== null && request?.request?.method === 'CONNECT',
     tls: a.tls?.client != null,
-    interception: a.tls?.failure ? 'failed' : a.tunnel?.intercepted ? 'decrypted' : null,
+    interception: a.tls?.failure ? 'failed' : a.tunnel?.intercepted && a.tunnel.inside !== 'http' ? 'decrypted' : null,
     rules: a.rules.reduce((n, r) => n + (r.exchange === index ? 1 : 0), 0),
   };
 }
