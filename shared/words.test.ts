@@ -1,7 +1,7 @@
 // The words every view, the CLI and the exports share: tested once, here.
 
 import { describe, expect, it } from 'vitest';
-import { byteCount, duration, durationTicks, endLabel, endStep, endTag, endVerb, endsStory, groupDigits, howItEnded, plural, rate, size, sizeTicks, sizeUnit } from './words';
+import { byteCount, duration, durationTicks, endLabel, endPassedOn, endStep, endTag, endVerb, endsStory, groupDigits, howItEnded, plural, rate, size, sizeTicks, sizeUnit } from './words';
 
 describe('numbers', () => {
   it('groups digits by three whatever the locale, and names sizes', () => {
@@ -53,6 +53,7 @@ describe('ends', () => {
     expect(endsStory([])).toBe('both sides still open');
     expect(endTag(server)).toBe('server RST');
     expect(endTag(mirror)).toBe('RST passed on to the client');
+    expect(endPassedOn(server, mirror)).toBe('server RST, passed on to the client');
   });
 });
 

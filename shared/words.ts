@@ -183,3 +183,8 @@ export function endTag(end: { side: 'client' | 'upstream'; who: Party; how: EndH
   if (end.mirrored) return `${endShort(end.how)} passed on to the ${end.side === 'client' ? 'client' : 'server'}`;
   return endLabel(end);
 }
+
+/** An end and Chunkscope passing it on, as one timeline mark: "server FIN, passed on to the client". */
+export function endPassedOn(end: { who: Party; how: EndHow; truncation?: boolean }, mirror: { side: 'client' | 'upstream' }): string {
+  return `${endLabel(end)}, passed on to the ${mirror.side === 'client' ? 'client' : 'server'}`;
+}

@@ -2,20 +2,23 @@
 import { useEffect, useRef } from 'react';
 import { MOD } from './use-shortcuts';
 
-const KEYS: [string, string][] = [
-  ['/  or  MOD+F', 'focus the filter'],
-  ['Escape', 'back to the list (from the filter, the detail, a dialog); in the list, close the detail'],
-  ['↑ ↓  PageUp PageDown  Home End', 'move through the exchanges'],
-  ['Enter', 'from the list to the detail'],
-  ['MOD+O', 'open a capture, HAR or pcap'],
-  ['MOD+S', 'save the session as a capture'],
-  ['↑ ↓ in the Chunks ledger,  [ ]  in the detail', 'previous and next chunk, with its bytes'],
-  ['Timeline: wheel, drag', 'zoom at the pointer; drag across a range to zoom to it'],
-  ['Timeline: Shift+wheel, drag the brush', 'pan'],
-  ['Timeline: ← →', 'previous and next chunk mark'],
-  ['Timeline: 0 or double-click', 'the whole exchange again'],
-  ['Connections: double-click a lane', 'zoom to that connection; double-click or 0 for the whole session'],
-  ['?', 'this help'],
+/** Where a key works (empty: anywhere), the keys (any of them), and what they do. */
+const KEYS: [string, string[], string][] = [
+  ['', ['/', 'MOD+F'], 'focus the filter'],
+  ['', ['Escape'], 'back to the list (from the filter, the detail, a dialog); in the list, close the detail'],
+  ['', ['MOD+O'], 'open a capture, HAR or pcap'],
+  ['', ['MOD+S'], 'save the session as a capture'],
+  ['', ['?'], 'this help'],
+  ['list', ['↑', '↓', 'PageUp', 'PageDown', 'Home', 'End'], 'move through the exchanges'],
+  ['list', ['Enter'], 'to the detail'],
+  ['detail', ['[', ']'], 'previous and next chunk, with its bytes (↑ ↓ in the Chunks ledger)'],
+  ['Timeline', ['wheel'], 'zoom at the pointer'],
+  ['Timeline', ['drag'], 'zoom to the range dragged across'],
+  ['Timeline', ['Shift+wheel'], 'pan (or drag the window of the strip below)'],
+  ['Timeline', ['←', '→'], 'previous and next chunk mark, with its facts'],
+  ['Timeline', ['0', 'double-click'], 'the whole exchange again'],
+  ['Connections', ['Ctrl+wheel'], 'zoom (a plain wheel over the time axis too); Shift+wheel pans'],
+  ['Connections', ['double-click'], 'zoom to that lane’s connection; again, or 0, for the whole session'],
 ];
 
 export function KeysHelp({ onClose }: { onClose: () => void }) {
@@ -31,10 +34,13 @@ export function KeysHelp({ onClose }: { onClose: () => void }) {
           </button>
         </header>
         <dl>
-          {KEYS.map(([keys, what]) => (
-            <div key={keys}>
+          {KEYS.map(([where, keys, what]) => (
+            <div key={where + keys.join()}>
               <dt>
-                <kbd>{keys.replaceAll('MOD', MOD)}</kbd>
+                {where ? <span className="keys-where">{where}</span> : null}
+                {keys.map((k) => (
+                  <kbd key={k}>{k.replace('MOD', MOD)}</kbd>
+                ))}
               </dt>
               <dd>{what}</dd>
             </div>

@@ -79,8 +79,3 @@ export function useWheel<T extends HTMLElement>(ref: React.RefObject<T | null>, 
   }, [ref]);
 }
 
-/** Where a tick's label starts: centred on its tick, but never past either end of the axis. */
-export function tickLeft(at: number, label: string, width: number, start = 0): number {
-  const w = measureText(label);
-  return Math.max(start, Math.min(start + width - w, at - w / 2));
-}

@@ -19,6 +19,16 @@ export interface Tick {
   /** Pixel position along the axis. */
   at: number;
   label: string;
+  /** Where the label's box starts on a horizontal axis: centred on the tick, but never past either end. */
+  left: number;
+}
+
+function labelled(values: number[], labels: string[], scale: (v: number) => number, range: [number, number], measure: (text: string) => number, overhang: number): Tick[] {
+  return values.map((value, i) => {
+    const at = scale(value);
+    const w = measure(labels[i]!);
+    return { value, at, label: labels[i]!, left: Math.max(range[0] - overhang, Math.min(range[1] + overhang - w, at - w / 2)) };
+  });
 }
 
 /** Tick values in seconds, nice in the unit the labels will use (minutes, hours past 2 minutes and 2 hours). */
@@ -30,40 +40,37 @@ function timeValues(domain: Domain, count: number): number[] {
 
 /**
  * Ticks of a time axis over `range` pixels, as many as fit: labels `measure`d and kept
- * `gap` pixels apart.
+ * `gap` pixels apart, reaching at most `overhang` pixels past either end.
  */
-export function timeAxis(domain: Domain, range: [number, number], measure: (text: string) => number, gap = 14): Tick[] {
+export function timeAxis(domain: Domain, range: [number, number], measure: (text: string) => number, overhang = 0, gap = 14): Tick[] {
   const scale = linear(domain, range);
   for (let count = Math.max(2, Math.floor((range[1] - range[0]) / 60)); count >= 2; count = count > 8 ? Math.floor(count * 0.7) : count - 1) {
     const values = timeValues(domain, count);
-    const labels = durationTicks(values);
-    const ticks = values.map((value, i) => ({ value, at: scale(value), label: labels[i]! }));
-    if (fits(ticks, measure, gap, range)) return ticks;
+    const ticks = labelled(values, durationTicks(values), scale, range, measure, overhang);
+    if (fits(ticks, measure, gap)) return ticks;
   }
-  const values = [domain[0], domain[1]];
-  const labels = durationTicks(values);
-  return values.map((value, i) => ({ value, at: scale(value), label: labels[i]! }));
+  const values = [domain[0]];
+  return labelled(values, durationTicks(values), scale, range, measure, overhang);
 }
 
-function fits(ticks: Tick[], measure: (text: string) => number, gap: number, range: [number, number]): boolean {
+/** Each label `gap` pixels or more from the next, where it is drawn. */
+function fits(ticks: Tick[], measure: (text: string) => number, gap: number): boolean {
   let right = -Infinity;
   for (const t of ticks) {
-    const w = measure(t.label);
-    // Labels are centred on their tick, and kept inside the axis.
-    const left = Math.max(range[0] - 40, t.at - w / 2);
-    if (left < right + gap) return false;
-    right = left + w;
+    if (t.left < right + gap) return false;
+    right = t.left + measure(t.label);
   }
   return true;
 }
 
 /** Ticks of a bytes axis from 0 to `max` over `range` pixels (bottom to top): one every `spacing` pixels or more. */
 export function bytesAxis(max: number, range: [number, number], spacing = 28): Tick[] {
+  // A vertical axis: labels sit beside their tick, so `left` is unused (0).
   const top = Math.max(1, max);
   const { bytes } = sizeUnit(top);
   const scale = linear([0, top], range);
   const count = Math.max(2, Math.floor(Math.abs(range[0] - range[1]) / spacing));
   const values = ticks(0, top / bytes, count).map((v) => v * bytes).filter((v) => v <= top);
   const labels = sizeTicks(values);
-  return values.map((value, i) => ({ value, at: scale(value), label: labels[i]! }));
+  return values.map((value, i) => ({ value, at: scale(value), label: labels[i]!, left: 0 }));
 }

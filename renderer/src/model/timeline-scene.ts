@@ -64,7 +64,8 @@ export function timelineScene(data: TimelineData, domain: Domain, width: number,
 
   const y = linear([0, data.maxBytes], [bottom, top]);
   const yTicks = bytesAxis(data.maxBytes, [bottom, top]);
-  const xTicks = timeAxis(domain, [left, right], measure);
+  // Time labels may reach into the margins, as far as the bytes axis's width or the right edge.
+  const xTicks = timeAxis(domain, [left, right], measure, Math.min(left - 4, right - width + 14 + 12, 24));
   const marks = data.series.map((s, i) => seriesMarks(s, i, domain, left, right - left, BIN));
   return { plot: { left, right, top, bottom }, itemStrip: hasItems ? { top: stripTop, bottom: stripTop + ITEM_STRIP } : null, xTicks, yTicks, labels, marks, x, y };
 }

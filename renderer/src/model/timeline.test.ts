@@ -20,9 +20,21 @@ const twoChunks = () =>
 describe('the Timeline of an exchange', () => {
   it('reads the account: each end with who and how (a mirror as passed on), the missing last chunk at the close', () => {
     const data = timelineData(twoChunks());
-    expect(data.ends.map((e) => [e.label, e.first])).toEqual([
-      ['server FIN', true],
-      ['FIN passed on to the client', false],
+    // Passed on at once: one mark.
+    expect(data.ends.map((e) => [e.label, e.first])).toEqual([['server FIN, passed on to the client', true]]);
+    expect(data.ends[0]!.story).toBe('the server closed the connection (FIN); Chunkscope passed it on to the client (FIN)');
+    // The client giving up, then the server closing after it: two decisions, each passed on.
+    const d = twoChunks();
+    d.account.ends = [
+      { side: 'client', who: 'client', how: 'fin', at: 7.5, mirrored: false, truncation: false, answered: false, detail: null },
+      { side: 'upstream', who: 'proxy', how: 'fin', at: 7.5, mirrored: true, truncation: false, answered: false, detail: null },
+      { side: 'upstream', who: 'server', how: 'fin', at: 7.6, mirrored: false, truncation: false, answered: true, detail: null },
+      { side: 'client', who: 'proxy', how: 'rst', at: 9, mirrored: true, truncation: false, answered: false, detail: null },
+    ];
+    expect(timelineData(d).ends.map((e) => [e.label, e.first])).toEqual([
+      ['client FIN, passed on to the server', true],
+      ['server FIN', false],
+      ['RST passed on to the client', false],
     ]);
     expect(data.last).toEqual({ t: 0.31, kind: 'missing', label: '✗ last chunk missing' });
     expect(data.maxBytes).toBe(2905);
@@ -84,7 +96,7 @@ describe('the Timeline laid out', () => {
     const data = timelineData(twoChunks());
     for (const width of [360, 500, 900]) {
       const scene = timelineScene(data, data.full, width, 300, measure);
-      expect(scene.labels.map((l) => l.text).sort()).toEqual(['FIN passed on to the client', 'server FIN', '✗ last chunk missing']);
+      expect(scene.labels.map((l) => l.text).sort()).toEqual(['server FIN, passed on to the client', '✗ last chunk missing']);
       for (const l of scene.labels) {
         expect(l.left).toBeGreaterThanOrEqual(scene.plot.left);
         expect(l.left + l.width).toBeLessThanOrEqual(scene.plot.right);

@@ -4,7 +4,7 @@
 // end, who and how (a mirrored one as passed on); where the Stream view's items ended.
 // Everything comes from the detail and its account. Pure, so tested alone.
 
-import type { AccountStall } from '../../../shared/account';
+import type { AccountEnd, AccountStall } from '../../../shared/account';
 import type { ExchangeDetail, MessageDetail } from '../../../shared/api';
 import * as words from '../../../shared/words';
 import type { Domain } from './zoom';
@@ -96,14 +96,23 @@ function stallStory(s: AccountStall): string {
 export function timelineData(detail: ExchangeDetail, items: readonly { arrived: number | null; label: string }[] = []): TimelineData {
   const origin = detail.account.span.from;
   const all = [series('response', detail.response, origin), series('request', detail.request, origin)].filter((s): s is ChunkSeries => s !== null);
-  const ends: TimelineEnd[] = detail.account.ends.map((e) => ({
-    t: e.at - origin,
-    label: words.endTag(e),
-    story: words.endStep(e),
-    kind: e.how === 'rst' ? 'rst' : e.how === 'fin' || e.how === 'close-notify' ? 'fin' : 'other',
-    mirrored: e.mirrored,
-    first: false,
-  }));
+  const span = Math.max(1e-3, (detail.account.span.to ?? detail.response?.last ?? origin) - origin);
+  const ends: TimelineEnd[] = [];
+  // The decision the last mark stands for, while an end Chunkscope passed on may still join it.
+  let source: AccountEnd | null = null;
+  for (const e of detail.account.ends) {
+    const last = ends[ends.length - 1];
+    if (e.mirrored && last && source && source.how === e.how && e.at - source.at <= span * 0.02) {
+      // Passed on at once: one mark, "server FIN, passed on to the client".
+      last.label = words.endPassedOn(source, e);
+      last.story = `${last.story}; ${words.endStep(e)}`;
+      source = null;
+      continue;
+    }
+    const kind = e.how === 'rst' ? 'rst' : e.how === 'fin' || e.how === 'close-notify' ? 'fin' : 'other';
+    ends.push({ t: e.at - origin, label: words.endTag(e), story: words.endStep(e), kind, mirrored: e.mirrored, first: false });
+    source = e.mirrored ? null : e;
+  }
   const firstEnd = ends.find((e) => !e.mirrored) ?? null;
   if (firstEnd) firstEnd.first = true;
   const stalls = detail.account.stalls.map((s) => ({

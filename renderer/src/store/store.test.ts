@@ -66,6 +66,18 @@ describe('the store', () => {
     expect(store.getState().rows[0]).toMatchObject({ state: 'incomplete', chunks: 9 });
   });
 
+  it('a finished exchange’s detail leaves its row as it is: the row does not change, so the detail is not asked for again and again', () => {
+    const store = createAppStore();
+    store.getState().ingest([{ rows: [row({ state: 'complete', version: 7 })] }]);
+    const before = store.getState().rows[0];
+    store.getState().select('1:0');
+    store.getState().setDetail(detail(chunkedResponse([1, 1], [0, 0.1]), { row: row({ state: 'complete', version: 7 }) }));
+    expect(store.getState().rows[0]).toBe(before);
+    // A detail derived from more records does bring its row.
+    store.getState().setDetail(detail(chunkedResponse([1, 1], [0, 0.1]), { row: row({ state: 'complete', version: 8, chunks: 5 }) }));
+    expect(store.getState().rows[0]!.chunks).toBe(5);
+  });
+
   it('a refresh asks for the chunks not held and joins them to the ledger', () => {
     const store = createAppStore();
     store.getState().select('1:0');

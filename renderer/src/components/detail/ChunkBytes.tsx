@@ -8,6 +8,7 @@ import { byteCount, groupDigits } from '../../../../shared/words';
 import { useApi, useAppStore } from '../../context';
 import { chunkParts, chunkRange, type ChunkPart, type ChunkParts } from '../../model/chunks';
 import { hex, printable } from '../../model/raw';
+import { useSize } from '../plot-support';
 
 /** Read this much of a chunk's start; a longer chunk's end (its CRLF) is read apart. */
 const HEAD = 2048;
@@ -22,13 +23,13 @@ export function decodeBase64(base64: string): Uint8Array {
 
 const piece = (slice: RawSlice) => ({ offset: slice.offset, bytes: decodeBase64(slice.bytes), spans: slice.spans });
 
-function Bytes({ part, testId }: { part: ChunkPart; testId: string }) {
+function Bytes({ part, testId, perRow }: { part: ChunkPart; testId: string; perRow: number }) {
   const rows: number[] = [];
-  for (let at = 0; at < part.bytes.length; at += 16) rows.push(at);
+  for (let at = 0; at < part.bytes.length; at += perRow) rows.push(at);
   return (
     <div className="byte-rows" data-testid={testId}>
       {rows.map((at) => {
-        const row = part.bytes.subarray(at, at + 16);
+        const row = part.bytes.subarray(at, at + perRow);
         return (
           <div key={at} className="byte-row">
             <span className="raw-offset">{groupDigits(part.offset + at)}</span>
@@ -41,11 +42,11 @@ function Bytes({ part, testId }: { part: ChunkPart; testId: string }) {
   );
 }
 
-function Part({ name, part, testId, note }: { name: string; part: ChunkPart | null; testId: string; note?: string }) {
+function Part({ name, part, testId, note, perRow }: { name: string; part: ChunkPart | null; testId: string; note?: string; perRow: number }) {
   return (
     <div className="chunk-part">
       <span className="part-name">{name}</span>
-      {part ? <Bytes part={part} testId={testId} /> : <span className="part-none" data-testid={testId}>{note ?? 'none'}</span>}
+      {part ? <Bytes part={part} testId={testId} perRow={perRow} /> : <span className="part-none" data-testid={testId}>{note ?? 'none'}</span>}
     </div>
   );
 }
@@ -54,6 +55,9 @@ export function ChunkBytes({ message, index, stream, connection }: { message: Me
   const api = useApi();
   const store = useAppStore();
   const range = chunkRange(message, index);
+  // 16 bytes a row when there is room for them in hex and as text, else 8.
+  const [box, size] = useSize<HTMLElement>({ width: 600, height: 200 });
+  const perRow = size.width >= 640 ? 16 : 8;
   const [state, setState] = useState<{ key: string; parts: ChunkParts | null; error: string | null }>({ key: '', parts: null, error: null });
   const key = range ? `${connection}:${stream}:${range.from}:${range.to}` : '';
   useEffect(() => {
@@ -77,7 +81,7 @@ export function ChunkBytes({ message, index, stream, connection }: { message: Me
   const shownData = parts?.data?.bytes.length ?? 0;
   const received = columns.dataLengths[index]!;
   return (
-    <section className="chunk-bytes" data-testid="chunk-bytes" aria-label={`Chunk #${index + 1}`}>
+    <section className="chunk-bytes" ref={box} data-testid="chunk-bytes" aria-label={`Chunk #${index + 1}`}>
       <header>
         <strong data-testid="chunk-bytes-title">
           chunk #{groupDigits(index + 1)} of {groupDigits(columns.sizes.length)}
@@ -103,13 +107,13 @@ export function ChunkBytes({ message, index, stream, connection }: { message: Me
         <p className="empty">Reading the chunk's bytes…</p>
       ) : (
         <div className="chunk-parts">
-          <Part name="size" part={parts.sizeToken} testId="chunk-size-line" />
-          <Part name="extensions" part={parts.extensions} testId="chunk-extensions" />
-          <Part name="line end" part={parts.lineEnd} testId="chunk-line-end" note="not received" />
-          <Part name="data" part={parts.data} testId="chunk-data" note={received === 0 ? 'not received' : undefined} />
+          <Part name="size" part={parts.sizeToken} testId="chunk-size-line" perRow={perRow} />
+          <Part name="extensions" part={parts.extensions} testId="chunk-extensions" perRow={perRow} />
+          <Part name="line end" part={parts.lineEnd} testId="chunk-line-end" perRow={perRow} note="not received" />
+          <Part name="data" part={parts.data} testId="chunk-data" perRow={perRow} note={received === 0 ? 'not received' : undefined} />
           {received > shownData && shownData > 0 ? <p className="hint">the first {byteCount(shownData)} of {groupDigits(received)} are shown; the Raw tab has them all</p> : null}
-          <Part name="CRLF" part={parts.crlf} testId="chunk-crlf" note={columns.crlf[index] ? 'not read' : 'missing: the data was not followed by CRLF'} />
-          {parts.other ? <Part name="other bytes" part={parts.other} testId="chunk-other" /> : null}
+          <Part name="CRLF" part={parts.crlf} testId="chunk-crlf" perRow={perRow} note={columns.crlf[index] ? 'not read' : 'missing: the data was not followed by CRLF'} />
+          {parts.other ? <Part name="other bytes" part={parts.other} testId="chunk-other" perRow={perRow} /> : null}
         </div>
       )}
     </section>

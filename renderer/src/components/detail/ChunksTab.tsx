@@ -30,7 +30,11 @@ function Ending({ message, account }: { message: MessageDetail; account: Exchang
     );
   }
   if (!account) return <div className="ending live">{message.complete ? 'no last chunk' : 'no last chunk (yet)'}</div>;
-  return <div className={`ending ${account.tone === 'problem' ? 'bad' : 'live'}`}>{account.headline}</div>;
+  return (
+    <div className={`ending ${account.tone === 'problem' ? 'bad' : 'live'}`} title={account.headline}>
+      {account.headline}
+    </div>
+  );
 }
 
 function framingSummary(m: MessageDetail | null): string {

@@ -13,7 +13,7 @@ import { exchangeAt, laneEndLabel, laneGeometry, laneSummary, sessionSpan } from
 import { clampDomain, domainBetween, panBy, timeAt, wheelFactor, zoomAt, type Domain } from '../../model/zoom';
 import { selectConnections, selectFilter, selectOrigin, selectRows } from '../../store/store';
 import { useFiltered } from '../list/SessionsList';
-import { measureText, prepareCanvas, tickLeft, usePalette, useSize, useWheel } from '../plot-support';
+import { measureText, prepareCanvas, usePalette, useSize, useWheel } from '../plot-support';
 import { drawLane } from './draw-lanes';
 import { LaneTip, exchangeFacts } from './LaneTip';
 
@@ -170,7 +170,7 @@ export function ConnectionLanes() {
         onDoubleClick={() => setZoom(null)}
       >
         {ticks.map((t) => (
-          <span key={t.value} className="tick-label" style={{ left: info + tickLeft(t.at, t.label, stripWidth) }}>
+          <span key={t.value} className="tick-label" style={{ left: info + t.left }}>
             {t.label}
           </span>
         ))}

@@ -7,7 +7,7 @@ import { duration } from '../../../../shared/words';
 import { chunkFacts, groupFacts, nearestChunk, type TimelineData } from '../../model/timeline';
 import { itemsAt, markAt, timelineScene } from '../../model/timeline-scene';
 import { clampDomain, domainBetween, panBy, timeAt, wheelFactor, zoomAt, type Domain } from '../../model/zoom';
-import { measureText, prepareCanvas, tickLeft, usePalette, useWheel } from '../plot-support';
+import { measureText, prepareCanvas, usePalette, useWheel } from '../plot-support';
 import { drawTimeline } from './draw';
 
 export interface PlotProps {
@@ -146,7 +146,7 @@ export function TimelinePlot({ data, domain, width, height, onDomain, picked, on
       </div>
       <div className="axis-x" aria-label="time since the request's first byte" data-testid="time-axis">
         {scene.xTicks.map((t) => (
-          <span key={t.value} className="tick-label" style={{ left: tickLeft(t.at, t.label, plot.right - plot.left + 12, plot.left - 12), top: plot.bottom + 4 }}>
+          <span key={t.value} className="tick-label" style={{ left: t.left, top: plot.bottom + 4 }}>
             {t.label}
           </span>
         ))}

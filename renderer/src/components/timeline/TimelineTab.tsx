@@ -22,7 +22,8 @@ export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
   const data = useMemo(() => timelineData(detail, items), [detail, items]);
   const [zoom, setZoom] = useState<Domain | null>(null);
   const domain = zoom ? clampDomain(zoom, data.full) : data.full;
-  const [box, size] = useSize<HTMLDivElement>({ width: 600, height: 300 });
+  // Drawn once its size is known (the first layout), not once at a guess and again.
+  const [box, size] = useSize<HTMLDivElement>({ width: 0, height: 0 });
   const chunk = useApp((s) => s.chunk);
   const pickedSeries = chunk ? data.series.findIndex((s) => s.side === chunk.side) : -1;
   const picked = chunk && pickedSeries >= 0 && chunk.index < data.series[pickedSeries]!.times.length ? { series: pickedSeries, index: chunk.index } : null;
@@ -54,7 +55,7 @@ export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
           <TimelinePlot data={data} domain={domain} width={size.width} height={plotHeight} onDomain={setZoom} picked={picked} onPick={(s, index) => store.getState().pickChunk({ side: data.series[s]!.side, index })} />
         ) : null}
       </div>
-      <TimelineBrush data={data} domain={domain} left={0} width={Math.max(60, size.width)} onDomain={setZoom} />
+      {size.width > 0 ? <TimelineBrush data={data} domain={domain} left={0} width={size.width} onDomain={setZoom} /> : <div className="timeline-brush" />}
       <p className="summary" data-testid="timeline-summary">
         {data.items.times.length > 0 ? `${plural(data.items.times.length, 'item')} (blue ticks along the top, where each item’s last byte came) · ` : ''}
         {response ? `${plural(response.times.length, 'chunk')} over ${duration(data.end)}` : request ? `request: ${plural(request.times.length, 'chunk')} over ${duration(data.end)}` : 'No chunks.'}

@@ -136,19 +136,26 @@ export function drawOverview(context: CanvasRenderingContext2D, data: TimelineDa
   const y = (b: number) => height - 3 - (b / data.maxBytes) * (height - 6);
   context.fillStyle = colors['live-fill']!;
   for (const s of data.stalls) context.fillRect(x(s.from), 0, Math.max(2, x(s.to) - x(s.from)), height);
+  const perSecond = width / (data.full[1] - data.full[0]);
   for (const series of data.series) {
     context.strokeStyle = series.side === 'response' ? colors.accent! : colors.request!;
     context.lineWidth = 1;
     context.beginPath();
     context.moveTo(0, y(0));
-    let column = -1;
-    for (let i = 0; i < series.times.length; i++) {
-      const px = Math.round(x(series.times[i]!));
-      if (px === column && i < series.times.length - 1) continue;
-      column = px;
-      context.lineTo(px, y(series.cumulative[i]!));
+    // One point per pixel column: its last chunk's height.
+    const times = series.times;
+    const cumulative = series.cumulative;
+    const last = times.length - 1;
+    let column = Math.round((times[0]! - data.full[0]) * perSecond);
+    for (let i = 1; i <= last; i++) {
+      const next = Math.round((times[i]! - data.full[0]) * perSecond);
+      if (next !== column) {
+        context.lineTo(column, y(cumulative[i - 1]!));
+        column = next;
+      }
     }
-    context.lineTo(width, y(series.cumulative[series.cumulative.length - 1]!));
+    context.lineTo(column, y(cumulative[last]!));
+    context.lineTo(width, y(cumulative[last]!));
     context.stroke();
   }
   for (const e of data.ends) {
