@@ -145,6 +145,9 @@ test('the split between the list and the detail is dragged and remembered', asyn
   await app.open('/ok');
   const detail = page.getByTestId('detail');
   const before = (await detail.boundingBox())!.width;
+  // What the panels library keeps (it writes a moment after the drag ends).
+  const kept = () => page.evaluate(`Object.keys(localStorage).filter((k) => k.includes('chunkscope:split')).map((k) => localStorage.getItem(k)).join()`) as Promise<string>;
+  const keptBefore = await kept();
   const handle = (await page.getByTestId('split-handle').boundingBox())!;
   await page.mouse.move(handle.x + handle.width / 2, handle.y + 200);
   await page.mouse.down();
@@ -152,6 +155,7 @@ test('the split between the list and the detail is dragged and remembered', asyn
   await page.mouse.up();
   const after = (await detail.boundingBox())!.width;
   expect(after).toBeGreaterThan(before + 150);
+  await expect.poll(kept).not.toBe(keptBefore);
   await page.reload();
   await app.open('/ok');
   expect((await detail.boundingBox())!.width).toBeCloseTo(after, -1);

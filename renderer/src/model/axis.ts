@@ -64,12 +64,13 @@ function fits(ticks: Tick[], measure: (text: string) => number, gap: number): bo
 }
 
 /** Ticks of a bytes axis from 0 to `max` over `range` pixels (bottom to top): one every `spacing` pixels or more. */
-export function bytesAxis(max: number, range: [number, number], spacing = 28): Tick[] {
+export function bytesAxis(max: number, range: [number, number], spacing = 44): Tick[] {
   // A vertical axis: labels sit beside their tick, so `left` is unused (0).
   const top = Math.max(1, max);
   const { bytes } = sizeUnit(top);
   const scale = linear([0, top], range);
-  const count = Math.max(2, Math.floor(Math.abs(range[0] - range[1]) / spacing));
+  // Bytes come whole: under a KB, no tick between two of them.
+  const count = Math.min(bytes === 1 ? top : Infinity, Math.max(2, Math.floor(Math.abs(range[0] - range[1]) / spacing)));
   const values = ticks(0, top / bytes, count).map((v) => v * bytes).filter((v) => v <= top);
   const labels = sizeTicks(values);
   return values.map((value, i) => ({ value, at: scale(value), label: labels[i]!, left: 0 }));

@@ -20,6 +20,8 @@ describe('axes', () => {
 
   it('tick bytes in the unit of the largest value', () => {
     expect(bytesAxis(2905, [200, 0], 40).map((t) => t.label)).toEqual(['0.0 KB', '0.5 KB', '1.0 KB', '1.5 KB', '2.0 KB', '2.5 KB']);
+    // Whole bytes only: five bytes up a tall axis are not split into halves.
+    expect(bytesAxis(5, [400, 0], 40).map((t) => t.label)).toEqual(['0 B', '1 B', '2 B', '3 B', '4 B', '5 B']);
     const ticks = bytesAxis(300, [200, 0], 40);
     expect(ticks.map((t) => t.label)).toEqual(['0 B', '50 B', '100 B', '150 B', '200 B', '250 B', '300 B']);
     ticks.forEach((t) => expect(t.at).toBeCloseTo(200 - (t.value / 300) * 200));

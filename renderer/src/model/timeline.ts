@@ -125,7 +125,7 @@ export function timelineData(detail: ExchangeDetail, items: readonly { arrived: 
   const main = detail.response?.framing === 'chunked' ? detail.response : detail.request?.framing === 'chunked' ? detail.request : null;
   const streaming = detail.row.state === 'streaming' || detail.row.state === 'waiting';
   let last: TimelineData['last'] = null;
-  if (main?.terminator && main.last !== null) last = { t: main.last - origin, kind: 'last-chunk', label: main === detail.request && detail.response ? "request's last chunk" : 'last chunk' };
+  if (main?.terminator && main.last !== null) last = { t: main.last - origin, kind: 'last-chunk', label: main === detail.request ? "request's last chunk" : 'last chunk' };
   else if (main && !main.terminator && !streaming) last = { t: firstEnd?.t ?? (main.last ?? origin) - origin, kind: 'missing', label: '✗ last chunk missing' };
   // Items still arriving have no end yet: only the ended ones are marked.
   const ended = items.filter((i): i is { arrived: number; label: string } => i.arrived !== null);

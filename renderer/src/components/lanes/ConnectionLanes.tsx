@@ -47,7 +47,7 @@ export function ConnectionLanes() {
   const [zoom, setZoom] = useState<{ domain: Domain; connection: number | null } | null>(null);
   const domain = zoom ? clampDomain(zoom.domain, full) : full;
   const [box, size] = useSize<HTMLDivElement>({ width: 1000, height: 500 });
-  const info = size.width < 1000 ? 250 : 320;
+  const info = size.width < 1000 ? 250 : size.width < 1600 ? 340 : 400;
   const stripWidth = Math.max(80, size.width - info);
   const colors = usePalette();
   const canvas = useRef<HTMLCanvasElement>(null);

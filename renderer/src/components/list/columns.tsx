@@ -49,10 +49,10 @@ function terminatorCell(row: ExchangeRow): { text: string; className: string } {
 const TERMINATOR_ORDER = { missing: 0, streaming: 1, present: 2, none: 3 } as const;
 
 export const LIST_COLUMNS: ListColumn[] = [
-  { id: '#', title: '#', about: 'Order in the session', size: 64, minSize: 56, numeric: true, sortKey: (r) => r.seq, cell: (r) => ({ text: groupDigits(r.seq) }) },
+  { id: '#', title: '#', about: 'Order in the session', size: 72, minSize: 66, numeric: true, sortKey: (r) => r.seq, cell: (r) => ({ text: groupDigits(r.seq) }) },
   { id: 'started', title: 'started', about: "When the request began, since the session's first connection", size: 80, minSize: 64, numeric: true, hidden: true, sortKey: (r) => r.startedAt, cell: (r, c) => ({ text: duration(r.startedAt - c.origin) }) },
-  { id: 'conn', title: 'conn', about: 'The connection (c1, c2…)', size: 58, minSize: 50, numeric: true, sortKey: (r) => r.connection, cell: (r) => ({ text: `c${r.connection}` }) },
-  { id: 'req', title: 'req', about: 'Request #k on its connection (keep-alive)', size: 64, minSize: 58, numeric: true, sortKey: (r) => r.index, cell: (r) => ({ text: `#${r.index + 1}` }) },
+  { id: 'conn', title: 'conn', about: 'The connection (c1, c2…)', size: 64, minSize: 60, numeric: true, sortKey: (r) => r.connection, cell: (r) => ({ text: `c${r.connection}` }) },
+  { id: 'req', title: 'req', about: 'Request #k on its connection (keep-alive)', size: 66, minSize: 62, numeric: true, sortKey: (r) => r.index, cell: (r) => ({ text: `#${r.index + 1}` }) },
   { id: 'method', title: 'method', about: 'Request method', size: 80, minSize: 60, sortKey: (r) => r.method, cell: (r) => ({ text: r.method ?? '' }) },
   {
     id: 'req body',
@@ -93,7 +93,7 @@ export const LIST_COLUMNS: ListColumn[] = [
     id: 'framing',
     title: 'framing',
     about: "How the response's body was framed",
-    size: 100,
+    size: 116,
     minSize: 70,
     sortKey: (r) => r.framing,
     cell: (r) => ({
@@ -101,7 +101,7 @@ export const LIST_COLUMNS: ListColumn[] = [
       className: r.interception === 'failed' ? 'bad' : '',
     }),
   },
-  { id: 'chunks', title: 'chunks', about: 'Chunks of the response', size: 76, minSize: 60, numeric: true, sortKey: (r) => (r.framing === 'chunked' ? r.chunks : null), cell: (r) => ({ text: r.framing === 'chunked' ? groupDigits(r.chunks) : '' }) },
+  { id: 'chunks', title: 'chunks', about: 'Chunks of the response', size: 84, minSize: 78, numeric: true, sortKey: (r) => (r.framing === 'chunked' ? r.chunks : null), cell: (r) => ({ text: r.framing === 'chunked' ? groupDigits(r.chunks) : '' }) },
   {
     id: 'last chunk',
     title: 'last chunk',
@@ -124,7 +124,7 @@ export const LIST_COLUMNS: ListColumn[] = [
     id: 'anomalies',
     title: 'anomalies',
     about: 'Findings (red: errors); ⚙ a rule changed this exchange',
-    size: 88,
+    size: 98,
     minSize: 60,
     numeric: true,
     sortKey: (r) => r.anomalies.errors * 1e6 + r.anomalies.count,

@@ -40,13 +40,16 @@ export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
           Whole exchange
         </button>
         <span className="timeline-legend">
-          <span className="legend-dot response" /> response
+          {response ? (
+            <>
+              <span className="legend-dot response" /> response{' '}
+            </>
+          ) : null}
           {request ? (
             <>
-              {' '}
-              <span className="legend-dot request" /> request
+              <span className="legend-dot request" /> request{' '}
             </>
-          ) : null}{' '}
+          ) : null}
           · ● a chunk (area ∝ bytes) · ■ several chunks · <span className="legend-band" /> a stall
         </span>
       </div>
