@@ -68,7 +68,7 @@ test('a chunk picked in the ledger shows its size line, extensions, data and CRL
 });
 
 test('the Timeline zooms with the wheel and a drag, pans with the brush, and resets', async ({ page }) => {
-  const app = await traffic(page, ['/drip?chunks=60&delay=10']);
+  const app = await traffic(page, ['/drip?chunks=60&delay=10', '/ok']);
   await app.open('/drip?chunks=60&delay=10');
   await app.tab('timeline');
   await expect(page.getByTestId('timeline-range')).toContainText('the whole exchange');
@@ -98,8 +98,12 @@ test('the Timeline zooms with the wheel and a drag, pans with the brush, and res
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height * 0.6, { steps: 5 });
   await page.mouse.up();
   await expect(page.getByTestId('timeline-range')).toContainText('showing');
+  // Another exchange opens whole: a zoom belongs to the exchange it was made on.
+  await app.open('/ok');
+  await expect(page.getByTestId('timeline-range')).toContainText('the whole exchange');
+  await app.open('/drip?chunks=60&delay=10');
+  await expect(page.getByTestId('timeline-range')).toContainText('the whole exchange');
   // Hovering a mark gives its facts.
-  await page.getByTestId('timeline-reset').click();
   await expect(await app.timelineStep('ArrowRight', 3)).toContainText('chunk #3 of the response');
   await expect(page.getByTestId('timeline-tip')).toContainText(/gap \d+(\.\d)? ms/);
   await app.screenshot('timeline-zoom');

@@ -189,10 +189,11 @@ export function ExchangeDetail({ id }: { id: string }) {
       </nav>
       <div className="tab-body">
         {!current ? <p className="empty">Loading…</p> : null}
-        {current && tab === 'chunks' ? <ChunksTab detail={current} /> : null}
-        {current && tab === 'stream' ? <StreamTab detail={current} /> : null}
-        {current && tab === 'timeline' ? <TimelineTab detail={current} /> : null}
-        {current && tab === 'raw' ? <RawTab detail={current} /> : null}
+        {/* Keyed by the exchange: a zoom, a side or an opened item belongs to the exchange it was chosen on. */}
+        {current && tab === 'chunks' ? <ChunksTab key={current.id} detail={current} /> : null}
+        {current && tab === 'stream' ? <StreamTab key={current.id} detail={current} /> : null}
+        {current && tab === 'timeline' ? <TimelineTab key={current.id} detail={current} /> : null}
+        {current && tab === 'raw' ? <RawTab key={current.id} detail={current} /> : null}
         {current && tab === 'headers' ? <HeadersTab detail={current} /> : null}
       </div>
     </section>
