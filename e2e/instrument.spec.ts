@@ -149,9 +149,6 @@ test('the split between the list and the detail is dragged and remembered', asyn
   await app.open('/ok');
   const detail = page.getByTestId('detail');
   const before = (await detail.boundingBox())!.width;
-  // What the panels library keeps (it writes a moment after the drag ends).
-  const kept = () => page.evaluate(`Object.keys(localStorage).filter((k) => k.includes('chunkscope:split')).map((k) => localStorage.getItem(k)).join()`) as Promise<string>;
-  const keptBefore = await kept();
   const handle = (await page.getByTestId('split-handle').boundingBox())!;
   await page.mouse.move(handle.x + handle.width / 2, handle.y + 200);
   await page.mouse.down();
@@ -159,7 +156,17 @@ test('the split between the list and the detail is dragged and remembered', asyn
   await page.mouse.up();
   const after = (await detail.boundingBox())!.width;
   expect(after).toBeGreaterThan(before + 150);
-  await expect.poll(kept).not.toBe(keptBefore);
+  // The panels library writes the layout a moment after the drag: wait until it holds the new one.
+  const list = (await page.getByTestId('sessions').boundingBox())!.width;
+  const share = (after / (after + list)) * 100;
+  const kept = () =>
+    page.evaluate(`(() => {
+      const key = Object.keys(localStorage).find((k) => k.includes('chunkscope:split'));
+      const layouts = key ? JSON.parse(localStorage.getItem(key)) : {};
+      const withDetail = Object.keys(layouts).find((panels) => panels.includes('detail'));
+      return withDetail ? layouts[withDetail].layout[1] : null;
+    })()`) as Promise<number | null>;
+  await expect.poll(async () => Math.abs(((await kept()) ?? 0) - share)).toBeLessThan(2);
   await page.reload();
   await app.open('/ok');
   expect((await detail.boundingBox())!.width).toBeCloseTo(after, -1);
