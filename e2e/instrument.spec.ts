@@ -106,6 +106,10 @@ test('the Timeline zooms with the wheel and a drag, pans with the brush, and res
   // Hovering a mark gives its facts.
   await expect(await app.timelineStep('ArrowRight', 3)).toContainText('chunk #3 of the response');
   await expect(page.getByTestId('timeline-tip')).toContainText(/gap \d+(\.\d)? ms/);
+  // Picked, its facts stay in view, and its bytes are one click away.
+  await expect(page.getByTestId('timeline-picked')).toContainText('chunk #3 of the response');
+  await page.getByTestId('timeline-picked').getByRole('button', { name: 'its bytes' }).click();
+  await expect(page.getByTestId('chunk-bytes-title')).toContainText('chunk #3 of 60');
   await app.screenshot('timeline-zoom');
 });
 

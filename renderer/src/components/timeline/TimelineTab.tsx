@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import type { ExchangeDetail } from '../../../../shared/api';
 import { duration, plural } from '../../../../shared/words';
 import { useApp, useAppStore } from '../../context';
-import { timelineData } from '../../model/timeline';
+import { chunkFacts, timelineData } from '../../model/timeline';
 import { clampDomain, type Domain } from '../../model/zoom';
 import { itemSummary } from '../detail/StreamTab';
 import { useStreamView } from '../detail/use-stream-view';
@@ -53,6 +53,14 @@ export function TimelineTab({ detail }: { detail: ExchangeDetail }) {
           · ● a chunk (area ∝ bytes) · ■ several chunks · <span className="legend-band" /> a stall
         </span>
       </div>
+      {picked ? (
+        <p className="timeline-picked" data-testid="timeline-picked">
+          <span>{chunkFacts(data, data.series[picked.series]!, picked.index).join(' · ')}</span>
+          <button type="button" className="link" onClick={() => store.getState().setTab('chunks')} title="Its size line, extensions, data and CRLF, in the Chunks tab">
+            its bytes
+          </button>
+        </p>
+      ) : null}
       <div className="timeline-box" ref={box}>
         {size.width > 0 ? (
           <TimelinePlot data={data} domain={domain} width={size.width} height={plotHeight} onDomain={setZoom} picked={picked} onPick={(s, index) => store.getState().pickChunk({ side: data.series[s]!.side, index })} />
