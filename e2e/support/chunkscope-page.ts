@@ -39,7 +39,7 @@ export class ChunkscopePage {
     await expect(this.page.getByTestId('detail')).toBeVisible();
   }
 
-  async tab(name: 'chunks' | 'timeline' | 'raw' | 'headers'): Promise<void> {
+  async tab(name: 'chunks' | 'stream' | 'timeline' | 'raw' | 'headers'): Promise<void> {
     await this.page.getByTestId(`tab-${name}`).click();
   }
 
@@ -75,6 +75,13 @@ export class ChunkscopePage {
   async clear(): Promise<void> {
     await this.page.getByTestId('clear').click();
     await expect(this.rows()).toHaveCount(0);
+  }
+
+  /** Step through the Timeline's chunk marks with the keys, as a person without a mouse would; the tip it shows. */
+  async timelineStep(key: 'ArrowRight' | 'ArrowLeft', times = 1): Promise<Locator> {
+    await this.page.getByTestId('timeline-plot').locator('.plot-surface').focus();
+    for (let i = 0; i < times; i++) await this.page.keyboard.press(key);
+    return this.page.getByTestId('timeline-tip');
   }
 
   async screenshot(name: string): Promise<void> {
