@@ -7,7 +7,7 @@
 
 import type net from 'node:net';
 
-export type Speaks = 'tls' | 'plain' | 'nothing-yet' | 'ended';
+export type Speaks = 'tls' | 'plain' | 'nothing-yet' | 'ended' | 'reset';
 
 /** A TLS record of type handshake (RFC 8446 §5.1): how every TLS client starts. */
 const TLS_HANDSHAKE = 0x16;
@@ -25,6 +25,9 @@ export class FirstBytes {
     serverFirstMs: number,
   ) {
     this.speaks = new Promise((resolve) => (this.settle = resolve));
+    // The socket has no other owner until this is decided: an RST must not go unheard
+    // (an unhandled 'error' would end the process). Whoever takes it listens too.
+    socket.on('error', () => this.done('reset'));
     // Decided on the next turn, after the bytes sent with the CONNECT have been given.
     setImmediate(() => {
       if (this.earlyBytes.length > 0) return this.decide(this.earlyBytes[0]![0]!);

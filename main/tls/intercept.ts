@@ -64,8 +64,8 @@ export class Interceptor implements Interception {
         const leg = this.interceptTls(handover);
         for (const bytes of early) leg.early(bytes);
         next = (bytes) => leg.early(bytes);
-      } else if (speaks === 'ended') {
-        this.endedSilent(handover);
+      } else if (speaks === 'ended' || speaks === 'reset') {
+        this.endedSilent(handover, speaks === 'reset' ? 'rst' : 'fin');
       } else {
         this.relayPlain(handover, early);
       }
@@ -102,8 +102,12 @@ export class Interceptor implements Interception {
     this.options.adopt(inner);
   }
 
-  /** The client ended the tunnel before sending a byte: its FIN is answered with ours. */
-  private endedSilent({ outer, socket }: Handover): void {
+  /** The client ended the tunnel before sending a byte: a FIN is answered with ours; an RST ends it. */
+  private endedSilent({ outer, socket }: Handover, how: 'fin' | 'rst'): void {
+    if (how === 'rst') {
+      socket.destroy();
+      return outer.interceptionEnded([{ side: 'client', kind: 'rst', by: 'peer', detail: null }]);
+    }
     socket.end();
     outer.interceptionEnded([
       { side: 'client', kind: 'fin', by: 'peer', detail: null },

@@ -46,6 +46,7 @@ function tunnelClient(proxy: Harness, target: string, then: (socket: net.Socket)
       }
     });
     socket.on('error', () => resolve({ bytes, ended: 'rst' }));
+    socket.on('close', () => resolve({ bytes, ended: 'rst' })); // reset by the client itself (an 'end' came first otherwise)
     socket.on('end', () => {
       socket.end();
       resolve({ bytes, ended: 'fin' });
@@ -111,5 +112,15 @@ describe('plain HTTP inside a CONNECT tunnel', () => {
       ['client', 'fin', 'peer'],
       ['client', 'fin', 'proxy'],
     ]);
+  });
+
+  it('a client that resets its tunnel before a byte does not take Chunkscope down; the CONNECT ends with its RST', async () => {
+    const server = await origin([request(), write(feed)]);
+    cleanups.push(() => server.close());
+    const proxy = await proxyWith();
+    await tunnelClient(proxy, new URL(server.url).host, (socket) => socket.resetAndDestroy());
+    await eventually(() => proxy.proxy.connectionCount === 0, 5000, 'the proxy to finish its connections');
+    const report = await proxy.finish();
+    expect(report.connections[0]!.closes.map((c) => [c.side, c.kind, c.by])).toEqual([['client', 'rst', 'peer']]);
   });
 });
