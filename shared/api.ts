@@ -108,12 +108,34 @@ export interface ConnectionRow {
   stalls: AccountStall[];
 }
 
+/** A session the app holds, shown as a tab: the live capture, or a file opened. */
+export interface SessionTab {
+  id: string;
+  kind: 'live' | 'file';
+  /** "Live", or the file's name. */
+  title: string;
+  /** The file opened (its full path, or an upload's name); null for the live session. */
+  source: string | null;
+  exchanges: number;
+  /** Exchanges of the live session not in any saved copy: closing or clearing loses them. */
+  unsaved: number;
+  /** Where the live session's capture is being written (a temporary file until saved). */
+  capturePath: string | null;
+  /** Where it was saved last, if it was. */
+  savedTo: string | null;
+  loading: { done: number; total: number } | null;
+}
+
 export interface SessionInfo {
   /** The proxy's address clients should use, when one runs. */
   proxy: string | null;
   mode: 'forward' | 'reverse';
+  /** Whether the live session records new connections (it goes on while a file is viewed). */
   capturing: boolean;
-  /** A capture file opened for viewing, instead of live traffic. */
+  /** Every session, the live one first; the rows sent are the current one's. */
+  sessions: SessionTab[];
+  current: string;
+  /** The current session's file when it is one (null for the live session). */
   viewing: string | null;
   /** Wall-clock time the session started (ISO 8601). */
   startedAt: string;
@@ -265,7 +287,12 @@ function method<Args, Result>(where: Method<Args, Result>['where'] = 'anywhere')
 export const API = {
   hello: method<void, SessionInfo>(),
   setCapturing: method<{ on: boolean }, SessionInfo>(),
+  /** Empty the live session (its capture so far is removed: the app asks first when it is not saved). */
   clear: method<void, SessionInfo>(),
+  /** Show another session: the update that follows resets the rows to its own. */
+  selectSession: method<{ id: string }, SessionInfo>(),
+  /** Close a file's session (the live session is cleared, not closed). */
+  closeSession: method<{ id: string }, SessionInfo>(),
   /** `chunksFrom`: the chunk ledgers only from these chunks on (the caller has the ones before). */
   exchangeDetail: method<{ id: string; chunksFrom?: { request: number; response: number } }, ExchangeDetail>(),
   raw: method<{ connection: number; stream: RawStream; offset: number; length: number }, RawSlice>(),
@@ -273,7 +300,7 @@ export const API = {
   setRules: method<{ rules: RuleEntry[] }, SessionInfo>(),
   /** Start the built-in lab server (once) and send a sample of its scenarios through the proxy. */
   tryLab: method<void, { lab: string; requests: string[] }>(),
-  /** Open a capture file by path (Electron: from the menu or a drop). */
+  /** Open a capture file by path (Electron: from the menu or a drop) in a session of its own; the live capture goes on. */
   openCapture: method<{ path: string }, SessionInfo>('desktop'),
   /** Save the current session's capture to a path (Electron). */
   saveCapture: method<{ path: string }, { path: string; bytes: number }>('desktop'),

@@ -6,15 +6,18 @@ import { z } from 'zod';
 import type { ApiMethod, ApiRequests } from '../../shared/api';
 import { EXCHANGE_ID } from '../../shared/exchange-id';
 import type { Engine } from '../engine/engine';
-import { EngineError } from '../engine/engine';
+import { EngineError } from '../engine/errors';
 
 const exchangeIdSchema = z.string().regex(EXCHANGE_ID);
+const sessionId = z.string().regex(/^(live|s\d{1,9})$/);
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]);
 
 const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   hello: none,
   setCapturing: z.object({ on: z.boolean() }).strict(),
   clear: none,
+  selectSession: z.object({ id: sessionId }).strict(),
+  closeSession: z.object({ id: sessionId }).strict(),
   exchangeDetail: z
     .object({
       id: exchangeIdSchema,
@@ -60,6 +63,8 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     hello: () => engine.hello(),
     setCapturing: (args) => engine.setCapturing(args),
     clear: () => engine.clear(),
+    selectSession: (args) => engine.selectSession(args),
+    closeSession: (args) => engine.closeSession(args),
     exchangeDetail: (args) => engine.exchangeDetail(args),
     raw: (args) => engine.raw(args),
     setRules: (args) => engine.setRules(args),

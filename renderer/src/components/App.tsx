@@ -7,6 +7,7 @@ import { ExchangeDetail } from './detail/ExchangeDetail';
 import { KeysHelp } from './KeysHelp';
 import { SessionsList } from './list/SessionsList';
 import { RulesPanel } from './RulesPanel';
+import { SessionTabs } from './SessionTabs';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { useCaptureFiles } from './use-capture-files';
@@ -60,6 +61,7 @@ export function App() {
       data-transport={api.desktop ? 'electron' : 'browser'}
     >
       <Toolbar onKeys={() => setKeysOpen(true)} />
+      <SessionTabs />
       <main className="workspace">
         {view === 'sessions' ? (
           // The split is remembered (react-resizable-panels keeps it in localStorage under autoSaveId).

@@ -1,7 +1,9 @@
 import { useState } from 'react';
 import { useApi, useApp, useAppStore } from '../context';
 import { parseFilter } from '../model/filter';
+import type { SessionTab } from '../../../shared/api';
 import { selectFilter, selectSession, selectView, type Theme } from '../store/store';
+import { ClearDialog } from './ClearDialog';
 import { Menu } from './Menu';
 import { useCaptureFiles } from './use-capture-files';
 import { MOD, focusList } from './use-shortcuts';
@@ -81,6 +83,15 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
     ).finally(() => setTrying(false));
   };
   const canTry = !!session?.proxy && session.mode === 'forward' && !session.viewing;
+  const live = session?.sessions.find((t) => t.kind === 'live') ?? null;
+  const showingLive = !session || session.current === live?.id;
+  const [confirmClear, setConfirmClear] = useState<SessionTab | null>(null);
+  // Asked of the engine at the click: the counts shown may be a second old.
+  const clear = async () => {
+    const now = (await api.hello()).sessions.find((t) => t.kind === 'live');
+    if (now && now.unsaved > 0) setConfirmClear(now);
+    else await api.clear();
+  };
 
   // The actions a menu may hold; `done` closes it after one.
   const actions = (done: () => void) => (
@@ -136,12 +147,22 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
   return (
     <header className={`toolbar ${compact ? 'compact' : ''}`} ref={ref}>
       <span className="brand">Chunkscope</span>
-      <button type="button" data-testid="capture-toggle" className={capturing ? 'on' : ''} onClick={() => void api.setCapturing({ on: !capturing })} title="Start or stop recording traffic through the proxy">
+      <button type="button" data-testid="capture-toggle" className={capturing ? 'on' : ''} onClick={() => void api.setCapturing({ on: !capturing })} title={capturing ? 'Stop recording new connections into the live session (traffic is still relayed)' : 'Record new connections into the live session (and show it)'}>
         {capturing ? '■ Stop capture' : '● Start capture'}
       </button>
-      <button type="button" data-testid="clear" onClick={() => void api.clear()} title="Remove every exchange shown and start a new session">
-        Clear
-      </button>
+      {showingLive ? (
+        <button type="button" data-testid="clear" onClick={() => void clear()} title="Empty the live session (asks first when its exchanges are not saved)">
+          Clear
+        </button>
+      ) : null}
+      {confirmClear ? (
+        <ClearDialog
+          live={confirmClear}
+          onCancel={() => setConfirmClear(null)}
+          onSave={() => (setConfirmClear(null), void save())}
+          onClear={() => (setConfirmClear(null), void api.clear())}
+        />
+      ) : null}
       {compact ? null : actions(() => {})}
       <input
         type="file"
