@@ -14,6 +14,11 @@ export function groupDigits(value: number): string {
 }
 
 /** "1 request", "4,000 requests". */
+/** Where in a file or a stream: "at byte 4,184". */
+export function atByte(offset: number): string {
+  return `at byte ${groupDigits(offset)}`;
+}
+
 export function plural(n: number, word: string, words = `${word}s`): string {
   return `${groupDigits(n)} ${n === 1 ? word : words}`;
 }
