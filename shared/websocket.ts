@@ -173,3 +173,33 @@ export interface WsEndEvent extends Base {
 }
 
 export type WsEvent = WsFrameHeaderEvent | WsPayloadEvent | WsMessageEvent | WsAnomalyEvent | WsRawEvent | WsEndEvent;
+
+/** A message as a connection's analysis keeps it, with when its first and last bytes came. */
+export interface WsMessageEntry extends WsMessageRecord {
+  /** Its place among the messages of both senders, in the order they completed (0-based). */
+  seq: number;
+  /** Seconds since the connection opened: its first byte, and its last. */
+  first: number;
+  last: number;
+}
+
+/** The first Close frame a sender sent, and when. */
+export interface WsCloseSeen extends WsClose {
+  /** Stream offset of the Close frame, and the sender's message number. */
+  offset: number;
+  message: number;
+  /** Seconds since the connection opened. */
+  at: number;
+}
+
+/** The WebSocket part of the account (shared/account.ts): messages, the close handshake, the headline. */
+export interface WebSocketAccount {
+  messages: Record<WsSender, number>;
+  /** The first Close each side sent (null: none). */
+  closes: Record<WsSender, WsCloseSeen | null>;
+  /** Who sent Close first; whether the other side answered with its own. */
+  closedBy: WsSender | null;
+  answered: boolean;
+  /** Both sides sent Close, or the connection ended without: the socket is over. */
+  over: boolean;
+}
