@@ -9,6 +9,7 @@ import type { ClientSetup, LaunchedBrowserInfo, SystemProxyState } from './clien
 import type { Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 import type { StreamReport } from './stream';
+import type { WebSocketAccount, WsClose, WsKind, WsSender } from './websocket';
 import type { EndHow, Party } from './words';
 
 /** Who ended a connection first, and how: the account's first end, timed on the session's clock. */
@@ -74,6 +75,18 @@ export interface ExchangeRow {
   interception: 'decrypted' | 'failed' | null;
   /** Changes fault and rewrite rules made to this exchange (0: it went through unchanged). */
   rules: number;
+  /** The exchange's 101 began a WebSocket: its messages so far (webSocketMessages lists them); null or absent otherwise. */
+  webSocket?: WebSocketRow | null;
+}
+
+/** A WebSocket on its exchange's row. */
+export interface WebSocketRow {
+  /** Messages of both sides, control frames included. */
+  messages: number;
+  client: number;
+  server: number;
+  /** Both sides sent Close, or the connection ended. */
+  closed: boolean;
 }
 
 /** One connection, as its lane shows it. */
@@ -219,6 +232,66 @@ export interface StreamViewResult extends StreamReport {
   total: number;
 }
 
+/** One WebSocket message (a data message, its fragments joined, or a control frame), as the UI lists it. */
+export interface WebSocketMessage {
+  /** Its place among both sides' messages, in the order they completed (0-based): the list's order. */
+  seq: number;
+  from: WsSender;
+  /** The sender's message number (0-based). */
+  index: number;
+  kind: WsKind;
+  /** The first frame's opcode as sent (a reserved one is shown by number). */
+  opcode: number;
+  /** Seconds since the connection opened: its first byte, and its last. */
+  first: number;
+  last: number;
+  /** Where its frames lie: in stream 0 (what the client sent) or 1 (what it received), for the raw view. */
+  stream: 0 | 1;
+  offset: number;
+  end: number;
+  frames: number;
+  /** Payload bytes as sent; and after per-message-deflate was removed (null when it could not be). */
+  wireLength: number;
+  size: number | null;
+  /** Compressed with per-message-deflate; shown decompressed; why not, in words. */
+  compressed: boolean;
+  decompressed: boolean;
+  note: string | null;
+  /** A text message's first bytes as text (invalid UTF-8 replaced); other kinds' first bytes in base64. */
+  text: string | null;
+  data: string | null;
+  /** The message is longer than what text or data hold. */
+  cut: boolean;
+  close: WsClose | null;
+  /** Its last frame arrived whole. */
+  complete: boolean;
+  /** Codes of the problems of its frames (each code's first is also a finding of the exchange, with its sentence). */
+  problems: AnomalyCode[];
+}
+
+/** The messages of an exchange's WebSocket, paged like streamView. */
+export interface WebSocketMessagesResult {
+  id: string;
+  /** The handshake's choices, as the 101 gave them. */
+  protocol: string | null;
+  extensions: string | null;
+  /** per-message-deflate in effect for each sender (RFC 7692), or null. */
+  deflate: Record<WsSender, { contextTakeover: boolean; maxWindowBits: number }> | null;
+  /** Messages #from on (the caller has the ones before), at most a page. */
+  messages: WebSocketMessage[];
+  from: number;
+  /** Messages kept so far: the list pages through these. */
+  kept: number;
+  /** Messages counted beyond those kept (a long-lived socket): not listed. */
+  omitted: number;
+  /** The WebSocket's account: messages per side, the close handshake; and its headline. */
+  account: WebSocketAccount;
+  headline: string;
+  tone: ExchangeAccount['tone'];
+  /** The connection is still open: more may come. */
+  open: boolean;
+}
+
 export type SpanKind = 'head' | 'size-line' | 'extension' | 'data' | 'crlf' | 'last-chunk' | 'trailer' | 'body' | 'raw' | 'leading';
 
 export interface RawSpan {
@@ -283,6 +356,8 @@ export const API = {
   curlCommand: method<{ id: string }, { command: string; bodyFile: string | null }>(),
   /** The Stream view of an exchange's response (feed items, events, JSON values, lines). */
   streamView: method<{ id: string; from?: number }, StreamViewResult>(),
+  /** The messages of the WebSocket an exchange's 101 began, from message #from on (both sides, in the order they completed). */
+  webSocketMessages: method<{ id: string; from?: number }, WebSocketMessagesResult>(),
   /** "Connect a client": the proxy, the CA, the variables and shell lines of `chunkscope env`, browsers found, the system proxy, trusting the CA system-wide. */
   clientSetup: method<void, ClientSetup>(),
   /** Open a browser (a name from clientSetup's browsers, or the first found) with a fresh profile on a proxy port of its own; its exchanges are tagged with it. */

@@ -23,6 +23,7 @@ import { markOwner, recoverLeftovers } from './leftovers';
 import { loadCapture } from './load';
 import { offThread } from './off-thread';
 import { StreamViews } from './stream';
+import { webSocketMessages } from './websocket';
 import { Session } from './session';
 import { ClientSupport, type ClientSupportOptions } from '../clients/support';
 import { dataDir } from '../tls/data-dir';
@@ -239,6 +240,11 @@ export class Engine {
   async streamView({ id, from }: ApiRequests['streamView']['args']): Promise<ApiRequests['streamView']['result']> {
     const { detail, index } = await this.exchangeAt(id);
     return detail.streamView(this.streamViews, index, from ?? 0, this.now());
+  }
+
+  async webSocketMessages({ id, from }: ApiRequests['webSocketMessages']['args']): Promise<ApiRequests['webSocketMessages']['result']> {
+    const { detail, index } = await this.exchangeAt(id);
+    return webSocketMessages(detail.analyzer, index, id, from ?? 0);
   }
 
   async raw({ connection, stream, offset, length }: ApiRequests['raw']['args']): Promise<RawSlice> {
