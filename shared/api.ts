@@ -9,7 +9,9 @@ import type { ClientSetup, LaunchedBrowserInfo, SystemProxyState } from './clien
 import type { Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 import type { StreamReport } from './stream';
-import type { WebSocketAccount, WsClose, WsKind, WsSender } from './websocket';
+import type { DeflateParams, WebSocketAccount, WebSocketMessage, WsSender } from './websocket';
+
+export type { WebSocketMessage } from './websocket';
 import type { EndHow, Party } from './words';
 
 /** Who ended a connection first, and how: the account's first end, timed on the session's clock. */
@@ -232,43 +234,6 @@ export interface StreamViewResult extends StreamReport {
   total: number;
 }
 
-/** One WebSocket message (a data message, its fragments joined, or a control frame), as the UI lists it. */
-export interface WebSocketMessage {
-  /** Its place among both sides' messages, in the order they completed (0-based): the list's order. */
-  seq: number;
-  from: WsSender;
-  /** The sender's message number (0-based). */
-  index: number;
-  kind: WsKind;
-  /** The first frame's opcode as sent (a reserved one is shown by number). */
-  opcode: number;
-  /** Seconds since the connection opened: its first byte, and its last. */
-  first: number;
-  last: number;
-  /** Where its frames lie: in stream 0 (what the client sent) or 1 (what it received), for the raw view. */
-  stream: 0 | 1;
-  offset: number;
-  end: number;
-  frames: number;
-  /** Payload bytes as sent; and after per-message-deflate was removed (null when it could not be). */
-  wireLength: number;
-  size: number | null;
-  /** Compressed with per-message-deflate; shown decompressed; why not, in words. */
-  compressed: boolean;
-  decompressed: boolean;
-  note: string | null;
-  /** A text message's first bytes as text (invalid UTF-8 replaced); other kinds' first bytes in base64. */
-  text: string | null;
-  data: string | null;
-  /** The message is longer than what text or data hold. */
-  cut: boolean;
-  close: WsClose | null;
-  /** Its last frame arrived whole. */
-  complete: boolean;
-  /** Codes of the problems of its frames (each code's first is also a finding of the exchange, with its sentence). */
-  problems: AnomalyCode[];
-}
-
 /** The messages of an exchange's WebSocket, paged like streamView. */
 export interface WebSocketMessagesResult {
   id: string;
@@ -276,7 +241,7 @@ export interface WebSocketMessagesResult {
   protocol: string | null;
   extensions: string | null;
   /** per-message-deflate in effect for each sender (RFC 7692), or null. */
-  deflate: Record<WsSender, { contextTakeover: boolean; maxWindowBits: number }> | null;
+  deflate: Record<WsSender, DeflateParams> | null;
   /** Messages #from on (the caller has the ones before), at most a page. */
   messages: WebSocketMessage[];
   from: number;

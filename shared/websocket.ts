@@ -203,3 +203,61 @@ export interface WebSocketAccount {
   /** Both sides sent Close, or the connection ended without: the socket is over. */
   over: boolean;
 }
+
+/** One WebSocket message (a data message, its fragments joined, or a control frame), as the UI lists it. */
+export interface WebSocketMessage {
+  /** Its place among both sides' messages, in the order they completed (0-based): the list's order. */
+  seq: number;
+  from: WsSender;
+  /** The sender's message number (0-based). */
+  index: number;
+  kind: WsKind;
+  /** The first frame's opcode as sent (a reserved one is shown by number). */
+  opcode: number;
+  /** Seconds since the connection opened: its first byte, and its last. */
+  first: number;
+  last: number;
+  /** Where its frames lie: in stream 0 (what the client sent) or 1 (what it received), for the raw view. */
+  stream: 0 | 1;
+  offset: number;
+  end: number;
+  frames: number;
+  /** Payload bytes as sent; and after per-message-deflate was removed (null when it could not be). */
+  wireLength: number;
+  size: number | null;
+  /** Compressed with per-message-deflate; shown decompressed; why not, in words. */
+  compressed: boolean;
+  decompressed: boolean;
+  note: string | null;
+  /** A text message's first bytes as text (invalid UTF-8 replaced); other kinds' first bytes in base64. */
+  text: string | null;
+  data: string | null;
+  /** The message is longer than what text or data hold. */
+  cut: boolean;
+  close: WsClose | null;
+  /** Its last frame arrived whole. */
+  complete: boolean;
+  /** Codes of the problems of its frames (each code's first is also a finding of the exchange, with its sentence). */
+  problems: AnomalyCode[];
+}
+
+/** One sender's side of permessage-deflate, as the handshake agreed it (RFC 7692 §7.1). */
+export interface DeflateParams {
+  /** The sender keeps its window from message to message (no `*_no_context_takeover`). */
+  contextTakeover: boolean;
+  /** `*_max_window_bits`: the sender's window is at most 2^bits bytes (15 unless said). */
+  maxWindowBits: number;
+}
+
+/** The WebSocket an exchange's 101 began, in a connection's report (`inspect --json`: `webSocket` on the exchange). */
+export interface WebSocketRecord {
+  /** The handshake's choices, as the 101 gave them. */
+  protocol: string | null;
+  extensions: string | null;
+  deflate: Record<WsSender, DeflateParams> | null;
+  account: WebSocketAccount;
+  headline: string;
+  /** The first messages, in the order they completed; `omitted` more were counted only. */
+  messages: WebSocketMessage[];
+  omitted: number;
+}

@@ -6,11 +6,11 @@
 import type { AccountTone } from '../../shared/account';
 import { ANOMALIES, isErrorAnomaly, isWebSocketCode } from '../../shared/anomalies';
 import { printable } from '../../shared/printable';
-import type { WebSocketAccount, WsCloseSeen, WsSender } from '../../shared/websocket';
+import type { WebSocketAccount, WebSocketRecord, WsCloseSeen, WsSender } from '../../shared/websocket';
 import { groupDigits, howItEnded, plural } from '../../shared/words';
 import type { ConnectionAnalyzer } from './connection';
 import { accountEnds, firstEnd } from './ends';
-import type { WebSocketAnalysis, WsFound } from './websocket';
+import { messageView, type WebSocketAnalysis, type WsFound } from './websocket';
 
 const OTHER: Record<WsSender, WsSender> = { client: 'server', server: 'client' };
 const STREAM: Record<WsSender, 0 | 1> = { client: 0, server: 1 };
@@ -83,4 +83,10 @@ export function closeHandshakeFinding(a: ConnectionAnalyzer, ws: WebSocketAnalys
   const owner = a.exchangeMessages(ws.exchange)[stream === 0 ? 'request' : 'response'];
   if (!owner) return null;
   return { stream, event: { type: 'anomaly', message: owner.index, code: 'ws-no-close-frame', cls: ANOMALIES['ws-no-close-frame'].cls, offset: a.streamBytes(stream), text } };
+}
+
+/** The WebSocket as a connection's report carries it on its exchange (`inspect --json`). */
+export function webSocketRecord(a: ConnectionAnalyzer, ws: WebSocketAnalysis): WebSocketRecord {
+  const { headline, webSocket } = webSocketHeadline(a, ws);
+  return { protocol: ws.protocol, extensions: ws.extensions, deflate: ws.negotiated.deflate, account: webSocket, headline, messages: ws.messages.map(messageView), omitted: ws.omitted };
 }

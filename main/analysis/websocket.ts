@@ -8,7 +8,7 @@ import { ANOMALIES } from '../../shared/anomalies';
 import type { AnomalyEvent, EndKind, Http1Event } from '../../shared/http1';
 import type { MessageRecord } from '../../shared/ledger';
 import { fieldValue } from '../../shared/fields';
-import type { WebSocketAccount, WsCloseSeen, WsEvent, WsMessageEntry, WsSender } from '../../shared/websocket';
+import type { WebSocketAccount, WebSocketMessage, WsCloseSeen, WsEvent, WsMessageEntry, WsSender } from '../../shared/websocket';
 import type { ClientStream } from '../capture/format';
 import type { TimeAt } from '../http1/ledger';
 import type { Closer } from '../http1/sentences';
@@ -126,4 +126,36 @@ export class WebSocketAnalysis {
       }
     }
   }
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/** A kept message as the UI and `inspect --json` show it: its preview as text, or as base64 data. */
+export function messageView(m: WsMessageEntry): WebSocketMessage {
+  const text = m.kind === 'text' && (!m.compressed || m.decompressed);
+  return {
+    seq: m.seq,
+    from: m.sender,
+    index: m.index,
+    kind: m.kind,
+    opcode: m.opcode,
+    first: m.first,
+    last: m.last,
+    stream: m.sender === 'client' ? 0 : 1,
+    offset: m.offset,
+    end: m.end,
+    frames: m.frames,
+    wireLength: m.wireLength,
+    size: m.size,
+    compressed: m.compressed,
+    decompressed: m.decompressed,
+    note: m.note,
+    // A preview cut inside a character ends with a replacement character; a whole one does not.
+    text: text ? decoder.decode(m.preview) : null,
+    data: text ? null : Buffer.from(m.preview).toString('base64'),
+    cut: m.previewCut,
+    close: m.close,
+    complete: m.complete,
+    problems: m.problems,
+  };
 }

@@ -7,17 +7,12 @@
 // header to ask for it).
 
 import zlib from 'node:zlib';
-import type { WsSender } from '../../shared/websocket';
+import type { DeflateParams, WsSender } from '../../shared/websocket';
 import { size } from '../../shared/words';
 import type { WebSocketLimits } from './limits';
 
 /** One sender's side of permessage-deflate. */
-export interface DeflateSide {
-  /** The sender keeps its window from message to message (no `*_no_context_takeover`). */
-  contextTakeover: boolean;
-  /** `*_max_window_bits`: the sender's window is at most 2^bits bytes (15 unless said). */
-  maxWindowBits: number;
-}
+export type DeflateSide = DeflateParams;
 
 export interface Negotiated {
   /** permessage-deflate, as the server's 101 accepted it; null when not in effect. */
