@@ -109,9 +109,15 @@ export class MessageBuilder {
 
   private keepPreview(bytes: Uint8Array): void {
     if (bytes.length === 0) return;
-    if (this.preview.length === 0) this.preview = new Uint8Array(this.limits.previewBytes);
+    const need = this.previewLength + bytes.length;
+    if (need > this.preview.length) {
+      // Sized to what came (most messages are one frame): a 16-byte message keeps 16 bytes.
+      const grown = new Uint8Array(Math.min(this.limits.previewBytes, Math.max(need, this.preview.length * 2)));
+      grown.set(this.preview.subarray(0, this.previewLength));
+      this.preview = grown;
+    }
     this.preview.set(bytes, this.previewLength);
-    this.previewLength += bytes.length;
+    this.previewLength = need;
   }
 
   /** Its last frame arrived (complete), or the stream ended first: the record, checked. */
@@ -124,7 +130,7 @@ export class MessageBuilder {
       this.problem(report, 'ws-invalid-utf8', this.utf8.failedAt, say.invalidUtf8(r.sender, r.index, 'text', null));
     }
     if (this.closeBody && complete) r.close = this.readClose(report);
-    r.preview = this.preview.subarray(0, this.previewLength).slice();
+    r.preview = this.previewLength === this.preview.length ? this.preview : this.preview.slice(0, this.previewLength);
     r.previewCut = (r.size ?? r.wireLength) > r.preview.length;
     this.preview = EMPTY;
     return r;
@@ -175,7 +181,21 @@ export class MessageBuilder {
 
 /** bytes[from..to) unmasked, the first being byte `position` of the frame's payload (RFC 6455 §5.3). */
 export function unmask(bytes: Uint8Array, from: number, to: number, mask: Uint8Array, position: number): Uint8Array {
-  const out = new Uint8Array(to - from);
-  for (let i = from, j = position; i < to; i++, j++) out[i - from] = bytes[i]! ^ mask[j & 3]!;
+  const n = to - from;
+  const out = new Uint8Array(n);
+  // The mask turned to start where this piece does, four bytes a turn.
+  const k = position & 3;
+  const m0 = mask[k]!;
+  const m1 = mask[(k + 1) & 3]!;
+  const m2 = mask[(k + 2) & 3]!;
+  const m3 = mask[(k + 3) & 3]!;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    out[i] = bytes[from + i]! ^ m0;
+    out[i + 1] = bytes[from + i + 1]! ^ m1;
+    out[i + 2] = bytes[from + i + 2]! ^ m2;
+    out[i + 3] = bytes[from + i + 3]! ^ m3;
+  }
+  for (; i < n; i++) out[i] = bytes[from + i]! ^ mask[(k + i) & 3]!;
   return out;
 }
