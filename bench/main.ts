@@ -11,6 +11,7 @@ import { benchOpenLive } from './open-live';
 import { benchParser } from './parser';
 import { benchProxy } from './proxy';
 import { benchUi } from './ui';
+import { benchWebSocket } from './websocket';
 
 const sections: Record<string, () => void | Promise<void>> = {
   parser: benchParser,
@@ -22,6 +23,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   memory: benchMemory,
   open: benchOpenLive,
   clients: benchClients,
+  websocket: benchWebSocket,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -46,6 +46,7 @@ export const parts = [
     folders: [
       { name: 'http1', path: true, holds: 'the HTTP/1.1 parser, its sentences and the chunk ledger' },
       { name: 'stream', path: true, holds: 'the items inside a body: feed entries, SSE events, JSON lines' },
+      { name: 'websocket', path: true, holds: 'the WebSocket frame parser after a 101 (RFC 6455): frames, messages and their fragments, masking, close codes, per-message-deflate (RFC 7692)' },
     ],
     may: [],
   },

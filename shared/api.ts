@@ -9,6 +9,9 @@ import type { ClientSetup, LaunchedBrowserInfo, SystemProxyState } from './clien
 import type { Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 import type { StreamReport } from './stream';
+import type { DeflateParams, WebSocketAccount, WebSocketMessage, WsSender } from './websocket';
+
+export type { WebSocketMessage } from './websocket';
 import type { EndHow, Party } from './words';
 
 /** Who ended a connection first, and how: the account's first end, timed on the session's clock. */
@@ -74,6 +77,18 @@ export interface ExchangeRow {
   interception: 'decrypted' | 'failed' | null;
   /** Changes fault and rewrite rules made to this exchange (0: it went through unchanged). */
   rules: number;
+  /** The exchange's 101 began a WebSocket: its messages so far (webSocketMessages lists them); null or absent otherwise. */
+  webSocket?: WebSocketRow | null;
+}
+
+/** A WebSocket on its exchange's row. */
+export interface WebSocketRow {
+  /** Messages of both sides, control frames included. */
+  messages: number;
+  client: number;
+  server: number;
+  /** Both sides sent Close, or the connection ended. */
+  closed: boolean;
 }
 
 /** One connection, as its lane shows it. */
@@ -241,6 +256,29 @@ export interface StreamViewResult extends StreamReport {
   total: number;
 }
 
+/** The messages of an exchange's WebSocket, paged like streamView. */
+export interface WebSocketMessagesResult {
+  id: string;
+  /** The handshake's choices, as the 101 gave them. */
+  protocol: string | null;
+  extensions: string | null;
+  /** per-message-deflate in effect for each sender (RFC 7692), or null. */
+  deflate: Record<WsSender, DeflateParams> | null;
+  /** Messages #from on (the caller has the ones before), at most a page. */
+  messages: WebSocketMessage[];
+  from: number;
+  /** Messages kept so far: the list pages through these. */
+  kept: number;
+  /** Messages counted beyond those kept (a long-lived socket): not listed. */
+  omitted: number;
+  /** The WebSocket's account: messages per side, the close handshake; and its headline. */
+  account: WebSocketAccount;
+  headline: string;
+  tone: ExchangeAccount['tone'];
+  /** The connection is still open: more may come. */
+  open: boolean;
+}
+
 export type SpanKind = 'head' | 'size-line' | 'extension' | 'data' | 'crlf' | 'last-chunk' | 'trailer' | 'body' | 'raw' | 'leading';
 
 export interface RawSpan {
@@ -310,6 +348,8 @@ export const API = {
   curlCommand: method<{ id: string }, { command: string; bodyFile: string | null }>(),
   /** The Stream view of an exchange's response (feed items, events, JSON values, lines). */
   streamView: method<{ id: string; from?: number }, StreamViewResult>(),
+  /** The messages of the WebSocket an exchange's 101 began, from message #from on (both sides, in the order they completed). */
+  webSocketMessages: method<{ id: string; from?: number }, WebSocketMessagesResult>(),
   /** "Connect a client": the proxy, the CA, the variables and shell lines of `chunkscope env`, browsers found, the system proxy, trusting the CA system-wide. */
   clientSetup: method<void, ClientSetup>(),
   /** Open a browser (a name from clientSetup's browsers, or the first found) with a fresh profile on a proxy port of its own; its exchanges are tagged with it. */

@@ -3,6 +3,7 @@
 import type { ConnectionAccount, ExchangeAccount } from './account';
 import type { AnomalyRecord, MessageRecord } from './ledger';
 import type { EndKind } from './http1';
+import type { WebSocketRecord } from './websocket';
 
 /** fin: a TCP FIN (on TLS: without close_notify, a truncation); close-notify: TLS close_notify, then the FIN. */
 export type CloseKind = 'fin' | 'close-notify' | 'rst' | 'error' | 'timeout' | 'open';
@@ -28,6 +29,8 @@ export interface ExchangeRecord {
   informational: MessageRecord[];
   /** What happened to this exchange, told once (shared/account.ts). */
   account?: ExchangeAccount;
+  /** Its 101 began a WebSocket: the messages and the close handshake. */
+  webSocket?: WebSocketRecord;
 }
 
 export interface StreamSummary {

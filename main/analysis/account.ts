@@ -10,6 +10,7 @@ import { byteCount, duration, endVerb, groupDigits, howItEnded, party, plural } 
 import { whereStopped } from '../http1/sentences';
 import type { ConnectionAnalyzer } from './connection';
 import { accountEnds, answerTo, firstEnd } from './ends';
+import { webSocketHeadline } from './websocket-account';
 
 /** The workaround for servers that drop kept-alive connections after chunked requests (IIS 6). */
 export const DECHUNK_HINT =
@@ -96,6 +97,10 @@ export function exchangeAccount(a: ConnectionAnalyzer, index: number, now: numbe
     const error = firstError(request, 'request');
     return say(error ? 'problem' : 'live', error ? `the request cannot be read: ${error.message}` : 'the request line has not arrived whole');
   }
+  if (a.webSocket?.exchange === index) {
+    const ws = webSocketHeadline(a, a.webSocket);
+    return say(ws.tone, ws.headline, { webSocket: ws.webSocket });
+  }
   const requestError = firstError(request, 'request');
   if (requestError?.cls === 'F') return say('problem', `request framing lost at byte ${groupDigits(requestError.offset)}: ${requestError.message}`);
   const responseError = firstError(response, 'response');
@@ -170,6 +175,10 @@ export function connectionAccount(a: ConnectionAnalyzer, now: number | null): Co
   const base = { ends, first, requests: requests.length, answered, unanswered, stalls, longestIdle, hint };
 
   if (a.tunnel) return { ...base, ...tunnelAccount(a.tunnel, a.tls) };
+  if (a.webSocket) {
+    const ws = webSocketHeadline(a, a.webSocket);
+    return { ...base, tone: ws.tone, headline: ws.headline, webSocket: ws.webSocket };
+  }
   if (!first) {
     const stall = stalls.find((s) => s.ongoing);
     if (received?.kind === 'open') return { ...base, tone: 'ok', headline: `still open when the capture ended: ${tally}` };

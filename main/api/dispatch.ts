@@ -39,6 +39,7 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   saveHar: z.object({ path: z.string().min(1).max(4096), maxBodyBytes: z.number().int().nonnegative().optional() }).strict(),
   curlCommand: z.object({ id: exchangeIdSchema }).strict(),
   streamView: z.object({ id: exchangeIdSchema, from: z.number().int().nonnegative().optional() }).strict(),
+  webSocketMessages: z.object({ id: exchangeIdSchema, from: z.number().int().nonnegative().optional() }).strict(),
   clientSetup: none,
   launchBrowser: z
     .object({
@@ -74,6 +75,7 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     saveHar: (args) => engine.saveHar(args),
     curlCommand: (args) => engine.curlCommand(args),
     streamView: (args) => engine.streamView(args),
+    webSocketMessages: (args) => engine.webSocketMessages(args),
     clientSetup: () => engine.clients.setup(),
     launchBrowser: (args) => engine.clients.launchBrowser(args),
     setSystemProxy: (args) => engine.clients.setSystemProxy(args),

@@ -14,6 +14,7 @@ import type { Origin } from '../proxy/forward-gate';
 import { Recorder, monotonicClock, type Clock } from '../analysis/recorder';
 import { ProxyServer } from '../proxy/server';
 import { https, type HttpsOptions } from '../tls';
+import { webSocketMessages } from './websocket';
 import { ClientSupport, type ClientSupportOptions } from '../clients/support';
 import { dataDir } from '../tls/data-dir';
 import { EngineError } from './errors';
@@ -216,6 +217,11 @@ export class Engine {
   async streamView({ id, from }: ApiRequests['streamView']['args']): Promise<ApiRequests['streamView']['result']> {
     const { detail, index, session } = await this.exchangeAt(id);
     return detail.streamView(this.streamViews, index, from ?? 0, this.now(session));
+  }
+
+  async webSocketMessages({ id, from }: ApiRequests['webSocketMessages']['args']): Promise<ApiRequests['webSocketMessages']['result']> {
+    const { detail, index } = await this.exchangeAt(id);
+    return webSocketMessages(detail.analyzer, index, id, from ?? 0);
   }
 
   async raw({ connection, stream, offset, length }: ApiRequests['raw']['args']): Promise<RawSlice> {
