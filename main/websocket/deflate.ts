@@ -61,6 +61,16 @@ export function negotiatedExtensions(header: string | null): Negotiated {
 const TAIL = Uint8Array.from([0x00, 0x00, 0xff, 0xff]);
 const WINDOW = 32 * 1024;
 
+/**
+ * A sender's messages may decompress, all told, to this many times their size as sent,
+ * plus FREE_INFLATE: real traffic compresses a few times over (JSON about ten), while a
+ * stream of decompression bombs would make the relay inflate a thousand times what it
+ * carries. Past it a message is counted, not decompressed. It depends on the bytes alone,
+ * so the live analysis, a detail and `inspect` all decide the same.
+ */
+export const INFLATE_RATIO = 32;
+export const FREE_INFLATE = 16 * 1024 * 1024;
+
 export type Inflated =
   | { kind: 'ok'; data: Uint8Array }
   /** zlib refused the data: a finding. */
@@ -70,6 +80,9 @@ export type Inflated =
 
 export class MessageInflater {
   private window: Uint8Array = new Uint8Array(0);
+  /** Bytes of this sender's compressed messages seen, and what they decompressed to. */
+  private sent = 0;
+  private inflated = 0;
   /** Why later messages cannot be decompressed any more (their context is lost). */
   private lost: string | null = null;
 
@@ -88,6 +101,11 @@ export class MessageInflater {
   /** Message #index (of its sender), its payload as sent. */
   inflate(index: number, parts: readonly Uint8Array[], length: number): Inflated {
     if (this.lost) return { kind: 'skipped', note: this.lost };
+    this.sent += length;
+    const allowance = INFLATE_RATIO * this.sent + FREE_INFLATE - this.inflated;
+    const maxOutputLength = Math.min(this.limits.maxDeflateOutput, allowance);
+    const bomb = maxOutputLength < this.limits.maxDeflateOutput;
+    if (maxOutputLength <= 0) return this.overLimit(index, bomb);
     const input = new Uint8Array(length + TAIL.length);
     let at = 0;
     for (const part of parts) {
@@ -100,21 +118,26 @@ export class MessageInflater {
       data = zlib.inflateRawSync(input, {
         // The message ends at a block boundary, not at the end of a deflate stream.
         finishFlush: zlib.constants.Z_SYNC_FLUSH,
-        maxOutputLength: this.limits.maxDeflateOutput,
+        maxOutputLength: Math.max(1, maxOutputLength),
         ...(this.side.contextTakeover && this.window.length > 0 ? { dictionary: this.window } : {}),
       });
     } catch (error) {
       const e = error as NodeJS.ErrnoException;
-      if (e.code === 'ERR_BUFFER_TOO_LARGE') {
-        const note = `it decompresses to more than ${size(this.limits.maxDeflateOutput)}, the analysis' limit`;
-        this.loseContext(index, `was not decompressed (${note})`);
-        return { kind: 'skipped', note };
-      }
+      if (e.code === 'ERR_BUFFER_TOO_LARGE') return this.overLimit(index, bomb);
       this.loseContext(index, 'could not be decompressed');
       return { kind: 'failed', reason: e.message };
     }
+    this.inflated += data.length;
     if (this.side.contextTakeover) this.keepWindow(data);
     return { kind: 'ok', data };
+  }
+
+  private overLimit(index: number, bomb: boolean): Inflated {
+    const note = bomb
+      ? `this side's messages would decompress to more than ${INFLATE_RATIO} times their size as sent (a guard against decompression bombs)`
+      : `it decompresses to more than ${size(this.limits.maxDeflateOutput)}, the analysis' limit`;
+    this.loseContext(index, `was not decompressed (${note})`);
+    return { kind: 'skipped', note };
   }
 
   private keepWindow(data: Uint8Array): void {

@@ -30,6 +30,23 @@ function messages(events: WsEvent[]): WsMessageRecord[] {
   return events.flatMap((e) => (e.type === 'message' ? [e.message] : []));
 }
 
+describe('decompression bombs', () => {
+  it('a stream of them is decompressed only up to 32 times what was sent (plus 16 MiB), then counted, and said', () => {
+    // Each message: 8 MiB of zeros, about 8 KiB as sent (a thousand times smaller).
+    const bomb = zlib.deflateRawSync(Buffer.alloc(8 * 1024 * 1024), { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+    const payload = bomb.subarray(0, bomb.length - 4);
+    const negotiated = negotiatedExtensions('permessage-deflate; server_no_context_takeover');
+    const parser = new WebSocketParser('server', { deflate: negotiated.deflate!.server });
+    const events = [...parser.feed(concat(Array.from({ length: 6 }, () => frame({ opcode: 'binary', rsv: 4, payload })))), ...parser.end('fin')];
+    const found = messages(events);
+    expect(found).toHaveLength(6);
+    // 16 MiB free: two messages, then each would need a thousand times its size.
+    expect(found.map((m) => m.decompressed)).toEqual([true, true, false, false, false, false]);
+    expect(found[2]!.note).toBe("not decompressed: this side's messages would decompress to more than 32 times their size as sent (a guard against decompression bombs)");
+    expect(events.filter((e) => e.type === 'anomaly')).toEqual([]); // a guard, not the peer's fault
+  });
+});
+
 describe('per-message-deflate with context takeover', () => {
   const texts = ['{"event":"tick","price":101.25,"symbol":"ACME"}', '{"event":"tick","price":101.5,"symbol":"ACME"}', '{"event":"tick","price":101.75,"symbol":"ACME"}'];
 
