@@ -26,6 +26,8 @@ import { StreamViews } from './stream';
 import { Session } from './session';
 import { ClientSupport, type ClientSupportOptions } from '../clients/support';
 import { dataDir } from '../tls/data-dir';
+import { EngineError } from './engine-error';
+import { Finding } from './finding';
 
 export interface EngineOptions {
   proxyHost: string;
@@ -51,7 +53,7 @@ const BATCH_ROWS = 5000;
 /** Longest stretch of making rows before the relay gets a turn. */
 const FLUSH_SLICE_MS = 8;
 
-export class EngineError extends Error {}
+export { EngineError };
 
 export class Engine {
   private proxy: ProxyServer | null = null;
@@ -76,6 +78,8 @@ export class Engine {
   private streamViews = new StreamViews();
   /** Launched clients: ports of their own, browsers, the system proxy (the API's clientSetup, launchBrowser, setSystemProxy). */
   readonly clients: ClientSupport;
+  /** Searches and body slices of the current session (the API's search, cancelSearch, body). */
+  readonly finding = new Finding({ session: () => this.session, emit: (batch) => this.emit(batch) });
   /** Set at start when system proxy settings a crashed Chunkscope left were put back: said once. */
   notice: string | null = null;
 
@@ -410,6 +414,7 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    await this.finding.close();
     await this.clients.close();
     await this.proxy?.close();
     await this.lab?.close();

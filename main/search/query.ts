@@ -59,7 +59,7 @@ function regexQuery(query: string): CompiledQuery {
     return { pattern: new RegExp(bytewise, flags), reach: REGEX_REACH, mode: 'regex', query };
   } catch (error) {
     // V8's message names the pattern and what is wrong ("Invalid regular expression: /(/: Unterminated group").
-    throw new QueryError(error instanceof Error ? error.message.replace(bytewise, source) : String(error));
+    throw new QueryError(error instanceof Error ? error.message.replace(`/${bytewise}/${flags}`, `/${source}/${flags.replace('g', '')}`) : String(error));
   }
 }
 

@@ -60,6 +60,11 @@ export class SearchResults {
     else this.notesOmitted++;
   }
 
+  /** Matches found and not taken yet. */
+  get waiting(): number {
+    return this.pending.length;
+  }
+
   /** Matches found since the last call. */
   take(): SearchMatch[] {
     const taken = this.pending;
