@@ -10,6 +10,7 @@ import { benchMemory } from './memory';
 import { benchOpenLive } from './open-live';
 import { benchParser } from './parser';
 import { benchProxy } from './proxy';
+import { benchSearch } from './search';
 import { benchUi } from './ui';
 
 const sections: Record<string, () => void | Promise<void>> = {
@@ -22,6 +23,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   memory: benchMemory,
   open: benchOpenLive,
   clients: benchClients,
+  search: benchSearch,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

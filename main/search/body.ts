@@ -19,9 +19,12 @@ export class BodySearch {
   private starts: number[] = [];
   private streamStarts: number[] = [];
   private first = 0;
-  private gathered: Uint8Array[] = [];
+  /** Small pieces copied together (a view of the reader's buffer would hold all of its 1 MiB). */
+  private gathered: Buffer | null = null;
   private gatheredBytes = 0;
   private bodyBytes = 0;
+  /** Bytes given to the matchers so far. */
+  private searchedBytes = 0;
   private ended = false;
 
   constructor(
@@ -54,11 +57,14 @@ export class BodySearch {
     this.starts.push(this.bodyBytes);
     this.streamStarts.push(streamOffset);
     this.bodyBytes += piece.length;
-    this.gatheredBytes += piece.length;
-    const full = this.gatheredBytes >= GATHER;
-    // A piece kept for later is copied: as a view it would hold the reader's whole 1 MiB buffer.
-    this.gathered.push(full ? piece : Uint8Array.from(piece));
-    return full ? this.flush() : undefined;
+    if (this.gatheredBytes + piece.length <= GATHER) {
+      this.gathered ??= Buffer.allocUnsafe(GATHER);
+      this.gathered.set(piece, this.gatheredBytes);
+      this.gatheredBytes += piece.length;
+      return this.gatheredBytes === GATHER ? this.flush() : undefined;
+    }
+    // Too big to gather: what was gathered goes first, then the piece as it is.
+    return this.flush().then(() => this.search(piece));
   }
 
   /** The body ended; `complete` when it arrived whole (a cut compressed stream is then a failure). */
@@ -81,19 +87,24 @@ export class BodySearch {
     }
   }
 
+  /** Search what was gathered; the buffer is used again once the decoder has taken it. */
   private async flush(): Promise<void> {
     if (this.gatheredBytes === 0) return;
-    const bytes = this.gathered.length === 1 ? this.gathered[0]! : Buffer.concat(this.gathered);
-    this.gathered = [];
+    const bytes = this.gathered!.subarray(0, this.gatheredBytes);
     this.gatheredBytes = 0;
+    await this.search(bytes);
+  }
+
+  private async search(bytes: Uint8Array): Promise<void> {
     this.sent?.push(bytes);
+    this.searchedBytes += bytes.length;
     this.forget();
     if (this.decoder && !this.decoder.stopped) await this.decoder.write(bytes);
   }
 
   /** Forget pieces no match can start in any more: before the matcher's window. */
   private forget(): void {
-    const keepFrom = this.bodyBytes - this.gatheredBytes - (this.context.query.reach + 2 * CONTEXT);
+    const keepFrom = this.searchedBytes - (this.context.query.reach + 2 * CONTEXT);
     while (this.first + 1 < this.starts.length && this.starts[this.first + 1]! <= keepFrom) this.first++;
     if (this.first > 1024) {
       this.starts = this.starts.slice(this.first);

@@ -31,6 +31,12 @@ type Inflater = zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecomp
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Output in pieces of 64 KiB (fewer, larger calls to the sink); up to 1 MiB as sent may
+ * wait in the decoder, so a reader goes on reading while zlib decodes on its own thread.
+ */
+const STREAMING = { chunkSize: 64 * 1024, writableHighWaterMark: 1024 * 1024 };
+
 /** Until the stream drains, ends, fails or is destroyed. */
 function settled(stream: Inflater, event: 'drain' | 'end'): Promise<void> {
   return new Promise((resolve) => {
@@ -81,11 +87,11 @@ class Stage {
 
   private open(head: Buffer, final: boolean): Inflater | null {
     let stream: Inflater;
-    if (this.coding === 'gzip') stream = zlib.createGunzip();
-    else if (this.coding === 'br') stream = zlib.createBrotliDecompress();
+    if (this.coding === 'gzip') stream = zlib.createGunzip(STREAMING);
+    else if (this.coding === 'br') stream = zlib.createBrotliDecompress(STREAMING);
     else {
       if (head.length < 2 && !final) return null;
-      stream = isZlibWrapped(head) ? zlib.createInflate() : zlib.createInflateRaw();
+      stream = isZlibWrapped(head) ? zlib.createInflate(STREAMING) : zlib.createInflateRaw(STREAMING);
     }
     stream.on('data', (data: Buffer) => {
       const busy = this.next(data);
