@@ -58,7 +58,12 @@ export class BodySearch {
     this.streamStarts.push(streamOffset);
     this.bodyBytes += piece.length;
     if (this.gatheredBytes + piece.length <= GATHER) {
-      this.gathered ??= Buffer.allocUnsafe(GATHER);
+      // Grown to need, up to GATHER: a capture cut while thousands of bodies were open holds a little for each.
+      if (!this.gathered || this.gathered.length < this.gatheredBytes + piece.length) {
+        const grown = Buffer.allocUnsafe(Math.min(GATHER, Math.max(4096, 2 * (this.gatheredBytes + piece.length))));
+        if (this.gathered) this.gathered.copy(grown, 0, 0, this.gatheredBytes);
+        this.gathered = grown;
+      }
       this.gathered.set(piece, this.gatheredBytes);
       this.gatheredBytes += piece.length;
       return this.gatheredBytes === GATHER ? this.flush() : undefined;
