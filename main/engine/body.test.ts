@@ -48,6 +48,9 @@ describe('body slices', () => {
     expect(sent).toMatchObject({ offset: 2, size: gz.length, removed: ['chunk framing'], stillEncoded: 'gzip', contentEncoding: 'gzip' });
     expect(Buffer.from(sent.bytes, 'base64')).toEqual(gz.subarray(2, 10));
     expect((await body({ offset: 45, length: 15 })).text).toBe(FEED.slice(45, 60));
+    // Back to the start: the decoder starts again from the body's first byte.
+    expect((await body({ offset: 0, length: 5 })).text).toBe(FEED.slice(0, 5));
+    expect((await body({ offset: FEED.length - 5, length: 100 })).text).toBe(FEED.slice(-5));
   });
 
   it('br and deflate bodies, a request body, and the final response after a 100 Continue', async () => {

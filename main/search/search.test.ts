@@ -53,6 +53,20 @@ describe('searching a capture', () => {
     expect(wire.subarray(m.streamOffset!, m.streamOffset! + 2).toString()).toBe('"n');
   });
 
+  it('knows where a match was sent when it straddles many small chunks and a large one', async () => {
+    // 1,000 chunks of 10 bytes are searched together; the large chunk after them alone: the
+    // match's first bytes are in the small ones, found in the large one's first window.
+    const small = 'abcdefghij'.repeat(1000);
+    const large = 'x'.repeat(100_000);
+    const body = `${small.slice(0, -3)}NEE${'DLE'}${large.slice(3)}`;
+    const framed = Buffer.concat([chunked(body.slice(0, small.length), 10, false), chunked(body.slice(small.length), large.length)]);
+    const wire = response(['Transfer-Encoding: chunked'], framed);
+    const { matches } = await search([{ sent: [get('/')], received: [wire] }], { query: 'needle' });
+    expect(matches.map((m) => m.offset)).toEqual([small.length - 3]);
+    const at = matches[0]!.streamOffset!;
+    expect(wire.subarray(at, at + 3).toString()).toBe('NEE');
+  });
+
   it('searches headers as sent, in requests and responses, with their stream offsets', async () => {
     const request = get('/api', ['Accept: application/json']);
     const wire = response(['Content-Type: application/json; charset=utf-8', 'Content-Length: 2'], '{}');
