@@ -71,7 +71,7 @@ export interface SearchUpdate {
   limited: string | null;
   /** Failed or cancelled: why, in words. */
   error: string | null;
-  /** What could not be searched as asked (a body whose decoding failed, one cut at the bound), with where. */
+  /** What could not be searched as asked (a body whose decoding failed, one cut at the bound, a damaged record), with where: all so far, in each update. */
   notes: string[];
 }
 
