@@ -10,6 +10,7 @@ import { benchMemory } from './memory';
 import { benchOpenLive } from './open-live';
 import { benchParser } from './parser';
 import { benchProxy } from './proxy';
+import { benchSearch } from './search';
 import { benchUi } from './ui';
 import { benchWebSocket } from './websocket';
 
@@ -24,6 +25,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   open: benchOpenLive,
   clients: benchClients,
   websocket: benchWebSocket,
+  search: benchSearch,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

@@ -12,6 +12,8 @@ import type { StreamReport } from './stream';
 import type { DeflateParams, WebSocketAccount, WebSocketMessage, WsSender } from './websocket';
 
 export type { WebSocketMessage } from './websocket';
+import type { BodySlice, BodySliceArgs } from './body';
+import type { SearchArgs, SearchStarted, SearchUpdate } from './search';
 import type { EndHow, Party } from './words';
 
 /** Who ended a connection first, and how: the account's first end, timed on the session's clock. */
@@ -188,6 +190,8 @@ export interface UpdateBatch {
   session?: SessionInfo;
   rows?: ExchangeRow[];
   connections?: ConnectionRow[];
+  /** A search's new matches and state (shared/search.ts), for the search `search` answered with its id. */
+  search?: SearchUpdate;
 }
 
 /** The chunk ledger of a message in columns: compact for thousands of chunks. */
@@ -350,6 +354,15 @@ export const API = {
   streamView: method<{ id: string; from?: number }, StreamViewResult>(),
   /** The messages of the WebSocket an exchange's 101 began, from message #from on (both sides, in the order they completed). */
   webSocketMessages: method<{ id: string; from?: number }, WebSocketMessagesResult>(),
+  /**
+   * Search the session's headers and bodies (as sent and decoded) on disk, in a worker
+   * thread: answers at once with the search's id; matches come in UpdateBatch.search.
+   */
+  search: method<SearchArgs, SearchStarted>(),
+  /** Stop a search; its last update says so. `cancelled` is false when it had already ended. */
+  cancelSearch: method<{ id: string }, { cancelled: boolean }>(),
+  /** A slice of an exchange's request or response body, as sent or decoded, read from disk (shared/body.ts). */
+  body: method<BodySliceArgs, BodySlice>(),
   /** "Connect a client": the proxy, the CA, the variables and shell lines of `chunkscope env`, browsers found, the system proxy, trusting the CA system-wide. */
   clientSetup: method<void, ClientSetup>(),
   /** Open a browser (a name from clientSetup's browsers, or the first found) with a fresh profile on a proxy port of its own; its exchanges are tagged with it. */

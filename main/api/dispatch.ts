@@ -53,6 +53,30 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
     })
     .strict(),
   setSystemProxy: z.object({ on: z.boolean() }).strict(),
+  search: z
+    .object({
+      query: z.string().min(1).max(1000),
+      mode: z.enum(['text', 'case-sensitive', 'regex']),
+      scope: z
+        .object({
+          exchanges: z.array(exchangeIdSchema).max(100_000).optional(),
+          parts: z.array(z.enum(['request-headers', 'request-body', 'response-headers', 'response-body'])).max(4).optional(),
+          forms: z.array(z.enum(['sent', 'decoded'])).max(2).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  cancelSearch: z.object({ id: z.string().max(40) }).strict(),
+  body: z
+    .object({
+      id: exchangeIdSchema,
+      direction: z.enum(['request', 'response']),
+      form: z.enum(['sent', 'decoded']),
+      offset: z.number().int().nonnegative(),
+      length: z.number().int().nonnegative().max(1024 * 1024),
+    })
+    .strict(),
 };
 
 export class ApiError extends Error {}
@@ -79,6 +103,9 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     clientSetup: () => engine.clients.setup(),
     launchBrowser: (args) => engine.clients.launchBrowser(args),
     setSystemProxy: (args) => engine.clients.setSystemProxy(args),
+    search: (args) => engine.finding.search(args),
+    cancelSearch: (args) => engine.finding.cancelSearch(args),
+    body: (args) => engine.finding.body(args),
   };
   return async (method, args) => {
     if (!Object.hasOwn(handlers, method)) throw new ApiError(`unknown method "${method}"`);

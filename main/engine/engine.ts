@@ -19,6 +19,7 @@ import { ClientSupport, type ClientSupportOptions } from '../clients/support';
 import { dataDir } from '../tls/data-dir';
 import { EngineError } from './errors';
 import * as files from './files';
+import { Finding } from './finding';
 import { markOwner, recoverLeftovers } from './leftovers';
 import type { Session } from './session';
 import { Sessions } from './sessions';
@@ -64,6 +65,8 @@ export class Engine {
   private readonly updates: Updates;
   /** Launched clients: ports of their own, browsers, the system proxy (the API's clientSetup, launchBrowser, setSystemProxy). */
   readonly clients: ClientSupport;
+  /** Searches and body slices of the current session (the API's search, cancelSearch, body). */
+  readonly finding = new Finding({ session: () => this.session, emit: (batch) => this.updates.emit(batch) });
   /** Set at start when system proxy settings a crashed Chunkscope left were put back: said once. */
   notice: string | null = null;
 
@@ -330,6 +333,7 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     this.updates.close();
+    await this.finding.close();
     await this.clients.close();
     await this.proxy?.close();
     await this.lab?.close();
