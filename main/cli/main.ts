@@ -15,6 +15,7 @@ import { registerProxy } from './proxy';
 import { registerReplay } from './replay';
 import { registerRun } from './run';
 import { registerSend } from './send';
+import { registerSearch } from './search';
 import { registerServe } from './serve';
 
 const VERSION = '0.1.0';
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
   registerCheck(program, write);
   registerSend(program, write);
   registerExport(program, write);
+  registerSearch(program, write);
   registerProbe(program, write);
   registerRun(program);
   registerEnv(program);

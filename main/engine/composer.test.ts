@@ -4,7 +4,9 @@
 // compares the framing; the session is served as a replay origin.
 
 import net from 'node:net';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SessionInfo } from '../../shared/api';
 import type { PlanCheck, ReplayOrigin, ResendResult, SendResult } from '../../shared/compose';
@@ -139,6 +141,28 @@ describe('resend and replay through the API', () => {
     expect(result.requests[1]!.now).toBe('200 chunked 3, last chunk MISSING');
     expect(result.connections).toEqual([{ connection: 1, now: 2, captured: 'server FIN after 2 responses', ended: 'server FIN after 1 response', same: false }]);
     expect(await w.sent(2)).toBe(get('/a') + get('/b'));
+  });
+
+  it('resend from a file being viewed: read from the file, sent and recorded in the live session, capture turned on', async () => {
+    const w = await world('chunked');
+    await w.through(odd(w.server.port));
+    const file = join(mkdtempSync(join(tmpdir(), 'chunkscope-compose-')), 'one.cscap');
+    cleanups.push(async () => rmSync(dirname(file), { recursive: true, force: true }));
+    await w.call('saveCapture', { path: file });
+    w.engine.setCapturing({ on: false });
+    const opened = await w.call<SessionInfo>('openCapture', { path: file });
+    expect(opened.current).not.toBe('live');
+
+    const result = await w.call<ResendResult>('resend', { ids: ['1:0'], timing: 'fast' });
+    expect(result.requests.map((r) => [r.id, r.newId, r.diff.differences])).toEqual([['1:0', '2:0', []]]);
+    const info = w.engine.hello();
+    // The file is still shown, as it was, and holds no new connection; the live session holds it.
+    expect(info.current).toBe(opened.current);
+    expect(info.capturing).toBe(true);
+    await expect(w.engine.exchangeDetail({ id: '2:0' })).rejects.toThrow('no connection c2 in this session');
+    w.engine.selectSession({ id: 'live' });
+    expect(await w.sent(2)).toBe(odd(w.server.port));
+    expect((await w.engine.exchangeDetail({ id: '2:0' })).response!.response!.status).toBe(200);
   });
 
   it('serveReplay: the selected exchange served on a loopback port, byte for byte, until stopReplay', async () => {

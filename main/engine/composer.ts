@@ -1,6 +1,7 @@
 // The composer behind the app (the API's composeFrom, parsePlan, formatPlan, send,
-// resend): plans read and written, a captured exchange as its plan, and plans sent on our
-// own client connection. Sent directly, the connection is recorded through the live
+// resend): plans read and written, a captured exchange (of the session shown) as its plan,
+// and plans sent on our own client connection, always recorded in the live session,
+// whichever session is shown. Sent directly, the connection is recorded through the live
 // session's recorder as a connection Chunkscope made (a `client` event of `launched:
 // 'chunkscope'`), so it shows, and is saved, as any other; sent through the proxy, on a
 // proxy port of its own with the same tag, it is captured as any client's.
@@ -20,6 +21,7 @@ import { planNotes, planWire, PlanTooLarge, type Wire } from '../compose/wire';
 import type { ProxyServer } from '../proxy/server';
 import { offThread } from './off-thread';
 import { EngineError } from './errors';
+import { captureFile } from './files';
 import type { Session } from './session';
 import { resendAll, type CapturedGroup } from './resend';
 
@@ -36,12 +38,10 @@ const ANSWER_WAIT_MS = 3000;
 type Carried = { outcome: SendOutcome; running: false } | { outcome: null; running: true; requests: number; local: string | null };
 
 export interface ComposerHost {
-  /** The session shown now (a file being viewed, or live traffic). */
-  session(): Session;
-  /** The live session, capturing: started (as Try it does) when capture was off or a file was shown. */
-  liveSession(): Session;
-  /** The current session's capture file, flushed. */
-  captureFile(): Promise<string>;
+  /** The session shown now (a file being viewed, or live traffic): where captured requests are read. */
+  shown(): Session;
+  /** The live session, capturing (turned on if it was off): where sends are recorded. */
+  live(): Session;
   proxy(): ProxyServer | null;
   mode: 'forward' | 'reverse';
   /** Origins' certificates are not verified (--insecure-upstream): direct sends do the same. */
@@ -97,18 +97,18 @@ export class Composer {
     return this.check({ to: found.to, pipeline: false, requests: [found.requests[0]!.plan], end: found.end ?? DEFAULT_END });
   }
 
-  /** Captured requests, grouped by connection, read in the worker thread (the relay goes on meanwhile). */
-  async captured(ids: string[], timing: boolean): Promise<CapturedGroup[]> {
+  /** Captured requests of `session`, grouped by connection, read in the worker thread (the relay goes on meanwhile). */
+  async captured(ids: string[], timing: boolean, session = this.host.shown()): Promise<CapturedGroup[]> {
     const byConnection = new Map<number, number[]>();
     for (const id of ids) {
       const ref = parseExchangeId(id);
       if (!ref) throw new EngineError(`no exchange "${id}"`);
       byConnection.set(ref.connection, [...(byConnection.get(ref.connection) ?? []), ref.index]);
     }
-    const capture = await this.host.captureFile();
+    const capture = await captureFile(session);
     const groups: CapturedGroup[] = [];
     for (const [connection, indexes] of byConnection) {
-      if (!this.host.session().records.has(connection)) throw new EngineError(`no connection c${connection} in this session`);
+      if (!session.records.has(connection)) throw new EngineError(`no connection c${connection} in this session`);
       try {
         groups.push({ connection, found: await offThread({ task: 'requests', capture, connection, indexes, timing }) });
       } catch (error) {
@@ -144,7 +144,7 @@ export class Composer {
   /** On a connection of Chunkscope's own, recorded in the live session. */
   private async direct(plan: ConnectionPlan, to: URL): Promise<SendResult> {
     const wire = this.wire(plan);
-    const recorder = this.host.liveSession().recorder!;
+    const recorder = this.host.live().recorder!;
     // Recorded from its first record on: a connection that could not be made leaves nothing behind.
     const analyzer = recorder.open('chunkscope send', 'reverse', true, { launched: 'chunkscope', tag: 'send' });
     const client = new ClientConnection(recorded(recorder, analyzer), recorder.clock);
@@ -162,7 +162,7 @@ export class Composer {
   private async throughProxy(plan: ConnectionPlan, to: URL): Promise<SendResult> {
     const proxy = this.host.proxy();
     if (!proxy) throw new EngineError('the proxy is not running');
-    const session = this.host.liveSession();
+    const session = this.host.live();
     const port = await proxy.listenForClient({ launched: 'chunkscope', tag: 'send' });
     let carried: Carried;
     let rewrites: string[] = [];

@@ -1,3 +1,2 @@
-// What the engine refuses, in words: the API passes the sentence on to the UI as it is.
-
+/** A request the engine cannot carry out, said for the user (the API passes the message on). */
 export class EngineError extends Error {}

@@ -35,9 +35,10 @@ function planOf({ found }: CapturedGroup, original: boolean): ConnectionPlan {
 
 export async function resendAll(composer: Composer, host: ComposerHost, { ids, timing }: ApiRequests['resend']['args']): Promise<ResendResult> {
   const original = timing === 'original';
-  const session = host.session();
-  const groups = await composer.captured(ids, original);
-  // What was captured, read before anything is sent: a file being viewed gives way to live traffic then.
+  // Read from the session shown; sent and recorded in the live one (which may be the same).
+  const session = host.shown();
+  const groups = await composer.captured(ids, original, session);
+  // What was captured, read before anything is sent.
   const before: { group: CapturedGroup; captured: ExchangeRecord[]; whole: ReturnType<typeof serverEnd> | null }[] = [];
   for (const group of groups) {
     const { analyzer } = await session.detail(group.connection);
@@ -58,7 +59,7 @@ export async function resendAll(composer: Composer, host: ComposerHost, { ids, t
       result.failures.push(`c${connection}: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
-    const { analyzer } = await host.session().detail(now);
+    const { analyzer } = await host.live().detail(now);
     found.requests.forEach((r, k) => {
       const record = k < analyzer.exchangeCount() ? analyzer.exchange(k) : undefined;
       const diff = { ...compareExchange(k, captured[k], record), index: r.index };
