@@ -173,8 +173,12 @@ describe('resend and replay through the API', () => {
     expect(w.engine.hello().replay).toEqual(served);
     const replayed = await curl([`${served.url}/feed`]);
     expect(replayed.output.equals(original.output)).toBe(true);
+    // An exchange the user did not pick is not served, and the answer says so (not that the capture lacks it).
+    await curl(['-x', w.proxy, `http://127.0.0.1:${w.server.port}/other`]);
+    const second = await w.call<ReplayOrigin>('serveReplay', { ids: ['1:0'] });
+    expect((await curl([`${second.url}/other`])).output.toString()).toContain('Chunkscope replay: the exchanges served have none for GET /other');
     const info = await w.call<SessionInfo>('stopReplay');
     expect(info.replay).toBeNull();
-    expect((await curl([`${served.url}/feed`])).status).toBe(7); // curl: could not connect
+    expect((await curl([`${second.url}/feed`])).status).toBe(7); // curl: could not connect
   });
 });

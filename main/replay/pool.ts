@@ -89,6 +89,11 @@ export class ReplayPool {
     return this.served === null || this.served(c.number, e.index);
   }
 
+  /** Only some exchanges are served (the app's selection): others were not looked at, so none is said to be missing from the capture. */
+  get selective(): boolean {
+    return this.served !== null;
+  }
+
   /** Whether the capture holds an exchange for this request, served or not: the 404 says which. */
   holds(request: Incoming): boolean {
     return this.connections.some((c) => c.exchanges.some((e) => this.keys.get(e)?.path === pathOf(request.target) && e.method === request.method));

@@ -169,7 +169,7 @@ class ReplayConnection {
     } else index = this.pool.next(this.source, this.next, request);
     if (index === null || !this.source) {
       this.log(`r${this.number} ${request.method} ${request.target}: not in the capture; answered 404`);
-      const why = this.source ? `the rest of captured connection ${this.source.id} has no such request` : this.pool.holds(request) ? 'the exchanges served have none' : 'the capture has no exchange';
+      const why = this.source ? `the rest of captured connection ${this.source.id} has no such request` : this.pool.selective || this.pool.holds(request) ? 'the exchanges served have none' : 'the capture has no exchange';
       await this.write(notCaptured(request, why));
       return;
     }
