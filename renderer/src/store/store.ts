@@ -1,4 +1,4 @@
-// The app's state: one zustand store made of slices (rows, ui, detail). Components
+// The app's state: one zustand store made of slices (rows, ui, detail, workbench). Components
 // select what they need with named selectors and call actions; turning updates into
 // rows is a pure function (rows.ts). The settings part of the ui slice is remembered
 // across reloads (settings.ts) when the store is given a storage.
@@ -8,6 +8,8 @@ import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { ExchangeDetail, UpdateBatch } from '../../../shared/api';
 import { mergeDetail, isLive } from './detail';
 import { applyBatches, emptyRows, upsertRow, type RowsState } from './rows';
+import type { PlanCheck } from '../../../shared/compose';
+import { EMPTY_PICK, emptyWorkbench, pickAfter, type ResendShown, type WorkbenchState } from './workbench';
 import { DEFAULT_SETTINGS, SETTINGS_KEY, SETTINGS_VERSION, readSettings, type ColumnSettings, type DetailTab, type Settings, type Theme, type View } from './settings';
 
 export type { DetailTab, Theme, View } from './settings';
@@ -47,13 +49,25 @@ interface UiSlice extends Settings {
   pickChunk(chunk: ChunkPick | null): void;
 }
 
+interface WorkbenchSlice extends WorkbenchState {
+  /** A click on a row: it alone, toggled (Ctrl/Cmd), or the range from the one shown (Shift) in `order`. */
+  pick(id: string, how: 'only' | 'toggle' | 'range', order: readonly string[]): void;
+  /** Open the composer on a plan (Edit and resend), or on a new request. */
+  compose(check: PlanCheck | null, from?: string | null): void;
+  showResend(resend: ResendShown): void;
+  /** Back to the list. */
+  closePane(): void;
+  selectAfterNextReset(id: string | null): void;
+  setReplayOpen(open: boolean): void;
+}
+
 interface DetailSlice {
   detail: ExchangeDetail | null;
   detailError: string | null;
   setDetail(detail: ExchangeDetail | null, error?: string | null): void;
 }
 
-export type AppState = RowsSlice & UiSlice & DetailSlice;
+export type AppState = RowsSlice & UiSlice & DetailSlice & WorkbenchSlice;
 export type AppStore = StoreApi<AppState>;
 
 const creator: StateCreator<AppState> = (set) => ({
@@ -65,7 +79,9 @@ const creator: StateCreator<AppState> = (set) => ({
         const held = state.detail && state.detail.id === state.selectedId && isLive(state.detail.row.state) ? state.selectedId : null;
         const next = applyBatches(state, batches, held);
         const reset = batches.some((b) => b.reset);
-        return reset ? { ...next, selectedId: null, detail: null, detailError: null, rawTarget: null, chunk: null } : next;
+        // Another session shown: what was picked was in the one before (an exchange asked for in this one is selected).
+        const selectedId = state.selectAfterReset;
+        return reset ? { ...next, selectedId, picked: selectedId ? new Set([selectedId]) : EMPTY_PICK, selectAfterReset: null, detail: null, detailError: null, rawTarget: null, chunk: null } : next;
       }),
     setTransport: (transport) => set({ transport }),
 
@@ -76,9 +92,13 @@ const creator: StateCreator<AppState> = (set) => ({
     rawTarget: null,
     notice: null,
     rulesOpen: false,
-    setRulesOpen: (rulesOpen) => set({ rulesOpen }),
+    setRulesOpen: (rulesOpen) => set(rulesOpen ? { rulesOpen, replayOpen: false } : { rulesOpen }),
     setFilter: (filter) => set({ filter }),
-    select: (selectedId) => set((state) => (state.selectedId === selectedId ? {} : { selectedId, detail: null, detailError: null, rawTarget: null, chunk: null })),
+    select: (selectedId) =>
+      set((state) => {
+        const picked = selectedId ? new Set([selectedId]) : EMPTY_PICK;
+        return state.selectedId === selectedId ? { picked } : { selectedId, picked, detail: null, detailError: null, rawTarget: null, chunk: null };
+      }),
     setTab: (tab) => set({ tab }),
     setView: (view) => set({ view }),
     showByte: (stream, offset) => set((state) => ({ tab: 'raw', rawTarget: { stream, offset, nonce: (state.rawTarget?.nonce ?? 0) + 1 } })),
@@ -88,6 +108,21 @@ const creator: StateCreator<AppState> = (set) => ({
     setHarMaxBody: (harMaxBody) => set({ harMaxBody }),
     setColumns: (update) => set((state) => ({ columns: update(state.columns) })),
     pickChunk: (chunk) => set({ chunk }),
+
+    ...emptyWorkbench(),
+    pick: (id, how, order) =>
+      set((state) => {
+        const picked = pickAfter(state.picked, state.selectedId, id, how, order);
+        // The detail shows the row clicked; when a Ctrl/Cmd click took that away, one still picked.
+        const shown = picked.has(id) ? id : state.selectedId && picked.has(state.selectedId) ? state.selectedId : (order.find((o) => picked.has(o)) ?? null);
+        return shown === state.selectedId ? { picked } : { picked, selectedId: shown, detail: null, detailError: null, rawTarget: null, chunk: null };
+      }),
+    compose: (check, from = null) => set((state) => ({ view: 'sessions', pane: 'composer', seed: { check, from, nonce: state.seed.nonce + 1 } })),
+    showResend: (resend) => set({ view: 'sessions', pane: 'resend', resend }),
+    closePane: () => set({ pane: 'list' }),
+    selectAfterNextReset: (selectAfterReset) => set({ selectAfterReset }),
+    // One side panel at a time: Replay and Rules take the same place.
+    setReplayOpen: (replayOpen) => set(replayOpen ? { replayOpen, rulesOpen: false } : { replayOpen }),
 
     detail: null,
     detailError: null,
