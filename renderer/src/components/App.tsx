@@ -2,10 +2,13 @@ import { useMemo, useRef, useState, type DragEvent } from 'react';
 import { Panel, PanelGroup, PanelResizeHandle } from 'react-resizable-panels';
 import { useApi, useApp, useAppStore } from '../context';
 import { selectSelected, selectView } from '../store/store';
+import { Composer } from './compose/Composer';
 import { ConnectionLanes } from './lanes/ConnectionLanes';
 import { ExchangeDetail } from './detail/ExchangeDetail';
 import { KeysHelp } from './KeysHelp';
 import { SessionsList } from './list/SessionsList';
+import { ReplayPanel } from './replay/ReplayPanel';
+import { ResendView } from './replay/ResendView';
 import { RulesPanel } from './RulesPanel';
 import { SessionTabs } from './SessionTabs';
 import { StatusBar } from './StatusBar';
@@ -22,7 +25,13 @@ export function App() {
   const { openFile, openDialog, save } = useCaptureFiles();
   const [dragging, setDragging] = useState(false);
   const [keysOpen, setKeysOpen] = useState(false);
+  const replayOpen = useApp((s) => s.replayOpen);
+  const pane = useApp((s) => s.pane);
+  const seed = useApp((s) => s.seed);
+  const resend = useApp((s) => s.resend);
   const withDetail = !!selected && view === 'sessions';
+  // Beside the detail: the list, the composer, or a resend's framing diff.
+  const left = pane === 'composer' ? <Composer key={seed.nonce} seed={seed} /> : pane === 'resend' && resend ? <ResendView shown={resend} /> : <SessionsList />;
 
   // The keys read the latest open and save through a ref: the listener is added once.
   const latest = useRef({ openDialog, save, keysOpen });
@@ -66,8 +75,8 @@ export function App() {
         {view === 'sessions' ? (
           // The split is remembered (react-resizable-panels keeps it in localStorage under autoSaveId).
           <PanelGroup direction="horizontal" className="split" autoSaveId="chunkscope:split">
-            <Panel id="list" order={1} minSize={25} className="split-panel">
-              <SessionsList />
+            <Panel id="list" order={1} minSize={pane === 'list' ? 25 : 40} className="split-panel">
+              {left}
             </Panel>
             {withDetail ? (
               <>
@@ -82,6 +91,7 @@ export function App() {
           <ConnectionLanes />
         )}
         {rulesOpen ? <RulesPanel onClose={() => store.getState().setRulesOpen(false)} /> : null}
+        {replayOpen ? <ReplayPanel onClose={() => store.getState().setReplayOpen(false)} /> : null}
       </main>
       <StatusBar />
       {dragging ? <div className="drop-hint">Drop a capture file to open it</div> : null}

@@ -18,7 +18,7 @@ const HAR_BODY_LIMITS: [number, string][] = [
 ];
 
 /** Below this width the less frequent actions go into a menu, so the filter keeps its room. */
-const COMPACT_BELOW = 1320;
+const COMPACT_BELOW = 1480;
 
 const THEMES: Record<Theme, { next: Theme; icon: string; label: string }> = {
   system: { next: 'light', icon: '◐', label: 'System theme' },
@@ -71,6 +71,8 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
   const capturing = session?.capturing ?? false;
   const rulesOpen = useApp((s) => s.rulesOpen);
   const activeRules = (session?.rules ?? []).filter((r) => r.enabled).length;
+  const replayOpen = useApp((s) => s.replayOpen);
+  const replaying = !!session?.replay;
   const [trying, setTrying] = useState(false);
   const [ref, width] = useWidth<HTMLElement>(1400);
   const compact = width < COMPACT_BELOW;
@@ -124,6 +126,20 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
         title="Faults and rewrites on the live proxy (drop the last chunk, stall, reset, re-chunk, de-chunk requests…)"
       >
         Rules{activeRules > 0 ? ` (${activeRules})` : ''}
+      </button>
+      <button type="button" data-testid="compose-open" role={compact ? 'menuitem' : undefined} onClick={() => (done(), store.getState().compose(null))} title="Write a request as it is to be sent, its framing included (chunk sizes, extensions, trailers, faults), and send it">
+        Compose
+      </button>
+      <button
+        type="button"
+        data-testid="replay-toggle"
+        role={compact ? 'menuitem' : undefined}
+        className={replaying ? 'on' : ''}
+        aria-pressed={replayOpen}
+        onClick={() => (done(), store.getState().setReplayOpen(!replayOpen))}
+        title="Serve picked exchanges as a replay origin, or send picked requests again and compare their framing"
+      >
+        Replay{replaying ? ' ●' : ''}
       </button>
       {canTry ? (
         <button type="button" data-testid="try-lab" role={compact ? 'menuitem' : undefined} disabled={trying} onClick={() => (done(), tryLab())} title="Start the built-in lab server and send its scenarios (a feed, server-sent events, a missing last chunk, a reset, a stall, malformed framing, the IIS 6 reset) through the proxy">
@@ -184,7 +200,7 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
       </nav>
       <FilterBox />
       {compact ? (
-        <Menu label="☰ Menu" title="Open, save, HAR, rules, Try it, theme, keys" testId="menu">
+        <Menu label="☰ Menu" title="Open, save, HAR, rules, compose, replay, Try it, theme, keys" testId="menu">
           {(close) => (
             <>
               {actions(close)}

@@ -12,6 +12,7 @@ import { HeadersTab } from './HeadersTab';
 import { RawTab } from './RawTab';
 import { StreamTab } from './StreamTab';
 import { TimelineTab } from '../timeline/TimelineTab';
+import { useReplayActions } from '../replay/use-replay-actions';
 import { typing } from '../use-shortcuts';
 
 const TABS: [DetailTab, string][] = [
@@ -81,9 +82,10 @@ function Anomalies({ detail }: { detail: Detail }) {
   );
 }
 
-/** Copy as curl: the command is shown (to read and select) and put on the clipboard. */
-function CopyAsCurl({ id }: { id: string }) {
+/** Edit and resend, and Copy as curl: the command is shown (to read and select) and put on the clipboard. */
+function RequestActions({ id }: { id: string }) {
   const api = useApi();
+  const actions = useReplayActions();
   const store = useAppStore();
   const [curl, setCurl] = useState<{ id: string; command: string; bodyFile: string | null } | null>(null);
   const copy = () => {
@@ -100,6 +102,9 @@ function CopyAsCurl({ id }: { id: string }) {
   };
   return (
     <div className="curl">
+      <button type="button" data-testid="edit-resend" onClick={() => actions.editAndResend(id)} title="Open the composer on this request exactly as it was sent (its framing included), to change it and send it again">
+        Edit and resend
+      </button>{' '}
       <button type="button" data-testid="copy-curl" onClick={copy} title="A curl command line that sends this request again (method, target, headers, body; chunked where it was)">
         Copy as curl
       </button>
@@ -178,7 +183,7 @@ export function ExchangeDetail({ id }: { id: string }) {
           </ul>
         ) : null}
         {current ? <Anomalies detail={current} /> : null}
-        {current?.request ? <CopyAsCurl id={id} /> : null}
+        {current?.request ? <RequestActions id={id} /> : null}
         {error ? <p className="missing">{error}</p> : null}
       </header>
       <nav className="tabs" role="tablist">

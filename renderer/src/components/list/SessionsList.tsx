@@ -1,5 +1,5 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, type CSSProperties, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import type { ExchangeRow } from '../../../../shared/api';
 import { groupDigits } from '../../../../shared/words';
 import { useApp, useAppStore } from '../../context';
@@ -8,6 +8,7 @@ import { sortRows } from '../../model/sort';
 import { selectFilter, selectOrigin, selectRows, selectSelected } from '../../store/store';
 import { useWidth } from '../use-width';
 import { ColumnsMenu } from './ColumnsMenu';
+import { RowMenu } from './RowMenu';
 import { SORT_KEYS, type ListColumn } from './columns';
 import { useListTable } from './use-list-table';
 
@@ -33,10 +34,24 @@ export function useFiltered(rows: ExchangeRow[], filter: string): ExchangeRow[] 
   }, [rows, filter, verdicts]);
 }
 
+type PickHow = 'only' | 'toggle' | 'range';
+
 /** Memoised: a row renders again only when its data, its columns or its selection changed. */
-const Row = memo(function Row({ row, selected, columns, origin, onSelect }: { row: ExchangeRow; selected: boolean; columns: ListColumn[]; origin: number; onSelect: (id: string) => void }) {
+const Row = memo(function Row({ row, selected, picked, columns, origin, onPick, onMenu }: { row: ExchangeRow; selected: boolean; picked: boolean; columns: ListColumn[]; origin: number; onPick: (id: string, how: PickHow) => void; onMenu: (id: string, x: number, y: number) => void }) {
   return (
-    <div className={`row ${selected ? 'selected' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''}`} data-testid="row" data-id={row.id} role="row" aria-selected={selected} onClick={() => onSelect(row.id)} title={row.headline}>
+    <div
+      className={`row ${selected ? 'selected' : picked ? 'picked' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''}`}
+      data-testid="row"
+      data-id={row.id}
+      role="row"
+      aria-selected={selected || picked}
+      onClick={(event) => onPick(row.id, event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'toggle' : 'only')}
+      onContextMenu={(event) => {
+        event.preventDefault();
+        onMenu(row.id, event.clientX, event.clientY);
+      }}
+      title={row.headline}
+    >
       {columns.map((c) => {
         const cell = c.cell(row, { origin });
         return (
@@ -63,7 +78,21 @@ export function SessionsList() {
   const parent = useRef<HTMLDivElement>(null);
   // The header sits in the scroll container (sticky), so columns scroll sideways with it.
   const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 6, scrollMargin: ROW_HEIGHT });
-  const onSelect = useCallback((id: string) => store.getState().select(id), [store]);
+  const picked = useApp((s) => s.picked);
+  const [menu, setMenu] = useState<{ id: string; x: number; y: number } | null>(null);
+  // The order a Shift click picks a range in: the list's, as shown (filtered and sorted).
+  const order = useRef<string[]>([]);
+  order.current = useMemo(() => visible.map((r) => r.id), [visible]);
+  const onPick = useCallback((id: string, how: PickHow) => store.getState().pick(id, how, order.current), [store]);
+  const onMenu = useCallback(
+    (id: string, x: number, y: number) => {
+      // A right click on a row not picked picks it alone, as file managers do.
+      if (!store.getState().picked.has(id)) store.getState().pick(id, 'only', order.current);
+      setMenu({ id, x, y });
+    },
+    [store],
+  );
+  const closeMenu = useCallback(() => setMenu(null), []);
   const selectedIndex = useMemo(() => (selected ? visible.findIndex((r) => r.id === selected) : -1), [visible, selected]);
 
   useEffect(() => {
@@ -99,7 +128,7 @@ export function SessionsList() {
   const style = { '--cols': template, '--total': `${total}px` } as CSSProperties;
   return (
     <section className="sessions" ref={section}>
-      <div ref={parent} className="rows" tabIndex={0} role="grid" aria-rowcount={visible.length} aria-label="Exchanges" data-testid="sessions" onKeyDown={onKeyDown} style={style}>
+      <div ref={parent} className="rows" tabIndex={0} role="grid" aria-multiselectable="true" aria-rowcount={visible.length} aria-label="Exchanges" data-testid="sessions" onKeyDown={onKeyDown} style={style}>
         <div className="row header" role="row" data-testid="list-header">
           {headers.map((header) => {
             const column = header.column;
@@ -131,7 +160,7 @@ export function SessionsList() {
             const row = visible[item.index]!;
             return (
               <div key={row.id} className="row-slot" style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}>
-                <Row row={row} selected={row.id === selected} columns={shown} origin={origin} onSelect={onSelect} />
+                <Row row={row} selected={row.id === selected} picked={picked.has(row.id)} columns={shown} origin={origin} onPick={onPick} onMenu={onMenu} />
               </div>
             );
           })}
@@ -146,6 +175,7 @@ export function SessionsList() {
         ) : null}
         <ColumnsMenu columns={table.getAllLeafColumns()} onReset={reset} />
       </div>
+      {menu ? <RowMenu id={menu.id} x={menu.x} y={menu.y} onClose={closeMenu} /> : null}
     </section>
   );
 }
