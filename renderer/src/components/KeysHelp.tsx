@@ -11,6 +11,8 @@ const KEYS: [string, string[], string][] = [
   ['', ['?'], 'this help'],
   ['list', ['↑', '↓', 'PageUp', 'PageDown', 'Home', 'End'], 'move through the exchanges'],
   ['list', ['Enter'], 'to the detail'],
+  ['list', ['MOD+click', 'Shift+click'], 'pick several exchanges: one more, or a range (Replay serves or resends them)'],
+  ['list', ['right-click'], 'Edit and resend, Resend (original timing or fast), Serve as a replay origin'],
   ['detail', ['[', ']'], 'previous and next chunk, with its bytes (↑ ↓ in the Chunks ledger)'],
   ['Timeline', ['wheel'], 'zoom at the pointer'],
   ['Timeline', ['drag'], 'zoom to the range dragged across'],
