@@ -66,6 +66,10 @@ test('compose a chunked POST with an extension and a trailer: its ledger in the 
   await page.getByTestId('add-trailer').click();
   await page.getByTestId('trailer').fill('X-Checksum: 42');
   await expect(page.getByTestId('plan-summary')).toHaveText(`1 request, ${wire.length} bytes`);
+  // Out of sight (the Connections view) and back, the draft is kept.
+  await app.view('connections');
+  await app.view('sessions');
+  await expect(page.getByTestId('trailer')).toHaveValue('X-Checksum: 42');
 
   // The text form says the same; a mistake typed there is shown at its line.
   const text = await composer.planText();
@@ -91,6 +95,35 @@ test('compose a chunked POST with an extension and a trailer: its ledger in the 
   await expect(app.selected()).toHaveCount(1);
   await expect(app.cell(app.selected(), 'path')).toHaveText('/upload');
   await app.screenshot('compose-chunked-post');
+});
+
+test('two requests pipelined on one connection, written as text; then the connection reset after byte 20, chosen in the form', async ({ page }) => {
+  await ChunkscopePage.open(page, served, { capturing: true });
+  const composer = new ComposerPage(page);
+  await composer.openNew();
+  await composer.tab('text');
+  await composer.text().fill(`to ${lab.url}\npipeline\n\nGET /ok HTTP/1.1\nHost: lab\n\n---\nGET /trailers HTTP/1.1\nHost: lab\n`);
+  await expect(page.getByTestId('plan-summary')).toHaveText('2 requests, 68 bytes');
+  await composer.send('directly');
+  await expect(page.getByTestId('compose-result-exchange')).toHaveCount(2);
+  await expect(page.getByTestId('compose-result-exchange')).toHaveText([/^c\d+ · request #1$/, /^c\d+ · request #2$/]);
+  await composer.tab('form');
+  await expect(page.getByTestId('compose-request-tab')).toHaveCount(2);
+  await expect(page.getByTestId('compose-pipeline')).toBeChecked();
+
+  // The same plan, cut: an RST after byte 20, chosen in the form; the origin gets those 20 bytes and the reset.
+  const origin = await rawOrigin();
+  raw.push(origin);
+  await composer.to(`127.0.0.1:${origin.port}`);
+  await page.getByTestId('compose-end-how').selectOption('rst');
+  await page.getByTestId('compose-end-after').selectOption('byte');
+  await page.getByTestId('compose-end-byte').fill('20');
+  await expect(page.getByTestId('plan-notes')).toContainText('Chunkscope resets the connection (RST) after byte 20: the bytes after it are never sent');
+  expect(await composer.planText()).toMatch(/\nend rst after byte 20\n$/);
+  await page.getByTestId('compose-send').click();
+  const cut = await connection(origin, 0);
+  expect(cut.received.toString('latin1')).toBe('GET /ok HTTP/1.1\r\nHo');
+  expect(cut.end).toBe('rst');
 });
 
 test('Edit and resend sends a captured request again byte for byte, directly or through the proxy', async ({ page }) => {

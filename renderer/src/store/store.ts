@@ -54,6 +54,8 @@ interface WorkbenchSlice extends WorkbenchState {
   pick(id: string, how: 'only' | 'toggle' | 'range', order: readonly string[]): void;
   /** Open the composer on a plan (Edit and resend), or on a new request. */
   compose(check: PlanCheck | null, from?: string | null): void;
+  /** What the composer opened on `nonce` holds when it goes out of sight: it opens on it again (unless another was opened meanwhile). */
+  keepDraft(nonce: number, check: PlanCheck): void;
   showResend(resend: ResendShown): void;
   /** Back to the list. */
   closePane(): void;
@@ -118,6 +120,7 @@ const creator: StateCreator<AppState> = (set) => ({
         return shown === state.selectedId ? { picked } : { picked, selectedId: shown, detail: null, detailError: null, rawTarget: null, chunk: null };
       }),
     compose: (check, from = null) => set((state) => ({ view: 'sessions', pane: 'composer', seed: { check, from, nonce: state.seed.nonce + 1 } })),
+    keepDraft: (nonce, check) => set((state) => (state.seed.nonce === nonce ? { seed: { ...state.seed, check } } : {})),
     showResend: (resend) => set({ view: 'sessions', pane: 'resend', resend }),
     closePane: () => set({ pane: 'list' }),
     selectAfterNextReset: (selectAfterReset) => set({ selectAfterReset }),

@@ -35,12 +35,18 @@ describe('picking several exchanges', () => {
     expect(store.getState().selectedId).toBeNull();
   });
 
-  it('the composer opens on a new seed each time, and closes back to the list', () => {
+  it('the composer opens on a new seed each time, keeps its draft out of sight, and closes back to the list', () => {
     const store = createAppStore();
     store.getState().compose(null);
     const first = store.getState().seed.nonce;
     store.getState().compose(null, '1:0');
     expect(store.getState()).toMatchObject({ pane: 'composer', seed: { from: '1:0', nonce: first + 1 } });
+    // Out of sight, it keeps its draft; a draft of a composer opened before is not kept.
+    const draft = { plan: null, text: 'GET / HTTP/1.1\n', error: null, notes: [], bytes: 18, requests: 1 };
+    store.getState().keepDraft(first, draft);
+    expect(store.getState().seed.check).toBeNull();
+    store.getState().keepDraft(first + 1, draft);
+    expect(store.getState().seed).toMatchObject({ check: draft, from: '1:0', nonce: first + 1 });
     store.getState().closePane();
     expect(store.getState().pane).toBe('list');
   });

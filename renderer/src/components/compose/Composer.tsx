@@ -3,7 +3,7 @@
 // sent directly or through the proxy over http or https. What it made is an exchange of
 // the live session, selected, so the detail beside shows its ledger and its account.
 
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { SendResult } from '../../../../shared/compose';
 import { exchangeName, parseExchangeId } from '../../../../shared/exchange-id';
 import { DEFAULT_END, type ConnectionPlan, type EndPlan } from '../../../../shared/plan';
@@ -127,6 +127,14 @@ export function Composer({ seed }: { seed: ComposerSeed }) {
   const [sent, setSent] = useState<{ result: SendResult | null; error: string | null }>({ result: null, error: null });
   const { plan, setPlan } = model;
   const shown = Math.min(request, plan.requests.length - 1);
+  // Out of sight (the Connections view, another pane), the composer keeps its draft, a mistake in its text included.
+  useEffect(() => {
+    const draft = model.latest;
+    return () => {
+      const { plan, text, check, textError } = draft.current;
+      if (check) store.getState().keepDraft(seed.nonce, { ...check, plan, text, error: textError });
+    };
+  }, [model.latest, store, seed.nonce]);
 
   const send = async () => {
     const ready = await model.settled();

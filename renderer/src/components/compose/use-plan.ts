@@ -28,11 +28,14 @@ export interface PlanModel extends PlanState {
   setText(text: string): void;
   /** The plan of the text as it stands (read now if typing had not stopped); null when it has a mistake. */
   settled(): Promise<ConnectionPlan | null>;
+  /** The state as of the last change, for keeping a draft when the composer goes. */
+  latest: { readonly current: PlanState };
 }
 
 export function usePlan(initial: { plan: ConnectionPlan; check: PlanCheck | null }): PlanModel {
   const api = useApi();
-  const [state, setState] = useState<PlanState>({ plan: initial.plan, text: initial.check?.text ?? '', check: initial.check, textError: null, problem: null });
+  // A draft kept while the composer was out of sight may hold text with a mistake (its error).
+  const [state, setState] = useState<PlanState>({ plan: initial.plan, text: initial.check?.text ?? '', check: initial.check, textError: initial.check?.error ?? null, problem: null });
   const latest = useRef(state);
   latest.current = state;
   // Each request numbered: an answer to an older one is dropped.
@@ -107,5 +110,5 @@ export function usePlan(initial: { plan: ConnectionPlan; check: PlanCheck | null
     return latest.current.textError ? null : latest.current.plan;
   }, [read]);
 
-  return { ...state, setPlan, setText, settled };
+  return { ...state, setPlan, setText, settled, latest };
 }
