@@ -6,8 +6,9 @@
 
 import { applyEdits, format, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 
-/** Bodies up to this size get a tree and pretty text; larger ones are shown as text. */
-export const MAX_JSON_VIEW = 4 * 1024 * 1024;
+import { MAX_JSON_VIEW } from './view-limits';
+
+export { MAX_JSON_VIEW } from './view-limits';
 
 export interface JsonProblem {
   message: string;

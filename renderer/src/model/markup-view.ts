@@ -9,8 +9,9 @@
 import beautifyHtml from 'js-beautify/js/lib/beautify-html.js';
 import { SaxesParser } from 'saxes';
 
-/** Bodies up to this size are made pretty; larger ones are shown as text. */
-export const MAX_MARKUP_VIEW = 2 * 1024 * 1024;
+import { MAX_MARKUP_VIEW } from './view-limits';
+
+export { MAX_MARKUP_VIEW } from './view-limits';
 
 export interface MarkupProblem {
   message: string;
