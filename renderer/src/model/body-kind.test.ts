@@ -12,6 +12,7 @@ describe('what a body is', () => {
     expect(bodyKind('text/html', bytes('<p>'))).toBe('html');
     expect(bodyKind('application/octet-stream', PNG)).toBe('image');
     expect(bodyKind('image/png', bytes('not a png'))).toBe('binary');
+    expect(bodyKind('application/octet-stream', bytes('plain letters'))).toBe('binary');
     expect(bodyKind('image/svg+xml', bytes('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBe('xml');
     expect(bodyKind(null, bytes('  [1,2]'))).toBe('json');
     expect(bodyKind(null, bytes('<!DOCTYPE html><html>'))).toBe('html');

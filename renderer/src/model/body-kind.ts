@@ -18,7 +18,8 @@ export function bodyKind(contentType: string | null, head: Uint8Array): BodyKind
   if (type === 'application/json' || type.endsWith('+json') || type === 'text/json') return 'json';
   if (type === 'text/html' || type === 'application/xhtml+xml') return 'html';
   if (type === 'application/xml' || type === 'text/xml' || type.endsWith('+xml')) return 'xml';
-  if (type.startsWith('image/')) return 'binary'; // said to be an image, but its bytes are not one Chunkscope knows
+  // Said to be an image (but its bytes are not one Chunkscope knows), or said to be bytes.
+  if (type.startsWith('image/') || type === 'application/octet-stream') return 'binary';
   if (type.startsWith('text/') || type === 'application/javascript' || type === 'application/x-www-form-urlencoded') return 'text';
   return sniff(head);
 }

@@ -8,7 +8,7 @@ import type { ExchangeDetail } from '../../../../shared/api';
 import { imageType } from '../../../../shared/body';
 import type { BodyForm } from '../../../../shared/search';
 import { byteCount, groupDigits, size as sizeWords } from '../../../../shared/words';
-import { useApp } from '../../context';
+import { useApi, useApp } from '../../context';
 import { bodyKind, formWords, textCharset, viewersFor, VIEWER_NAMES, type BodyViewer } from '../../model/body-kind';
 import { MAX_JSON_VIEW, MAX_MARKUP_VIEW } from '../../model/view-limits';
 import { byteMarks, textMarker } from '../../model/search';
@@ -45,8 +45,10 @@ export function BodyTab({ detail }: { detail: ExchangeDetail }) {
     setForm(target.match.form);
   }, [target?.nonce]);
   const message = direction === 'request' ? detail.request : detail.response;
-  // A live body grows: the facts are asked again when its end moves.
-  const version = `${message?.end ?? 0}`;
+  const api = useApi();
+  const [readToEnd, setReadToEnd] = useState<'no' | 'reading' | 'done'>('no');
+  // A live body grows: the facts are asked again when its end moves (or it was read to its end).
+  const version = `${message?.end ?? 0} ${readToEnd}`;
   const body: BodyRef = useMemo(() => ({ id: detail.id, direction, form }), [detail.id, direction, form]);
   const head = useBodyHead(body, version);
   const slice = head.slice;
@@ -54,15 +56,26 @@ export function BodyTab({ detail }: { detail: ExchangeDetail }) {
   // A body still encoded (zstd…) is bytes whatever its type says.
   const viewers = kind ? (slice!.stillEncoded ? (['hex', 'text'] as BodyViewer[]) : viewersFor(kind)) : [];
   const viewer = chosen && viewers.includes(chosen) ? chosen : (viewers[0] ?? 'hex');
-  const size = slice?.size ?? 0;
+  // As sent, the analysis knows the body's length already: a viewer reaches its end at once,
+  // and the engine reads as far as a page asks. Decoded, it is known once decoded that far.
+  const decoded = !!slice && slice.form === 'decoded' && slice.removed.some((r) => r !== 'chunk framing');
+  const size = slice ? (decoded ? slice.size : Math.max(slice.size, message?.bodyLength ?? 0)) : 0;
+  const sizeKnown = !!slice && (slice.sizeKnown || (!decoded && size === message?.bodyLength && message.complete));
+  const readOn = () => {
+    setReadToEnd('reading');
+    api.body({ ...body, offset: Number.MAX_SAFE_INTEGER, length: 0 }).then(
+      () => setReadToEnd('done'),
+      () => setReadToEnd('done'),
+    );
+  };
   const limit = limitOf(viewer, kind);
   const tooLarge = limit !== undefined && size > limit;
-  const whole = useWholeBody(body, size, !!slice && limit !== undefined && !tooLarge, `${version} ${slice?.sizeKnown}`);
+  const whole = useWholeBody(body, size, !!slice && limit !== undefined && !tooLarge, `${version} ${sizeKnown}`);
   const run = useApp((s) => s.searchRun);
   const matches = run?.byExchange.get(detail.id) ?? EMPTY;
   const here = useMemo(() => matches.filter((m) => m.part === 'body' && m.direction === direction && m.form === form), [matches, direction, form]);
   const marker = useMemo(() => (run && here.length > 0 ? textMarker(run, here) : null), [run, here]);
-  const charset = useMemo(() => (slice ? textCharset(slice.charset, head.bytes, slice.sizeKnown) : null), [slice, head.bytes]);
+  const charset = useMemo(() => (slice ? textCharset(slice.charset, head.bytes, slice.sizeKnown && slice.size <= head.bytes.length) : null), [slice, head.bytes]);
   const text = useMemo(() => (whole.base64 !== null && charset && viewer !== 'image' ? new TextDecoder(charset.name).decode(base64Bytes(whole.base64).subarray(charset.bomLength)) : null), [whole.base64, charset, viewer]);
   const byteTarget = target && target.match.direction === direction && target.match.form === form ? { offset: target.match.offset, length: target.match.length, nonce: target.nonce } : null;
 
@@ -78,7 +91,15 @@ export function BodyTab({ detail }: { detail: ExchangeDetail }) {
         </span>
         <span className="sides">
           {(['decoded', 'sent'] as const).map((f) => (
-            <button key={f} type="button" className={form === f ? 'active' : ''} data-testid={`body-form-${f}`} onClick={() => setForm(f)} title={f === 'sent' ? 'As sent: chunk framing removed, Content-Encoding kept' : 'Decoded: gzip, deflate and br removed too'}>
+            <button
+              key={f}
+              type="button"
+              className={form === f ? 'active' : ''}
+              data-testid={`body-form-${f}`}
+              disabled={!!slice && !slice.contentEncoding}
+              onClick={() => setForm(f)}
+              title={slice && !slice.contentEncoding ? 'No Content-Encoding: the body as sent is the body decoded' : f === 'sent' ? 'As sent: chunk framing removed, Content-Encoding kept' : 'Decoded: gzip, deflate and br removed too'}
+            >
               {f === 'sent' ? 'as sent' : 'decoded'}
             </button>
           ))}
@@ -96,7 +117,15 @@ export function BodyTab({ detail }: { detail: ExchangeDetail }) {
         <p className="body-facts" data-testid="body-facts">
           <strong data-testid="body-form">{formWords(slice)}</strong>
           {' · '}
-          <span title={byteCount(size)}>{slice.sizeKnown ? sizeWords(size) : `${sizeWords(size)} so far`}</span>
+          <span title={byteCount(size)}>{sizeKnown ? sizeWords(size) : `${sizeWords(size)} so far`}</span>
+          {!sizeKnown && decoded && message?.complete ? (
+            <>
+              {' '}
+              <button type="button" className="link" data-testid="body-read-on" disabled={readToEnd === 'reading'} onClick={readOn} title="Decode the whole body to know its size (a large one takes a while)">
+                {readToEnd === 'reading' ? 'decoding…' : 'decode to the end'}
+              </button>
+            </>
+          ) : null}
           {slice.form === 'decoded' && slice.removed.some((r) => r !== 'chunk framing') ? ` (${sizeWords(slice.sentSize)} as sent)` : ''}
           {slice.contentType ? ` · ${slice.contentType}` : ''}
           {charset && (viewer === 'text' || text !== null) ? (

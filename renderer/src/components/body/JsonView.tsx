@@ -75,9 +75,7 @@ export function JsonTree({ text, marker }: { text: string; marker: RegExp | null
             {rows.slice(view.first, view.first + view.count).map(({ node, depth, open: isOpen }) => (
               <div key={`${node.path} ${node.offset}`} className="json-row" role="treeitem" aria-expanded={node.children.length > 0 ? isOpen : undefined} data-path={node.path} style={{ height: ROW, paddingLeft: depth * 16 }}>
                 {node.children.length > 0 ? (
-                  <button type="button" className="json-toggle" data-testid="json-toggle" onClick={() => toggle(node.path)} aria-label={isOpen ? `Collapse ${node.path}` : `Expand ${node.path}`}>
-                    {isOpen ? '▾' : '▸'}
-                  </button>
+                  <button type="button" className={`json-toggle ${isOpen ? 'open' : ''}`} data-testid="json-toggle" onClick={() => toggle(node.path)} aria-label={isOpen ? `Collapse ${node.path}` : `Expand ${node.path}`} />
                 ) : (
                   <span className="json-toggle" />
                 )}
