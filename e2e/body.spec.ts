@@ -141,3 +141,15 @@ test('a 64 MiB body opens at once: hex scrolled to its end reads the last bytes 
     await opened.stop();
   }
 });
+
+test('a JSON body nested 200,000 deep does not take the window down: the tree says why it is not drawn, and text shows it', async ({ page }) => {
+  const app = await ui(page);
+  const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+  await bodyOf(app, '/deep.json', response(['Content-Type: application/json', `Content-Length: ${deep.length}`], deep));
+  await expect(page.getByTestId('body-not-parsed')).toHaveText('Not shown as JSON: the body nests arrays and objects 200,000 deep (the 513th opens at character 513); the tree and pretty text are made up to 512 levels. The Text and Hex viewers show it.');
+  await app.viewer('pretty');
+  await expect(page.getByTestId('body-not-parsed')).toContainText('200,000 deep');
+  await app.viewer('text');
+  await expect(page.getByTestId('body-text').locator('.line-text')).toContainText('[[[[');
+  await expect(app.row('/deep.json')).toBeVisible();
+});

@@ -15,6 +15,7 @@ import { byteMarks, textMarker } from '../../model/search';
 import { HexView } from './HexView';
 import { ImageView } from './ImageView';
 import { TextView } from './TextView';
+import { ViewerBoundary } from './ViewerBoundary';
 import { base64Bytes, useBodyHead, useWholeBody, type BodyRef } from './use-body';
 
 // The viewers that parse (jsonc-parser, saxes, js-beautify, Prism) load when first shown:
@@ -169,6 +170,7 @@ export function BodyTab({ detail }: { detail: ExchangeDetail }) {
         ) : viewer === 'image' ? (
           <ImageView base64={whole.base64} image={imageType(head.bytes)!} />
         ) : (
+          <ViewerBoundary key={`${body.direction} ${body.form} ${viewer} ${version}`} viewer={VIEWER_NAMES[viewer]} onFallback={setChosen}>
           <Suspense fallback={<p className="empty">Loading the viewer…</p>}>
             {viewer === 'tree' ? (
               <JsonTree key={`${body.direction} ${body.form}`} text={text!} marker={marker} />
@@ -178,6 +180,7 @@ export function BodyTab({ detail }: { detail: ExchangeDetail }) {
               <MarkupView text={text!} kind={kind === 'html' ? 'html' : 'xml'} marker={marker} />
             )}
           </Suspense>
+          </ViewerBoundary>
         )
       ) : null}
     </div>

@@ -24,6 +24,16 @@ function Problems({ problems }: { problems: JsonProblem[] }) {
   );
 }
 
+/** Why there is no tree or pretty text: too large or too deep, in words; else what is wrong with the JSON. */
+function NotShown({ tooLarge, problems }: { tooLarge?: string; problems: JsonProblem[] }) {
+  if (!tooLarge) return <Problems problems={problems} />;
+  return (
+    <p className="empty" data-testid="body-not-parsed">
+      Not shown as JSON: {tooLarge}. The Text and Hex viewers show it.
+    </p>
+  );
+}
+
 function Text({ text, marker }: { text: string; marker: RegExp | null }) {
   const segments = markText(text, marker);
   return <>{segments.map((s, i) => (s.marked ? <mark key={i}>{s.text}</mark> : s.text))}</>;
@@ -50,7 +60,7 @@ export function JsonTree({ text, marker }: { text: string; marker: RegExp | null
   const rows = useMemo(() => (root ? jsonRows(root, open) : []), [root, open]);
   const scroller = useRef<HTMLDivElement>(null);
   const view = useScaledRows(rows.length, ROW, scroller);
-  if (!root) return <Problems problems={reading.problems} />;
+  if (!root) return <NotShown tooLarge={'tooLarge' in reading ? reading.tooLarge : undefined} problems={reading.problems} />;
   const toggle = (path: string) => {
     const next = new Set(open);
     if (next.has(path)) next.delete(path);
@@ -100,7 +110,7 @@ export function JsonTree({ text, marker }: { text: string; marker: RegExp | null
 export function JsonPretty({ text, marker }: { text: string; marker: RegExp | null }) {
   const pretty = useMemo(() => prettyJson(text), [text]);
   const lines = useMemo(() => (pretty.text === null ? null : syntaxLines(pretty.text, 'json')), [pretty]);
-  if (!lines) return <Problems problems={pretty.problems} />;
+  if (!lines) return <NotShown tooLarge={'tooLarge' in pretty ? pretty.tooLarge : undefined} problems={pretty.problems} />;
   const first = marker ? lines.findIndex((l) => markText(l.map((p) => p.text).join(''), marker).some((s) => s.marked)) : -1;
   return <Lines count={lines.length} line={(i) => lines[i]!} marker={marker} target={first >= 0 ? { line: first, nonce: 0 } : null} testId="body-pretty" label="JSON, indented" />;
 }

@@ -13,6 +13,7 @@ export function MarkupView({ text, kind, marker }: { text: string; kind: 'xml' |
   const first = marker ? lines.findIndex((l) => markText(l.map((p) => p.text).join(''), marker).some((s) => s.marked)) : -1;
   return (
     <div className="markup-view">
+      {pretty.text === null && pretty.tooLarge ? <p className="empty">Not indented: {pretty.tooLarge}.</p> : null}
       {pretty.text === null && pretty.problem ? (
         <p className="missing" data-testid="body-problems">
           Not well-formed XML: {pretty.problem.message} at line {pretty.problem.line}, column {pretty.problem.column}. Shown as it is, not indented.
