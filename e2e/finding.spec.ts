@@ -130,3 +130,19 @@ test('the filter: an unknown key is an error that lists the keys and marks where
   await help.getByRole('button', { name: 'method:POST' }).click();
   await expect(page.getByTestId('filter')).toHaveValue('bogus:thing path:/item method:POST');
 });
+
+test('a match inside a feed item is marked in the Stream view too', async ({ page }) => {
+  const rss = '<?xml version="1.0"?><rss version="2.0"><channel><title>News</title><item><title>First</title></item><item><title>The Golden-Needle story</title></item></channel></rss>';
+  const feed: TestConnection = { sent: [get('/feed.xml')], received: [response(['Content-Type: application/rss+xml', 'Transfer-Encoding: chunked'], chunked(rss, 40))] };
+  const path = test.info().outputPath('feed.cscap');
+  writeConnections(path, [plain(1), feed]);
+  const app = await ui(page);
+  await app.openCapture(path, 2);
+  await expect(await app.search('golden-needle')).toHaveText(/^1 match in 1 exchange of 2/);
+  await page.keyboard.press('F3');
+  await expect(page.getByTestId('body-pretty').locator('mark')).toHaveText(['Golden-Needle']);
+  await app.tab('stream');
+  await expect(page.getByTestId('stream-item').nth(1).locator('mark')).toHaveText('Golden-Needle');
+  await page.getByTestId('stream-item').nth(1).click();
+  await expect(page.getByTestId('item-detail').locator('mark').first()).toHaveText('Golden-Needle');
+});
