@@ -10,6 +10,7 @@ import { useWidth } from '../use-width';
 import { ColumnsMenu } from './ColumnsMenu';
 import { SORT_KEYS, type ListColumn } from './columns';
 import { useListTable } from './use-list-table';
+import { onlyMatching } from './visible';
 
 const ROW_HEIGHT = 24;
 
@@ -34,9 +35,18 @@ export function useFiltered(rows: ExchangeRow[], filter: string): ExchangeRow[] 
 }
 
 /** Memoised: a row renders again only when its data, its columns or its selection changed. */
-const Row = memo(function Row({ row, selected, columns, origin, onSelect }: { row: ExchangeRow; selected: boolean; columns: ListColumn[]; origin: number; onSelect: (id: string) => void }) {
+const Row = memo(function Row({ row, selected, matched, columns, origin, onSelect }: { row: ExchangeRow; selected: boolean; matched: number; columns: ListColumn[]; origin: number; onSelect: (id: string) => void }) {
   return (
-    <div className={`row ${selected ? 'selected' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''}`} data-testid="row" data-id={row.id} role="row" aria-selected={selected} onClick={() => onSelect(row.id)} title={row.headline}>
+    <div
+      className={`row ${selected ? 'selected' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''} ${matched > 0 ? 'matched' : ''}`}
+      data-testid="row"
+      data-id={row.id}
+      data-matched={matched > 0 ? matched : undefined}
+      role="row"
+      aria-selected={selected}
+      onClick={() => onSelect(row.id)}
+      title={matched > 0 ? `${row.headline}\n(the search found ${matched === 1 ? 'a match' : `${matched} listed matches`} here)` : row.headline}
+    >
       {columns.map((c) => {
         const cell = c.cell(row, { origin });
         return (
@@ -59,7 +69,9 @@ export function SessionsList() {
   const { table, headers, shown, template, total, reset } = useListTable(width);
   const sorting = useApp((s) => s.columns.sorting);
   const filtered = useFiltered(rows, filter);
-  const visible = useMemo(() => sortRows(filtered, sorting, SORT_KEYS), [filtered, sorting]);
+  const matches = useApp((s) => s.searchRun?.byExchange ?? null);
+  const matchesOnly = useApp((s) => s.matchesOnly);
+  const visible = useMemo(() => sortRows(onlyMatching(filtered, matchesOnly ? matches : null), sorting, SORT_KEYS), [filtered, sorting, matches, matchesOnly]);
   const parent = useRef<HTMLDivElement>(null);
   // The header sits in the scroll container (sticky), so columns scroll sideways with it.
   const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 6, scrollMargin: ROW_HEIGHT });
@@ -125,13 +137,13 @@ export function SessionsList() {
             );
           })}
         </div>
-        {visible.length === 0 ? <p className="empty">{rows.length === 0 ? 'No exchanges yet: send requests through the proxy.' : 'No exchange matches the filter.'}</p> : null}
+        {visible.length === 0 ? <p className="empty">{rows.length === 0 ? 'No exchanges yet: send requests through the proxy.' : matchesOnly ? 'No exchange the filter shows has a match.' : 'No exchange matches the filter.'}</p> : null}
         <div className="row-space" style={{ height: virtualizer.getTotalSize() - ROW_HEIGHT }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = visible[item.index]!;
             return (
               <div key={row.id} className="row-slot" style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}>
-                <Row row={row} selected={row.id === selected} columns={shown} origin={origin} onSelect={onSelect} />
+                <Row row={row} selected={row.id === selected} matched={matches?.get(row.id)?.length ?? 0} columns={shown} origin={origin} onSelect={onSelect} />
               </div>
             );
           })}
