@@ -5,13 +5,13 @@
 import type { AccountEnd, AccountStall, ConnectionAccount, ExchangeAccount } from './account';
 import type { AnomalyCode } from './anomalies';
 import type { CloseRecord, RuleRecord, TlsReport } from './capture';
-import type { ClientSetup, LaunchedBrowserInfo, SystemProxyState } from './clients';
+import type { ClientSetup, LaunchedBrowserInfo, LaunchedClient, SystemProxyState } from './clients';
 import type { Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 import type { StreamReport } from './stream';
-import type { DeflateParams, WebSocketAccount, WebSocketMessage, WsSender } from './websocket';
+import type { DeflateParams, WebSocketAccount, WebSocketMessage, WebSocketRow, WsSender } from './websocket';
 
-export type { WebSocketMessage } from './websocket';
+export type { WebSocketMessage, WebSocketRow } from './websocket';
 import type { BodySlice, BodySliceArgs } from './body';
 import type { SearchArgs, SearchStarted, SearchUpdate } from './search';
 import type { EndHow, Party } from './words';
@@ -81,16 +81,8 @@ export interface ExchangeRow {
   rules: number;
   /** The exchange's 101 began a WebSocket: its messages so far (webSocketMessages lists them); null or absent otherwise. */
   webSocket?: WebSocketRow | null;
-}
-
-/** A WebSocket on its exchange's row. */
-export interface WebSocketRow {
-  /** Messages of both sides, control frames included. */
-  messages: number;
-  client: number;
-  server: number;
-  /** Both sides sent Close, or the connection ended. */
-  closed: boolean;
+  /** The client Chunkscope launched that made it (`run`, a browser, a probe); null or absent otherwise. */
+  clientTag?: LaunchedClient | null;
 }
 
 /** One connection, as its lane shows it. */
@@ -123,6 +115,8 @@ export interface ConnectionRow {
   ends: AccountEnd[];
   /** Stalls, with `since` in seconds since the connection opened. */
   stalls: AccountStall[];
+  /** The client Chunkscope launched that opened it (`client` is its address); null or absent otherwise. */
+  clientTag?: LaunchedClient | null;
 }
 
 /** A session the app holds, shown as a tab: the live capture, or a file opened. */
