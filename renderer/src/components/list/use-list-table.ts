@@ -25,7 +25,10 @@ const BY_ID = new Map(LIST_COLUMNS.map((c) => [c.id, c]));
 export function useListTable(available: number) {
   const store = useAppStore();
   const settings = useApp((s) => s.columns);
-  const visibility = useMemo(() => ({ ...DEFAULT_VISIBILITY, ...settings.visibility }), [settings.visibility]);
+  // The client column shows itself once an exchange of a launched client is in the list, unless the user chose.
+  const tagged = useApp((s) => s.rows.some((r) => r.clientTag));
+  const defaults = useMemo(() => (tagged ? { ...DEFAULT_VISIBILITY, client: true } : DEFAULT_VISIBILITY), [tagged]);
+  const visibility = useMemo(() => ({ ...defaults, ...settings.visibility }), [defaults, settings.visibility]);
   const table = useTable({
     features,
     columns,
@@ -34,7 +37,7 @@ export function useListTable(available: number) {
     enableMultiSort: true,
     state: { columnSizing: settings.sizing, columnVisibility: visibility, sorting: settings.sorting },
     onColumnSizingChange: (updater) => store.getState().setColumns((c) => ({ ...c, sizing: functionalUpdate(updater, c.sizing) })),
-    onColumnVisibilityChange: (updater) => store.getState().setColumns((c) => ({ ...c, visibility: functionalUpdate(updater, { ...DEFAULT_VISIBILITY, ...c.visibility }) })),
+    onColumnVisibilityChange: (updater) => store.getState().setColumns((c) => ({ ...c, visibility: functionalUpdate(updater, { ...defaults, ...c.visibility }) })),
     onSortingChange: (updater) => store.getState().setColumns((c) => ({ ...c, sorting: functionalUpdate(updater, c.sorting) })),
   });
   const headers = table.getHeaderGroups()[0]!.headers;
