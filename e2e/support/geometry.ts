@@ -31,11 +31,25 @@ export function overlaps(list: Box[]): [string, string][] {
   return found;
 }
 
-/** Nothing wider than the window, and every control and label (outside the list's own sideways scroll) inside it. */
+/**
+ * Nothing wider than the window, and every control and label (outside the list's own
+ * sideways scroll) inside it. One scrolled out of a box that scrolls (a long panel) is
+ * reached by scrolling, not cut by the window: the box itself is what must fit.
+ */
 export async function expectInsideWindow(page: Page): Promise<void> {
   const report = (await page.evaluate(`(() => {
+    const scrolledAway = (e) => {
+      for (let box = e.parentElement; box; box = box.parentElement) {
+        const style = getComputedStyle(box);
+        if (!/(auto|scroll)/.test(style.overflowY) || box.scrollHeight <= box.clientHeight) continue;
+        const r = e.getBoundingClientRect();
+        const b = box.getBoundingClientRect();
+        return r.bottom <= b.top + 1 || r.top >= b.bottom - 1;
+      }
+      return false;
+    };
     const outside = [...document.querySelectorAll('button, input:not([type=file]), select, [role=tab], .plot-label, .tick-label, .lane-end-label, .plot-tip, [role=dialog]')]
-      .filter((e) => e.checkVisibility() && !e.closest('.rows'))
+      .filter((e) => e.checkVisibility() && !e.closest('.rows') && !scrolledAway(e))
       .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1); })
       .map((e) => (e.textContent || e.getAttribute('placeholder') || e.tagName).trim().slice(0, 30));
     return { page: document.documentElement.scrollWidth, window: innerWidth, outside };
