@@ -5,15 +5,16 @@
 import type { AccountEnd, AccountStall, ConnectionAccount, ExchangeAccount } from './account';
 import type { AnomalyCode } from './anomalies';
 import type { CloseRecord, RuleRecord, TlsReport } from './capture';
-import type { ClientSetup, LaunchedBrowserInfo, SystemProxyState } from './clients';
+import type { ClientSetup, LaunchedBrowserInfo, LaunchedClient, SystemProxyState } from './clients';
 import type { Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 import type { StreamReport } from './stream';
-import type { DeflateParams, WebSocketAccount, WebSocketMessage, WsSender } from './websocket';
+import type { DeflateParams, WebSocketAccount, WebSocketMessage, WebSocketRow, WsSender } from './websocket';
 
-export type { WebSocketMessage } from './websocket';
+export type { WebSocketMessage, WebSocketRow } from './websocket';
 import type { BodySlice, BodySliceArgs } from './body';
 import type { SearchArgs, SearchStarted, SearchUpdate } from './search';
+import type { ProbeArgs, ProbeScenarioInfo, ProbeStarted, ProbeUpdate } from './probe';
 import type { EndHow, Party } from './words';
 
 /** Who ended a connection first, and how: the account's first end, timed on the session's clock. */
@@ -81,16 +82,8 @@ export interface ExchangeRow {
   rules: number;
   /** The exchange's 101 began a WebSocket: its messages so far (webSocketMessages lists them); null or absent otherwise. */
   webSocket?: WebSocketRow | null;
-}
-
-/** A WebSocket on its exchange's row. */
-export interface WebSocketRow {
-  /** Messages of both sides, control frames included. */
-  messages: number;
-  client: number;
-  server: number;
-  /** Both sides sent Close, or the connection ended. */
-  closed: boolean;
+  /** The client Chunkscope launched that made it (`run`, a browser, a probe); null or absent otherwise. */
+  clientTag?: LaunchedClient | null;
 }
 
 /** One connection, as its lane shows it. */
@@ -123,6 +116,8 @@ export interface ConnectionRow {
   ends: AccountEnd[];
   /** Stalls, with `since` in seconds since the connection opened. */
   stalls: AccountStall[];
+  /** The client Chunkscope launched that opened it (`client` is its address); null or absent otherwise. */
+  clientTag?: LaunchedClient | null;
 }
 
 /** A session the app holds, shown as a tab: the live capture, or a file opened. */
@@ -192,6 +187,8 @@ export interface UpdateBatch {
   connections?: ConnectionRow[];
   /** A search's new matches and state (shared/search.ts), for the search `search` answered with its id. */
   search?: SearchUpdate;
+  /** The probe's state, whole, after each of its steps (shared/probe.ts). */
+  probe?: ProbeUpdate;
 }
 
 /** The chunk ledger of a message in columns: compact for thousands of chunks. */
@@ -309,17 +306,20 @@ export interface RawSlice {
 
 /**
  * A method of the API: its argument and its answer (types only), and where it can run:
- * `desktop` for the ones that take a path on this machine (a browser uploads and
- * downloads instead; the bridge refuses them).
+ * `desktop` for the ones that take a path on this machine or run a program there (a
+ * browser uploads and downloads instead; the bridge refuses them). `runs`: it runs a
+ * program of the caller's choosing; `chunkscope serve --allow-commands` lets the bridge
+ * take these (and no other desktop method).
  */
 export interface Method<Args, Result> {
   readonly where: 'anywhere' | 'desktop';
+  readonly runs?: boolean;
   /** Never set: carries the types. */
   readonly types?: { args: Args; result: Result };
 }
 
-function method<Args, Result>(where: Method<Args, Result>['where'] = 'anywhere'): Method<Args, Result> {
-  return { where };
+function method<Args, Result>(where: Method<Args, Result>['where'] = 'anywhere', runs = false): Method<Args, Result> {
+  return runs ? { where, runs } : { where };
 }
 
 /**
@@ -369,6 +369,16 @@ export const API = {
   launchBrowser: method<{ browser?: string; url?: string }, LaunchedBrowserInfo>(),
   /** Set the operating system's proxy to Chunkscope's (on), or put back what was there (off); put back when Chunkscope stops, or at its next start after a crash. */
   setSystemProxy: method<{ on: boolean }, SystemProxyState>(),
+  /** The scenarios "Probe a client" can run, with what a careful client does in each. */
+  probeScenarios: method<void, ProbeScenarioInfo[]>(),
+  /**
+   * "Probe a client": run the command (as typed, with {url}) once per scenario against a
+   * lab, through a proxy port of its own (its exchanges tagged with it); each step in
+   * UpdateBatch.probe. It runs a program: the desktop app only (or serve --allow-commands).
+   */
+  probe: method<ProbeArgs, ProbeStarted>('desktop', true),
+  /** Stop the probe: its command's processes killed, its lab closed. `cancelled` is false when it had already ended. */
+  cancelProbe: method<{ id: string }, { cancelled: boolean }>('desktop', true),
 } as const;
 
 export type ApiMethod = keyof typeof API;

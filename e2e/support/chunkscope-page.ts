@@ -39,7 +39,7 @@ export class ChunkscopePage {
     await expect(this.page.getByTestId('detail')).toBeVisible();
   }
 
-  async tab(name: 'chunks' | 'stream' | 'body' | 'timeline' | 'raw' | 'headers'): Promise<void> {
+  async tab(name: 'chunks' | 'stream' | 'body' | 'messages' | 'timeline' | 'raw' | 'headers'): Promise<void> {
     await this.page.getByTestId(`tab-${name}`).click();
   }
 

@@ -3,7 +3,7 @@
 // (a renderer, a page in a browser) is not trusted.
 
 import { z } from 'zod';
-import type { ApiMethod, ApiRequests } from '../../shared/api';
+import { API, type ApiMethod, type ApiRequests } from '../../shared/api';
 import { EXCHANGE_ID } from '../../shared/exchange-id';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
@@ -68,6 +68,15 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
     })
     .strict(),
   cancelSearch: z.object({ id: z.string().max(40) }).strict(),
+  probeScenarios: none,
+  probe: z
+    .object({
+      command: z.string().min(1).max(4000),
+      only: z.array(z.string().min(1).max(100)).max(50).optional(),
+      timeoutSeconds: z.number().min(0.5).max(600).optional(),
+    })
+    .strict(),
+  cancelProbe: z.object({ id: z.string().max(40) }).strict(),
   body: z
     .object({
       id: exchangeIdSchema,
@@ -106,11 +115,17 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     search: (args) => engine.finding.search(args),
     cancelSearch: (args) => engine.finding.cancelSearch(args),
     body: (args) => engine.finding.body(args),
+    probeScenarios: () => engine.probing.scenarios(),
+    probe: (args) => engine.probing.start(args),
+    cancelProbe: (args) => engine.probing.cancel(args),
   };
   return async (method, args) => {
     if (!Object.hasOwn(handlers, method)) throw new ApiError(`unknown method "${method}"`);
     const name = method as ApiMethod;
-    if (!allow(name)) throw new ApiError(`"${name}" is not available over this transport`);
+    if (!allow(name)) {
+      if (API[name].runs) throw new ApiError(`"${name}" runs a program on this machine, which a page in a browser may not ask for: use the desktop app, or start chunkscope serve with --allow-commands`);
+      throw new ApiError(`"${name}" is not available over this transport`);
+    }
     const parsed = schemas[name].safeParse(args);
     if (!parsed.success) throw new ApiError(`bad arguments for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'args'} ${i.message}`).join('; ')}`);
     try {

@@ -66,14 +66,14 @@ export interface ClientEvent {
   type: 'client';
   connection: number;
   time: number;
-  /** `run` or `browser` (ClientTag); a reader meets only these in version 1, and shows any other as it is. */
+  /** `run`, `browser` or `probe` (ClientTag); a reader shows any other as it is. */
   launched: string;
   tag: string;
 }
 
 /** What a launched client is called: the command line, or the browser's name. */
 export interface ClientTag {
-  launched: 'run' | 'browser';
+  launched: 'run' | 'browser' | 'probe';
   tag: string;
 }
 

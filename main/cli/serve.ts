@@ -23,6 +23,8 @@ interface ServeFlags {
   intercept?: string[];
   insecureUpstream?: boolean;
   rule?: Rule[];
+  /** The browser UI may run programs here ("Probe a client"). */
+  allowCommands?: boolean;
   /** Ports given on the command line: taken, they are an error; defaults fall back to free ones. */
   exactPorts?: { ui: boolean; proxy: boolean };
 }
@@ -77,7 +79,7 @@ export async function serve(flags: ServeFlags, out: (text: string) => void, cont
   let bridged;
   try {
     bridged = await startWithFallback(flags.port, flags.exactPorts?.ui === true, async (port) => {
-      const bridge = new Bridge(engine, { host: '127.0.0.1', port, rendererDir: dir });
+      const bridge = new Bridge(engine, { host: '127.0.0.1', port, rendererDir: dir, allowCommands: flags.allowCommands === true });
       try {
         return { bridge, listening: await bridge.listen() };
       } catch (error) {
@@ -106,6 +108,7 @@ export async function serve(flags: ServeFlags, out: (text: string) => void, cont
     if (batch.session) captureError = error;
   });
   if (flags.insecureUpstream) notice('warning: --insecure-upstream: origin certificates are NOT verified');
+  if (flags.allowCommands) notice("warning: --allow-commands: the UI's URL lets whoever holds it run programs as you; keep it to yourself");
   return {
     ui: listening.url,
     proxy,
@@ -133,6 +136,7 @@ export function registerServe(program: Command, out: (text: string) => void): vo
     .option('--no-intercept <glob>', 'leave CONNECT to matching hosts an opaque tunnel, not intercepted (repeatable; "*" for all)', collect, [])
     .option('--insecure-upstream', 'accept any origin certificate (self-signed test origins); shown in the UI while on')
     .option('--rule <text>', 'a fault or rewrite rule to start with (repeatable); the Rules panel changes them', collectRule, [])
+    .option('--allow-commands', "let the browser UI run programs on this machine (\"Probe a client\"): anyone holding the UI's URL could then run any program as you")
     .action(async (flags: ServeFlags, command: Command) => {
       const exactPorts = { ui: command.getOptionValueSource('port') === 'cli', proxy: command.getOptionValueSource('proxyPort') === 'cli' };
       // Listened for before the first line: a Ctrl-C as soon as it shows must still close cleanly.

@@ -20,6 +20,7 @@ import { dataDir } from '../tls/data-dir';
 import { EngineError } from './errors';
 import * as files from './files';
 import { Finding } from './finding';
+import { Probing } from './probing';
 import { markOwner, recoverLeftovers } from './leftovers';
 import type { Session } from './session';
 import { Sessions } from './sessions';
@@ -67,6 +68,8 @@ export class Engine {
   readonly clients: ClientSupport;
   /** Searches and body slices of the current session (the API's search, cancelSearch, body). */
   readonly finding = new Finding({ session: () => this.session, emit: (batch) => this.updates.emit(batch) });
+  /** "Probe a client": main/probe's scenarios against a command, through a port of its own (the API's probe, cancelProbe). */
+  readonly probing: Probing;
   /** Set at start when system proxy settings a crashed Chunkscope left were put back: said once. */
   notice: string | null = null;
 
@@ -77,6 +80,7 @@ export class Engine {
     // A client launched to be captured is: capturing starts if it was off (as Try it does).
     const launched = () => void (this.capturing || this.setCapturing({ on: true }));
     this.clients = new ClientSupport({ dataDir: options.https?.dir ?? dataDir(), advertise: false, launched, reverse: options.reverse !== null, ...options.clients });
+    this.probing = new Probing({ clients: this.clients, liveRow: (id) => this.sessions.live.rows.get(id), emit: (batch) => this.updates.emit(batch) });
     this.passthrough = new Recorder(null, this.clock, { keepChunks: false, stallSeconds: options.stallSeconds });
     this.sessions = new Sessions({
       dir: this.dir,
@@ -334,6 +338,7 @@ export class Engine {
     this.closed = true;
     this.updates.close();
     await this.finding.close();
+    await this.probing.close();
     await this.clients.close();
     await this.proxy?.close();
     await this.lab?.close();

@@ -7,6 +7,8 @@ import { ExchangeDetail } from './detail/ExchangeDetail';
 import { KeysHelp } from './KeysHelp';
 import { SessionsList } from './list/SessionsList';
 import { RulesPanel } from './RulesPanel';
+import { ConnectPanel } from './clients/ConnectPanel';
+import { ProbePanel } from './clients/ProbePanel';
 import { SessionTabs } from './SessionTabs';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
@@ -17,13 +19,14 @@ import { focusSearch, useShortcuts } from './use-shortcuts';
 export function App() {
   const view = useApp(selectView);
   const selected = useApp(selectSelected);
-  const rulesOpen = useApp((s) => s.rulesOpen);
+  const panel = useApp((s) => s.panel);
   const store = useAppStore();
   const api = useApi();
   const { openFile, openDialog, save } = useCaptureFiles();
   const [dragging, setDragging] = useState(false);
   const [keysOpen, setKeysOpen] = useState(false);
   const withDetail = !!selected && view === 'sessions';
+  const closePanel = () => store.getState().setPanel(null);
 
   // The keys read the latest open and save through a ref: the listener is added once.
   const search = useSearch();
@@ -88,7 +91,9 @@ export function App() {
         ) : (
           <ConnectionLanes />
         )}
-        {rulesOpen ? <RulesPanel onClose={() => store.getState().setRulesOpen(false)} /> : null}
+        {panel === 'rules' ? <RulesPanel onClose={closePanel} /> : null}
+        {panel === 'connect' ? <ConnectPanel onClose={closePanel} /> : null}
+        {panel === 'probe' ? <ProbePanel onClose={closePanel} /> : null}
       </main>
       <StatusBar />
       {dragging ? <div className="drop-hint">Drop a capture file to open it</div> : null}

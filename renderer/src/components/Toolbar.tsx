@@ -19,7 +19,7 @@ const HAR_BODY_LIMITS: [number, string][] = [
 ];
 
 /** Below this width the less frequent actions go into a menu, so the filter keeps its room. */
-const COMPACT_BELOW = 1320;
+const COMPACT_BELOW = 1460;
 
 const THEMES: Record<Theme, { next: Theme; icon: string; label: string }> = {
   system: { next: 'light', icon: '◐', label: 'System theme' },
@@ -36,7 +36,10 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
   const harMaxBody = useApp((s) => s.harMaxBody);
   const { openFile, openDialog, save, saveHar } = useCaptureFiles();
   const capturing = session?.capturing ?? false;
-  const rulesOpen = useApp((s) => s.rulesOpen);
+  const panel = useApp((s) => s.panel);
+  const rulesOpen = panel === 'rules';
+  const toggle = (which: 'rules' | 'connect' | 'probe') => store.getState().setPanel(panel === which ? null : which);
+  const probing = useApp((s) => s.probe?.state === 'running');
   const activeRules = (session?.rules ?? []).filter((r) => r.enabled).length;
   const [trying, setTrying] = useState(false);
   const [ref, width] = useWidth<HTMLElement>(1400);
@@ -87,10 +90,21 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
         role={compact ? 'menuitem' : undefined}
         className={activeRules > 0 ? 'on' : ''}
         aria-pressed={rulesOpen}
-        onClick={() => (done(), store.getState().setRulesOpen(!rulesOpen))}
+        onClick={() => (done(), toggle('rules'))}
         title="Faults and rewrites on the live proxy (drop the last chunk, stall, reset, re-chunk, de-chunk requests…)"
       >
         Rules{activeRules > 0 ? ` (${activeRules})` : ''}
+      </button>
+      <button
+        type="button"
+        data-testid="probe-toggle"
+        role={compact ? 'menuitem' : undefined}
+        className={probing ? 'on' : ''}
+        aria-pressed={panel === 'probe'}
+        onClick={() => (done(), toggle('probe'))}
+        title="Probe a client: run your client against servers that break the framing (a missing last chunk, a reset, a stall…): does it report the error, hang, spin?"
+      >
+        {probing ? 'Probing…' : 'Probe'}
       </button>
       {canTry ? (
         <button type="button" data-testid="try-lab" role={compact ? 'menuitem' : undefined} disabled={trying} onClick={() => (done(), tryLab())} title="Start the built-in lab server and send its scenarios (a feed, server-sent events, a missing last chunk, a reset, a stall, malformed framing, the IIS 6 reset) through the proxy">
@@ -131,6 +145,9 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
           onClear={() => (setConfirmClear(null), void api.clear())}
         />
       ) : null}
+      <button type="button" data-testid="connect-toggle" aria-pressed={panel === 'connect'} className={panel === 'connect' ? 'active' : ''} onClick={() => toggle('connect')} title="Connect a client: launch a browser, a terminal command, the system proxy, or the manual settings">
+        Connect
+      </button>
       {compact ? null : actions(() => {})}
       <input
         type="file"
@@ -159,7 +176,7 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
         <SearchInput testId="search" />
       )}
       {compact ? (
-        <Menu label="☰ Menu" title="Open, save, HAR, rules, Try it, theme, keys" testId="menu">
+        <Menu label="☰ Menu" title="Open, save, HAR, rules, probe, Try it, theme, keys" testId="menu">
           {(close) => (
             <>
               {actions(close)}

@@ -28,6 +28,20 @@ describe('folding updates into rows', () => {
 });
 
 describe('the store', () => {
+  it("keeps a probe's last state, across a session's reset, and one side panel open at a time", () => {
+    const store = createAppStore();
+    const probe = (state: 'running' | 'done', results: number) => ({ id: 'p1', state, command: 'curl {url}', timeoutSeconds: 5, lab: null, scenarios: ['ok'], current: null, results: Array(results).fill({}), error: null });
+    store.getState().ingest([{ probe: probe('running', 0) }, { rows: [row()] }, { probe: probe('running', 1) as never }]);
+    expect(store.getState().probe).toMatchObject({ state: 'running', results: [{}] });
+    store.getState().ingest([{ reset: true, rows: [] }]);
+    expect(store.getState().probe).toMatchObject({ state: 'running' });
+    store.getState().ingest([{ probe: probe('done', 1) as never }]);
+    expect(store.getState().probe?.state).toBe('done');
+    store.getState().setPanel('rules');
+    store.getState().setPanel('probe');
+    expect(store.getState().panel).toBe('probe');
+  });
+
   it('applies a burst of 10,000 updates in one store update per frame', () => {
     const store = createAppStore();
     let renders = 0;

@@ -8,6 +8,7 @@ import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { ExchangeDetail, UpdateBatch } from '../../../shared/api';
 import type { SearchArgs, SearchMatch } from '../../../shared/search';
 import { DEFAULT_SEARCH_OPTIONS, foldUpdates, startedRun, type SearchOptions, type SearchRun } from '../model/search';
+import type { ProbeUpdate } from '../../../shared/probe';
 import { mergeDetail, isLive } from './detail';
 import { applyBatches, emptyRows, upsertRow, type RowsState } from './rows';
 import { DEFAULT_SETTINGS, SETTINGS_KEY, SETTINGS_VERSION, readSettings, type ColumnSettings, type DetailTab, type Settings, type Theme, type View } from './settings';
@@ -20,8 +21,13 @@ export interface ChunkPick {
   index: number;
 }
 
+/** The panel over the workspace's right side: one at a time. */
+export type SidePanel = 'rules' | 'connect' | 'probe';
+
 interface RowsSlice extends RowsState {
   transport: 'connecting' | 'connected' | 'disconnected';
+  /** The last probe's state, as its last update said (kept when the panel closes, and across sessions). */
+  probe: ProbeUpdate | null;
   ingest(batches: readonly UpdateBatch[]): void;
   setTransport(state: RowsSlice['transport']): void;
 }
@@ -34,8 +40,9 @@ interface UiSlice extends Settings {
   /** Where the raw view should show a byte (from a click on an anomaly). */
   rawTarget: { stream: 0 | 1; offset: number; nonce: number } | null;
   notice: string | null;
-  rulesOpen: boolean;
-  setRulesOpen(open: boolean): void;
+  panel: SidePanel | null;
+  /** Open a panel (the one open closes), or close it (null). */
+  setPanel(panel: SidePanel | null): void;
   setFilter(filter: string): void;
   select(id: string | null): void;
   setTab(tab: DetailTab): void;
@@ -81,17 +88,20 @@ export type AppStore = StoreApi<AppState>;
 const creator: StateCreator<AppState> = (set) => ({
     ...emptyRows(),
     transport: 'connecting',
+    probe: null,
     ingest: (batches) =>
       set((state) => {
         // While a live exchange's detail is open, its row comes with the detail (the same records).
         const held = state.detail && state.detail.id === state.selectedId && isLive(state.detail.row.state) ? state.selectedId : null;
         const next = applyBatches(state, batches, held);
+        // Each probe update is its whole state: the last one says it all.
+        const probe = batches.findLast((b) => b.probe)?.probe ?? state.probe;
         const reset = batches.some((b) => b.reset);
         // A search's matches belong to the session it searched: a reset drops them.
         const updates = batches.flatMap((b) => (b.search ? [b.search] : []));
         const searchRun = reset ? null : state.searchRun && updates.length > 0 ? foldUpdates(state.searchRun, updates) : state.searchRun;
         const search = searchRun === state.searchRun ? {} : { searchRun, ...(reset ? { currentMatch: null, matchesOnly: false } : {}) };
-        return reset ? { ...next, ...search, selectedId: null, detail: null, detailError: null, rawTarget: null, chunk: null } : { ...next, ...search };
+        return reset ? { ...next, ...search, probe, selectedId: null, detail: null, detailError: null, rawTarget: null, chunk: null } : { ...next, ...search, probe };
       }),
     setTransport: (transport) => set({ transport }),
 
@@ -101,8 +111,8 @@ const creator: StateCreator<AppState> = (set) => ({
     chunk: null,
     rawTarget: null,
     notice: null,
-    rulesOpen: false,
-    setRulesOpen: (rulesOpen) => set({ rulesOpen }),
+    panel: null,
+    setPanel: (panel) => set({ panel }),
     setFilter: (filter) => set({ filter }),
     select: (selectedId) => set((state) => (state.selectedId === selectedId ? {} : { selectedId, detail: null, detailError: null, rawTarget: null, chunk: null })),
     setTab: (tab) => set({ tab }),

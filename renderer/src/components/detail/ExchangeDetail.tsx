@@ -10,6 +10,9 @@ import { chunksFrom, isLive } from '../../store/detail';
 import { BodyTab } from '../body/BodyTab';
 import { ChunksTab } from './ChunksTab';
 import { HeadersTab } from './HeadersTab';
+import { MessagesTab } from './MessagesTab';
+import { ClientTag } from '../list/marks';
+import { launchedHow } from '../../../../shared/clients';
 import { RawTab } from './RawTab';
 import { StreamTab } from './StreamTab';
 import { TimelineTab } from '../timeline/TimelineTab';
@@ -19,6 +22,7 @@ const TABS: [DetailTab, string][] = [
   ['chunks', 'Chunks'],
   ['stream', 'Stream'],
   ['body', 'Body'],
+  ['messages', 'Messages'],
   ['timeline', 'Timeline'],
   ['raw', 'Raw'],
   ['headers', 'Headers'],
@@ -139,8 +143,9 @@ export function ExchangeDetail({ id }: { id: string }) {
   const session = useApp(selectSession);
   const current = detail && detail.id === id ? detail : null;
   const response = current?.response;
-  // A remembered Stream tab on an exchange that has no stream: its chunks instead.
-  const tab = chosen === 'stream' && current && !current.stream ? 'chunks' : chosen;
+  // A remembered Stream or Messages tab on an exchange that has none: its chunks instead.
+  const webSocket = !!current?.row.webSocket;
+  const tab = (chosen === 'stream' && current && !current.stream) || (chosen === 'messages' && current && !webSocket) ? 'chunks' : chosen;
   const onKeyDown = useChunkKeys(current);
   return (
     <section className="detail" data-testid="detail" tabIndex={-1} onKeyDown={onKeyDown}>
@@ -158,6 +163,11 @@ export function ExchangeDetail({ id }: { id: string }) {
         {current?.account.hint ? (
           <p className="hint" data-testid="hint">
             Workaround: {current.account.hint}
+          </p>
+        ) : null}
+        {current?.row.clientTag ? (
+          <p className="tls-line" data-testid="client-line">
+            <ClientTag row={current.row} /> {launchedHow(current.row.clientTag)}
           </p>
         ) : null}
         {current?.tls?.failure ? (
@@ -184,7 +194,7 @@ export function ExchangeDetail({ id }: { id: string }) {
         {error ? <p className="missing">{error}</p> : null}
       </header>
       <nav className="tabs" role="tablist">
-        {TABS.filter(([key]) => key !== 'stream' || current?.stream).map(([key, label]) => (
+        {TABS.filter(([key]) => (key !== 'stream' || current?.stream) && (key !== 'messages' || webSocket)).map(([key, label]) => (
           <button key={key} type="button" role="tab" aria-selected={tab === key} data-testid={`tab-${key}`} className={tab === key ? 'active' : ''} onClick={() => store.getState().setTab(key)}>
             {label}
           </button>
@@ -196,6 +206,7 @@ export function ExchangeDetail({ id }: { id: string }) {
         {current && tab === 'chunks' ? <ChunksTab key={current.id} detail={current} /> : null}
         {current && tab === 'stream' ? <StreamTab key={current.id} detail={current} /> : null}
         {current && tab === 'body' ? <BodyTab key={current.id} detail={current} /> : null}
+        {current && tab === 'messages' ? <MessagesTab key={current.id} detail={current} /> : null}
         {current && tab === 'timeline' ? <TimelineTab key={current.id} detail={current} /> : null}
         {current && tab === 'raw' ? <RawTab key={current.id} detail={current} /> : null}
         {current && tab === 'headers' ? <HeadersTab detail={current} /> : null}

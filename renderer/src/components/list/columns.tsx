@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import type { ExchangeRow } from '../../../../shared/api';
 import { duration, endLabel, groupDigits, rate, size } from '../../../../shared/words';
 import type { SortKey } from '../../model/sort';
+import { CLIENT_COLUMN, webSocketCell } from './marks';
 
 export interface ListColumn {
   /** Also the cell's data-col, which tests and styles use. */
@@ -96,10 +97,11 @@ export const LIST_COLUMNS: ListColumn[] = [
     size: 116,
     minSize: 70,
     sortKey: (r) => r.framing,
-    cell: (r) => ({
-      text: r.interception === 'failed' ? 'TLS failed' : r.interception === 'decrypted' ? 'decrypted' : r.tunnel ? 'tunnel' : (r.framing ?? ''),
-      className: r.interception === 'failed' ? 'bad' : '',
-    }),
+    cell: (r) =>
+      webSocketCell(r) ?? {
+        text: r.interception === 'failed' ? 'TLS failed' : r.interception === 'decrypted' ? 'decrypted' : r.tunnel ? 'tunnel' : (r.framing ?? ''),
+        className: r.interception === 'failed' ? 'bad' : '',
+      },
   },
   { id: 'chunks', title: 'chunks', about: 'Chunks of the response', size: 84, minSize: 78, numeric: true, sortKey: (r) => (r.framing === 'chunked' ? r.chunks : null), cell: (r) => ({ text: r.framing === 'chunked' ? groupDigits(r.chunks) : '' }) },
   {
@@ -163,6 +165,7 @@ export const LIST_COLUMNS: ListColumn[] = [
       title: `${groupDigits(r.bodyBytes)} bytes of body; ${groupDigits(r.responseBytes)} on the wire`,
     }),
   },
+  CLIENT_COLUMN,
   { id: 'duration', title: 'duration', about: "From the request's first byte to the response's last", size: 80, minSize: 64, numeric: true, sortKey: (r) => r.duration, cell: (r) => ({ text: r.duration === null ? '' : duration(r.duration) }) },
 ];
 
