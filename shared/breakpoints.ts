@@ -56,6 +56,15 @@ export interface NextPart {
   complete: boolean;
 }
 
+/** A held message the timeout released: said once, in the update that takes it off the list. */
+export interface HeldTimedOut {
+  id: string;
+  direction: Direction;
+  rule: string;
+  /** What happened, in words (the rule event's effect): "released the rest (…) as the server sends it: nobody stepped it for 5 min 0 s". */
+  effect: string;
+}
+
 /** One step, by the user (the API's `step`, with the held message's `id` and `direction`). */
 export type StepAction =
   /** Release the next part (the head, one chunk…), as sent or as edited; if it has not arrived, it goes on as it does. */
@@ -77,14 +86,22 @@ export type StepAction =
 
 export type StepArgs = { id: string; direction: Direction } & StepAction;
 
-/** The data of the next part that arrived so far, for an editor (the API's `heldData`). */
+/** What arrived so far of the next part, for an editor (the API's `heldData`). */
 export interface HeldData {
+  /** null: nothing of it arrived yet. */
   part: HeldPart | null;
+  /** A chunk's size line as sent, without its line ending. */
   sizeLine: string | null;
-  /** base64 */
+  /** Its data (the head's bytes for the head), base64: the first HELD_DATA_LIMIT bytes. */
   data: string;
+  /** Bytes of it that arrived (more than `data` holds when over the limit). */
+  queued: number;
+  /** It arrived whole. */
   complete: boolean;
 }
+
+/** The most of a held part's data `heldData` returns, and an edit may send (the bridge carries 1 MiB a message). */
+export const HELD_DATA_LIMIT = 512 * 1024;
 
 /** The timeout's default: a held message nobody steps for this long is released. */
 export const DEFAULT_RELEASE_AFTER_SECONDS = 300;

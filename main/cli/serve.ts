@@ -10,6 +10,8 @@ import { ProxyLoopError } from '../proxy/server';
 import { Bridge } from '../bridge/bridge';
 import { CliError, systemReason } from './errors';
 import { collect, collectRule, parsePort, untilSignal } from './options';
+import { parseSeconds } from './proxy';
+import { DEFAULT_RELEASE_AFTER_SECONDS } from '../../shared/breakpoints';
 import type { Rule } from '../../shared/rules';
 import { parseReverse } from './proxy';
 
@@ -23,6 +25,8 @@ interface ServeFlags {
   intercept?: string[];
   insecureUpstream?: boolean;
   rule?: Rule[];
+  /** Seconds after which a message held at a breakpoint that nobody steps is released. */
+  releaseAfter?: number;
   /** Ports given on the command line: taken, they are an error; defaults fall back to free ones. */
   exactPorts?: { ui: boolean; proxy: boolean };
 }
@@ -58,6 +62,7 @@ export async function serve(flags: ServeFlags, out: (text: string) => void, cont
         open: flags.open ?? null,
         https: { noIntercept: flags.intercept ?? [], insecureUpstream: flags.insecureUpstream === true },
         rules: flags.rule ?? [],
+        releaseAfterSeconds: flags.releaseAfter,
         // `chunkscope run` and `browser` find this one and get proxy ports of their own.
         clients: { advertise: true },
       });
@@ -133,6 +138,7 @@ export function registerServe(program: Command, out: (text: string) => void): vo
     .option('--no-intercept <glob>', 'leave CONNECT to matching hosts an opaque tunnel, not intercepted (repeatable; "*" for all)', collect, [])
     .option('--insecure-upstream', 'accept any origin certificate (self-signed test origins); shown in the UI while on')
     .option('--rule <text>', 'a fault or rewrite rule to start with (repeatable); the Rules panel changes them', collectRule, [])
+    .addOption(new Option('--release-after <seconds>', 'release a message held at a breakpoint (break-response, break-request) that nobody steps for this long').default(DEFAULT_RELEASE_AFTER_SECONDS).argParser(parseSeconds))
     .action(async (flags: ServeFlags, command: Command) => {
       const exactPorts = { ui: command.getOptionValueSource('port') === 'cli', proxy: command.getOptionValueSource('proxyPort') === 'cli' };
       // Listened for before the first line: a Ctrl-C as soon as it shows must still close cleanly.

@@ -154,7 +154,7 @@ describe('the preload', () => {
     await import('./preload');
     expect(fake.exposed.name).toBe('chunkscope');
     const api = fake.exposed.api!;
-    expect(Object.keys(api).sort()).toEqual(['clear', 'clientSetup', 'curlCommand', 'desktop', 'exchangeDetail', 'hello', 'launchBrowser', 'onUpdate', 'openCapture', 'raw', 'saveCapture', 'saveHar', 'setCapturing', 'setRules', 'setSystemProxy', 'streamView', 'tryLab']);
+    expect(Object.keys(api).sort()).toEqual(['clear', 'clientSetup', 'curlCommand', 'desktop', 'exchangeDetail', 'heldData', 'hello', 'launchBrowser', 'onUpdate', 'openCapture', 'raw', 'saveCapture', 'saveHar', 'setCapturing', 'setReleaseAfter', 'setRules', 'setSystemProxy', 'step', 'streamView', 'tryLab']);
     expect(Object.values(api).some((v) => typeof v === 'object' && v !== null && 'invoke' in v)).toBe(false);
     await (api.exchangeDetail as Handler)({ id: '1:0' });
     expect(fake.invoke).toHaveBeenLastCalledWith('chunkscope:exchangeDetail', { id: '1:0' });

@@ -25,6 +25,7 @@ import { offThread } from './off-thread';
 import { StreamViews } from './stream';
 import { Session } from './session';
 import { ClientSupport, type ClientSupportOptions } from '../clients/support';
+import { EngineBreakpoints } from './breakpoints';
 import { dataDir } from '../tls/data-dir';
 
 export interface EngineOptions {
@@ -42,6 +43,8 @@ export interface EngineOptions {
   uiPort?: () => number | null;
   /** Launched clients (main/clients): `advertise` lets `chunkscope run` and `browser` find this engine (the app, `serve`). */
   clients?: Partial<ClientSupportOptions>;
+  /** Seconds after which a message held at a breakpoint that nobody steps is released (default 300). */
+  releaseAfterSeconds?: number;
 }
 
 /** How often changed rows are sent: the UI batches them again per frame. */
@@ -78,6 +81,8 @@ export class Engine {
   readonly clients: ClientSupport;
   /** Set at start when system proxy settings a crashed Chunkscope left were put back: said once. */
   notice: string | null = null;
+  /** Messages held at breakpoints, and the API's steps (held in the live session shown only). */
+  readonly breakpoints: EngineBreakpoints;
 
   constructor(private readonly options: EngineOptions) {
     this.rules = options.rules ?? [];
@@ -87,6 +92,7 @@ export class Engine {
     const launched = () => void (this.capturing || this.setCapturing({ on: true }));
     this.clients = new ClientSupport({ dataDir: options.https?.dir ?? dataDir(), advertise: false, launched, reverse: options.reverse !== null, ...options.clients });
     this.passthrough = new Recorder(null, this.clock, { keepChunks: false, stallSeconds: options.stallSeconds });
+    this.breakpoints = new EngineBreakpoints({ owner: () => this.session?.recorder ?? null, emit: (batch) => this.emit(batch), info: () => this.info() }, options.releaseAfterSeconds);
   }
 
   async start(): Promise<{ proxy: string }> {
@@ -102,6 +108,7 @@ export class Engine {
       stallSeconds: this.options.stallSeconds,
       keepChunks: false,
       rules: () => this.rules,
+      stepping: this.breakpoints.stepping,
       uiPort: this.options.uiPort,
       recorder: () => (this.capturing && this.session.recorder ? this.session.recorder : this.passthrough),
     });
@@ -127,6 +134,7 @@ export class Engine {
       ca: this.ca,
       insecureUpstream: this.ca !== null && this.options.https?.insecureUpstream === true,
       rules: this.rules.map((r) => ({ text: r.text, enabled: r.enabled })),
+      releaseAfter: this.breakpoints.releaseAfterSeconds,
       lab: this.lab?.url ?? null,
       recovered: this.recovered,
       capturePath: this.session.kind === 'live' ? this.session.path : null,
@@ -146,7 +154,7 @@ export class Engine {
 
   private *wholeSession(): Generator<UpdateBatch> {
     const rows = this.session.allRows();
-    yield { reset: true, session: this.info(), connections: [...this.session.connections.values()], rows: rows.slice(0, BATCH_ROWS) };
+    yield { reset: true, session: this.info(), connections: [...this.session.connections.values()], rows: rows.slice(0, BATCH_ROWS), held: this.breakpoints.list() };
     for (let at = BATCH_ROWS; at < rows.length; at += BATCH_ROWS) yield { rows: rows.slice(at, at + BATCH_ROWS) };
   }
 
@@ -184,6 +192,7 @@ export class Engine {
     this.streamViews = new StreamViews();
     if (previous) this.retire(previous);
     this.emit({ reset: true, session: this.info(), rows: [], connections: [] });
+    this.breakpoints.sessionChanged();
   }
 
   private retire(session: Session): void {
@@ -410,6 +419,7 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    this.breakpoints.close();
     await this.clients.close();
     await this.proxy?.close();
     await this.lab?.close();

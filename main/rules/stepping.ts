@@ -5,9 +5,11 @@
 
 import type { Direction, Framing, SpanEvent } from '../../shared/http1';
 import { exchangeId, exchangeName, parseExchangeId } from '../../shared/exchange-id';
-import { DEFAULT_RELEASE_AFTER_SECONDS, type HeldMessage } from '../../shared/breakpoints';
+import { DEFAULT_RELEASE_AFTER_SECONDS, type HeldMessage, type HeldTimedOut } from '../../shared/breakpoints';
 import { HeldQueue, StepRefused, type HeldCommand, type HeldStep } from './held';
 import type { Op, StepGate } from './ops';
+
+export { StepRefused } from './held';
 
 /** Where a held message's commands go: its connection's queue (the pump) and the relay. */
 export interface GateSink {
@@ -133,7 +135,12 @@ export class HeldGate implements StepGate {
             this.releaseAt = Date.now() + c.ms;
             this.timer = setTimeout(() => {
               this.timer = null;
-              this.run(() => this.queue.timeout());
+              this.run(() => {
+                const commands = this.queue.timeout();
+                const said = commands.find((t) => t.do === 'applied');
+                if (said?.do === 'applied') this.stepping.timedOut({ id: this.id, direction: this.identity.direction, rule: this.identity.rule, effect: said.effect });
+                return commands;
+              });
             }, c.ms);
             this.timer.unref();
           }
@@ -175,8 +182,10 @@ export interface SteppingOptions {
   releaseAfterMs?: number;
   /** Whether a message may be held, by its connection's owner (the app holds only what it shows; default: all). */
   holds?(owner: unknown): boolean;
-  /** The list changed: a message was held or let go, stepped, or more of it arrived. */
-  changed?(): void;
+  /** The list changed: a message was held or let go (`membership`), or one was stepped or more of it arrived. */
+  changed?(membership: boolean): void;
+  /** The timeout released a held message (said before the list drops it). */
+  timedOut?(held: HeldTimedOut): void;
 }
 
 /** Everything held on one proxy, and the steps the API asks for. */
@@ -196,15 +205,19 @@ export class Stepping {
 
   add(gate: HeldGate): void {
     this.gates.add(gate);
-    this.changed();
+    this.changed(true);
   }
 
   remove(gate: HeldGate): void {
-    if (this.gates.delete(gate)) this.changed();
+    if (this.gates.delete(gate)) this.changed(true);
   }
 
-  changed(): void {
-    this.options.changed?.();
+  changed(membership = false): void {
+    this.options.changed?.(membership);
+  }
+
+  timedOut(held: HeldTimedOut): void {
+    this.options.timedOut?.(held);
   }
 
   /** What is held (of one owner's connections, when given), in the order it was held. */
