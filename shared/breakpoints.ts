@@ -39,6 +39,8 @@ export interface HeldMessage {
   queuedChunks: number;
   /** The sender (the server for a response, the client for a request) ended its side meanwhile, in words; its end goes on after what is queued. */
   senderEnded: string | null;
+  /** The receiver (the client for a response, the server for a request) ended its side meanwhile, in words: it may still read (a half-close), or be gone. */
+  receiverEnded: string | null;
   /** When the timeout releases the rest (ms since the epoch); null while releasing, or stalled without a time. */
   releaseAt: number | null;
 }

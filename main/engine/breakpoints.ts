@@ -22,6 +22,7 @@ export interface BreakpointHost {
 export class EngineBreakpoints {
   readonly stepping: Stepping;
   private timer: NodeJS.Timeout | null = null;
+  private immediate: NodeJS.Immediate | null = null;
   private closed = false;
   /** Released by the timeout since the last update. */
   private timedOut: HeldTimedOut[] = [];
@@ -33,8 +34,8 @@ export class EngineBreakpoints {
     this.stepping = new Stepping({
       releaseAfterMs: releaseAfterSeconds * 1000,
       holds: (owner) => owner !== null && owner === host.owner(),
-      // A message held or let go shows at once; bytes arriving for one are said within LIST_MS.
-      changed: (membership) => (membership ? this.send() : this.schedule()),
+      // A message held or let go shows at once (a burst of them in one update); bytes arriving for one are said within LIST_MS.
+      changed: (membership) => (membership ? this.soon() : this.schedule()),
       timedOut: (held) => {
         if (this.ownedNow(held)) this.timedOut.push(held);
       },
@@ -84,8 +85,7 @@ export class EngineBreakpoints {
 
   close(): void {
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
+    this.cancel();
   }
 
   /** Steps find only what the session shown holds. */
@@ -101,9 +101,21 @@ export class EngineBreakpoints {
     this.timer.unref();
   }
 
-  private send(): void {
+  /** After the reads of this turn of the event loop: holds made by many connections at once go in one update. */
+  private soon(): void {
+    if (this.immediate || this.closed) return;
+    this.immediate = setImmediate(() => this.send());
+  }
+
+  private cancel(): void {
     if (this.timer) clearTimeout(this.timer);
+    if (this.immediate) clearImmediate(this.immediate);
     this.timer = null;
+    this.immediate = null;
+  }
+
+  private send(): void {
+    this.cancel();
     if (this.closed) return;
     const timedOut = this.timedOut.splice(0);
     this.host.emit(timedOut.length > 0 ? { held: this.list(), heldTimedOut: timedOut } : { held: this.list() });

@@ -49,6 +49,7 @@ export class HeldQueue {
   private reached = false;
   private lastTimer: number | null = null;
   senderEnded: string | null = null;
+  receiverEnded: string | null = null;
 
   constructor(private readonly options: HeldOptions) {}
 
@@ -266,6 +267,7 @@ export class HeldQueue {
       queuedBytes: this.message.queued,
       queuedChunks: this.message.wholeChunksAfter(next),
       senderEnded: this.senderEnded,
+      receiverEnded: this.receiverEnded,
     };
   }
 

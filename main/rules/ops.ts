@@ -26,8 +26,8 @@ export interface StepGate {
   attach(done: () => void): void;
   /** Never given its turn (the connection ends, or a stall holds the queue for good). */
   abandon(): void;
-  /** Its sender ended its side (in words): that end goes on after it. */
-  senderEnded(words: string): void;
+  /** Its sender ended its side (that end goes on after it), or its receiver did: in words. */
+  peerEnded(peer: 'sender' | 'receiver', words: string): void;
 }
 
 /** Unconsumed input, taken from the front in the order the parser's spans tile it. */

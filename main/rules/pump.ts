@@ -54,12 +54,12 @@ export class Pump {
     }
   }
 
-  /** The sender ended its side (in words): held messages still queued say so. */
-  senderEnded(words: string): void {
-    this.gate?.senderEnded(words);
+  /** The side sending into this queue, or the one it sends to, ended (in words): held messages still queued say so. */
+  peerEnded(peer: 'sender' | 'receiver', words: string): void {
+    this.gate?.peerEnded(peer, words);
     for (let i = this.next; i < this.ops.length; i++) {
       const op = this.ops[i]!;
-      if (op.op === 'step') op.gate.senderEnded(words);
+      if (op.op === 'step') op.gate.peerEnded(peer, words);
     }
   }
 

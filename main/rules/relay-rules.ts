@@ -54,6 +54,8 @@ export class RelayRules {
   /** What goes to the client, and to the origin, in order and in time. */
   private readonly pump: Pump;
   private readonly requestPump: Pump;
+  /** How each side ended, in words, for messages held after it (a response held after the client's FIN). */
+  private readonly ended: { client: string | null; origin: string | null } = { client: null, origin: null };
 
   constructor(
     rules: () => readonly Rule[],
@@ -91,9 +93,10 @@ export class RelayRules {
 
   /** The client ended its side: the request rules let go of what they hold, then its end goes to the origin. */
   clientEnded(how: PeerEnd): void {
-    const words = howItEnded({ who: 'client', how });
+    const words = (this.ended.client = howItEnded({ who: 'client', how }));
     this.requestPump.push([...this.request.end(words), { op: 'end', how, detail: null }]);
-    this.requestPump.senderEnded(words);
+    this.requestPump.peerEnded('sender', words);
+    this.pump.peerEnded('receiver', words);
   }
 
   /** What the origin sent: queued through the response rules. */
@@ -106,7 +109,9 @@ export class RelayRules {
   /** The origin ended (FIN, close_notify, RST): its end goes to the client after the queue. */
   originEnded(how: PeerEnd | 'rst' | 'error', detail: string | null): void {
     this.pump.push(this.response.end({ op: 'end', how, detail }));
-    this.pump.senderEnded(howItEnded({ who: 'server', how, detail }));
+    const words = (this.ended.origin = howItEnded({ who: 'server', how, detail }));
+    this.pump.peerEnded('sender', words);
+    this.requestPump.peerEnded('receiver', words);
   }
 
   close(): void {
@@ -133,7 +138,10 @@ export class RelayRules {
         end: (how) => (how === 'rst' ? sink.reset() : sink.fin()),
         count: (delta) => pump.count(delta),
       };
-      return at.stepping.hold({ connection: at.connection, exchange, direction, rule: rule.text, owner: at.owner }, rule.action.chunks, gateSink, stopped);
+      const gate = at.stepping.hold({ connection: at.connection, exchange, direction, rule: rule.text, owner: at.owner }, rule.action.chunks, gateSink, stopped);
+      const receiverEnded = direction === 'response' ? this.ended.client : this.ended.origin;
+      if (gate && receiverEnded) gate.peerEnded('receiver', receiverEnded);
+      return gate;
     };
   }
 }

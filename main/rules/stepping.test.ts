@@ -136,6 +136,17 @@ describe('edits and ends reach the client exactly as chosen', () => {
     expect(report.connections[0]!.closes).toContainEqual(expect.objectContaining({ side: 'client', kind: 'rst', by: 'proxy' }));
   });
 
+  it('a client that half-closes while its response is held is told so, and still gets the rest once released', async () => {
+    const proxy = await setUp(['break-response:1 path:/drip']);
+    const client = rawExchange(proxy.port, 'GET /drip?chunks=2&delay=0 HTTP/1.1\r\nHost: lab\r\n\r\n', { halfClose: true });
+    const held = await proxy.whenHeld((h) => h.receiverEnded !== null, 'the client FIN said');
+    expect(held).toMatchObject({ chunk: 1, receiverEnded: 'the client closed the connection (FIN)' });
+    proxy.stepping.step(held, { action: 'rest' });
+    const { received, end } = await client;
+    expect(received.toString('latin1')).toMatch(/\r\n\r\n7\r\ndrip 1\n\r\n7\r\ndrip 2\n\r\n0\r\n\r\n$/);
+    expect(end).toBe('fin');
+  });
+
   it('end with a FIN: the client sees the connection closed after what it had', async () => {
     const proxy = await setUp(['break-response:1 path:/drip']);
     const client = rawExchange(proxy.port, 'GET /drip?chunks=3&delay=0 HTTP/1.1\r\nHost: lab\r\n\r\n');

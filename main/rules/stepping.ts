@@ -70,14 +70,15 @@ export class HeldGate implements StepGate {
 
   /** Nothing more comes for this message; `senderEnd`, in words, when its sender ended first. */
   ended(senderEnd: string | null = null): void {
-    if (senderEnd) this.senderEnded(senderEnd);
+    if (senderEnd) this.peerEnded('sender', senderEnd);
     this.run(() => this.queue.ended());
   }
 
-  /** Its sender ended its side: said in the list (the end goes on after it). */
-  senderEnded(words: string): void {
-    if (this.over || this.queue.senderEnded !== null) return;
-    this.queue.senderEnded = words;
+  /** Its sender ended its side (the end goes on after it), or its receiver did: said in the list. */
+  peerEnded(peer: 'sender' | 'receiver', words: string): void {
+    const field = peer === 'sender' ? 'senderEnded' : 'receiverEnded';
+    if (this.over || this.queue[field] !== null) return;
+    this.queue[field] = words;
     if (this.listed) this.stepping.changed();
   }
 
