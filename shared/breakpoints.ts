@@ -107,6 +107,8 @@ export const HELD_DATA_LIMIT = 512 * 1024;
 
 /** The timeout's default: a held message nobody steps for this long is released. */
 export const DEFAULT_RELEASE_AFTER_SECONDS = 300;
+/** The longest timeout, and the longest stall with a time: a day (a timer past 2^31 ms would fire at once). */
+export const MAX_HOLD_SECONDS = 24 * 3600;
 
 /** "the head", "chunk #3", "the last chunk", "the body", "the rest". */
 export function partName(part: HeldPart, chunk: number): string {

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { ApiMethod, ApiRequests } from '../../shared/api';
 import { EXCHANGE_ID } from '../../shared/exchange-id';
-import { HELD_DATA_LIMIT } from '../../shared/breakpoints';
+import { HELD_DATA_LIMIT, MAX_HOLD_SECONDS } from '../../shared/breakpoints';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/engine';
 
@@ -25,7 +25,7 @@ const stepSchema = z.discriminatedUnion('action', [
     })
     .strict(),
   z.object({ ...heldMessage, action: z.literal('drop-last-chunk') }).strict(),
-  z.object({ ...heldMessage, action: z.literal('stall'), seconds: z.number().positive().max(24 * 3600).optional() }).strict(),
+  z.object({ ...heldMessage, action: z.literal('stall'), seconds: z.number().positive().max(MAX_HOLD_SECONDS).optional() }).strict(),
   z.object({ ...heldMessage, action: z.literal('end'), how: z.enum(['fin', 'rst']) }).strict(),
 ]);
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]);
@@ -51,7 +51,7 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   setRules: z.object({ rules: z.array(z.object({ text: z.string().max(1000), enabled: z.boolean() }).strict()).max(100) }).strict(),
   step: stepSchema,
   heldData: z.object(heldMessage).strict(),
-  setReleaseAfter: z.object({ seconds: z.number().positive().max(24 * 3600) }).strict(),
+  setReleaseAfter: z.object({ seconds: z.number().positive().max(MAX_HOLD_SECONDS) }).strict(),
   tryLab: none,
   openCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startLab } from '../lab/lab';
 import { curl } from '../proxy/test-support/clients';
-import { startCli, type RunningCli } from './test-support/run-cli';
+import { runCli, startCli, type RunningCli } from './test-support/run-cli';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -26,5 +26,11 @@ describe('chunkscope proxy with a breakpoint', () => {
     expect(await cli.waitForLine(/⚙ c1 #1 .*released/)).toBe('  ⚙ c1 #1 break-response:1 path:/drip: released the rest (before chunk #2 (1 chunk delivered)) as the server sends it: nobody stepped it for 300 ms');
     cli.kill('SIGINT');
     expect(await cli.exited).toBe(0);
+  });
+
+  it('refuses a --release-after longer than a day (a timer past 2^31 ms would fire at once), in one line', async () => {
+    const result = await runCli(['proxy', '--port', '0', '--release-after', '3000000']);
+    expect(result.status).toBe(2);
+    expect(result.stderr).toMatch(/--release-after.*at most 86,400 \(a day\)/);
   });
 });

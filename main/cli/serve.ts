@@ -10,7 +10,7 @@ import { ProxyLoopError } from '../proxy/server';
 import { Bridge } from '../bridge/bridge';
 import { CliError, systemReason } from './errors';
 import { collect, collectRule, parsePort, untilSignal } from './options';
-import { parseSeconds } from './proxy';
+import { parseReleaseAfter } from './proxy';
 import { DEFAULT_RELEASE_AFTER_SECONDS } from '../../shared/breakpoints';
 import type { Rule } from '../../shared/rules';
 import { parseReverse } from './proxy';
@@ -138,7 +138,7 @@ export function registerServe(program: Command, out: (text: string) => void): vo
     .option('--no-intercept <glob>', 'leave CONNECT to matching hosts an opaque tunnel, not intercepted (repeatable; "*" for all)', collect, [])
     .option('--insecure-upstream', 'accept any origin certificate (self-signed test origins); shown in the UI while on')
     .option('--rule <text>', 'a fault or rewrite rule to start with (repeatable); the Rules panel changes them', collectRule, [])
-    .addOption(new Option('--release-after <seconds>', 'release a message held at a breakpoint (break-response, break-request) that nobody steps for this long').default(DEFAULT_RELEASE_AFTER_SECONDS).argParser(parseSeconds))
+    .addOption(new Option('--release-after <seconds>', 'release a message held at a breakpoint (break-response, break-request) that nobody steps for this long').default(DEFAULT_RELEASE_AFTER_SECONDS).argParser(parseReleaseAfter))
     .action(async (flags: ServeFlags, command: Command) => {
       const exactPorts = { ui: command.getOptionValueSource('port') === 'cli', proxy: command.getOptionValueSource('proxyPort') === 'cli' };
       // Listened for before the first line: a Ctrl-C as soon as it shows must still close cleanly.

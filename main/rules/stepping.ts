@@ -5,7 +5,7 @@
 
 import type { Direction, Framing, SpanEvent } from '../../shared/http1';
 import { exchangeId, exchangeName, parseExchangeId } from '../../shared/exchange-id';
-import { DEFAULT_RELEASE_AFTER_SECONDS, type HeldMessage, type HeldTimedOut } from '../../shared/breakpoints';
+import { DEFAULT_RELEASE_AFTER_SECONDS, MAX_HOLD_SECONDS, type HeldMessage, type HeldTimedOut } from '../../shared/breakpoints';
 import { HeldQueue, StepRefused, type HeldCommand, type HeldStep } from './held';
 import type { Op, StepGate } from './ops';
 
@@ -133,7 +133,9 @@ export class HeldGate implements StepGate {
         case 'timer':
           this.clearTimer();
           if (c.ms !== null) {
-            this.releaseAt = Date.now() + c.ms;
+            // Never past a day: a timer past 2^31 ms fires at once (the API and the CLI refuse longer).
+            const ms = Math.min(c.ms, MAX_HOLD_SECONDS * 1000);
+            this.releaseAt = Date.now() + ms;
             this.timer = setTimeout(() => {
               this.timer = null;
               this.run(() => {
@@ -142,7 +144,7 @@ export class HeldGate implements StepGate {
                 if (said?.do === 'applied') this.stepping.timedOut({ id: this.id, direction: this.identity.direction, rule: this.identity.rule, effect: said.effect });
                 return commands;
               });
-            }, c.ms);
+            }, ms);
             this.timer.unref();
           }
           break;
