@@ -1,6 +1,6 @@
 // Breakpoints on requests (the body stepped to the origin one chunk at a time, the
-// client's FIN kept behind it) and the memory a hold may take: the sender's reads stop
-// while too much is queued, and go on once the user releases it.
+// client's FIN kept behind it), on decrypted HTTPS, and the memory a hold may take: the
+// sender's reads stop while too much is queued, and go on once the user releases it.
 
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,9 @@ import { PUMP_HIGH_WATER } from './pump';
 import { RelayRules, type Holdable, type RulesHost } from './relay-rules';
 import { Stepping } from './stepping';
 import { curlStream, heldProxy, lab, rules, StepLog } from './test-support/held';
+import type { HeldMessage } from '../../shared/breakpoints';
+import { fin, request, write } from '../proxy/test-support/origin';
+import { interceptingProxy, tlsOrigin, tlsWorld } from '../tls/test-support/tls-world';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -89,6 +92,29 @@ describe('a held request', () => {
     proxy.stepping.step(held, { action: 'rest' });
     expect((await client).received.toString('latin1')).toMatch(/ok$/);
     expect(origin.heads).toEqual(['POST /upload?edited=1 HTTP/1.1\r\nHost: lab\r\nX-Edited: yes\r\nTransfer-Encoding: chunked\r\n']);
+  });
+});
+
+describe('through HTTPS interception', () => {
+  it('a decrypted response is held and stepped like a plain one', async () => {
+    const world = await tlsWorld();
+    const server = await tlsOrigin(world, [request(), write('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7\r\nsecret1\r\n7\r\nsecret2\r\n0\r\n\r\n'), fin()]);
+    cleanups.push(() => server.close());
+    let heard: () => void = () => undefined;
+    const stepping = new Stepping({ changed: () => heard() });
+    const proxy = await interceptingProxy(world, {}, { rules: () => rules('break-response:1 path:/feed'), stepping });
+    cleanups.push(() => proxy.finish());
+    const client = curlStream(`${server.httpsUrl}/feed`, () => undefined, ['--cacert', world.caFile, '-x', proxy.url]);
+    const held = await new Promise<HeldMessage>((resolve) => {
+      heard = () => {
+        const found = stepping.list().find((h) => h.chunk === 1 && h.next?.complete);
+        if (found) resolve(found);
+      };
+    });
+    expect(held).toMatchObject({ direction: 'response', where: 'before chunk #2 (1 chunk delivered)', next: { sizeToken: '7', complete: true } });
+    stepping.step(held, { action: 'edit', data: Buffer.from('public') });
+    stepping.step(held, { action: 'rest' });
+    expect((await client.done).output).toBe('secret1public');
   });
 });
 
