@@ -3,7 +3,8 @@
 // the next chunk for an editor, the timeout as a setting, and the detail's two framings.
 
 import { afterEach, describe, expect, it } from 'vitest';
-import type { UpdateBatch } from '../../shared/api';
+import net from 'node:net';
+import type { ExchangeRow, UpdateBatch } from '../../shared/api';
 import type { HeldMessage, HeldTimedOut } from '../../shared/breakpoints';
 import { createDispatch } from '../api/dispatch';
 import { startLab } from '../lab/lab';
@@ -16,15 +17,15 @@ afterEach(async () => {
 });
 
 /** An engine in front of the lab, with what a UI holds of the held list, and waits on it. */
-async function started(rules: string[]) {
+async function started(rules: string[], stallSeconds = 30) {
   const lab = await startLab({ host: '127.0.0.1', port: 0 });
   cleanups.push(() => lab.close());
-  const engine = new Engine({ proxyHost: '127.0.0.1', proxyPort: 0, reverse: { host: '127.0.0.1', port: lab.port }, stallSeconds: 30 });
+  const engine = new Engine({ proxyHost: '127.0.0.1', proxyPort: 0, reverse: { host: '127.0.0.1', port: lab.port }, stallSeconds });
   const { proxy } = await engine.start();
   cleanups.push(() => engine.close());
   const api = createDispatch(engine);
   await api('setRules', { rules: rules.map((text) => ({ text, enabled: true })) });
-  const ui = { held: [] as HeldMessage[], lists: 0, timedOut: [] as HeldTimedOut[] };
+  const ui = { held: [] as HeldMessage[], lists: 0, timedOut: [] as HeldTimedOut[], rows: new Map<string, ExchangeRow>() };
   const waiters = new Set<() => void>();
   /** Resolves at the first update after which `check` holds. */
   const updated = (check: () => boolean) =>
@@ -38,6 +39,8 @@ async function started(rules: string[]) {
       look();
     });
   engine.onUpdate((batch: UpdateBatch) => {
+    for (const row of batch.rows ?? []) ui.rows.set(row.id, row);
+    if (batch.rows) for (const wake of [...waiters]) wake();
     if (!batch.held) return;
     ui.held = batch.held;
     ui.timedOut.push(...(batch.heldTimedOut ?? []));
@@ -149,5 +152,19 @@ describe('breakpoints through the API', () => {
     const second = await curlStream(`${proxy}/drip?chunks=2&delay=0`, () => undefined).done;
     expect(second.output).toBe('drip 1\ndrip 2\n');
     expect(ui.held).toEqual([]);
+  });
+
+  it('a client that gives up on a held response: the finding says Chunkscope held it, not that the server sent nothing', async () => {
+    const { proxy, shown, updated, ui, engine } = await started(['break-response:1 path:/drip'], 0.05);
+    const client = net.connect({ host: '127.0.0.1', port: Number(new URL(proxy).port) });
+    client.on('error', () => undefined);
+    client.write('GET /drip?chunks=2&delay=0 HTTP/1.1\r\nHost: lab\r\n\r\n');
+    await shown((h) => h.chunk === 1, 'held after chunk #1');
+    await updated(() => ui.rows.get('1:0')?.stalled !== null && ui.rows.get('1:0')?.stalled !== undefined);
+    client.resetAndDestroy(); // the client gives up
+    await updated(() => ui.rows.get('1:0')?.ended !== null && ui.rows.get('1:0')?.ended !== undefined);
+    const detail = await engine.exchangeDetail({ id: '1:0' });
+    const gaveUp = detail.response!.anomalies.find((a) => a.code === 'client-gave-up');
+    expect(gaveUp?.message).toMatch(/^after chunk #1 Chunkscope held the response \(break-response:1 path:\/drip\) for [\d.]+ m?s; the client gave up and reset the connection \(RST\)$/);
   });
 });
