@@ -168,6 +168,24 @@ describe('the memory a hold takes', () => {
     expect(delivered()).toBe('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n'.length + reads * chunk.length);
   });
 
+  it('a held message never given its turn (an earlier response stalled for good) keeps nothing of what comes', () => {
+    const { relay, stepping, delivered } = ruled(rules('stall-after-chunks:1 path:/first', 'break-response path:/second'));
+    relay.fromClient([Buffer.from('GET /first HTTP/1.1\r\nHost: lab\r\n\r\nGET /second HTTP/1.1\r\nHost: lab\r\n\r\n')]);
+    const first = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n1\r\na\r\n1\r\nb\r\n0\r\n\r\n';
+    relay.fromOrigin(Buffer.from(first));
+    const sentBefore = delivered();
+    const gate = stepping.hold({ connection: 1, exchange: 9, direction: 'response', rule: 'break-response', owner: null }, null, { bytes: () => undefined, applied: () => undefined, end: () => undefined, count: () => undefined }, () => undefined)!;
+    gate.abandon();
+    const chunk = Buffer.from(`4000\r\n${'a'.repeat(0x4000)}\r\n`);
+    relay.fromOrigin(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n'));
+    for (let i = 0; i < 100; i++) relay.fromOrigin(chunk);
+    expect(delivered()).toBe(sentBefore); // the stall holds for good: nothing more goes
+    expect(stepping.list()).toEqual([]);
+    const e = { type: 'chunk-data', message: 0, offset: 0, length: chunk.length, chunk: 0 } as const;
+    gate.span(e, [chunk]);
+    expect(gate.view().queuedBytes).toBe(0);
+  });
+
   it('a 32 MiB response held on a real connection: what is queued stays bounded, and every byte arrives once released', async () => {
     const l = await lab();
     cleanups.push(() => l.close());

@@ -61,7 +61,7 @@ export class HeldGate implements StepGate {
 
   /** A span of the message: queued; `arrived` (after a read's spans) sends what may go. */
   span(e: SpanEvent, pieces: Uint8Array[]): void {
-    this.queue.span(e, pieces);
+    if (!this.over) this.queue.span(e, pieces); // abandoned (its queue stalled for good): nothing is kept
   }
 
   arrived(): void {
