@@ -11,6 +11,12 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./app/dist/renderer', import.meta.url)),
     emptyOutDir: true,
     sourcemap: true,
+    rollupOptions: {
+      // React libraries mark their modules 'use client' for server rendering; a browser bundle has no use for it.
+      onwarn(warning, warn) {
+        if (warning.code !== 'MODULE_LEVEL_DIRECTIVE') warn(warning);
+      },
+    },
   },
   logLevel: 'warn',
 });

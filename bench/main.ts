@@ -10,7 +10,9 @@ import { benchMemory } from './memory';
 import { benchOpenLive } from './open-live';
 import { benchParser } from './parser';
 import { benchProxy } from './proxy';
+import { benchSearch } from './search';
 import { benchUi } from './ui';
+import { benchWebSocket } from './websocket';
 
 const sections: Record<string, () => void | Promise<void>> = {
   parser: benchParser,
@@ -22,6 +24,8 @@ const sections: Record<string, () => void | Promise<void>> = {
   memory: benchMemory,
   open: benchOpenLive,
   clients: benchClients,
+  websocket: benchWebSocket,
+  search: benchSearch,
 };
 
 const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));

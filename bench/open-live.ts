@@ -21,7 +21,7 @@ const INTERIM = 200_000;
 const SMALL_BYTES = 'HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nhello'.length;
 
 /** GETs one after another on one connection until `stop()`; the slowest, in ms, and how many. */
-function relayWhile(port: number): { stop(): Promise<{ slowest: number; answered: number }> } {
+export function relayWhile(port: number): { stop(): Promise<{ slowest: number; answered: number }> } {
   let running = true;
   let slowest = 0;
   let answered = 0;

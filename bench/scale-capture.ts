@@ -27,3 +27,33 @@ export async function writeScaleCapture(path: string, connections = 1000, exchan
   await writer.close();
   return { exchanges: connections * exchangesPer, chunks: connections * exchangesPer * chunksPer };
 }
+
+/**
+ * One exchange of `chunks` chunks (1 to 100 bytes, 0.1 ms apart: a drip of 10 s), each read
+ * on its own, as a dense Timeline must draw it.
+ */
+export async function writeDenseExchange(path: string, chunks = 100_000): Promise<{ chunks: number; bytes: number }> {
+  const writer = new CaptureWriter(path);
+  writer.event({ type: 'session', version: 1, startedAt: new Date().toISOString(), tool: 'chunkscope bench', mode: 'reverse', listen: '127.0.0.1:0', reverse: '127.0.0.1:1' });
+  writer.event({ type: 'open', connection: 1, time: 0, client: '127.0.0.1:40000', mode: 'reverse' });
+  writer.event({ type: 'upstream', connection: 1, time: 0, upstream: '127.0.0.1:9001', target: '127.0.0.1:9001' });
+  writer.data(1, 0, false, 0.001, Buffer.from('GET /dense HTTP/1.1\r\nHost: bench.test\r\n\r\n'));
+  let time = 0.002;
+  writer.data(1, 1, false, time, Buffer.from('HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nTransfer-Encoding: chunked\r\n\r\n'));
+  let bytes = 0;
+  for (let i = 0; i < chunks; i++) {
+    const size = 1 + ((i * 37) % 100);
+    bytes += size;
+    time += 0.0001;
+    writer.data(1, 1, false, time, Buffer.from(`${size.toString(16)}\r\n${'x'.repeat(size)}\r\n`));
+    if (writer.busy) await new Promise<void>((resolve) => writer.onDrain(resolve));
+  }
+  writer.data(1, 1, false, time + 0.0001, Buffer.from('0\r\n\r\n'));
+  writer.event({ type: 'close', connection: 1, time: time + 0.001, side: 'client', kind: 'fin', by: 'peer', detail: null });
+  writer.event({ type: 'close', connection: 1, time: time + 0.001, side: 'upstream', kind: 'fin', by: 'proxy', detail: null });
+  writer.event({ type: 'close', connection: 1, time: time + 0.002, side: 'upstream', kind: 'fin', by: 'peer', detail: null });
+  writer.event({ type: 'close', connection: 1, time: time + 0.002, side: 'client', kind: 'fin', by: 'proxy', detail: null });
+  writer.event({ type: 'end', time: time + 0.002 });
+  await writer.close();
+  return { chunks, bytes };
+}

@@ -55,7 +55,11 @@ test('a response whose last chunk never came: the row, the ledger as sent, the m
   await app.tab('timeline');
   await expect(page.getByTestId('missing-marker')).toContainText('last chunk missing');
   await expect(page.getByTestId('close-marker')).toContainText('server FIN');
-  await expect(page.getByTestId('chunk-mark')).toHaveCount(2);
+  await expect(page.getByTestId('timeline-summary')).toHaveText(/^2 chunks over \d+ ms$/);
+  // Two marks, one per chunk, stepped through with the keys.
+  await expect(await app.timelineStep('ArrowRight')).toContainText('chunk #1 of the response');
+  await expect(await app.timelineStep('ArrowRight')).toContainText('chunk #2 of the response');
+  await expect(page.getByTestId('timeline-tip')).toContainText('size as sent 57D (1,405 bytes)');
   await app.screenshot('missing-terminator-timeline');
 });
 

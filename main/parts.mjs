@@ -46,6 +46,7 @@ export const parts = [
     folders: [
       { name: 'http1', path: true, holds: 'the HTTP/1.1 parser, its sentences and the chunk ledger' },
       { name: 'stream', path: true, holds: 'the items inside a body: feed entries, SSE events, JSON lines' },
+      { name: 'websocket', path: true, holds: 'the WebSocket frame parser after a 101 (RFC 6455): frames, messages and their fragments, masking, close codes, per-message-deflate (RFC 7692)' },
     ],
     may: [],
   },
@@ -82,6 +83,7 @@ export const parts = [
     says: 'the commands that test and replay',
     folders: [
       { name: 'inspect', holds: 'a capture or raw bytes in words' },
+      { name: 'search', holds: 'text and regular expressions over a capture\'s headers and bodies, as sent and decoded, read from the file in bounded memory (the app runs it in a worker thread, `chunkscope search` from the terminal)' },
       { name: 'check', holds: 'a server tested with requests of every framing' },
       { name: 'replay', holds: 'a capture sent again, or served as an origin' },
       { name: 'lab', holds: 'the misbehaving origin and its scenarios' },

@@ -5,6 +5,7 @@
 // live lines, `inspect`, `check` and the exports all read it and write no sentence of
 // their own.
 
+import type { WebSocketAccount } from './websocket';
 import type { EndHow, Party } from './words';
 
 export type { EndHow, Party } from './words';
@@ -73,6 +74,8 @@ export interface ExchangeAccount {
   span: { from: number; to: number | null };
   /** The request was sent and never answered: the connection ended first. */
   unanswered: boolean;
+  /** The exchange's 101 began a WebSocket: its messages and close handshake. */
+  webSocket?: WebSocketAccount;
 }
 
 export interface ConnectionAccount {
@@ -91,4 +94,6 @@ export interface ConnectionAccount {
   stalls: AccountStall[];
   /** Seconds of the longest silence between exchanges on a kept-alive connection. */
   longestIdle: number | null;
+  /** The connection became a WebSocket: its messages and close handshake. */
+  webSocket?: WebSocketAccount;
 }

@@ -60,6 +60,27 @@ export const ANOMALIES = {
   'host-conflict': { cls: 'X', title: 'More than one Host, or a Host that differs from the target', reference: 'RFC 9112 §3.2, §3.2.2' },
   'unrequested-upgrade': { cls: 'F', title: '101 Switching Protocols to a request without Upgrade', reference: 'RFC 9110 §15.2.2' },
   'request-after-upgrade': { cls: 'I', title: 'A request sent behind an Upgrade before its answer', reference: 'RFC 9110 §7.8' },
+  // WebSocket frames after a 101 (main/websocket): D, the frame is read as its header says and
+  // flagged (a conforming peer must fail the connection, RFC 6455 §7.1.7); F, frames are lost.
+  'ws-unmasked-client-frame': { cls: 'D', title: 'Client frame not masked', reference: 'RFC 6455 §5.1, §5.3' },
+  'ws-masked-server-frame': { cls: 'D', title: 'Server frame masked', reference: 'RFC 6455 §5.1' },
+  'ws-reserved-bits': { cls: 'D', title: 'Reserved bits set that no extension defines', reference: 'RFC 6455 §5.2; RFC 7692 §6' },
+  'ws-reserved-opcode': { cls: 'D', title: 'Reserved opcode', reference: 'RFC 6455 §5.2' },
+  'ws-non-minimal-length': { cls: 'D', title: 'Payload length not in its shortest form', reference: 'RFC 6455 §5.2' },
+  'ws-length-msb': { cls: 'F', title: '64-bit payload length with its most significant bit set', reference: 'RFC 6455 §5.2' },
+  'ws-length-overflow': { cls: 'F', title: 'Payload length above 2^53-1', reference: 'RFC 6455 §5.2' },
+  'ws-control-too-long': { cls: 'D', title: 'Control frame with more than 125 bytes of payload', reference: 'RFC 6455 §5.5' },
+  'ws-control-fragmented': { cls: 'D', title: 'Fragmented control frame', reference: 'RFC 6455 §5.5' },
+  'ws-unexpected-continuation': { cls: 'D', title: 'Continuation frame with no message to continue', reference: 'RFC 6455 §5.4' },
+  'ws-interleaved-message': { cls: 'D', title: 'New message before the fragmented one ended', reference: 'RFC 6455 §5.4' },
+  'ws-invalid-utf8': { cls: 'D', title: 'Text that is not valid UTF-8', reference: 'RFC 6455 §5.6, §8.1' },
+  'ws-close-one-byte': { cls: 'D', title: 'Close frame with a 1-byte body', reference: 'RFC 6455 §5.5.1' },
+  'ws-close-code-invalid': { cls: 'D', title: 'Close code that may not be sent', reference: 'RFC 6455 §7.4' },
+  'ws-data-after-close': { cls: 'D', title: 'Frame sent after a Close frame', reference: 'RFC 6455 §5.5.1' },
+  'ws-inflate-failed': { cls: 'D', title: 'Compressed message that cannot be decompressed', reference: 'RFC 7692 §7.2.2' },
+  'ws-truncated-frame': { cls: 'E', title: 'Connection ended inside a WebSocket frame', reference: 'RFC 6455 §5.2, §7.1.5' },
+  'ws-truncated-message': { cls: 'E', title: 'Connection ended inside a fragmented WebSocket message', reference: 'RFC 6455 §5.4, §7.1.5' },
+  'ws-no-close-frame': { cls: 'E', title: 'WebSocket ended without the close handshake', reference: 'RFC 6455 §7.1.1, §7.1.5' },
 } as const satisfies Record<string, AnomalyInfo>;
 
 export type AnomalyCode = keyof typeof ANOMALIES;
@@ -67,10 +88,37 @@ export type AnomalyCode = keyof typeof ANOMALIES;
 export const ANOMALY_CODES = Object.keys(ANOMALIES) as AnomalyCode[];
 
 /** Codes found by the connection's analysis (who ended it, stalls, requests and their answers), not by the parser of one direction. */
-export const CONNECTION_FINDINGS = ['closed-early', 'client-gave-up', 'client-aborted', 'host-conflict', 'unrequested-upgrade', 'request-after-upgrade'] as const satisfies readonly AnomalyCode[];
+export const CONNECTION_FINDINGS = ['closed-early', 'client-gave-up', 'client-aborted', 'host-conflict', 'unrequested-upgrade', 'request-after-upgrade', 'ws-no-close-frame'] as const satisfies readonly AnomalyCode[];
 
 export function isConnectionFinding(code: AnomalyCode): boolean {
   return (CONNECTION_FINDINGS as readonly AnomalyCode[]).includes(code);
+}
+
+/** Codes of WebSocket frames (main/websocket), not of HTTP/1.1 framing (`ws-before-colon` is HTTP's: whitespace). */
+export const WEBSOCKET_CODES = [
+  'ws-unmasked-client-frame',
+  'ws-masked-server-frame',
+  'ws-reserved-bits',
+  'ws-reserved-opcode',
+  'ws-non-minimal-length',
+  'ws-length-msb',
+  'ws-length-overflow',
+  'ws-control-too-long',
+  'ws-control-fragmented',
+  'ws-unexpected-continuation',
+  'ws-interleaved-message',
+  'ws-invalid-utf8',
+  'ws-close-one-byte',
+  'ws-close-code-invalid',
+  'ws-data-after-close',
+  'ws-inflate-failed',
+  'ws-truncated-frame',
+  'ws-truncated-message',
+  'ws-no-close-frame',
+] as const satisfies readonly AnomalyCode[];
+
+export function isWebSocketCode(code: AnomalyCode): boolean {
+  return (WEBSOCKET_CODES as readonly AnomalyCode[]).includes(code);
 }
 
 /** The findings that tell how an exchange ended (a request lost, a client that gave up or left). */

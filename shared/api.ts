@@ -10,6 +10,11 @@ import type { ClientSetup, LaunchedBrowserInfo, SystemProxyState } from './clien
 import type { Direction, Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 import type { StreamReport } from './stream';
+import type { DeflateParams, WebSocketAccount, WebSocketMessage, WsSender } from './websocket';
+
+export type { WebSocketMessage } from './websocket';
+import type { BodySlice, BodySliceArgs } from './body';
+import type { SearchArgs, SearchStarted, SearchUpdate } from './search';
 import type { EndHow, Party } from './words';
 
 /** Who ended a connection first, and how: the account's first end, timed on the session's clock. */
@@ -75,6 +80,18 @@ export interface ExchangeRow {
   interception: 'decrypted' | 'failed' | null;
   /** Changes fault and rewrite rules made to this exchange (0: it went through unchanged). */
   rules: number;
+  /** The exchange's 101 began a WebSocket: its messages so far (webSocketMessages lists them); null or absent otherwise. */
+  webSocket?: WebSocketRow | null;
+}
+
+/** A WebSocket on its exchange's row. */
+export interface WebSocketRow {
+  /** Messages of both sides, control frames included. */
+  messages: number;
+  client: number;
+  server: number;
+  /** Both sides sent Close, or the connection ended. */
+  closed: boolean;
 }
 
 /** One connection, as its lane shows it. */
@@ -109,12 +126,34 @@ export interface ConnectionRow {
   stalls: AccountStall[];
 }
 
+/** A session the app holds, shown as a tab: the live capture, or a file opened. */
+export interface SessionTab {
+  id: string;
+  kind: 'live' | 'file';
+  /** "Live", or the file's name. */
+  title: string;
+  /** The file opened (its full path, or an upload's name); null for the live session. */
+  source: string | null;
+  exchanges: number;
+  /** Exchanges of the live session not in any saved copy: closing or clearing loses them. */
+  unsaved: number;
+  /** Where the live session's capture is being written (a temporary file until saved). */
+  capturePath: string | null;
+  /** Where it was saved last, if it was. */
+  savedTo: string | null;
+  loading: { done: number; total: number } | null;
+}
+
 export interface SessionInfo {
   /** The proxy's address clients should use, when one runs. */
   proxy: string | null;
   mode: 'forward' | 'reverse';
+  /** Whether the live session records new connections (it goes on while a file is viewed). */
   capturing: boolean;
-  /** A capture file opened for viewing, instead of live traffic. */
+  /** Every session, the live one first; the rows sent are the current one's. */
+  sessions: SessionTab[];
+  current: string;
+  /** The current session's file when it is one (null for the live session). */
   viewing: string | null;
   /** Wall-clock time the session started (ISO 8601). */
   startedAt: string;
@@ -158,6 +197,8 @@ export interface UpdateBatch {
   held?: HeldMessage[];
   /** Held messages the timeout released since the last update (they are off `held`): for a notice. */
   heldTimedOut?: HeldTimedOut[];
+  /** A search's new matches and state (shared/search.ts), for the search `search` answered with its id. */
+  search?: SearchUpdate;
 }
 
 /** The chunk ledger of a message in columns: compact for thousands of chunks. */
@@ -226,6 +267,29 @@ export interface StreamViewResult extends StreamReport {
   total: number;
 }
 
+/** The messages of an exchange's WebSocket, paged like streamView. */
+export interface WebSocketMessagesResult {
+  id: string;
+  /** The handshake's choices, as the 101 gave them. */
+  protocol: string | null;
+  extensions: string | null;
+  /** per-message-deflate in effect for each sender (RFC 7692), or null. */
+  deflate: Record<WsSender, DeflateParams> | null;
+  /** Messages #from on (the caller has the ones before), at most a page. */
+  messages: WebSocketMessage[];
+  from: number;
+  /** Messages kept so far: the list pages through these. */
+  kept: number;
+  /** Messages counted beyond those kept (a long-lived socket): not listed. */
+  omitted: number;
+  /** The WebSocket's account: messages per side, the close handshake; and its headline. */
+  account: WebSocketAccount;
+  headline: string;
+  tone: ExchangeAccount['tone'];
+  /** The connection is still open: more may come. */
+  open: boolean;
+}
+
 export type SpanKind = 'head' | 'size-line' | 'extension' | 'data' | 'crlf' | 'last-chunk' | 'trailer' | 'body' | 'raw' | 'leading';
 
 export interface RawSpan {
@@ -272,7 +336,12 @@ function method<Args, Result>(where: Method<Args, Result>['where'] = 'anywhere')
 export const API = {
   hello: method<void, SessionInfo>(),
   setCapturing: method<{ on: boolean }, SessionInfo>(),
+  /** Empty the live session (its capture so far is removed: the app asks first when it is not saved). */
   clear: method<void, SessionInfo>(),
+  /** Show another session: the update that follows resets the rows to its own. */
+  selectSession: method<{ id: string }, SessionInfo>(),
+  /** Close a file's session (the live session is cleared, not closed). */
+  closeSession: method<{ id: string }, SessionInfo>(),
   /** `chunksFrom`: the chunk ledgers only from these chunks on (the caller has the ones before). */
   exchangeDetail: method<{ id: string; chunksFrom?: { request: number; response: number } }, ExchangeDetail>(),
   raw: method<{ connection: number; stream: RawStream; offset: number; length: number }, RawSlice>(),
@@ -291,7 +360,7 @@ export const API = {
   setReleaseAfter: method<{ seconds: number }, SessionInfo>(),
   /** Start the built-in lab server (once) and send a sample of its scenarios through the proxy. */
   tryLab: method<void, { lab: string; requests: string[] }>(),
-  /** Open a capture file by path (Electron: from the menu or a drop). */
+  /** Open a capture file by path (Electron: from the menu or a drop) in a session of its own; the live capture goes on. */
   openCapture: method<{ path: string }, SessionInfo>('desktop'),
   /** Save the current session's capture to a path (Electron). */
   saveCapture: method<{ path: string }, { path: string; bytes: number }>('desktop'),
@@ -301,6 +370,17 @@ export const API = {
   curlCommand: method<{ id: string }, { command: string; bodyFile: string | null }>(),
   /** The Stream view of an exchange's response (feed items, events, JSON values, lines). */
   streamView: method<{ id: string; from?: number }, StreamViewResult>(),
+  /** The messages of the WebSocket an exchange's 101 began, from message #from on (both sides, in the order they completed). */
+  webSocketMessages: method<{ id: string; from?: number }, WebSocketMessagesResult>(),
+  /**
+   * Search the session's headers and bodies (as sent and decoded) on disk, in a worker
+   * thread: answers at once with the search's id; matches come in UpdateBatch.search.
+   */
+  search: method<SearchArgs, SearchStarted>(),
+  /** Stop a search; its last update says so. `cancelled` is false when it had already ended. */
+  cancelSearch: method<{ id: string }, { cancelled: boolean }>(),
+  /** A slice of an exchange's request or response body, as sent or decoded, read from disk (shared/body.ts). */
+  body: method<BodySliceArgs, BodySlice>(),
   /** "Connect a client": the proxy, the CA, the variables and shell lines of `chunkscope env`, browsers found, the system proxy, trusting the CA system-wide. */
   clientSetup: method<void, ClientSetup>(),
   /** Open a browser (a name from clientSetup's browsers, or the first found) with a fresh profile on a proxy port of its own; its exchanges are tagged with it. */

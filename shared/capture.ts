@@ -3,6 +3,7 @@
 import type { ConnectionAccount, ExchangeAccount } from './account';
 import type { AnomalyRecord, MessageRecord } from './ledger';
 import type { EndKind } from './http1';
+import type { WebSocketRecord } from './websocket';
 
 /** fin: a TCP FIN (on TLS: without close_notify, a truncation); close-notify: TLS close_notify, then the FIN. */
 export type CloseKind = 'fin' | 'close-notify' | 'rst' | 'error' | 'timeout' | 'open';
@@ -28,6 +29,8 @@ export interface ExchangeRecord {
   informational: MessageRecord[];
   /** What happened to this exchange, told once (shared/account.ts). */
   account?: ExchangeAccount;
+  /** Its 101 began a WebSocket: the messages and the close handshake. */
+  webSocket?: WebSocketRecord;
 }
 
 export interface StreamSummary {
@@ -75,7 +78,8 @@ export interface ConnectionReport {
   openedAt: number;
   upstreams: { address: string; target: string; at: number }[];
   upstreamFailure: { target: string; reason: string; at: number } | null;
-  tunnel: { target: string; intercepted: boolean; at: number } | null;
+  /** `inside`: what the client spoke inside an intercepted tunnel (absent in captures from before it was told). */
+  tunnel: { target: string; intercepted: boolean; inside?: 'tls' | 'http'; at: number } | null;
   rewrites: { offset: number; length: number; replacement: string; reason: string }[];
   /** Changes made by fault and rewrite rules (main/rules), in order. */
   rules: RuleRecord[];

@@ -10,7 +10,7 @@
 //   dechunk-requests path:/upload        chunk-requests:1024
 //   break-response path:/feed*           break-request:2 method:POST
 
-import { globToRegExp } from './glob';
+import { hostMatchesGlob, pathMatchesGlob } from './glob';
 
 export type RuleAction =
   | { kind: 'drop-last-chunk' }
@@ -175,13 +175,8 @@ export function ruleApplies(rule: Rule, request: RequestFacts): boolean {
   if (!rule.enabled) return false;
   const { host, path, method } = rule.match;
   if (method && request.method?.toUpperCase() !== method) return false;
-  if (path && !(request.path !== null && globToRegExp(path, { caseInsensitive: false }).test(request.path))) return false;
-  if (host) {
-    const h = request.host?.toLowerCase() ?? null;
-    const bare = h?.replace(/:\d+$/, '').replace(/^\[|\]$/g, '') ?? null;
-    const pattern = globToRegExp(host);
-    if (!(h !== null && (pattern.test(h) || pattern.test(bare!)))) return false;
-  }
+  if (path && !pathMatchesGlob(path, request.path)) return false;
+  if (host && !hostMatchesGlob(host, request.host)) return false;
   return true;
 }
 

@@ -14,6 +14,11 @@ export function groupDigits(value: number): string {
 }
 
 /** "1 request", "4,000 requests". */
+/** Where in a file or a stream: "at byte 4,184". */
+export function atByte(offset: number): string {
+  return `at byte ${groupDigits(offset)}`;
+}
+
 export function plural(n: number, word: string, words = `${word}s`): string {
   return `${groupDigits(n)} ${n === 1 ? word : words}`;
 }
@@ -121,4 +126,70 @@ export function endLabel(end: { who: Party; how: EndHow; truncation?: boolean })
     default:
       return `${who} ${end.how}`;
   }
+}
+
+/** The number of decimals (0 to 3) that writes every value exactly enough: 2.5 needs 1, 250 needs 0. */
+function decimalsFor(values: readonly number[]): number {
+  for (let d = 0; d < 3; d++) {
+    const scale = 10 ** d;
+    if (values.every((v) => Math.abs(Math.round(v * scale) - v * scale) < 1e-6 * Math.max(1, Math.abs(v * scale)))) return d;
+  }
+  return 3;
+}
+
+/** "1,536.50": grouped digits with exactly `decimals` decimals. */
+function fixed(value: number, decimals: number): string {
+  const [whole, fraction] = Math.abs(value).toFixed(decimals).split('.');
+  const negative = value < 0 && Number(Math.abs(value).toFixed(decimals)) !== 0;
+  return `${negative ? '-' : ''}${groupDigits(Number(whole))}${fraction ? `.${fraction}` : ''}`;
+}
+
+/**
+ * Labels for the ticks of a time axis (seconds), in one unit chosen for the axis's range
+ * so they read as a scale: "0 ms", "250 ms", "500 ms"; "0.0 s", "1.5 s"; "2 min", "2 min 30 s".
+ */
+export function durationTicks(ticks: readonly number[]): string[] {
+  const largest = ticks.reduce((m, t) => Math.max(m, Math.abs(t)), 0);
+  const sign = (t: number) => (t < 0 ? '-' : '');
+  if (largest >= 7200) return ticks.map((t) => {
+    const minutes = Math.round(Math.abs(t) / 60);
+    const h = Math.floor(minutes / 60);
+    return `${sign(t)}${h} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
+  });
+  if (largest >= 120) return ticks.map((t) => {
+    const seconds = Math.round(Math.abs(t));
+    const m = Math.floor(seconds / 60);
+    return `${sign(t)}${m} min${seconds % 60 ? ` ${seconds % 60} s` : ''}`;
+  });
+  const [unit, factor] = largest >= 1 ? ['s', 1] : largest >= 0.001 ? ['ms', 1000] : ['µs', 1e6];
+  const values = ticks.map((t) => t * factor);
+  const decimals = decimalsFor(values);
+  return values.map((v) => `${fixed(v, decimals)} ${unit}`);
+}
+
+/** The unit a bytes axis reads in, for its largest value: as `size` chooses (1 KB = 1,024 bytes). */
+export function sizeUnit(largest: number): { unit: 'B' | 'KB' | 'MB' | 'GB'; bytes: number } {
+  if (largest < 1024) return { unit: 'B', bytes: 1 };
+  if (largest < 1024 ** 2) return { unit: 'KB', bytes: 1024 };
+  if (largest < 1024 ** 3) return { unit: 'MB', bytes: 1024 ** 2 };
+  return { unit: 'GB', bytes: 1024 ** 3 };
+}
+
+/** Labels for the ticks of a bytes axis, in one unit for the axis: "0 B", "500 B"; "0 KB", "1.5 KB", "3 KB"; "2 MB". */
+export function sizeTicks(ticks: readonly number[]): string[] {
+  const { unit, bytes } = sizeUnit(ticks.reduce((m, t) => Math.max(m, Math.abs(t)), 0));
+  const values = ticks.map((t) => t / bytes);
+  const decimals = decimalsFor(values);
+  return values.map((v) => `${fixed(v, decimals)} ${unit}`);
+}
+
+/** An end as a mark on a timeline: "server RST"; one Chunkscope passed on reads as such: "FIN passed on to the client". */
+export function endTag(end: { side: 'client' | 'upstream'; who: Party; how: EndHow; truncation: boolean; mirrored: boolean }): string {
+  if (end.mirrored) return `${endShort(end.how)} passed on to the ${end.side === 'client' ? 'client' : 'server'}`;
+  return endLabel(end);
+}
+
+/** An end and Chunkscope passing it on, as one timeline mark: "server FIN, passed on to the client". */
+export function endPassedOn(end: { who: Party; how: EndHow; truncation?: boolean }, mirror: { side: 'client' | 'upstream' }): string {
+  return `${endLabel(end)}, passed on to the ${mirror.side === 'client' ? 'client' : 'server'}`;
 }

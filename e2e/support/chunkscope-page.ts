@@ -39,7 +39,7 @@ export class ChunkscopePage {
     await expect(this.page.getByTestId('detail')).toBeVisible();
   }
 
-  async tab(name: 'chunks' | 'timeline' | 'raw' | 'headers'): Promise<void> {
+  async tab(name: 'chunks' | 'stream' | 'timeline' | 'raw' | 'headers'): Promise<void> {
     await this.page.getByTestId(`tab-${name}`).click();
   }
 
@@ -72,9 +72,24 @@ export class ChunkscopePage {
     return this.page.locator(`[data-testid="lane"][data-connection="${connection}"]`);
   }
 
+  /** Back to the live session (closing the files a test opened), then empty it, confirming when asked. */
   async clear(): Promise<void> {
+    const closeFile = this.page.locator('[data-testid^="close-s"]');
+    for (let n = await closeFile.count(); n > 0; n--) await closeFile.first().click();
+    await expect(closeFile).toHaveCount(0);
     await this.page.getByTestId('clear').click();
-    await expect(this.rows()).toHaveCount(0);
+    const dialog = this.page.getByTestId('clear-dialog');
+    await expect(async () => {
+      if (await dialog.isVisible()) await this.page.getByTestId('clear-confirm').click();
+      await expect(this.rows()).toHaveCount(0, { timeout: 500 });
+    }).toPass();
+  }
+
+  /** Step through the Timeline's chunk marks with the keys, as a person without a mouse would; the tip it shows. */
+  async timelineStep(key: 'ArrowRight' | 'ArrowLeft', times = 1): Promise<Locator> {
+    await this.page.getByTestId('timeline-plot').locator('.plot-surface').focus();
+    for (let i = 0; i < times; i++) await this.page.keyboard.press(key);
+    return this.page.getByTestId('timeline-tip');
   }
 
   async screenshot(name: string): Promise<void> {

@@ -10,6 +10,7 @@ import { byteCount, duration, endVerb, groupDigits, howItEnded, party, plural } 
 import { whereStopped } from '../http1/sentences';
 import type { ConnectionAnalyzer } from './connection';
 import { accountEnds, answerTo, firstEnd } from './ends';
+import { webSocketHeadline } from './websocket-account';
 
 /** The workaround for servers that drop kept-alive connections after chunked requests (IIS 6). */
 export const DECHUNK_HINT =
@@ -78,8 +79,8 @@ export function exchangeAccount(a: ConnectionAnalyzer, index: number, now: numbe
   const say = (tone: ExchangeAccount['tone'], headline: string, extra: Partial<ExchangeAccount> = {}): ExchangeAccount => ({ ...base, tone, headline, ...extra });
 
   if (a.tunnel && request?.request?.method === 'CONNECT') {
-    if (a.tls?.failure) return say('problem', `TLS with the ${a.tls.failure.side === 'client' ? 'client' : 'origin'} failed: ${a.tls.failure.reason}`);
-    return say('ok', a.tunnel.intercepted ? `tunnel to ${a.tunnel.target}, decrypted by Chunkscope` : `tunnel to ${a.tunnel.target}: bytes relayed, not parsed`);
+    const tunnel = tunnelAccount(a.tunnel, a.tls);
+    return say(tunnel.tone, tunnel.headline);
   }
   if (a.upstreamFailure && response?.generated) return say('problem', `Chunkscope could not connect to ${a.upstreamFailure.target}: ${a.upstreamFailure.reason}; it answered the client itself`);
 
@@ -95,6 +96,10 @@ export function exchangeAccount(a: ConnectionAnalyzer, index: number, now: numbe
   if (!request?.request) {
     const error = firstError(request, 'request');
     return say(error ? 'problem' : 'live', error ? `the request cannot be read: ${error.message}` : 'the request line has not arrived whole');
+  }
+  if (a.webSocket?.exchange === index) {
+    const ws = webSocketHeadline(a, a.webSocket);
+    return say(ws.tone, ws.headline, { webSocket: ws.webSocket });
   }
   const requestError = firstError(request, 'request');
   if (requestError?.cls === 'F') return say('problem', `request framing lost at byte ${groupDigits(requestError.offset)}: ${requestError.message}`);
@@ -169,7 +174,11 @@ export function connectionAccount(a: ConnectionAnalyzer, now: number | null): Co
   const hint = unanswered.some((i) => requests[i]?.framing === 'chunked') && first?.who !== 'client' ? DECHUNK_HINT : null;
   const base = { ends, first, requests: requests.length, answered, unanswered, stalls, longestIdle, hint };
 
-  if (a.tunnel) return { ...base, tone: a.tls?.failure ? 'problem' : 'ok', headline: a.tls?.failure ? `TLS with the ${a.tls.failure.side} failed: ${a.tls.failure.reason}` : `tunnel to ${a.tunnel.target}${a.tunnel.intercepted ? ', decrypted by Chunkscope' : ''}` };
+  if (a.tunnel) return { ...base, ...tunnelAccount(a.tunnel, a.tls) };
+  if (a.webSocket) {
+    const ws = webSocketHeadline(a, a.webSocket);
+    return { ...base, tone: ws.tone, headline: ws.headline, webSocket: ws.webSocket };
+  }
   if (!first) {
     const stall = stalls.find((s) => s.ongoing);
     if (received?.kind === 'open') return { ...base, tone: 'ok', headline: `still open when the capture ended: ${tally}` };
@@ -180,4 +189,12 @@ export function connectionAccount(a: ConnectionAnalyzer, now: number | null): Co
   const then = answer ? `; ${afterIt(answer)}` : received?.kind === 'open' && first.who === 'client' ? '; the server had not closed its side when the capture ended' : '';
   const bad = unanswered.length > 0 || cutShort.length > 0 || first.how === 'rst' || first.how === 'error' || stalls.some((s) => s.endedBy !== 'bytes');
   return { ...base, tone: bad ? 'problem' : 'ok', headline: `${howItEnded(first)} after ${tally}${lost}${then}` };
+}
+
+/** What became of a CONNECT's tunnel: the same words for its exchange and its connection. */
+function tunnelAccount(tunnel: NonNullable<ConnectionAnalyzer['tunnel']>, tls: ConnectionAnalyzer['tls']): { tone: 'ok' | 'problem'; headline: string } {
+  if (tls?.failure) return { tone: 'problem', headline: `TLS with the ${tls.failure.side === 'client' ? 'client' : 'origin'} failed: ${tls.failure.reason}` };
+  if (!tunnel.intercepted) return { tone: 'ok', headline: `tunnel to ${tunnel.target}: bytes relayed, not parsed` };
+  if (tunnel.inside === 'http') return { tone: 'ok', headline: `tunnel to ${tunnel.target}: plain HTTP inside, relayed as sent and parsed` };
+  return { tone: 'ok', headline: `tunnel to ${tunnel.target}, decrypted by Chunkscope` };
 }

@@ -18,11 +18,12 @@ import { ExchangeSpans, isInterim, Pairing } from './pairing';
 import { ReadIndex } from './read-index';
 import { ConnectionFacts } from './facts';
 import { DEFAULT_STALL_SECONDS, type AnalyzerListener, type AnalyzerOptions, type StreamEnd } from './analyzer-options';
-import { clientViewEnds, originViewEnds } from './stream-ends';
+import { clientViewEnds, clientWentFirst, originViewEnds, receivedEndedBy } from './stream-ends';
 import { silence, StallLog } from './stall-log';
+import { KEPT_MESSAGES, WebSocketAnalysis, webSocketUpgrade, type WsFound } from './websocket';
+import { closeHandshakeFinding } from './websocket-account';
 
 const DIRECTION: Record<ClientStream, Direction> = { 0: 'request', 1: 'response' };
-
 
 export class ConnectionAnalyzer extends ConnectionFacts {
   readonly id: string;
@@ -39,6 +40,8 @@ export class ConnectionAnalyzer extends ConnectionFacts {
    */
   private originEnds: Extract<CaptureEvent, { type: 'close' }>[] = [];
   private readonly keepChunks: boolean | number;
+  /** WebSocket messages kept with their preview (the rest are counted). */
+  private readonly keepMessages: number;
 
   private readonly parsers: [Http1Parser, Http1Parser];
   private readonly ledgers: [LedgerBuilder, LedgerBuilder];
@@ -61,6 +64,8 @@ export class ConnectionAnalyzer extends ConnectionFacts {
   readonly clientIsChunkscope: boolean;
   /** Records fed so far (data and events): a row or a detail derived from fewer is older. */
   records = 0;
+  /** The WebSocket a 101 began (main/analysis/websocket.ts). */
+  webSocket: WebSocketAnalysis | null = null;
 
   constructor(
     readonly number: number,
@@ -78,6 +83,7 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     this.clientIsChunkscope = options.clientIsChunkscope === true;
     this.stallLog = new StallLog(this.stallSeconds);
     const keepChunks = (this.keepChunks = options.keepChunks ?? true);
+    this.keepMessages = keepChunks === true ? KEPT_MESSAGES : keepChunks === false ? 0 : keepChunks;
     this.parsers = [
       // A forward proxy answers CONNECT itself: a tunnel always follows (or the end).
       // Through a reverse proxy the origin answers, and its 2xx decides (see absorb).
@@ -101,10 +107,12 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     if (stream === 2 || stream === 3) return this.originSide().data(stream === 2 ? 0 : 1, bytes, time);
     if (this.ends[stream]) return []; // bytes after the stream ended cannot be interpreted
     if (bytes.length > 0) this.stallLog.beforeBytes(this, stream, time);
+    const base = this.readIndex[stream].bytes;
     this.readIndex[stream].add(bytes.length, time);
     this.lastByteAt[stream] = time;
     const events = this.parsers[stream].feed(bytes);
     this.absorb(stream, events);
+    if (this.webSocket) this.absorbFound(this.webSocket.feed(stream, events, bytes, base, this.timeAt(stream)));
     if (generated) {
       for (const e of events) if (e.type === 'message-start') this.ledgers[stream].messages[e.message]!.generated = true;
     }
@@ -325,6 +333,8 @@ export class ConnectionAnalyzer extends ConnectionFacts {
         const status = m.response?.status ?? 0;
         if (m.requestIndex !== null && (status >= 200 || status === 101)) {
           this.completedResponses++;
+          const upgrade = this.webSocket ? null : webSocketUpgrade(this.ledgers[0].messages[m.requestIndex], m);
+          if (upgrade) this.webSocket = new WebSocketAnalysis(upgrade, this.keepMessages);
           for (const found of upgradeFindings(this.ledgers[0].messages, m, (x, s) => this.timeAt(s)(x.offset))) this.absorb(found.stream, [found.event]);
           this.exchangeEnded(m.requestIndex);
         } else if (isInterim(m)) {
@@ -333,6 +343,10 @@ export class ConnectionAnalyzer extends ConnectionFacts {
       }
       if (e.type === 'anomaly') this.listener.anomaly?.(this, DIRECTION[stream], e);
     }
+  }
+
+  private absorbFound(found: readonly (WsFound | null)[]): void {
+    for (const f of found) if (f) this.absorb(f.stream, [f.event]);
   }
 
   private exchangeEnded(index: number): void {
@@ -352,34 +366,16 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     return this.timeAt(response ? 1 : 0)(Math.max(last.offset, last.end - 1));
   }
 
-  /** Which stream a close record ends, and whom the sentences blame. */
+  /** Which stream a close record ends, and whom the sentences blame (stream-ends.ts). */
   private streamEndsFrom(close: Extract<CaptureEvent, { type: 'close' }>): void {
     if (close.kind === 'open') return this.finish();
-    const responseBy = (): Closer => {
-      if (this.imported) return this.responseEndedBy('server');
-      // The proxy ended the client's connection: passing the origin's end on, or on its own.
-      return this.responseEndedBy(this.closes.some((c) => c.side === 'upstream' && c.by === 'peer') ? 'server' : 'proxy');
-    };
-    for (const step of clientViewEnds(close, { imported: this.imported !== null, tls: this.tls?.client != null, responseBy })) {
-      this.endStream(step.stream, step.kind, step.by, step.tls);
-    }
-  }
-
-  /**
-   * Who ended what the client received. When the client ended its side first and the
-   * server sent nothing after that, the server's close only answered the client's (the
-   * proxy passed the client's FIN on): the client ended it. Otherwise `otherwise`.
-   */
-  private responseEndedBy(otherwise: Closer): Closer {
-    return this.clientEndedFirst() ? 'client' : otherwise;
+    const responseBy = () => receivedEndedBy(this.closes, this.imported !== null, this.clientEndedFirst());
+    for (const step of clientViewEnds(close, { imported: this.imported !== null, tls: this.tls?.client != null, responseBy })) this.endStream(step.stream, step.kind, step.by, step.tls);
   }
 
   /** The client ended its side before the server did, and no byte of the server's came after that. */
   clientEndedFirst(): boolean {
-    const client = this.closes.find((c) => c.side === 'client' && c.by === 'peer' && c.kind !== 'open');
-    if (!client) return false;
-    const server = this.closes.find((c) => c.side === 'upstream' && c.by === 'peer' && c.kind !== 'open');
-    return (!server || client.at <= server.at) && this.lastByteAt[1] - this.openedAt <= client.at;
+    return clientWentFirst(this.closes, this.lastByteAt[1] - this.openedAt);
   }
 
   private endStream(stream: ClientStream, kind: EndKind, by: Closer, tls: Ending['tls'] = null): void {
@@ -387,6 +383,8 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     this.ends[stream] = { kind, by, tls };
     this.endWaiting[stream] = silence(this, stream)?.waiting ?? null;
     this.absorb(stream, this.parsers[stream].end(kind, by, tls));
+    const ws = this.webSocket;
+    if (ws) this.absorbFound([...ws.end(stream, kind, by, this.timeAt(stream)), this.ended ? closeHandshakeFinding(this, ws) : null]);
     // What went wrong between messages shows once what the client received has ended, or
     // the capture ended after the client had given up (nothing of the server's came since).
     if (stream === 1 && (kind !== 'open' || this.clientEndedFirst()) && !this.imported?.recordedBodies) {

@@ -32,7 +32,7 @@ export class ConnectionFacts {
         this.rewrites.push({ offset: event.offset, length: event.length, replacement: event.replacement, reason: event.reason });
         return true;
       case 'tunnel':
-        this.tunnel = { target: event.target, intercepted: event.intercepted, at };
+        this.tunnel = { target: event.target, intercepted: event.intercepted, ...(event.inside ? { inside: event.inside } : {}), at };
         return true;
       case 'tls': {
         const { type: _type, connection: _connection, time: _time, side, via, ...fields } = event;

@@ -8,6 +8,7 @@ import { withTiming } from '../http1/ledger';
 import { connectionAccount, exchangeAccount } from './account';
 import type { ConnectionAnalyzer } from './connection';
 import { isInterim } from './pairing';
+import { webSocketRecord } from './websocket-account';
 
 /** Exchange #index: its request, its final response and the interim ones, timed. */
 export function exchangeRecord(a: ConnectionAnalyzer, index: number, responses = a.responsesTo(index)): ExchangeRecord {
@@ -18,6 +19,7 @@ export function exchangeRecord(a: ConnectionAnalyzer, index: number, responses =
     request: request ? withTiming(request, a.timeAt(0)) : null,
     response: response ? withTiming(response, a.timeAt(1)) : null,
     informational: responses.filter(isInterim).map((m) => withTiming(m, a.timeAt(1))),
+    ...(a.webSocket?.exchange === index ? { webSocket: webSocketRecord(a, a.webSocket) } : {}),
   };
 }
 

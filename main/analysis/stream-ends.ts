@@ -3,6 +3,7 @@
 // with rules, what the origin received and sent). A FIN ends the stream its sender sent;
 // an RST ends both.
 
+import type { CloseRecord } from '../../shared/capture';
 import type { EndKind } from '../../shared/http1';
 import type { CaptureEvent } from '../capture/format';
 import type { Closer, Ending } from '../http1/sentences';
@@ -46,4 +47,27 @@ export function clientViewEnds(close: Close, view: { imported: boolean; tls: boo
 /** The origin's view (with rules, the proxy is its client): the origin's end ends what it sent, Chunkscope's what it received. */
 export function originViewEnds(close: Close): StreamEndStep[] {
   return close.by === 'peer' ? ends(1, close, 'server') : ends(0, close, 'client');
+}
+
+/**
+ * The client ended its side before the server did, and no byte of the server's came after
+ * that (`lastServerByte`: seconds since the connection opened).
+ */
+export function clientWentFirst(closes: readonly CloseRecord[], lastServerByte: number): boolean {
+  const client = closes.find((c) => c.side === 'client' && c.by === 'peer' && c.kind !== 'open');
+  if (!client) return false;
+  const server = closes.find((c) => c.side === 'upstream' && c.by === 'peer' && c.kind !== 'open');
+  return (!server || client.at <= server.at) && lastServerByte <= client.at;
+}
+
+/**
+ * Who ended what the client received. When the client ended its side first and the server
+ * sent nothing after that, the server's close only answered the client's (the proxy passed
+ * the client's FIN on): the client ended it. Otherwise the server whose end the proxy passed
+ * on (an import's server ended it itself), or the proxy on its own.
+ */
+export function receivedEndedBy(closes: readonly CloseRecord[], imported: boolean, clientFirst: boolean): Closer {
+  if (clientFirst) return 'client';
+  if (imported) return 'server';
+  return closes.some((c) => c.side === 'upstream' && c.by === 'peer') ? 'server' : 'proxy';
 }

@@ -7,7 +7,7 @@ import type { ApiMethod, ApiRequests } from '../../shared/api';
 import { EXCHANGE_ID } from '../../shared/exchange-id';
 import { HELD_DATA_LIMIT, MAX_HOLD_SECONDS } from '../../shared/breakpoints';
 import type { Engine } from '../engine/engine';
-import { EngineError } from '../engine/engine';
+import { EngineError } from '../engine/errors';
 
 const exchangeIdSchema = z.string().regex(EXCHANGE_ID);
 const heldMessage = { id: exchangeIdSchema, direction: z.enum(['request', 'response']) };
@@ -28,12 +28,15 @@ const stepSchema = z.discriminatedUnion('action', [
   z.object({ ...heldMessage, action: z.literal('stall'), seconds: z.number().positive().max(MAX_HOLD_SECONDS).optional() }).strict(),
   z.object({ ...heldMessage, action: z.literal('end'), how: z.enum(['fin', 'rst']) }).strict(),
 ]);
+const sessionId = z.string().regex(/^(live|s\d{1,9})$/);
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]);
 
 const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   hello: none,
   setCapturing: z.object({ on: z.boolean() }).strict(),
   clear: none,
+  selectSession: z.object({ id: sessionId }).strict(),
+  closeSession: z.object({ id: sessionId }).strict(),
   exchangeDetail: z
     .object({
       id: exchangeIdSchema,
@@ -58,6 +61,7 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   saveHar: z.object({ path: z.string().min(1).max(4096), maxBodyBytes: z.number().int().nonnegative().optional() }).strict(),
   curlCommand: z.object({ id: exchangeIdSchema }).strict(),
   streamView: z.object({ id: exchangeIdSchema, from: z.number().int().nonnegative().optional() }).strict(),
+  webSocketMessages: z.object({ id: exchangeIdSchema, from: z.number().int().nonnegative().optional() }).strict(),
   clientSetup: none,
   launchBrowser: z
     .object({
@@ -71,6 +75,30 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
     })
     .strict(),
   setSystemProxy: z.object({ on: z.boolean() }).strict(),
+  search: z
+    .object({
+      query: z.string().min(1).max(1000),
+      mode: z.enum(['text', 'case-sensitive', 'regex']),
+      scope: z
+        .object({
+          exchanges: z.array(exchangeIdSchema).max(100_000).optional(),
+          parts: z.array(z.enum(['request-headers', 'request-body', 'response-headers', 'response-body'])).max(4).optional(),
+          forms: z.array(z.enum(['sent', 'decoded'])).max(2).optional(),
+        })
+        .strict()
+        .optional(),
+    })
+    .strict(),
+  cancelSearch: z.object({ id: z.string().max(40) }).strict(),
+  body: z
+    .object({
+      id: exchangeIdSchema,
+      direction: z.enum(['request', 'response']),
+      form: z.enum(['sent', 'decoded']),
+      offset: z.number().int().nonnegative(),
+      length: z.number().int().nonnegative().max(1024 * 1024),
+    })
+    .strict(),
 };
 
 export class ApiError extends Error {}
@@ -82,6 +110,8 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     hello: () => engine.hello(),
     setCapturing: (args) => engine.setCapturing(args),
     clear: () => engine.clear(),
+    selectSession: (args) => engine.selectSession(args),
+    closeSession: (args) => engine.closeSession(args),
     exchangeDetail: (args) => engine.exchangeDetail(args),
     raw: (args) => engine.raw(args),
     setRules: (args) => engine.setRules(args),
@@ -94,9 +124,13 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     saveHar: (args) => engine.saveHar(args),
     curlCommand: (args) => engine.curlCommand(args),
     streamView: (args) => engine.streamView(args),
+    webSocketMessages: (args) => engine.webSocketMessages(args),
     clientSetup: () => engine.clients.setup(),
     launchBrowser: (args) => engine.clients.launchBrowser(args),
     setSystemProxy: (args) => engine.clients.setSystemProxy(args),
+    search: (args) => engine.finding.search(args),
+    cancelSearch: (args) => engine.finding.cancelSearch(args),
+    body: (args) => engine.finding.body(args),
   };
   return async (method, args) => {
     if (!Object.hasOwn(handlers, method)) throw new ApiError(`unknown method "${method}"`);

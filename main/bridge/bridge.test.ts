@@ -120,7 +120,7 @@ describe('the browser bridge', () => {
     });
     expect(upload.status).toBe(200);
     // Shown by the name the page gave it (folders and control characters taken out), not where it was put.
-    expect(JSON.parse(upload.body)).toMatchObject({ capturing: false, viewing: 'my session.cscap' });
+    expect(JSON.parse(upload.body)).toMatchObject({ capturing: true, viewing: 'my session.cscap' });
   });
 });
 

@@ -186,6 +186,7 @@ export class Bridge {
         res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${name}"`, 'Content-Length': copy.size + copy.tail.length });
         if (copy.size > 0) await pipeline(createReadStream(copy.path, { end: copy.size - 1 }), res, { end: false });
         res.end(copy.tail);
+        copy.sent();
         return;
       }
       if (req.method === 'POST') {

@@ -36,7 +36,7 @@ const EVENTS = {
   'upstream-failed': z.object({ type: z.literal('upstream-failed'), connection, time, target: text, reason: text, code: note }),
   rewrite: z.object({ type: z.literal('rewrite'), connection, time, stream: z.union([z.literal(0), z.literal(1), z.literal(2), z.literal(3)]), offset: count, length: count, replacement: text, reason: text }),
   rule: z.object({ type: z.literal('rule'), connection, time, direction: z.enum(['request', 'response']), exchange: count, rule: text, effect: text }),
-  tunnel: z.object({ type: z.literal('tunnel'), connection, time, target: text, intercepted: z.boolean() }),
+  tunnel: z.object({ type: z.literal('tunnel'), connection, time, target: text, intercepted: z.boolean(), inside: z.enum(['tls', 'http']).optional() }),
   tls: z.object({ type: z.literal('tls'), connection, time, side, via: connection.nullable(), ...tls }),
   'tls-failed': z.object({ type: z.literal('tls-failed'), connection, time, side, reason: text, code: note }),
   close: z.object({

@@ -32,7 +32,7 @@ export type CaptureEvent =
   | { type: 'upstream-failed'; connection: number; time: number; target: string; reason: string; code: string | null }
   | { type: 'rewrite'; connection: number; time: number; stream: StreamId; offset: number; length: number; replacement: string; reason: string }
   | { type: 'rule'; connection: number; time: number; direction: 'request' | 'response'; exchange: number; rule: string; effect: string }
-  | { type: 'tunnel'; connection: number; time: number; target: string; intercepted: boolean }
+  | { type: 'tunnel'; connection: number; time: number; target: string; intercepted: boolean; inside?: 'tls' | 'http' }
   | ({ type: 'tls'; connection: number; time: number; side: 'client' | 'upstream'; via: number | null } & TlsFields)
   | { type: 'tls-failed'; connection: number; time: number; side: 'client' | 'upstream'; reason: string; code: string | null }
   | { type: 'close'; connection: number; time: number; side: CloseSide; kind: CloseKind; by: 'peer' | 'proxy'; detail: string | null }

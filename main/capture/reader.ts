@@ -4,21 +4,14 @@
 // offset, and reading goes on from the next record that is whole: the rest of the
 // capture still opens.
 
+import { atByte, plural } from '../../shared/words';
+import { FileFormatError } from './file-format-error';
 import { DATA_HEADER, HEADER_LENGTH, MAGIC, RECORD_HEADER, RecordType, VERSION, isCapture, type CaptureRecord, type StreamId } from './format';
 import { checkEvent } from './events';
 import { PieceReader } from './pieces';
 
 /** A file that cannot be read as a capture at all: what is wrong, and where (the message ends "at byte N"). */
-export class CaptureFormatError extends Error {
-  constructor(
-    message: string,
-    /** Byte offset in the file where the problem lies. */
-    readonly offset: number,
-  ) {
-    super(`${message} (at byte ${offset})`);
-    this.name = 'CaptureFormatError';
-  }
-}
+export class CaptureFormatError extends FileFormatError {}
 
 /** A part of the file that was skipped because it could not be read as records. */
 export interface Damage {
@@ -53,7 +46,7 @@ const EVENT_START = Buffer.from('{"type":"', 'latin1');
 
 /** "a damaged record at byte 1,234 (57 bytes skipped): ..." */
 export function describeDamage(damage: Damage): string {
-  return `a damaged record at byte ${damage.offset.toLocaleString('en-US')} (${damage.length.toLocaleString('en-US')} bytes skipped): ${damage.reason}`;
+  return `a damaged record ${atByte(damage.offset)} (${plural(damage.length, 'byte')} skipped): ${damage.reason}`;
 }
 
 type Decoded = { record: CaptureRecord } | { unknown: true } | { damage: string };

@@ -14,6 +14,7 @@ import { registerProbe } from './probe';
 import { registerProxy } from './proxy';
 import { registerReplay } from './replay';
 import { registerRun } from './run';
+import { registerSearch } from './search';
 import { registerServe } from './serve';
 
 const VERSION = '0.1.0';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerReplay(program, write);
   registerCheck(program, write);
   registerExport(program, write);
+  registerSearch(program, write);
   registerProbe(program, write);
   registerRun(program);
   registerEnv(program);

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { API_METHODS } from '../../shared/api';
 import { writeSettings } from './settings';
 
 type Handler = (...args: unknown[]) => unknown;
@@ -154,7 +155,7 @@ describe('the preload', () => {
     await import('./preload');
     expect(fake.exposed.name).toBe('chunkscope');
     const api = fake.exposed.api!;
-    expect(Object.keys(api).sort()).toEqual(['clear', 'clientSetup', 'curlCommand', 'desktop', 'exchangeDetail', 'heldData', 'hello', 'launchBrowser', 'onUpdate', 'openCapture', 'raw', 'saveCapture', 'saveHar', 'setCapturing', 'setReleaseAfter', 'setRules', 'setSystemProxy', 'step', 'streamView', 'tryLab']);
+    expect(Object.keys(api).sort()).toEqual([...API_METHODS, 'desktop', 'onUpdate'].sort());
     expect(Object.values(api).some((v) => typeof v === 'object' && v !== null && 'invoke' in v)).toBe(false);
     await (api.exchangeDetail as Handler)({ id: '1:0' });
     expect(fake.invoke).toHaveBeenLastCalledWith('chunkscope:exchangeDetail', { id: '1:0' });

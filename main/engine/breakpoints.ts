@@ -1,8 +1,8 @@
-// Breakpoints for the app: the proxy's held messages of the session it shows, in the
-// update batches (`held`, the whole list when it changes), and the API's step, heldData
-// and setReleaseAfter. Messages of a session the app no longer shows (cleared, or a file
-// opened) are released at once, and nothing is held while the live session is not the
-// one shown, so every held message has its row.
+// Breakpoints for the app: the proxy's held messages of the live session, in the update
+// batches (`held`, the whole list when it changes, whichever tab is shown: a held client
+// waits for whoever looks), and the API's step, heldData and setReleaseAfter. Messages
+// of a live session cleared are released at once; nothing is held while capturing is off
+// (the relay records into no session then), so every held message has its row.
 
 import type { SessionInfo, UpdateBatch } from '../../shared/api';
 import { DEFAULT_RELEASE_AFTER_SECONDS, HELD_DATA_LIMIT, type HeldData, type HeldMessage, type HeldTimedOut, type StepArgs } from '../../shared/breakpoints';
@@ -13,7 +13,7 @@ import type { HeldStep } from '../rules/held';
 const LIST_MS = 100;
 
 export interface BreakpointHost {
-  /** The recorder of the session shown (null: none live), whose messages are held. */
+  /** The recorder of the live session (null: none yet), whose messages are held. */
   owner(): unknown;
   emit(batch: UpdateBatch): void;
   info(): SessionInfo;
@@ -46,7 +46,7 @@ export class EngineBreakpoints {
     return this.stepping.releaseAfterMs / 1000;
   }
 
-  /** What is held in the session shown, in the order it was held. */
+  /** What the live session holds, in the order it was held. */
   list(): HeldMessage[] {
     const owner = this.host.owner();
     return owner === null ? [] : this.stepping.list(owner);
@@ -77,7 +77,7 @@ export class EngineBreakpoints {
     return this.host.info();
   }
 
-  /** The session shown changed: what was held in another one goes on. */
+  /** The live session was replaced (cleared): what the one before held goes on. */
   sessionChanged(): void {
     this.stepping.releaseOthers(this.host.owner());
     this.send();
@@ -88,10 +88,10 @@ export class EngineBreakpoints {
     this.cancel();
   }
 
-  /** Steps find only what the session shown holds. */
+  /** Steps find only what the live session holds. */
   private ownerOrNone(): unknown {
     const owner = this.host.owner();
-    if (owner === null) throw new StepRefused('nothing is held: the app is not showing a live session');
+    if (owner === null) throw new StepRefused('nothing is held: the proxy has not started');
     return owner;
   }
 
@@ -121,7 +121,7 @@ export class EngineBreakpoints {
     this.host.emit(timedOut.length > 0 ? { held: this.list(), heldTimedOut: timedOut } : { held: this.list() });
   }
 
-  /** Whether a message released is one of the session shown (listed there). */
+  /** Whether a message released is one of the live session's (listed). */
   private ownedNow(held: HeldTimedOut): boolean {
     return this.list().some((h) => h.id === held.id && h.direction === held.direction);
   }

@@ -1,6 +1,7 @@
 // The full detail of one connection, re-derived from its bytes in the capture: the
 // ledgers with every chunk and their times, and what each byte is (for the raw view).
 
+import { feedRecord } from '../analysis/capture-analysis';
 import { exchangeId } from '../../shared/exchange-id';
 import type { ChunkColumns, ExchangeDetail, MessageDetail, RawSlice, RawSpan, SpanKind, StreamViewResult } from '../../shared/api';
 import type { Http1Event, RawReason } from '../../shared/http1';
@@ -194,11 +195,8 @@ export class ConnectionDetail {
   private async feed(): Promise<void> {
     let slice = performance.now();
     for (const record of this.records.replay(this.read, this.cursor)) {
-      if (record.type === 'data') {
-        indexSpans(this.spans[record.stream]!, this.analyzer.data(record.stream, record.bytes, record.time, record.generated));
-      } else if (record.type !== 'open') {
-        this.analyzer.event(record);
-      }
+      const events = feedRecord(this.analyzer, record);
+      if (record.type === 'data') indexSpans(this.spans[record.stream]!, events);
       if (performance.now() - slice >= FEED_SLICE_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         slice = performance.now();

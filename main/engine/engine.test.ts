@@ -3,44 +3,21 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { ConnectionRow, ExchangeRow, SessionInfo, UpdateBatch } from '../../shared/api';
 import { isCapture } from '../capture/format';
 import { response } from '../http1/test-support/builders';
 import { Http1Parser } from '../http1';
 import { curl } from '../proxy/test-support/clients';
 import { eventually } from '../proxy/test-support/harness';
-import { fin, hold, origin, request, rst, wait, write, type Step } from '../proxy/test-support/origin';
-import { Engine } from './engine';
+import { fin, hold, request, rst, wait, write, type Step } from '../proxy/test-support/origin';
+import { startedEngine } from './test-support/started';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
   while (cleanups.length) await cleanups.pop()!();
 });
 
-/** An engine and what a UI would hold: rows and connections by key, the session. */
-async function started(steps: Step[] | null, options: { stallSeconds?: number } = {}) {
-  const server = steps ? await origin(steps) : null;
-  if (server) cleanups.push(() => server.close());
-  const engine = new Engine({
-    proxyHost: '127.0.0.1',
-    proxyPort: 0,
-    reverse: server ? { host: '127.0.0.1', port: server.port } : null,
-    stallSeconds: options.stallSeconds ?? 2,
-  });
-  const { proxy } = await engine.start();
-  cleanups.push(() => engine.close());
-  const ui = { rows: new Map<string, ExchangeRow>(), connections: new Map<number, ConnectionRow>(), session: null as SessionInfo | null, resets: 0 };
-  engine.onUpdate((batch: UpdateBatch) => {
-    if (batch.reset) {
-      ui.rows.clear();
-      ui.connections.clear();
-      ui.resets++;
-    }
-    if (batch.session) ui.session = batch.session;
-    for (const row of batch.rows ?? []) ui.rows.set(row.id, row);
-    for (const c of batch.connections ?? []) ui.connections.set(c.number, c);
-  });
-  return { engine, proxy, server, ui, row: (id: string) => ui.rows.get(id) };
+function started(steps: Step[] | null, options: { stallSeconds?: number } = {}) {
+  return startedEngine(steps, cleanups, options);
 }
 
 const twoChunksNoEnd = response({ chunks: [1500, 1405], terminator: false });
@@ -133,7 +110,7 @@ describe('the engine: sessions', () => {
     expect(isCapture(readFileSync(saved))).toBe(true);
 
     const info = await engine.openCapture({ path: saved });
-    expect(info).toMatchObject({ viewing: saved, capturing: false, loading: null });
+    expect(info).toMatchObject({ viewing: saved, capturing: true, loading: null });
     await eventually(() => ui.rows.get('1:0')?.terminator === 'missing', 5000, 'the row from the file');
     const detail = await engine.exchangeDetail({ id: '1:0' });
     expect(detail.response!.chunkColumns!.sizeTokens).toEqual(['5DC', '57D']);
@@ -196,7 +173,7 @@ describe('the engine: HAR and curl', () => {
     expect(curlCommand.command).toMatch(/^curl --http1\.1 -g --path-as-is .*-H 'X-Token: a b'.* 'http:\/\/127\.0\.0\.1:\d+\/feed\?x=1'$/);
 
     const info = await engine.openCapture({ path: harPath });
-    expect(info).toMatchObject({ viewing: harPath, imported: { kind: 'har' }, capturing: false });
+    expect(info).toMatchObject({ viewing: harPath, imported: { kind: 'har' }, capturing: true });
     await eventually(() => ui.rows.size === 1 && row('1:0')?.framing === 'chunked', 5000, 'the HAR rows');
     expect(row('1:0')).toMatchObject({ method: 'GET', path: '/feed?x=1', chunks: 2, terminator: 'missing', ended: { how: 'fin', who: 'server' } });
     const detail = await engine.exchangeDetail({ id: '1:0' });

@@ -1,39 +1,40 @@
-// The engine behind the app: the proxy, the current session, and the API of
-// shared/api.ts that both transports (Electron IPC, the WebSocket bridge) serve.
+// The engine behind the app: the proxy and its lifecycle, the sessions, and the API of
+// shared/api.ts that both transports (Electron IPC, the WebSocket bridge) serve. Sessions
+// are sessions.ts, what the UI is sent updates.ts, files in and out files.ts.
 
-import { appendFileSync, closeSync, copyFileSync, truncateSync, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExchangeId } from '../../shared/exchange-id';
-import type { ApiRequests, ConnectionRow, ExchangeDetail, ExchangeRow, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
+import type { ApiRequests, ExchangeDetail, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
 import { isRule, parseRule, type Rule } from '../../shared/rules';
 import { startLab, type Lab } from '../lab/lab';
 import { samples, sendSample } from '../lab/try';
-import { CaptureWriter } from '../capture/writer';
 import type { Origin } from '../proxy/forward-gate';
 import { Recorder, monotonicClock, type Clock } from '../analysis/recorder';
 import { ProxyServer } from '../proxy/server';
-import type { ConnectionAnalyzer } from '../analysis/connection';
 import { https, type HttpsOptions } from '../tls';
-import { encodeEvent } from '../capture/format';
-import { fileStart } from '../capture/file-pieces';
-import { sourceKind } from '../import/source';
-import { curlBodyDir } from './background';
-import { markOwner, recoverLeftovers } from './leftovers';
-import { loadCapture } from './load';
-import { offThread } from './off-thread';
-import { StreamViews } from './stream';
-import { Session } from './session';
+import { webSocketMessages } from './websocket';
 import { ClientSupport, type ClientSupportOptions } from '../clients/support';
 import { EngineBreakpoints } from './breakpoints';
 import { dataDir } from '../tls/data-dir';
+import { EngineError } from './errors';
+import * as files from './files';
+import { Finding } from './finding';
+import { markOwner, recoverLeftovers } from './leftovers';
+import type { Session } from './session';
+import { Sessions } from './sessions';
+import { StreamViews } from './stream';
+import { FLUSH_MS, Updates } from './updates';
+
+export { EngineError } from './errors';
 
 export interface EngineOptions {
   proxyHost: string;
   proxyPort: number;
   reverse: Origin | null;
   stallSeconds: number;
-  /** A capture to show at start instead of live traffic. */
+  /** A capture to show at start, beside the live session. */
   open?: string | null;
   /** HTTPS interception of CONNECT (forward mode); opaque tunnels when absent. */
   https?: HttpsOptions | null;
@@ -47,27 +48,13 @@ export interface EngineOptions {
   releaseAfterSeconds?: number;
 }
 
-/** How often changed rows are sent: the UI batches them again per frame. */
-const FLUSH_MS = 100;
-/** Rows per update message when a whole session is sent. */
-const BATCH_ROWS = 5000;
-/** Longest stretch of making rows before the relay gets a turn. */
-const FLUSH_SLICE_MS = 8;
-
-export class EngineError extends Error {}
-
 export class Engine {
   private proxy: ProxyServer | null = null;
   private proxyUrl: string | null = null;
-  private session!: Session;
   private capturing = true;
-  private loading: SessionInfo['loading'] = null;
   private readonly clock: Clock = monotonicClock();
   private readonly dir = mkdtempSync(join(tmpdir(), 'chunkscope-'));
-  private readonly listeners = new Set<(batch: UpdateBatch) => void>();
   private readonly passthrough: Recorder;
-  private timer: NodeJS.Timeout | null = null;
-  private sessions = 0;
   private closed = false;
   private ca: SessionInfo['ca'] = null;
   private rules: Rule[] = [];
@@ -75,13 +62,17 @@ export class Engine {
   private recovered: string[] = [];
   private lab: Lab | null = null;
   private proxyAddress: { host: string; port: number } | null = null;
-  /** Stream views of the exchanges looked at last, fed as their bodies arrive; new per session. */
+  /** Stream views of the exchanges looked at last, fed as their bodies arrive; new when another session is shown. */
   private streamViews = new StreamViews();
+  private readonly sessions: Sessions;
+  private readonly updates: Updates;
   /** Launched clients: ports of their own, browsers, the system proxy (the API's clientSetup, launchBrowser, setSystemProxy). */
   readonly clients: ClientSupport;
+  /** Searches and body slices of the current session (the API's search, cancelSearch, body). */
+  readonly finding = new Finding({ session: () => this.session, emit: (batch) => this.updates.emit(batch) });
   /** Set at start when system proxy settings a crashed Chunkscope left were put back: said once. */
   notice: string | null = null;
-  /** Messages held at breakpoints, and the API's steps (held in the live session shown only). */
+  /** Messages held at breakpoints, and the API's steps (held in the live session only, listed whichever tab is shown). */
   readonly breakpoints: EngineBreakpoints;
 
   constructor(private readonly options: EngineOptions) {
@@ -92,7 +83,31 @@ export class Engine {
     const launched = () => void (this.capturing || this.setCapturing({ on: true }));
     this.clients = new ClientSupport({ dataDir: options.https?.dir ?? dataDir(), advertise: false, launched, reverse: options.reverse !== null, ...options.clients });
     this.passthrough = new Recorder(null, this.clock, { keepChunks: false, stallSeconds: options.stallSeconds });
-    this.breakpoints = new EngineBreakpoints({ owner: () => this.session?.recorder ?? null, emit: (batch) => this.emit(batch), info: () => this.info() }, options.releaseAfterSeconds);
+    this.sessions = new Sessions({
+      dir: this.dir,
+      clock: this.clock,
+      stallSeconds: options.stallSeconds,
+      mode: options.reverse ? 'reverse' : 'forward',
+      listen: () => this.proxyUrl ?? '',
+      dirty: (session) => this.updates.dirtied(session),
+      changed: () => this.updates.emit({ session: this.info() }),
+    });
+    this.updates = new Updates({
+      current: () => this.sessions.current,
+      all: () => this.sessions.all(),
+      info: () => this.info(),
+      now: (session) => this.now(session),
+      held: () => this.breakpoints.list(),
+    });
+    // The live session's messages are held (whichever tab is shown: a held client waits for
+    // whoever looks); before start() there is no live session yet.
+    const owner = () => (this.sessions.live as Session | undefined)?.recorder ?? null;
+    this.breakpoints = new EngineBreakpoints({ owner, emit: (batch) => this.updates.emit(batch), info: () => this.info() }, options.releaseAfterSeconds);
+  }
+
+  /** The session shown. */
+  private get session(): Session {
+    return this.sessions.current;
   }
 
   async start(): Promise<{ proxy: string }> {
@@ -110,101 +125,45 @@ export class Engine {
       rules: () => this.rules,
       stepping: this.breakpoints.stepping,
       uiPort: this.options.uiPort,
-      recorder: () => (this.capturing && this.session.recorder ? this.session.recorder : this.passthrough),
+      recorder: () => (this.capturing && this.sessions.live.recorder ? this.sessions.live.recorder : this.passthrough),
     });
     const listening = await this.proxy.listen();
     this.proxyUrl = listening.url;
     this.proxyAddress = { host: listening.host, port: listening.port };
+    this.sessions.startLive();
     if (this.options.open) await this.openCapture({ path: this.options.open });
-    else this.newLiveSession();
     // Once a session exists: a launched client's port can be asked for from here on.
     this.notice = await this.clients.start(this.proxy, listening.url);
     return { proxy: this.proxyUrl };
   }
 
   info(): SessionInfo {
+    const session = this.session;
+    const live = this.sessions.live;
     return {
       proxy: this.proxyUrl,
       mode: this.options.reverse ? 'reverse' : 'forward',
       capturing: this.capturing,
-      viewing: this.session.kind === 'file' ? this.session.source : null,
-      imported: this.session.imported,
-      startedAt: this.session.startedAt,
-      loading: this.loading,
+      sessions: this.sessions.tabs(),
+      current: session.id,
+      viewing: session.kind === 'file' ? session.source : null,
+      imported: session.imported,
+      startedAt: session.startedAt,
+      loading: session.loading,
       ca: this.ca,
       insecureUpstream: this.ca !== null && this.options.https?.insecureUpstream === true,
       rules: this.rules.map((r) => ({ text: r.text, enabled: r.enabled })),
       releaseAfter: this.breakpoints.releaseAfterSeconds,
       lab: this.lab?.url ?? null,
       recovered: this.recovered,
-      capturePath: this.session.kind === 'live' ? this.session.path : null,
-      captureError: this.session.writer?.failure?.message ?? null,
+      capturePath: live.path,
+      captureError: live.writer?.failure?.message ?? null,
     };
   }
 
-  /** Listen to updates: the whole session first, in batches, then changes as they come. */
+  /** Listen to updates: the current session whole first, in batches, then changes as they come. */
   onUpdate(listener: (batch: UpdateBatch) => void): () => void {
-    this.listeners.add(listener);
-    setImmediate(() => {
-      if (!this.listeners.has(listener)) return;
-      for (const batch of this.wholeSession()) listener(batch);
-    });
-    return () => this.listeners.delete(listener);
-  }
-
-  private *wholeSession(): Generator<UpdateBatch> {
-    const rows = this.session.allRows();
-    yield { reset: true, session: this.info(), connections: [...this.session.connections.values()], rows: rows.slice(0, BATCH_ROWS), held: this.breakpoints.list() };
-    for (let at = BATCH_ROWS; at < rows.length; at += BATCH_ROWS) yield { rows: rows.slice(at, at + BATCH_ROWS) };
-  }
-
-  private emit(batch: UpdateBatch): void {
-    for (const listener of this.listeners) listener(batch);
-  }
-
-  // ---- sessions -------------------------------------------------------------------------
-
-  private newLiveSession(): void {
-    const path = join(this.dir, `session-${++this.sessions}.cscap`);
-    const writer = new CaptureWriter(path);
-    const recorder = new Recorder(writer, this.clock, { keepChunks: false, stallSeconds: this.options.stallSeconds });
-    const session = new Session(path, 'live', new Date().toISOString(), writer, recorder);
-    session.stallSeconds = this.options.stallSeconds;
-    // A full disk stops the capture, not the relay: the UI says so at once.
-    writer.onFailure(() => this.session === session && this.emit({ session: this.info() }));
-    recorder.session({ type: 'session', version: 1, startedAt: session.startedAt, tool: 'chunkscope 0.1.0', mode: this.options.reverse ? 'reverse' : 'forward', listen: this.proxyUrl ?? '', reverse: null, stallSeconds: this.options.stallSeconds });
-    recorder.observer = {
-      opened: (a) => session.opened(a, { type: 'open', connection: a.number, time: a.openedAt, client: a.client, mode: a.mode }),
-      data: (a, stream, bytes, time, generated, position) => session.data(a.number, stream, generated, time, bytes.length, position),
-      event: (a, event) => session.event(a.number, event),
-      retired: (a) => session.changed(a.number),
-    };
-    this.replace(session);
-  }
-
-  /** Make `session` current; the previous one finishes its live connections, then goes. */
-  private replace(session: Session): void {
-    const previous = this.session as Session | undefined;
-    this.session = session;
-    session.onDirty = () => this.scheduleFlush();
-    if (previous) previous.onDirty = null;
-    this.loading = null; // a file still loading stops (its progress sees it was replaced)
-    this.streamViews = new StreamViews();
-    if (previous) this.retire(previous);
-    this.emit({ reset: true, session: this.info(), rows: [], connections: [] });
-    this.breakpoints.sessionChanged();
-  }
-
-  private retire(session: Session): void {
-    session.close();
-    const finish = () => {
-      void session.writer?.close().then(() => {
-        if (session.kind === 'live') rmSync(session.path, { force: true });
-      });
-    };
-    const recorder = session.recorder;
-    if (!recorder || recorder.live.size === 0) return finish();
-    recorder.observer = { retired: () => recorder.live.size === 0 && finish() };
+    return this.updates.listen(listener);
   }
 
   // ---- the API --------------------------------------------------------------------------
@@ -213,41 +172,72 @@ export class Engine {
     return this.info();
   }
 
+  /** Recording of new connections into the live session, on or off; turning it on shows the live session. */
   setCapturing({ on }: ApiRequests['setCapturing']['args']): SessionInfo {
-    if (on && this.session.kind === 'file') this.newLiveSession(); // from viewing a file back to live traffic
     this.capturing = on;
-    this.emit({ session: this.info() });
+    if (on && this.session !== this.sessions.live) return this.selectSession({ id: this.sessions.live.id });
+    this.updates.emit({ session: this.info() });
     return this.info();
   }
 
   clear(): SessionInfo {
-    if (this.session.kind === 'file') this.capturing = false;
-    this.newLiveSession();
+    const shown = this.session === this.sessions.live;
+    this.sessions.startLive();
+    this.breakpoints.sessionChanged(); // what the cleared session held goes on
+    if (shown) this.showCurrent();
+    else this.updates.emit({ session: this.info() });
     return this.info();
   }
 
-  async exchangeDetail({ id, chunksFrom }: ApiRequests['exchangeDetail']['args']): Promise<ExchangeDetail> {
-    const { detail, connection, index } = await this.exchangeAt(id);
-    return detail.exchange(index, this.session.seqOf(connection, index), { now: this.now() }, chunksFrom);
+  selectSession({ id }: ApiRequests['selectSession']['args']): SessionInfo {
+    const before = this.session;
+    this.sessions.select(id);
+    if (this.session !== before) this.showCurrent();
+    return this.info();
   }
 
-  /** The analysis of the connection of exchange `id`, and where the exchange is on it. */
+  closeSession({ id }: ApiRequests['closeSession']['args']): SessionInfo {
+    const before = this.session;
+    this.sessions.close(id);
+    if (this.session !== before) this.showCurrent();
+    else this.updates.emit({ session: this.info() });
+    return this.info();
+  }
+
+  /** Another session is shown: its rows replace the ones shown. */
+  private showCurrent(): void {
+    this.streamViews = new StreamViews();
+    this.updates.resend();
+  }
+
+  async exchangeDetail({ id, chunksFrom }: ApiRequests['exchangeDetail']['args']): Promise<ExchangeDetail> {
+    const { detail, connection, index, session } = await this.exchangeAt(id);
+    return detail.exchange(index, session.seqOf(connection, index), { now: this.now(session) }, chunksFrom);
+  }
+
+  /** The analysis of the connection of exchange `id` in the session shown, and where the exchange is on it. */
   private async exchangeAt(id: string) {
     const ref = parseExchangeId(id);
     if (!ref) throw new EngineError(`no exchange "${id}"`);
-    const detail = await this.session.detail(ref.connection);
+    const session = this.session;
+    const detail = await session.detail(ref.connection);
     if (ref.index >= detail.analyzer.exchangeCount()) throw new EngineError(`no exchange #${ref.index + 1} on c${ref.connection}`);
-    return { detail, ...ref };
+    return { detail, session, ...ref };
   }
 
   /** The clock of live rows and stalls; a file is read as it stands. */
-  private now(): number | null {
-    return this.session.kind === 'live' ? this.clock() : null;
+  private now(session: Session): number | null {
+    return session.kind === 'live' ? this.clock() : null;
   }
 
   async streamView({ id, from }: ApiRequests['streamView']['args']): Promise<ApiRequests['streamView']['result']> {
+    const { detail, index, session } = await this.exchangeAt(id);
+    return detail.streamView(this.streamViews, index, from ?? 0, this.now(session));
+  }
+
+  async webSocketMessages({ id, from }: ApiRequests['webSocketMessages']['args']): Promise<ApiRequests['webSocketMessages']['result']> {
     const { detail, index } = await this.exchangeAt(id);
-    return detail.streamView(this.streamViews, index, from ?? 0, this.now());
+    return webSocketMessages(detail.analyzer, index, id, from ?? 0);
   }
 
   async raw({ connection, stream, offset, length }: ApiRequests['raw']['args']): Promise<RawSlice> {
@@ -263,7 +253,7 @@ export class Engine {
       parsed.push(rule);
     });
     this.rules = parsed;
-    this.emit({ session: this.info() });
+    this.updates.emit({ session: this.info() });
     return this.info();
   }
 
@@ -271,8 +261,7 @@ export class Engine {
     if (this.options.reverse) throw new EngineError('Try it needs the forward proxy: in reverse mode every connection goes to the one origin');
     if (!this.proxyAddress) throw new EngineError('the proxy is not running');
     this.lab ??= await startLab({ host: '127.0.0.1', port: 0 });
-    if (!this.capturing) this.setCapturing({ on: true });
-    this.emit({ session: this.info() });
+    this.setCapturing({ on: true });
     const list = samples(this.lab.url);
     const proxy = { host: this.proxyAddress.host === '::' ? '127.0.0.1' : this.proxyAddress.host, port: this.proxyAddress.port };
     // Started a little apart, so the list reads in order.
@@ -280,154 +269,90 @@ export class Engine {
     return { lab: this.lab.url, requests: list.map((s) => s.label) };
   }
 
-  /** `shownAs`: the name the user knows the file by (an upload's own name, not where it was put). */
+  /**
+   * Open a file in a session of its own, shown at once and filled as it is read; the live
+   * session goes on recording. `shownAs`: the name the user knows the file by (an upload's
+   * own name, not where it was put).
+   */
   async openCapture({ path }: ApiRequests['openCapture']['args'], shownAs: string = path): Promise<SessionInfo> {
-    // A HAR or a packet capture is imported first: turned into a capture beside the sessions.
-    const kind = sourceKind(readStart(path));
-    if (!kind) throw new EngineError(`${shownAs} is not a capture, a HAR or a pcap/pcapng file`);
-    let capture = path;
-    let imported: Session['imported'] = null;
-    if (kind !== 'capture') {
-      // Parsed whole (a HAR is one JSON text): in a worker thread, so the relay goes on meanwhile.
-      capture = join(this.dir, `import-${++this.sessions}.cscap`);
-      const { notes } = await offThread({ task: 'import', kind, path, capture });
-      imported = { kind, notes };
-    }
-    this.capturing = false;
-    const session = new Session(capture, 'file', new Date().toISOString(), null, null);
-    session.source = shownAs;
-    session.imported = imported;
-    this.replace(session);
-    this.loading = { done: 0, total: statSync(capture).size };
-    this.emit({ session: this.info() });
+    let flushed = -Infinity;
+    let opened: Session | null = null;
     try {
-      // Rows go out as they are made, every FLUSH_MS, between two slices of reading (the
-      // timer leaves a loading file alone): making a connection's rows costs as much as its
-      // messages, so not after every slice, and never in the same turn as one.
-      let flushed = performance.now();
-      const result = await loadCapture(capture, session, (done) => {
-        if (this.session !== session) return false;
-        this.loading = { done, total: this.loading?.total ?? done };
+      opened = await this.sessions.open(path, shownAs, (session) => {
+        if (!opened) {
+          opened = session;
+          this.showCurrent();
+        }
+        // Rows go out as they are made, every FLUSH_MS, between two slices of reading:
+        // making a connection's rows costs as much as its messages, so not after every slice.
         if (performance.now() - flushed >= FLUSH_MS) {
-          this.flush();
+          if (this.session === session) this.updates.flush();
+          this.updates.emit({ session: this.info() });
           flushed = performance.now();
         }
-        return true;
       });
-      if (result.startedAt) session.startedAt = result.startedAt;
     } finally {
       // The last rows (all, or those before a damaged record), a slice at a time.
-      while (this.session === session && this.flush()) await nextTurn();
-      if (this.session === session) {
-        this.loading = null;
-        this.emit({ session: this.info() });
+      if (opened && this.session === opened) {
+        if (flushed === -Infinity) this.showCurrent();
+        while (this.session === opened && this.updates.flush()) await nextTurn();
       }
+      this.updates.emit({ session: this.info() });
     }
     return this.info();
   }
 
-  /** The current session's capture, complete so far, for saving or downloading. */
+  /** The shown session's capture file, complete so far. */
   async captureFile(): Promise<string> {
-    await this.session.writer?.flush();
-    return this.session.path;
+    return files.captureFile(this.session);
+  }
+
+  /** The shown session's capture, complete so far, for downloading: the session counts as saved once it is sent. */
+  async captureCopy(): Promise<{ path: string; size: number; tail: Uint8Array; sent: () => void }> {
+    const session = this.session;
+    const copy = await files.captureCopy(session, this.clock());
+    const exchanges = session.rows.size;
+    return {
+      ...copy,
+      sent: () => {
+        session.saved("your browser's downloads", exchanges);
+        this.updates.emit({ session: this.info() });
+      },
+    };
   }
 
   async saveCapture({ path }: ApiRequests['saveCapture']['args']): Promise<{ path: string; bytes: number }> {
-    const copy = await this.captureCopy();
-    if (copy.path !== path) {
-      copyFileSync(copy.path, path);
-      truncateSync(path, copy.size);
-      appendFileSync(path, copy.tail);
-    }
-    return { path, bytes: statSync(path).size };
+    const saved = await files.saveCapture(this.session, path, this.clock());
+    this.updates.emit({ session: this.info() });
+    return saved;
   }
 
-  /**
-   * The session's capture as a whole file as of now: its first `size` bytes, then `tail`.
-   * A live capture gets an `end` record in the copy, so it opens as ended cleanly, with the
-   * connections still open then read as open (not as a capture cut short).
-   */
-  async captureCopy(): Promise<{ path: string; size: number; tail: Uint8Array }> {
-    const path = await this.captureFile();
-    const size = statSync(path).size;
-    return { path, size, tail: this.session.kind === 'live' ? encodeEvent({ type: 'end', time: this.clock() }) : new Uint8Array() };
-  }
-
-  /**
-   * The current session as a HAR 1.2 file (bodies over `maxBodyBytes` cut, and marked so),
-   * built in the worker thread, for a download: removed once `done` is called.
-   */
+  /** The shown session as a HAR 1.2 file, built in the worker thread, for a download: removed once `done` is called. */
   async harFile(maxBodyBytes?: number): Promise<{ path: string; done: () => void }> {
-    const path = join(this.dir, `download-${++this.sessions}.har`);
+    const path = join(this.dir, `download-${Date.now()}-${Math.random().toString(36).slice(2)}.har`);
     await this.saveHar({ path, maxBodyBytes });
     return { path, done: () => rmSync(path, { force: true }) };
   }
 
-  /** Built, turned into text and written in a worker thread: the relay goes on meanwhile. */
   async saveHar({ path, maxBodyBytes }: ApiRequests['saveHar']['args']): Promise<ApiRequests['saveHar']['result']> {
-    const capture = await this.captureFile();
-    const { entries } = await offThread({ task: 'har', capture, path, maxBodyBytes });
-    return { path, entries };
+    return files.saveHar(this.session, path, maxBodyBytes);
   }
 
   async curlCommand({ id }: ApiRequests['curlCommand']['args']): Promise<ApiRequests['curlCommand']['result']> {
-    const ref = parseExchangeId(id);
-    if (!ref) throw new EngineError(`no exchange "${id}"`);
-    const { connection, index } = ref;
-    const capture = await this.captureFile();
-    // The capture is read up to that request in a worker thread: the relay goes on meanwhile.
-    const curl = await offThread({ task: 'curl', capture, connection, index, bodyDir: curlBodyDir() });
-    if (!curl) throw new EngineError(`no request #${index + 1} on c${connection}`);
-    return curl;
-  }
-
-  // ---- live updates ------------------------------------------------------------------------
-
-  /** Changes go out within FLUSH_MS; with nothing changing, no timer runs (a laptop may sleep). While a file loads, its loader sends them. */
-  private scheduleFlush(): void {
-    if (this.timer || this.closed || this.loading !== null) return;
-    this.timer = setTimeout(() => this.flush(), FLUSH_MS);
-    this.timer.unref();
-  }
-
-  /**
-   * Send what changed: rows of connections that moved or (live) still run. Rows are made
-   * for FLUSH_SLICE_MS at most; true when some are left for the next call.
-   */
-  private flush(): boolean {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = null;
-    if (this.closed) return false;
-    // A file's rows do not change with time; a live one's do while something runs: look again soon.
-    if (this.session.kind === 'live' && this.session.markRunning()) this.scheduleFlush();
-    const retire = (a: ConnectionAnalyzer) => a.ended && a.outstanding() === 0 && (this.session.kind === 'file' || !this.session.recorder?.live.has(a.number));
-    const { rows, connections } = this.session.takeChanges({ now: this.now() }, retire, performance.now() + FLUSH_SLICE_MS);
-    this.send(rows, connections);
-    if (this.session.changesWaiting) this.scheduleFlush();
-    return this.session.changesWaiting;
-  }
-
-  private send(rows: ExchangeRow[], connections: ConnectionRow[]): void {
-    if (rows.length === 0 && connections.length === 0) return;
-    for (let at = 0; at < rows.length; at += BATCH_ROWS) {
-      this.emit({ rows: rows.slice(at, at + BATCH_ROWS), connections: at === 0 ? connections : undefined });
-    }
-    if (rows.length === 0) this.emit({ connections });
+    return files.curlCommand(this.session, id);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    if (this.timer) clearTimeout(this.timer);
     this.breakpoints.close();
+    this.updates.close();
+    await this.finding.close();
     await this.clients.close();
     await this.proxy?.close();
     await this.lab?.close();
     // A proxy that could not listen (the port in use) leaves no session to close.
-    const session = this.session as Session | undefined;
-    session?.recorder?.end();
-    session?.close();
-    await session?.writer?.close();
+    if (this.proxyUrl) await this.sessions.closeAll();
     rmSync(this.dir, { recursive: true, force: true });
   }
 }
@@ -435,13 +360,4 @@ export class Engine {
 /** Let the relay (and everything else waiting) run before going on. */
 function nextTurn(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-function readStart(path: string): Uint8Array {
-  const fd = openSync(path, 'r');
-  try {
-    return fileStart(fd);
-  } finally {
-    closeSync(fd);
-  }
 }

@@ -7,7 +7,7 @@
 import { closeSync, openSync } from 'node:fs';
 import { fdPieces } from '../capture/file-pieces';
 import { readRecords } from '../capture/reader';
-import { ConnectionAnalyzer } from '../analysis/connection';
+import { CaptureAnalysis } from '../analysis/capture-analysis';
 import type { Session } from './session';
 
 /** Hand rows out and let other work (the relay) run this often while loading. */
@@ -19,7 +19,17 @@ export async function loadCapture(path: string, session: Session, progress: (don
   let position = 0;
   let startedAt: string | null = null;
   const pieces = () => fdPieces(fd, 0, (at) => (position = at), false);
-  const analyzers = new Map<number, ConnectionAnalyzer>();
+  // Counts only (flat memory); the capture's own stall threshold once its session record says it.
+  const analysis = new CaptureAnalysis({ keepChunks: false }, {
+    session: (record) => {
+      startedAt = record.startedAt;
+      if (analysis.stallSeconds !== undefined) session.stallSeconds = analysis.stallSeconds;
+    },
+    opened: (a, record) => session.opened(a, record),
+    data: (_a, record) => session.data(record.connection, record.stream, record.generated, record.time, record.bytes.length, record.position ?? -1),
+    event: (_a, record) => session.event(record.connection, record),
+  });
+  const analyzers = analysis.connections;
   try {
     const records = readRecords(pieces());
     let sliceStart = performance.now();
@@ -34,34 +44,7 @@ export async function loadCapture(path: string, session: Session, progress: (don
       return false;
     };
     for (let step = records.next(); !step.done; step = records.next()) {
-      const record = step.value;
-      switch (record.type) {
-        case 'session':
-          startedAt = record.startedAt;
-          session.stallSeconds = record.stallSeconds ?? session.stallSeconds;
-          break;
-        case 'end':
-          break;
-        case 'open': {
-          const a = new ConnectionAnalyzer(record.connection, record.client, record.mode, record.time, { keepChunks: false, stallSeconds: session.stallSeconds });
-          analyzers.set(record.connection, a);
-          session.opened(a, record);
-          break;
-        }
-        case 'data': {
-          const a = analyzers.get(record.connection);
-          if (!a) break;
-          a.data(record.stream, record.bytes, record.time, record.generated);
-          session.data(record.connection, record.stream, record.generated, record.time, record.bytes.length, record.position ?? -1);
-          break;
-        }
-        default: {
-          const a = analyzers.get(record.connection);
-          if (!a) break;
-          a.event(record);
-          session.event(record.connection, record);
-        }
-      }
+      analysis.add(step.value);
       if (due() && (await stopAfterPause())) return { startedAt };
     }
     // Whatever was still open when the capture ended stays open: nothing is truncated.

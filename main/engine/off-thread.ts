@@ -16,7 +16,8 @@ const WORKER = 'engine-worker.cjs';
 
 let found: string | null = null;
 
-function workerPath(): string {
+/** The built worker (engine-worker.cjs), beside the running bundle or in app/dist. */
+export function workerPath(): string {
   if (found) return found;
   const here = fileURLToPath(new URL('.', import.meta.url));
   const candidates = [join(here, WORKER), join(here, '..', '..', 'app', 'dist', WORKER)];

@@ -10,6 +10,7 @@ import { connectionAccount, exchangeAccount } from '../analysis/account';
 import type { ConnectionAnalyzer } from '../analysis/connection';
 import { accountEnds, firstEnd } from '../analysis/ends';
 import { isInterim } from '../analysis/pairing';
+import { webSocketRow } from './websocket';
 
 export interface RowContext {
   /** Seconds since the session started, now (for live durations, rates and stalls); null: as it stands. */
@@ -150,8 +151,9 @@ export function exchangeRow(
     generated: response?.generated === true,
     tunnel: a.tunnel !== null && request?.request?.method === 'CONNECT',
     tls: a.tls?.client != null,
-    interception: a.tls?.failure ? 'failed' : a.tunnel?.intercepted ? 'decrypted' : null,
+    interception: a.tls?.failure ? 'failed' : a.tunnel?.intercepted && a.tunnel.inside !== 'http' ? 'decrypted' : null,
     rules: a.rules.reduce((n, r) => n + (r.exchange === index ? 1 : 0), 0),
+    webSocket: a.webSocket?.exchange === index ? webSocketRow(a.webSocket) : null,
   };
 }
 

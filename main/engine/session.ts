@@ -32,6 +32,13 @@ export class Session {
   private fd: number | null = null;
   /** What the user opened: the capture itself, or the HAR or pcap it was imported from. */
   source: string;
+  /** Its tab's id ("live", "s2", …), given by the engine. */
+  id = '';
+  /** Exchanges when the session was last saved, and where to. */
+  private savedExchanges = 0;
+  savedTo: string | null = null;
+  /** Set while a file is read: how far. */
+  loading: { done: number; total: number } | null = null;
   imported: { kind: 'har' | 'pcap'; notes: string[] } | null = null;
   /** The stall threshold its connections are read with (the capture's own, or the default). */
   stallSeconds = DEFAULT_STALL_SECONDS;
@@ -176,6 +183,17 @@ export class Session {
       at += n;
     }
     return buffer;
+  }
+
+  /** Saved whole to `path`, with its first `exchanges` exchanges (all, by default). */
+  saved(path: string, exchanges = this.rows.size): void {
+    this.savedExchanges = exchanges;
+    this.savedTo = path;
+  }
+
+  /** Exchanges of a live session not in any saved copy (a file's are in its file). */
+  get unsaved(): number {
+    return this.kind === 'live' ? this.rows.size - this.savedExchanges : 0;
   }
 
   close(): void {

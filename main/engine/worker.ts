@@ -1,12 +1,19 @@
 // The entry point of the engine's worker thread (built as app/dist/engine-worker.cjs):
-// one task from off-thread.ts, its result or its error in words, then the thread ends.
+// one task from off-thread.ts, its result or its error in words, then the thread ends;
+// or a search (search-thread.ts), whose matches go back in batches as they are found.
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { runTask, type BackgroundTask } from './background';
+import { runSearchTask, type SearchReport, type SearchTask } from '../search/worker-side';
 
-const task = workerData as BackgroundTask;
-try {
-  parentPort!.postMessage({ ok: true, result: runTask(task) });
-} catch (error) {
-  parentPort!.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) });
+const task = workerData as BackgroundTask | SearchTask;
+if (task.task === 'search') {
+  const post = (report: SearchReport) => parentPort!.postMessage(report);
+  runSearchTask(task, post).catch((error: unknown) => post({ type: 'failed', message: error instanceof Error ? error.message : String(error) }));
+} else {
+  try {
+    parentPort!.postMessage({ ok: true, result: runTask(task) });
+  } catch (error) {
+    parentPort!.postMessage({ ok: false, message: error instanceof Error ? error.message : String(error) });
+  }
 }

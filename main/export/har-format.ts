@@ -1,12 +1,11 @@
-// HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/), the fields Chunkscope
-// writes and reads, and its own extension fields (names start with "_", as the spec
-// asks): what a HAR cannot otherwise say about chunked framing and connections.
+// HAR 1.2 (http://www.softwareishard.com/blog/har-12-spec/) as @types/har-format has it,
+// with Chunkscope's own extension fields (names start with "_", as the spec asks): what a
+// HAR cannot otherwise say about chunked framing and connections.
 
-export interface HarNameValue {
-  name: string;
-  value: string;
-  comment?: string;
-}
+import type { Content, Entry, Header, Log, PostData, Request, Response } from 'har-format';
+import type { AnomalyClass } from '../../shared/anomalies';
+
+export type HarNameValue = Header;
 
 /** One chunk as it was sent: the ledger entry of `chunkscope inspect --json`, with times. */
 export interface HarChunk {
@@ -27,8 +26,8 @@ export interface HarChunk {
 
 export interface HarAnomaly {
   code: string;
-  /** E (error), W (warning) or I (information), as spec/ANOMALIES.md classes them. */
-  class: string;
+  /** Its class as spec/ANOMALIES.md gives it (shared/anomalies.ts AnomalyClass). */
+  class: AnomalyClass;
   offset: number;
   message: string;
 }
@@ -50,17 +49,11 @@ export interface HarFraming {
   _complete?: boolean;
 }
 
-export interface HarRequest extends HarFraming {
-  method: string;
-  url: string;
-  httpVersion: string;
-  cookies: unknown[];
-  headers: HarNameValue[];
-  queryString: HarNameValue[];
-  postData?: { mimeType: string; text: string; params?: unknown[]; comment?: string; _encoding?: 'base64'; _truncated?: HarTruncation };
-  headersSize: number;
-  bodySize: number;
-  comment?: string;
+/** A request's body, as sent or decoded (base64 when it is not text), and how much was kept. */
+export type HarPostData = PostData & { _encoding?: 'base64'; _truncated?: HarTruncation };
+
+export interface HarRequest extends Omit<Request, 'postData'>, HarFraming {
+  postData?: HarPostData;
   /** The request target exactly as sent (the url is rebuilt from it and Host). */
   _target?: string;
 }
@@ -71,13 +64,7 @@ export interface HarTruncation {
   size: number;
 }
 
-export interface HarContent {
-  size: number;
-  compression?: number;
-  mimeType: string;
-  text?: string;
-  encoding?: string;
-  comment?: string;
+export interface HarContent extends Content {
   _truncated?: HarTruncation;
   /** The Content-Encoding that was removed to give `text` (gzip, deflate, br), if any. */
   _decoded?: string;
@@ -85,17 +72,8 @@ export interface HarContent {
   _wire?: string;
 }
 
-export interface HarResponse extends HarFraming {
-  status: number;
-  statusText: string;
-  httpVersion: string;
-  cookies: unknown[];
-  headers: HarNameValue[];
+export interface HarResponse extends Omit<Response, 'content'>, HarFraming {
   content: HarContent;
-  redirectURL: string;
-  headersSize: number;
-  bodySize: number;
-  comment?: string;
 }
 
 export interface HarConnection {
@@ -118,27 +96,12 @@ export interface HarConnection {
   ended?: string;
 }
 
-export interface HarEntry {
-  pageref?: string;
-  startedDateTime: string;
-  time: number;
+export interface HarEntry extends Omit<Entry, 'request' | 'response'> {
   request: HarRequest;
   response: HarResponse;
-  cache: Record<string, unknown>;
-  timings: { blocked?: number; dns?: number; connect?: number; send: number; wait: number; receive: number; ssl?: number; comment?: string };
-  serverIPAddress?: string;
-  connection?: string;
-  comment?: string;
   _connection?: HarConnection;
 }
 
 export interface Har {
-  log: {
-    version: string;
-    creator: { name: string; version: string; comment?: string };
-    browser?: { name: string; version: string };
-    pages?: unknown[];
-    entries: HarEntry[];
-    comment?: string;
-  };
+  log: Omit<Log, 'entries'> & { entries: HarEntry[] };
 }

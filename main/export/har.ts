@@ -6,7 +6,8 @@ import type { ConnectionReport } from '../../shared/capture';
 import { fieldValue } from '../../shared/fields';
 import type { MessageRecord } from '../../shared/ledger';
 import type { CaptureRecord } from '../capture/format';
-import { ConnectionAnalyzer } from '../analysis/connection';
+import { CaptureAnalysis } from '../analysis/capture-analysis';
+import type { ConnectionAnalyzer } from '../analysis/connection';
 import { connectionAccount, exchangeAccount } from '../analysis/account';
 import { BodyCollector, type CollectedBody } from './bodies';
 import type { Har, HarEntry, HarFraming, HarNameValue, HarRequest, HarResponse } from './har-format';
@@ -36,33 +37,22 @@ export class HarBuilder {
   private readonly limit: number;
   private readonly connections = new Map<number, Connection>();
   private startedAt = new Date(0).toISOString();
-  private stallSeconds: number | undefined;
+  private readonly analysis: CaptureAnalysis;
 
   constructor(private readonly options: HarExportOptions = {}) {
     this.limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    // The analysis as every reader makes it; the bodies, framing removed, are what HAR adds.
+    this.analysis = new CaptureAnalysis({ keepChunks: options.maxChunks ?? true }, {
+      session: (record) => (this.startedAt = record.startedAt),
+      opened: (analyzer, record) => this.connections.set(record.connection, { analyzer, limit: this.limit, bodies: [new BodyCollector(this.limit), new BodyCollector(this.limit)] }),
+      data: (_analyzer, record, events, base) => {
+        if (record.stream === 0 || record.stream === 1) this.connections.get(record.connection)?.bodies[record.stream].add(events, record.bytes, base);
+      },
+    });
   }
 
   add(record: CaptureRecord): void {
-    if (record.type === 'session') {
-      this.startedAt = record.startedAt;
-      this.stallSeconds = record.stallSeconds;
-    } else if (record.type === 'open') {
-      const analyzer = new ConnectionAnalyzer(record.connection, record.client, record.mode, record.time, { keepChunks: this.options.maxChunks ?? true, stallSeconds: this.stallSeconds });
-      this.connections.set(record.connection, { analyzer, limit: this.limit, bodies: [new BodyCollector(this.limit), new BodyCollector(this.limit)] });
-    } else if (record.type === 'data') {
-      const c = this.connections.get(record.connection);
-      if (!c) return;
-      if (record.stream > 1) {
-        c.analyzer.data(record.stream, record.bytes, record.time, record.generated);
-        return;
-      }
-      const stream = record.stream as 0 | 1;
-      const base = c.analyzer.streamBytes(stream);
-      const events = c.analyzer.data(stream, record.bytes, record.time, record.generated);
-      c.bodies[stream].add(events, record.bytes, base);
-    } else if (record.type !== 'end') {
-      this.connections.get(record.connection)?.analyzer.event(record);
-    }
+    this.analysis.add(record);
   }
 
   finish(): Har {

@@ -11,6 +11,8 @@
 import { ANOMALIES, type AnomalyCode } from '../../shared/anomalies';
 import type { Direction, EndKind, Http1Event, RawReason } from '../../shared/http1';
 import * as bytesModule from './bytes';
+import { endOfInput, type Stopped } from './end-of-input';
+import { LineBuffer } from './line-buffer';
 import { decideFraming, type FieldAt, type FramingDecision } from './framing';
 import { scanFieldLine, scanRequestLine, scanStatusLine, type LineLimit } from './head-lines';
 import { resolveLimits, type ParserLimits } from './limits';
@@ -19,7 +21,7 @@ import { scanSizeLine } from './size-line';
 
 // Bound locally: under the test runner's module loader every use of an imported
 // binding is a getter call, which made these per-byte loops five times slower.
-const { CR, HEX_PLUS_ONE, LF, concatBytes } = bytesModule;
+const { CR, HEX_PLUS_ONE, LF } = bytesModule;
 
 export interface ParserOptions {
   limits?: Partial<ParserLimits>;
@@ -87,9 +89,7 @@ export class Http1Parser {
   private out: Http1Event[] = [];
 
   // The element (line or CRLF) that straddles feeds.
-  private pending: Uint8Array[] = [];
-  private pendingLength = 0;
-  private pendingStart = 0;
+  private readonly pending = new LineBuffer();
 
   // Between messages.
   private messageCount = 0;
@@ -182,7 +182,7 @@ export class Http1Parser {
    * the proxy calls this on a 2xx to CONNECT or a 101 seen in the other direction.
    */
   tunnel(): Http1Event[] {
-    if (this.state === State.Idle && this.pendingLength === 0) {
+    if (this.state === State.Idle && this.pending.length === 0) {
       this.state = State.Raw;
       this.rawReason = 'tunnel';
     } else {
@@ -201,15 +201,12 @@ export class Http1Parser {
     if (this.state === State.Ended) throw new Error('end() called twice');
     const out: Http1Event[] = (this.out = []);
     const at = this.base;
-    const closed: say.Ending | null = kind === 'open' ? null : { who: by, kind, tls };
 
     let partialLine: Uint8Array | null = null;
-    if (this.pendingLength > 0 && this.state !== State.Idle && this.state !== State.DataCrlf) {
+    if (this.pending.length > 0 && this.state !== State.Idle && this.state !== State.DataCrlf) {
       // A line that never got its LF: a problem inside it still wins over truncation.
-      const bytes = (partialLine = concatBytes(this.pending, this.pendingLength));
-      const start = this.pendingStart;
-      this.pending = [];
-      this.pendingLength = 0;
+      const { bytes, start } = this.pending.take();
+      partialLine = bytes;
       if (this.examine(bytes, 0, bytes.length, start) === true) {
         this.rawSpan(this.rawFrom, at, 'unparsed');
         return this.finish(kind);
@@ -217,56 +214,38 @@ export class Http1Parser {
       out.push({ type: 'raw', message: this.message, offset: start, length: bytes.length, reason: 'incomplete' });
     }
 
+    const verdict = endOfInput(this.stoppedAt(partialLine), kind, by, tls, at);
+    for (const span of verdict.incomplete) out.push({ type: 'raw', message: span.ofMessage ? this.message : null, offset: span.offset, length: span.length, reason: 'incomplete' });
+    for (const a of verdict.anomalies) this.anomaly(a.ofMessage ? this.message : null, a.code, a.offset, a.text);
+    if (verdict.complete) this.complete(at);
+    return this.finish(kind);
+  }
+
+  /** Where the parser stopped, for the verdicts of the input's end (end-of-input.ts). */
+  private stoppedAt(partialLine: Uint8Array | null): Stopped {
     switch (this.state) {
       case State.Idle:
-        if (this.pendingLength > 0) {
-          // A lone CR that might have started a leading CRLF.
-          out.push({ type: 'raw', message: null, offset: this.pendingStart, length: this.pendingLength, reason: 'incomplete' });
-        }
-        if (this.leadingCrlfCount > 0) this.anomaly(null, 'leading-empty-line', this.leadingCrlfStart, say.leadingEmptyLine(this.leadingCrlfCount));
-        break;
+        return {
+          in: 'idle',
+          heldCr: this.pending.length > 0 ? { offset: this.pending.start, length: this.pending.length } : null,
+          leadingEmptyLines: this.leadingCrlfCount > 0 ? { start: this.leadingCrlfStart, count: this.leadingCrlfCount } : null,
+        };
       case State.Head:
-        if (closed) this.anomaly(this.message, 'truncated-headers', at, say.truncatedHeaders(closed, at));
-        break;
+        return { in: 'head' };
       case State.SizeLine:
-        if (closed) {
-          const gap: say.TerminatorGap =
-            partialLine === null
-              ? { where: 'boundary', chunks: this.chunk }
-              : isZeros(partialLine, 0, partialLine.length)
-                ? { where: 'last-chunk-line' }
-                : { where: 'size-line', chunk: this.chunk + 1 };
-          this.anomaly(this.message, 'missing-terminator', at, say.missingTerminator(closed, at, gap));
-        }
-        break;
+        return { in: 'size-line', partialLine, chunks: this.chunk };
       case State.Data:
       case State.DataCrlf:
-        if (this.state === State.DataCrlf && this.pendingLength > 0) {
-          out.push({ type: 'raw', message: this.message, offset: this.crlfStart, length: 1, reason: 'incomplete' });
-        }
-        if (closed) {
-          const received = this.chunkSize - this.remaining;
-          this.anomaly(this.message, 'truncated-chunk-data', at, say.truncatedChunkData(closed, at, this.chunk + 1, received, this.chunkSize));
-        }
-        break;
+        return { in: 'chunk-data', chunk: this.chunk + 1, received: this.chunkSize - this.remaining, size: this.chunkSize, heldCr: this.state === State.DataCrlf && this.pending.length > 0 ? this.crlfStart : null };
       case State.Trailers:
-        if (closed) this.anomaly(this.message, 'truncated-trailer-section', at, say.truncatedTrailers(closed, at));
-        break;
+        return { in: 'trailers' };
       case State.LengthBody:
-        if (closed) {
-          const length = this.decision!.contentLength!;
-          this.anomaly(this.message, 'truncated-body', at, say.truncatedLengthBody(closed, at, length - this.remaining, length));
-        }
-        break;
+        return { in: 'length-body', received: this.decision!.contentLength! - this.remaining, length: this.decision!.contentLength! };
       case State.CloseBody:
-        if (kind === 'fin' && tls === 'truncation') this.anomaly(this.message, 'truncated-body', at, say.truncatedTlsCloseDelimited(by, at));
-        else if (kind === 'fin') this.complete(at);
-        else if (kind === 'rst') this.anomaly(this.message, 'truncated-body', at, say.resetCloseDelimited(by, at));
-        break;
-      case State.Raw:
-        break;
+        return { in: 'close-body' };
+      default:
+        return { in: 'raw' };
     }
-    return this.finish(kind);
   }
 
   /** What the parser waits for now: the basis of live stall reports. */
@@ -304,23 +283,22 @@ export class Http1Parser {
     if (!this.nextAllowed || (this.direction === 'response' && this.requestMethod(this.finalResponses) === undefined)) {
       if (this.direction === 'response' && this.nextAllowed) this.trailingCause = 'no-request';
       const previous = this.messageCount > 0 ? this.messageCount - 1 : null;
-      this.anomaly(null, 'trailing-bytes-after-message', this.pendingLength > 0 ? this.pendingStart : at, say.trailingBytes(this.direction, this.trailingCause, previous));
-      return this.turnRaw(bytes, this.pendingLength > 0 ? this.pendingStart : at, 'trailing');
+      this.anomaly(null, 'trailing-bytes-after-message', this.pending.length > 0 ? this.pending.start : at, say.trailingBytes(this.direction, this.trailingCause, previous));
+      return this.turnRaw(bytes, this.pending.length > 0 ? this.pending.start : at, 'trailing');
     }
     const c = bytes[i]!;
-    if (this.pendingLength > 0) {
+    if (this.pending.length > 0) {
       // A CR ended the previous feed.
       if (c === LF) {
-        this.leadingCrlf(this.pendingStart);
-        this.pending = [];
-        this.pendingLength = 0;
+        this.leadingCrlf(this.pending.start);
+        this.pending.clear();
         return i + 1;
       }
-      return this.startMessage(i, this.pendingStart);
+      return this.startMessage(i, this.pending.start);
     }
     if (c === CR) {
       if (i + 1 >= bytes.length) {
-        this.hold(bytes, i, bytes.length, at);
+        this.pending.hold(bytes, i, bytes.length, at);
         return bytes.length;
       }
       if (bytes[i + 1] === LF) {
@@ -362,14 +340,12 @@ export class Http1Parser {
   private lines(bytes: Uint8Array, i: number): number {
     const lf = bytes.indexOf(LF, i);
     if (lf < 0) {
-      this.hold(bytes, i, bytes.length, this.base + i);
-      const start = this.pendingStart;
-      if (this.pendingLength > this.maxLineLength(start)) {
+      this.pending.hold(bytes, i, bytes.length, this.base + i);
+      const start = this.pending.start;
+      if (this.pending.length > this.maxLineLength(start)) {
         // Over its limit without an LF: judge it now from what arrived. The readers
         // stop at the limit byte at the latest, so this always gives a verdict.
-        const joined = concatBytes(this.pending, this.pendingLength);
-        this.pending = [];
-        this.pendingLength = 0;
+        const { bytes: joined } = this.pending.take();
         if (this.examine(joined, 0, joined.length, start) !== true) {
           this.fault('header-section-too-long', start, 'internal: a line over its limit gave no verdict', start);
         }
@@ -378,12 +354,9 @@ export class Http1Parser {
       return bytes.length;
     }
     let result: number | true;
-    if (this.pendingLength > 0) {
-      this.hold(bytes, i, lf + 1, this.base + i);
-      const joined = concatBytes(this.pending, this.pendingLength);
-      const start = this.pendingStart;
-      this.pending = [];
-      this.pendingLength = 0;
+    if (this.pending.length > 0) {
+      this.pending.hold(bytes, i, lf + 1, this.base + i);
+      const { bytes: joined, start } = this.pending.take();
       result = this.examine(joined, 0, joined.length, start);
     } else {
       result = this.examine(bytes, i, lf + 1, this.base + i);
@@ -589,20 +562,19 @@ export class Http1Parser {
 
   private dataCrlf(bytes: Uint8Array, i: number): number {
     const c = bytes[i]!;
-    if (this.pendingLength === 0) {
+    if (this.pending.length === 0) {
       if (c === CR) {
         if (i + 1 < bytes.length) {
           if (bytes[i + 1] === LF) return this.crlfOk(i + 2);
           return this.crlfFault(bytes, i, 'missing-chunk-crlf', 'CR after the chunk data is not followed by LF: the chunk is longer than its size line says');
         }
-        this.hold(bytes, i, i + 1, this.base + i);
+        this.pending.hold(bytes, i, i + 1, this.base + i);
         return i + 1;
       }
       if (c === LF) return this.crlfFault(bytes, i, 'bare-lf', 'the chunk data is followed by LF instead of CRLF');
       return this.crlfFault(bytes, i, 'missing-chunk-crlf', 'the chunk data is not followed by CRLF: the chunk is longer than its size line says');
     }
-    this.pending = [];
-    this.pendingLength = 0;
+    this.pending.clear();
     if (c === LF) return this.crlfOk(i + 1);
     return this.crlfFault(bytes, i, 'missing-chunk-crlf', 'CR after the chunk data is not followed by LF: the chunk is longer than its size line says');
   }
@@ -658,8 +630,7 @@ export class Http1Parser {
 
   /** From `from` (absolute, at or before bytes[i]) to the end of this feed is raw. */
   private turnRaw(bytes: Uint8Array, from: number, reason: RawReason): number {
-    this.pending = [];
-    this.pendingLength = 0;
+    this.pending.clear();
     this.state = State.Raw;
     this.rawReason = reason;
     this.rawSpan(from, this.base + bytes.length, reason);
@@ -668,13 +639,6 @@ export class Http1Parser {
 
   private rawSpan(from: number, to: number, reason: RawReason): void {
     if (to > from) this.out.push({ type: 'raw', message: null, offset: from, length: to - from, reason });
-  }
-
-  private hold(bytes: Uint8Array, from: number, to: number, at: number): void {
-    if (this.pendingLength === 0) this.pendingStart = at;
-    // Copy: the caller may reuse its buffer after feed() returns.
-    this.pending.push(bytes.slice(from, to));
-    this.pendingLength += to - from;
   }
 
   private anomaly(message: number | null, code: AnomalyCode, offset: number, text: string): void {

@@ -2,6 +2,7 @@
 // JavaScript error (or rejected a whole capture for one byte). Now every failure is a
 // sentence with a byte offset, and a damaged record is skipped, said, and the rest opens.
 
+import { groupDigits } from '../../shared/words';
 import { describe, expect, it } from 'vitest';
 import { encodeEvent, RECORD_HEADER, type CaptureRecord } from '../capture/format';
 import { CaptureFormatError } from '../capture/reader';
@@ -60,7 +61,7 @@ describe('damaged captures open with the rest, and say what was skipped', () => 
     for (const args of [['inspect', path], ['inspect', path, '--json']]) {
       const inspected = await runCli(args);
       expect(inspected.status).toBe(0);
-      expect(inspected.stderr).toMatch(new RegExp(`^chunkscope inspect: .*: skipped a damaged record at byte ${before.length} .*\n$`));
+      expect(inspected.stderr).toMatch(new RegExp(`^chunkscope inspect: .*: skipped a damaged record at byte ${groupDigits(before.length)} .*\n$`));
     }
   });
 
@@ -71,7 +72,7 @@ describe('damaged captures open with the rest, and say what was skipped', () => 
     const { report, notes } = open('capture', file);
     expect(report.connections.map((c) => c.id)).toEqual(['c1', 'c2']);
     expect(notes).toHaveLength(1);
-    expect(notes[0]).toMatch(new RegExp(`^skipped a damaged record at byte ${close - RECORD_HEADER} \\(\\d+ bytes skipped\\): its event is not valid JSON \\(.*\\)$`));
+    expect(notes[0]).toMatch(new RegExp(`^skipped a damaged record at byte ${groupDigits(close - RECORD_HEADER)} \\([\\d,]+ bytes skipped\\): its event is not valid JSON \\(.*\\)$`));
     const inspected = await runCli(['inspect', tempFile('flipped.cscap', file), '--json']);
     expect(inspected.status).toBe(0);
     expect(JSON.parse(inspected.stdout).connections).toHaveLength(2);
@@ -90,7 +91,7 @@ describe('damaged captures open with the rest, and say what was skipped', () => 
     const { file, at } = withRecord(encodeEvent({ type: 'close' } as unknown as CaptureRecord & { type: 'close' }));
     const { report, notes } = open('capture', file);
     expect(report.connections).toHaveLength(2);
-    expect(notes).toEqual([expect.stringMatching(new RegExp(`^skipped a damaged record at byte ${at} \\(\\d+ bytes skipped\\): a "close" event whose connection is wrong \\(.*\\)$`))]);
+    expect(notes).toEqual([expect.stringMatching(new RegExp(`^skipped a damaged record at byte ${groupDigits(at)} \\([\\d,]+ bytes skipped\\): a "close" event whose connection is wrong \\(.*\\)$`))]);
   });
 
   it('a file that is no capture at all is one sentence with its offset, and inspect exits 2', async () => {
@@ -123,7 +124,7 @@ describe('damaged HAR files', () => {
     expect(notes[0]).toBe(`entry 2 (at byte ${at.toLocaleString('en-US')}) skipped: _connection.closes is missing or wrong (Invalid input: expected array, received undefined)`);
     const inspected = await runCli(['inspect', tempFile('odd.har', Buffer.from(text))]);
     expect(inspected.status).toBe(0);
-    expect(inspected.stdout).toContain(`note: entry 2 (at byte ${at.toLocaleString('en-US')}) skipped`);
+    expect(inspected.stdout).toContain(`note: entry 2 (at byte ${groupDigits(at)}) skipped`);
   });
 
   it('a HAR that is not JSON is one sentence with the byte offset, and inspect exits 2', async () => {
@@ -131,10 +132,10 @@ describe('damaged HAR files', () => {
     const at = text.indexOf('"entries"');
     const broken = Buffer.from(`${text.slice(0, at)}x${text.slice(at)}`);
     expect(() => open('har', broken)).toThrow(HarFormatError);
-    expect(() => open('har', broken)).toThrow(new RegExp(`^not valid JSON: .* \\(at byte ${at}\\)$`));
+    expect(() => open('har', broken)).toThrow(new RegExp(`^not valid JSON: .* \\(at byte ${groupDigits(at)}\\)$`));
     const inspected = await runCli(['inspect', tempFile('broken.har', broken)]);
     expect(inspected.status).toBe(2);
-    expect(inspected.stderr).toMatch(new RegExp(`^chunkscope inspect: .*broken\\.har: not valid JSON: .* \\(at byte ${at}\\)\n$`));
+    expect(inspected.stderr).toMatch(new RegExp(`^chunkscope inspect: .*broken\\.har: not valid JSON: .* \\(at byte ${groupDigits(at)}\\)\n$`));
   });
 });
 

@@ -4,21 +4,14 @@
 // framing is rebuilt exactly; where they do not (a browser's HAR), the body is kept as
 // recorded and its framing is shown as unknown, never invented.
 
+import { atByte } from '../../shared/words';
+import { FileFormatError } from '../capture/file-format-error';
 import type { CaptureEvent, CaptureRecord, ImportedEvent } from '../capture/format';
 import type { Har, HarEntry, HarFraming, HarNameValue } from '../export/har-format';
 import { checkEntry, entryOffsets, syntaxErrorOffset } from './har-validate';
 
 /** A HAR that cannot be read at all: what is wrong, and where (the message ends "at byte N"). */
-export class HarFormatError extends Error {
-  constructor(
-    message: string,
-    /** Byte offset in the file where the problem lies. */
-    readonly offset: number,
-  ) {
-    super(`${message} (at byte ${offset.toLocaleString('en-US')})`);
-    this.name = 'HarFormatError';
-  }
-}
+export class HarFormatError extends FileFormatError {}
 
 /** A HAR is JSON whose top-level object starts with "log" (recognised by content, not name). */
 export function isHar(start: Uint8Array): boolean {
@@ -71,7 +64,7 @@ export function parseHar(text: string): ParsedHar {
   }
   const notes = problems
     .slice(0, MAX_SKIPPED_NOTES)
-    .map((p) => `entry ${p.index + 1} (at byte ${at(p.index).toLocaleString('en-US')}) skipped: ${p.problem}`);
+    .map((p) => `entry ${p.index + 1} (${atByte(at(p.index))}) skipped: ${p.problem}`);
   if (problems.length > MAX_SKIPPED_NOTES) notes.push(`… and ${(problems.length - MAX_SKIPPED_NOTES).toLocaleString('en-US')} more entries skipped`);
   return { har, notes };
 }

@@ -11,6 +11,7 @@ import type { CaptureRecord } from '../capture/format';
 import { CaptureAnalysis, analyseCapture, type CaptureReport } from '../analysis/capture-analysis';
 import { anomalyLine, append, formatMessage, type HumanOptions } from './human';
 import { messageJson } from './raw';
+import { webSocketLines } from './websocket';
 
 export function inspectCapture(pieces: Iterable<Uint8Array>): CaptureReport & { truncatedBytes: number } {
   const analysis = new CaptureAnalysis();
@@ -43,6 +44,7 @@ export function captureJson(report: CaptureReport & { truncatedBytes: number }):
         response: e.response && messageJson(e.response),
         informational: e.informational.map((m) => messageJson(m)),
         account: e.account,
+        ...(e.webSocket ? { webSocket: e.webSocket } : {}),
       })),
       anomalies: c.anomalies.map((a) => ({ code: a.code, offset: a.offset, message: a.message, class: a.cls, direction: a.direction })),
       mode: c.mode,
@@ -145,6 +147,7 @@ function connectionLines(c: ConnectionReport, options: HumanOptions): string[] {
       const stillOpen = (direction === 'request' ? c.sent.eof : c.received.eof) === 'open';
       append(lines, formatMessage(m, direction, options, stillOpen, label), '  ');
     }
+    if (e.webSocket) append(lines, webSocketLines(e.webSocket, options), '  ');
     if (e.account) lines.push(`    → #${e.index + 1} ${printable(e.account.headline)}`);
   }
   for (const a of c.anomalies) lines.push(`    ${anomalyLine(a, a.direction)}`);

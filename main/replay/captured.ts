@@ -3,8 +3,9 @@
 // with the byte ranges of their request and response, and how the client's side ended.
 // The bytes stay in the file; a replay reads them as it writes them.
 
-import { closeSync, openSync, readSync, fstatSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { CloseRecord, ConnectionReport, ExchangeRecord } from '../../shared/capture';
+import { fdPieces } from '../capture/file-pieces';
 import { CaptureFormatError, readRecords } from '../capture/reader';
 import type { CloseKind } from '../capture/format';
 import { CaptureAnalysis } from '../analysis/capture-analysis';
@@ -63,32 +64,24 @@ export class CapturedSession {
   static open(path: string): CapturedSession {
     const fd = openSync(path, 'r');
     try {
-      const size = fstatSync(fd).size;
-      const pieces = function* (): Generator<Uint8Array> {
-        const piece = 4 * 1024 * 1024;
-        for (let at = 0; at < size; at += piece) {
-          const buffer = Buffer.alloc(Math.min(piece, size - at));
-          readSync(fd, buffer, 0, buffer.length, at);
-          yield buffer;
-        }
-      };
-      const analysis = new CaptureAnalysis();
+      // Where each read lies in the file, to be read again as it is replayed.
       const reads = new Map<number, CapturedRead[]>();
       const opened = new Map<number, number>();
       const offsets = new Map<number, [number, number]>();
-      for (const record of readRecords(pieces())) {
-        analysis.add(record);
-        if (record.type === 'open') {
+      const analysis = new CaptureAnalysis({}, {
+        opened: (_a, record) => {
           opened.set(record.connection, record.time);
           reads.set(record.connection, []);
           offsets.set(record.connection, [0, 0]);
-        } else if (record.type === 'data' && (record.stream === 0 || record.stream === 1)) {
+        },
+        data: (_a, record) => {
           const at = offsets.get(record.connection);
-          if (!at) continue;
+          if (!at || (record.stream !== 0 && record.stream !== 1)) return;
           reads.get(record.connection)!.push({ stream: record.stream, time: record.time, position: record.position!, length: record.bytes.length, offset: at[record.stream], generated: record.generated });
           at[record.stream] += record.bytes.length;
-        }
-      }
+        },
+      });
+      for (const record of readRecords(fdPieces(fd, 0, undefined, false))) analysis.add(record);
       const report = analysis.report();
       const connections = report.connections.map((c) => captured(c, reads.get(c.number) ?? [], opened.get(c.number) ?? 0, offsets.get(c.number) ?? [0, 0]));
       return new CapturedSession(path, fd, connections);

@@ -70,9 +70,12 @@ describe('a response stepped one chunk at a time', () => {
 
   it('two held responses at once, and a third connection flows meanwhile', async () => {
     const proxy = await setUp(['break-response:1 path:/drip']);
-    const first = curlStream(`${proxy.url}/drip?chunks=3&delay=0`, () => undefined);
-    const second = curlStream(`${proxy.url}/drip?chunks=3&delay=0`, () => undefined);
+    const logs = [new StepLog(), new StepLog()];
+    const first = curlStream(`${proxy.url}/drip?chunks=3&delay=0`, logs[0]!.read);
+    const second = curlStream(`${proxy.url}/drip?chunks=3&delay=0`, logs[1]!.read);
     await proxy.whenHeld(() => proxy.stepping.list().length === 2, 'two responses');
+    // Chunk #1 was written to each client's socket when it was held; curl prints it when it reads it.
+    await Promise.all(logs.map((log) => log.until('drip 1')));
     const third = await rawExchange(proxy.port, 'GET /ok HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n');
     expect(third.end).toBe('fin');
     expect(third.received.toString('latin1')).toMatch(/^HTTP\/1\.1 200 OK\r\n[\s\S]*\r\n0\r\n\r\n$/);

@@ -46,6 +46,15 @@ export interface DecodeFailure {
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Whether a "deflate" body starts with an RFC 1950 header (compression method 8, and
+ * CMF*256 + FLG a multiple of 31). Servers that send raw deflate (RFC 1951) as "deflate"
+ * fail it; browsers accept those, and so does Chunkscope.
+ */
+export function isZlibWrapped(head: Uint8Array): boolean {
+  return head.length >= 2 && (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0;
+}
+
 /** One coding's decoder. */
 class Stage {
   private stream: zlib.Gunzip | zlib.Inflate | zlib.InflateRaw | zlib.BrotliDecompress | null = null;
@@ -100,10 +109,7 @@ class Stage {
         this.head = Uint8Array.from(head);
         return null;
       }
-      // RFC 1950 header: compression method 8, and CMF*256 + FLG a multiple of 31.
-      // Servers that send raw deflate (RFC 1951) as "deflate" fail it; browsers
-      // accept those, and so does the view.
-      const zlibWrapped = head.length >= 2 && (head[0]! & 0x0f) === 8 && ((head[0]! << 8) | head[1]!) % 31 === 0;
+      const zlibWrapped = isZlibWrapped(head);
       this.rawDeflate = !zlibWrapped;
       stream = zlibWrapped ? zlib.createInflate(flush) : zlib.createInflateRaw(flush);
     }

@@ -3,6 +3,7 @@
 
 import type { StreamKind } from '../../shared/stream';
 import { feedKindOfRoot, sniffXmlRoot } from './xml-sniff';
+import { parseMediaType } from '../../shared/media-type';
 
 const BY_TYPE = new Map<string, StreamKind>([
   ['application/rss+xml', 'rss'],
@@ -36,25 +37,8 @@ const TEXTUAL = new Set([
   'application/x-sh',
 ]);
 
-export interface MediaType {
-  /** type/subtype, lower case. */
-  type: string;
-  charset: string | null;
-}
-
-export function parseMediaType(contentType: string | null): MediaType | null {
-  if (contentType === null) return null;
-  const [essence = '', ...params] = contentType.split(';');
-  const type = essence.trim().toLowerCase();
-  if (!type.includes('/')) return null;
-  let charset: string | null = null;
-  for (const param of params) {
-    const eq = param.indexOf('=');
-    if (eq < 0 || param.slice(0, eq).trim().toLowerCase() !== 'charset') continue;
-    charset = param.slice(eq + 1).trim().replace(/^"(.*)"$/, '$1') || null;
-  }
-  return { type, charset };
-}
+// The Content-Type's type and charset: one reading for the Stream view, the body viewer and the search.
+export { parseMediaType, type MediaType } from '../../shared/media-type';
 
 /**
  * What the Content-Type alone says: a kind; 'xml' when the root element decides

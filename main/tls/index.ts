@@ -13,6 +13,8 @@ export interface HttpsOptions {
   /** Extra roots to trust for origins (PEM). */
   extraRoots?: string[];
   dir?: string;
+  /** How long a client silent inside its tunnel is waited for (intercept.ts SERVER_FIRST_MS). */
+  serverFirstMs?: number;
 }
 
 export async function https(options: HttpsOptions): Promise<{ ca: CertificateAuthority; intercept: (server: ProxyServer) => Interceptor }> {
@@ -26,6 +28,7 @@ export async function https(options: HttpsOptions): Promise<{ ca: CertificateAut
         exclude: options.noIntercept,
         insecureUpstream: options.insecureUpstream,
         roots,
+        serverFirstMs: options.serverFirstMs,
         context: (recorder) => server.relayContext(recorder),
         adopt: (relay) => server.adopt(relay),
       }),

@@ -5,9 +5,15 @@ import { createRoot } from 'react-dom/client';
 import type { ChunkscopeApi } from '../../shared/api';
 import { App } from './components/App';
 import { ApiContext, StoreContext } from './context';
+import { browserStorage } from './store/settings';
 import { createAppStore, createIngest } from './store/store';
+import { followTheme } from './theme';
 import { createWebSocketApi } from './transport/websocket';
-import './styles.css';
+import './styles/base.css';
+import './styles/toolbar.css';
+import './styles/list.css';
+import './styles/detail.css';
+import './styles/plots.css';
 
 declare global {
   interface Window {
@@ -15,7 +21,8 @@ declare global {
   }
 }
 
-const store = createAppStore();
+const store = createAppStore(browserStorage());
+followTheme(store);
 const api = window.chunkscope ?? createWebSocketApi(window.location, (state) => store.getState().setTransport(state));
 if (window.chunkscope) store.getState().setTransport('connected');
 api.onUpdate(createIngest(store));

@@ -1,16 +1,10 @@
 // What the pcap and pcapng parsers share: the error they raise, the packets they
 // yield, and the input they read from as it comes in pieces.
 
-export class PcapFormatError extends Error {
-  constructor(
-    message: string,
-    /** Byte offset in the file where the problem lies. */
-    readonly offset: number,
-  ) {
-    super(`${message} (at byte ${offset})`);
-    this.name = 'PcapFormatError';
-  }
-}
+import { atByte, plural } from '../../../shared/words';
+import { FileFormatError } from '../../capture/file-format-error';
+
+export class PcapFormatError extends FileFormatError {}
 
 export interface Packet {
   /** Seconds since 1970 (wall clock of the capturing machine), fractional. */
@@ -78,5 +72,5 @@ export interface Parser {
 }
 
 export function cutShort(what: string, offset: number, packets: number): string {
-  return `the capture file ends in the middle of ${what} at byte ${offset} (the capturer was stopped mid-write?): ${packets} packet${packets === 1 ? '' : 's'} read, the rest ignored`;
+  return `the capture file ends in the middle of ${what} ${atByte(offset)} (the capturer was stopped mid-write?): ${plural(packets, 'packet')} read, the rest ignored`;
 }

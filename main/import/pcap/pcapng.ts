@@ -2,6 +2,7 @@
 // section header sets the byte order of its section and starts its interface list;
 // interface descriptions give each packet its link type and time resolution.
 
+import { atByte } from '../../../shared/words';
 import { cutShort, MAX_PACKET, PcapFormatError, type Input, type Packet, type Parser, type PcapReadResult } from './input';
 
 export const SHB = 0x0a0d0d0a;
@@ -134,7 +135,7 @@ export class PcapngParser implements Parser {
     const impossible = this.impossibleTimes.length;
     if (impossible > 0) {
       notes.push(
-        `${impossible} packet${impossible === 1 ? ' has a time' : 's have times'} no clock can show (the first at byte ${this.impossibleTimes[0]}: a damaged timestamp, or interface time offset): ${impossible === 1 ? 'it is' : 'each is'} given the time of the packet before it`,
+        `${impossible} packet${impossible === 1 ? ' has a time' : 's have times'} no clock can show (the first ${atByte(this.impossibleTimes[0]!)}: a damaged timestamp, or interface time offset): ${impossible === 1 ? 'it is' : 'each is'} given the time of the packet before it`,
       );
     }
     return { format: 'pcapng', packets: this.count, notes };

@@ -52,6 +52,7 @@ export async function interceptingProxy(world: TlsWorld, options: Partial<HttpsO
     insecureUpstream: options.insecureUpstream ?? false,
     extraRoots: options.extraRoots ?? [world.originCa.certPem],
     dir: join(world.dir, 'data'),
+    serverFirstMs: options.serverFirstMs,
   });
   return startProxy({ ...proxy, intercept });
 }

@@ -1,13 +1,17 @@
-import { useEffect, useState, type DragEvent } from 'react';
+import { useMemo, useRef, useState, type DragEvent } from 'react';
+import { Panel, PanelGroup, PanelResizeHandle } from 'react-resizable-panels';
 import { useApi, useApp, useAppStore } from '../context';
 import { selectSelected, selectView } from '../store/store';
-import { ConnectionLanes } from './ConnectionLanes';
+import { ConnectionLanes } from './lanes/ConnectionLanes';
 import { ExchangeDetail } from './detail/ExchangeDetail';
-import { SessionsList } from './SessionsList';
+import { KeysHelp } from './KeysHelp';
+import { SessionsList } from './list/SessionsList';
 import { RulesPanel } from './RulesPanel';
+import { SessionTabs } from './SessionTabs';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { useCaptureFiles } from './use-capture-files';
+import { useShortcuts } from './use-shortcuts';
 
 export function App() {
   const view = useApp(selectView);
@@ -15,22 +19,28 @@ export function App() {
   const rulesOpen = useApp((s) => s.rulesOpen);
   const store = useAppStore();
   const api = useApi();
-  const { openFile } = useCaptureFiles();
+  const { openFile, openDialog, save } = useCaptureFiles();
   const [dragging, setDragging] = useState(false);
+  const [keysOpen, setKeysOpen] = useState(false);
+  const withDetail = !!selected && view === 'sessions';
 
-  // "/" focuses the filter wherever the focus is, unless the user is typing.
-  useEffect(() => {
-    const onKey = (event: KeyboardEvent) => {
-      const target = event.target as HTMLElement | null;
-      const typing = target && (target.tagName === 'INPUT' || target.tagName === 'TEXTAREA');
-      if (event.key === '/' && !typing) {
-        event.preventDefault();
-        document.querySelector<HTMLInputElement>('[data-testid="filter"]')?.focus();
-      }
-    };
-    window.addEventListener('keydown', onKey);
-    return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  // The keys read the latest open and save through a ref: the listener is added once.
+  const latest = useRef({ openDialog, save, keysOpen });
+  latest.current = { openDialog, save, keysOpen };
+  const actions = useMemo(
+    () => ({
+      open: () => void latest.current.openDialog(),
+      save: () => void latest.current.save(),
+      toggleKeys: () => setKeysOpen((open) => !open),
+      closeKeys: () => {
+        if (!latest.current.keysOpen) return false;
+        setKeysOpen(false);
+        return true;
+      },
+    }),
+    [],
+  );
+  useShortcuts(actions);
 
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
@@ -50,14 +60,32 @@ export function App() {
       onDrop={onDrop}
       data-transport={api.desktop ? 'electron' : 'browser'}
     >
-      <Toolbar />
-      <main className={`workspace ${selected && view === 'sessions' ? 'with-detail' : ''}`}>
-        {view === 'sessions' ? <SessionsList /> : <ConnectionLanes />}
-        {selected && view === 'sessions' ? <ExchangeDetail id={selected} /> : null}
+      <Toolbar onKeys={() => setKeysOpen(true)} />
+      <SessionTabs />
+      <main className="workspace">
+        {view === 'sessions' ? (
+          // The split is remembered (react-resizable-panels keeps it in localStorage under autoSaveId).
+          <PanelGroup direction="horizontal" className="split" autoSaveId="chunkscope:split">
+            <Panel id="list" order={1} minSize={25} className="split-panel">
+              <SessionsList />
+            </Panel>
+            {withDetail ? (
+              <>
+                <PanelResizeHandle className="split-handle" data-testid="split-handle" />
+                <Panel id="detail" order={2} minSize={30} defaultSize={48} className="split-panel">
+                  <ExchangeDetail id={selected} />
+                </Panel>
+              </>
+            ) : null}
+          </PanelGroup>
+        ) : (
+          <ConnectionLanes />
+        )}
         {rulesOpen ? <RulesPanel onClose={() => store.getState().setRulesOpen(false)} /> : null}
       </main>
       <StatusBar />
       {dragging ? <div className="drop-hint">Drop a capture file to open it</div> : null}
+      {keysOpen ? <KeysHelp onClose={() => setKeysOpen(false)} /> : null}
     </div>
   );
 }

@@ -41,7 +41,7 @@ export function RulesPanel({ onClose }: { onClose: () => void }) {
     <aside className="rules-panel" data-testid="rules-panel" aria-label="Rules">
       <header>
         <h2>Rules</h2>
-        <button type="button" className="link" onClick={onClose} title="Close the rules panel">
+        <button type="button" className="icon" data-testid="rules-close" aria-label="Close the rules panel" onClick={onClose} title="Close the rules panel">
           ✕
         </button>
       </header>

@@ -1,8 +1,13 @@
+import { useState } from 'react';
 import { useApi, useApp, useAppStore } from '../context';
 import { parseFilter } from '../model/filter';
-import { selectFilter, selectSession, selectView } from '../store/store';
-import { useState } from 'react';
+import type { SessionTab } from '../../../shared/api';
+import { selectFilter, selectSession, selectView, type Theme } from '../store/store';
+import { ClearDialog } from './ClearDialog';
+import { Menu } from './Menu';
 import { useCaptureFiles } from './use-capture-files';
+import { MOD, focusList } from './use-shortcuts';
+import { useWidth } from './use-width';
 
 /** Body sizes a HAR may keep (beyond, bodies are cut and marked _truncated). */
 const HAR_BODY_LIMITS: [number, string][] = [
@@ -12,19 +17,63 @@ const HAR_BODY_LIMITS: [number, string][] = [
   [256 * 1024 * 1024, 'bodies ≤ 256 MiB'],
 ];
 
-export function Toolbar() {
+/** Below this width the less frequent actions go into a menu, so the filter keeps its room. */
+const COMPACT_BELOW = 1320;
+
+const THEMES: Record<Theme, { next: Theme; icon: string; label: string }> = {
+  system: { next: 'light', icon: '◐', label: 'System theme' },
+  light: { next: 'dark', icon: '☀', label: 'Light theme' },
+  dark: { next: 'system', icon: '☾', label: 'Dark theme' },
+};
+
+function FilterBox() {
+  const store = useAppStore();
+  const filter = useApp(selectFilter);
+  const problems = parseFilter(filter).problems;
+  return (
+    <div className="filter">
+      <input
+        data-testid="filter"
+        type="search"
+        placeholder="Filter: host:x method:POST status:5xx framing:chunked missing-terminator rst …  (/)"
+        value={filter}
+        aria-invalid={problems.length > 0}
+        aria-label="Filter"
+        title={problems.join('\n')}
+        onChange={(event) => store.getState().setFilter(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') {
+            // Escape clears a filter; either way the focus goes back to the list.
+            event.preventDefault();
+            store.getState().setFilter('');
+            focusList();
+          }
+          if (event.key === 'Enter' || event.key === 'ArrowDown') focusList();
+        }}
+      />
+      {problems.length > 0 ? (
+        <span className="filter-problem" role="status" data-testid="filter-problem">
+          {problems[0]}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+export function Toolbar({ onKeys }: { onKeys: () => void }) {
   const api = useApi();
   const store = useAppStore();
   const session = useApp(selectSession);
   const view = useApp(selectView);
-  const filter = useApp(selectFilter);
+  const theme = useApp((s) => s.theme);
+  const harMaxBody = useApp((s) => s.harMaxBody);
   const { openFile, openDialog, save, saveHar } = useCaptureFiles();
-  const problems = parseFilter(filter).problems;
   const capturing = session?.capturing ?? false;
   const rulesOpen = useApp((s) => s.rulesOpen);
   const activeRules = (session?.rules ?? []).filter((r) => r.enabled).length;
   const [trying, setTrying] = useState(false);
-  const [harMaxBody, setHarMaxBody] = useState(1024 * 1024);
+  const [ref, width] = useWidth<HTMLElement>(1400);
+  const compact = width < COMPACT_BELOW;
   const tryLab = () => {
     setTrying(true);
     store.getState().notify('Try it: sending the lab scenarios through the proxy…');
@@ -33,27 +82,31 @@ export function Toolbar() {
       (error: Error) => store.getState().notify(`Try it: ${error.message}`),
     ).finally(() => setTrying(false));
   };
+  const canTry = !!session?.proxy && session.mode === 'forward' && !session.viewing;
+  const live = session?.sessions.find((t) => t.kind === 'live') ?? null;
+  const showingLive = !session || session.current === live?.id;
+  const [confirmClear, setConfirmClear] = useState<SessionTab | null>(null);
+  // Asked of the engine at the click: the counts shown may be a second old.
+  const clear = async () => {
+    const now = (await api.hello()).sessions.find((t) => t.kind === 'live');
+    if (now && now.unsaved > 0) setConfirmClear(now);
+    else await api.clear();
+  };
 
-  return (
-    <header className="toolbar">
-      <span className="brand">Chunkscope</span>
-      <button type="button" data-testid="capture-toggle" className={capturing ? 'on' : ''} onClick={() => void api.setCapturing({ on: !capturing })} title="Start or stop recording traffic through the proxy">
-        {capturing ? '■ Stop capture' : '● Start capture'}
-      </button>
-      <button type="button" data-testid="clear" onClick={() => void api.clear()} title="Remove every exchange shown and start a new session">
-        Clear
-      </button>
-      <button type="button" data-testid="open" onClick={() => void openDialog()}>
+  // The actions a menu may hold; `done` closes it after one.
+  const actions = (done: () => void) => (
+    <>
+      <button type="button" data-testid="open" role={compact ? 'menuitem' : undefined} onClick={() => (done(), void openDialog())} title={`Open a capture, HAR or pcap (${MOD}+O)`}>
         Open…
       </button>
-      <button type="button" data-testid="save" onClick={() => void save()}>
+      <button type="button" data-testid="save" role={compact ? 'menuitem' : undefined} onClick={() => (done(), void save())} title={`Save the session as a capture file (${MOD}+S)`}>
         Save
       </button>
       <span className="har">
-        <button type="button" data-testid="save-har" onClick={() => void saveHar(harMaxBody)} title="Save the session as HAR 1.2, with each chunk's size token and times, the last chunk and the connection in extension fields">
+        <button type="button" data-testid="save-har" role={compact ? 'menuitem' : undefined} onClick={() => (done(), void saveHar(harMaxBody))} title="Save the session as HAR 1.2, with each chunk's size token and times, the last chunk and the connection in extension fields">
           Save as HAR
         </button>
-        <select data-testid="har-max-body" aria-label="HAR: bodies up to" value={harMaxBody} onChange={(event) => setHarMaxBody(Number(event.target.value))} title="Bodies longer than this are cut in the HAR, and the HAR says so (_truncated)">
+        <select data-testid="har-max-body" aria-label="HAR: bodies up to" value={harMaxBody} onChange={(event) => store.getState().setHarMaxBody(Number(event.target.value))} title="Bodies longer than this are cut in the HAR, and the HAR says so (_truncated)">
           {HAR_BODY_LIMITS.map(([bytes, label]) => (
             <option key={bytes} value={bytes}>
               {label}
@@ -64,18 +117,53 @@ export function Toolbar() {
       <button
         type="button"
         data-testid="rules-toggle"
+        role={compact ? 'menuitem' : undefined}
         className={activeRules > 0 ? 'on' : ''}
         aria-pressed={rulesOpen}
-        onClick={() => store.getState().setRulesOpen(!rulesOpen)}
+        onClick={() => (done(), store.getState().setRulesOpen(!rulesOpen))}
         title="Faults and rewrites on the live proxy (drop the last chunk, stall, reset, re-chunk, de-chunk requests…)"
       >
         Rules{activeRules > 0 ? ` (${activeRules})` : ''}
       </button>
-      {session?.proxy && session.mode === 'forward' && !session.viewing ? (
-        <button type="button" data-testid="try-lab" disabled={trying} onClick={tryLab} title="Start the built-in lab server and send its scenarios (a feed, server-sent events, a missing last chunk, a reset, a stall, malformed framing, the IIS 6 reset) through the proxy">
+      {canTry ? (
+        <button type="button" data-testid="try-lab" role={compact ? 'menuitem' : undefined} disabled={trying} onClick={() => (done(), tryLab())} title="Start the built-in lab server and send its scenarios (a feed, server-sent events, a missing last chunk, a reset, a stall, malformed framing, the IIS 6 reset) through the proxy">
           {trying ? 'Trying…' : 'Try it'}
         </button>
       ) : null}
+    </>
+  );
+  const preferences = (done: () => void) => (
+    <>
+      <button type="button" data-testid="theme" role={compact ? 'menuitem' : undefined} aria-label={THEMES[theme].label} onClick={() => store.getState().setTheme(THEMES[theme].next)} title={`${THEMES[theme].label}: light, dark, or as the system is set (click to change)`}>
+        {THEMES[theme].icon}
+        {compact ? ` ${THEMES[theme].label}` : ''}
+      </button>
+      <button type="button" data-testid="keys" role={compact ? 'menuitem' : undefined} aria-label="Keys" onClick={() => (done(), onKeys())} title="Every key of the app (?)">
+        ?{compact ? ' Keys' : ''}
+      </button>
+    </>
+  );
+
+  return (
+    <header className={`toolbar ${compact ? 'compact' : ''}`} ref={ref}>
+      <span className="brand">Chunkscope</span>
+      <button type="button" data-testid="capture-toggle" className={capturing ? 'on' : ''} onClick={() => void api.setCapturing({ on: !capturing })} title={capturing ? 'Stop recording new connections into the live session (traffic is still relayed)' : 'Record new connections into the live session (and show it)'}>
+        {capturing ? '■ Stop capture' : '● Start capture'}
+      </button>
+      {showingLive ? (
+        <button type="button" data-testid="clear" onClick={() => void clear()} title="Empty the live session (asks first when its exchanges are not saved)">
+          Clear
+        </button>
+      ) : null}
+      {confirmClear ? (
+        <ClearDialog
+          live={confirmClear}
+          onCancel={() => setConfirmClear(null)}
+          onSave={() => (setConfirmClear(null), void save())}
+          onClear={() => (setConfirmClear(null), void api.clear())}
+        />
+      ) : null}
+      {compact ? null : actions(() => {})}
       <input
         type="file"
         data-testid="open-file"
@@ -86,7 +174,7 @@ export function Toolbar() {
           event.target.value = '';
         }}
       />
-      <nav className="views">
+      <nav className="views" aria-label="Views">
         <button type="button" data-testid="view-sessions" className={view === 'sessions' ? 'active' : ''} onClick={() => store.getState().setView('sessions')}>
           Exchanges
         </button>
@@ -94,25 +182,20 @@ export function Toolbar() {
           Connections
         </button>
       </nav>
-      <div className="filter">
-        <input
-          data-testid="filter"
-          type="search"
-          placeholder="Filter: host:x method:POST status:5xx framing:chunked missing-terminator rst …  (/)"
-          value={filter}
-          aria-invalid={problems.length > 0}
-          title={problems.join('\n')}
-          onChange={(event) => store.getState().setFilter(event.target.value)}
-          onKeyDown={(event) => {
-            if (event.key === 'Escape') {
-              store.getState().setFilter('');
-              (event.target as HTMLInputElement).blur();
-            }
-            if (event.key === 'Enter' || event.key === 'ArrowDown') document.querySelector<HTMLElement>('[data-testid="sessions"]')?.focus();
-          }}
-        />
-        {problems.length > 0 ? <span className="filter-problem">{problems[0]}</span> : null}
-      </div>
+      <FilterBox />
+      {compact ? (
+        <Menu label="☰ Menu" title="Open, save, HAR, rules, Try it, theme, keys" testId="menu">
+          {(close) => (
+            <>
+              {actions(close)}
+              <hr />
+              {preferences(close)}
+            </>
+          )}
+        </Menu>
+      ) : (
+        preferences(() => {})
+      )}
     </header>
   );
 }

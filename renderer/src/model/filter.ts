@@ -1,109 +1,57 @@
-// The filter box's language, pure so it is tested on its own:
-//   host:example   method:POST   status:404 | 4xx | >=400   framing:chunked   conn:12 (or c12)
-//   missing-terminator (or any anomaly code)   rst   fin   stalled   streaming   incomplete   error
-//   unanswered (closed-early)   gave-up (client-gave-up)   aborted (client-aborted)
-//   tunnel   https (decrypted)   tls-failed   req:chunked (the request's framing)
-//   anything else: free text in host and path.  A leading "-" negates a term.
+// The filter box's language, pure so it is tested on its own (filter.test.ts):
+//   host:*.example.com   path:/api/*   method:POST   status:404 | 4xx | >=400
+//   framing:chunked   req:chunked   conn:12 (or c12)   code:bare-lf   finding:gave-up
+//   ended:server-rst   stalled:>=5
+//   words: rst fin stalled unanswered gave-up aborted finding missing streaming error …,
+//   and every anomaly code (missing-terminator, bare-lf, host-conflict …)
+//   a b: both;  a OR b: either;  -a, NOT a: not;  ( … ): a group;  "free text"
+//   anything else: free text in the host and path (or the method or status exactly).
+// The words and keys: filter-keys.ts; the structure: filter-syntax.ts.
 
-import { isAnomalyCode } from '../../../shared/anomalies';
-import type { ExchangeRow } from '../../../shared/api';
+import { CODE_WORDS, KEYS, WORDS, type Predicate } from './filter-keys';
+import { readFilter, type FilterError } from './filter-syntax';
 
-export type Predicate = (row: ExchangeRow) => boolean;
+export type { Predicate } from './filter-keys';
+export type { FilterError } from './filter-syntax';
 
 export interface ParsedFilter {
   test: Predicate;
-  /** Terms that could not be read, to show the user. */
+  /** What could not be read, in words, each saying where: for the user. */
   problems: string[];
-}
-
-function statusTest(spec: string): Predicate | null {
-  const range = /^([1-5])xx$/i.exec(spec);
-  if (range) return (r) => r.status !== null && Math.floor(r.status / 100) === Number(range[1]);
-  const compare = /^(>=|<=|>|<|=)?(\d{3})$/.exec(spec);
-  if (!compare) return null;
-  const value = Number(compare[2]);
-  switch (compare[1] ?? '=') {
-    case '>=':
-      return (r) => r.status !== null && r.status >= value;
-    case '<=':
-      return (r) => r.status !== null && r.status <= value;
-    case '>':
-      return (r) => r.status !== null && r.status > value;
-    case '<':
-      return (r) => r.status !== null && r.status < value;
-    default:
-      return (r) => r.status === value;
-  }
-}
-
-const WORDS: Record<string, Predicate> = {
-  rst: (r) => r.ended?.how === 'rst',
-  fin: (r) => r.ended?.how === 'fin',
-  // A stall stays on its row after the connection ended: the filter still finds it.
-  stalled: (r) => r.stalled !== null,
-  unanswered: (r) => r.anomalies.codes.includes('closed-early'),
-  'gave-up': (r) => r.anomalies.codes.includes('client-gave-up'),
-  aborted: (r) => r.anomalies.codes.includes('client-aborted'),
-  streaming: (r) => r.state === 'streaming',
-  waiting: (r) => r.state === 'waiting',
-  incomplete: (r) => r.state === 'incomplete',
-  complete: (r) => r.state === 'complete',
-  error: (r) => r.anomalies.errors > 0,
-  anomaly: (r) => r.anomalies.count > 0,
-  tunnel: (r) => r.tunnel,
-  https: (r) => r.tls,
-  'tls-failed': (r) => r.interception === 'failed',
-};
-
-function termTest(term: string): Predicate | string {
-  const colon = term.indexOf(':');
-  if (colon > 0) {
-    const key = term.slice(0, colon).toLowerCase();
-    const value = term.slice(colon + 1);
-    const lower = value.toLowerCase();
-    switch (key) {
-      case 'host':
-        return (r) => (r.host ?? '').toLowerCase().includes(lower);
-      case 'path':
-        return (r) => (r.path ?? '').toLowerCase().includes(lower);
-      case 'method':
-        return (r) => (r.method ?? '').toLowerCase() === lower;
-      case 'status':
-        return statusTest(value) ?? `status:${value} is not a status (try 404, 4xx, >=400)`;
-      case 'framing':
-        return (r) => (r.framing ?? '').toLowerCase() === lower;
-      case 'req':
-      case 'request':
-        return (r) => (r.requestFraming ?? '').toLowerCase() === lower;
-      case 'conn':
-      case 'connection':
-        return /^c?\d+$/i.test(value) ? (r) => r.connection === Number(value.replace(/^c/i, '')) : `conn:${value} is not a connection number`;
-      case 'code':
-        return isAnomalyCode(lower) ? (r) => r.anomalies.codes.includes(lower) : `${value} is not an anomaly code`;
-      case 'ended':
-        return (r) => r.ended !== null && (`${r.ended.who} ${r.ended.how}`.includes(lower) || r.ended.how === lower || r.ended.who === lower);
-      default:
-        break;
-    }
-  }
-  const lower = term.toLowerCase();
-  if (/^c\d+$/.test(lower)) return (r) => r.connection === Number(lower.slice(1));
-  if (isAnomalyCode(lower)) {
-    if (lower === 'missing-terminator') return (r) => r.anomalies.codes.includes('missing-terminator') || r.terminator === 'missing';
-    return (r) => r.anomalies.codes.includes(lower);
-  }
-  if (Object.hasOwn(WORDS, lower)) return WORDS[lower]!;
-  return (r) => `${r.host ?? ''}${r.path ?? ''}`.toLowerCase().includes(lower) || (r.method ?? '').toLowerCase() === lower || String(r.status ?? '') === lower;
+  /** The same, with where each is in the text (to underline it). */
+  errors: FilterError[];
 }
 
 export function parseFilter(text: string): ParsedFilter {
-  const tests: Predicate[] = [];
-  const problems: string[] = [];
-  for (const raw of text.trim().split(/\s+/).filter(Boolean)) {
-    const negate = raw.startsWith('-') && raw.length > 1;
-    const result = termTest(negate ? raw.slice(1) : raw);
-    if (typeof result === 'string') problems.push(result);
-    else tests.push(negate ? (r) => !result(r) : result);
-  }
-  return { test: (row) => tests.every((t) => t(row)), problems };
+  const { test, errors } = readFilter(text);
+  return { test, problems: errors.map((e) => e.message), errors };
+}
+
+export interface FilterHelpEntry {
+  /** `host:`, `rst`, `OR`… */
+  term: string;
+  example: string;
+  says: string;
+}
+
+/** Every key, word and operator of the filter with an example: what the filter's help shows. */
+export function filterHelp(): FilterHelpEntry[] {
+  return [
+    ...KEYS.map((k) => ({ term: `${k.key}:${k.aliases ? ` (or ${k.aliases.map((a) => `${a}:`).join(', ')})` : ''}`, example: k.example, says: k.says })),
+    ...WORDS.map((w) => ({ term: w.word, example: w.word, says: w.says })),
+    { term: 'an anomaly code', example: 'bare-lf', says: `any of the codes of spec/ANOMALIES.md: ${CODE_WORDS.join(', ')}` },
+    { term: 'c12', example: 'c12', says: 'the exchanges of connection c12' },
+    { term: 'free text', example: 'feed.xml', says: 'in the host and path, or the method or status exactly; "in quotes" for text with spaces or a colon' },
+    { term: 'a b', example: 'framing:chunked rst', says: 'both' },
+    { term: 'OR', example: 'status:5xx OR rst', says: 'either (also or, |)' },
+    { term: '-, NOT', example: '-stalled', says: 'not' },
+    { term: '( )', example: 'host:*.test (gave-up OR aborted)', says: 'a group' },
+  ];
+}
+
+/** The help as lines of text, one per entry. */
+export function filterHelpText(): string {
+  const entries = filterHelp();
+  const width = Math.max(...entries.map((e) => e.example.length));
+  return entries.map((e) => `${e.example.padEnd(width)}  ${e.says}`).join('\n');
 }

@@ -1,72 +1,94 @@
-// A connection's lane: its exchanges along time, its idle gaps, and how it ended. A
-// connection with 4,001 requests reads as counts per pixel range, not 4,001 boxes.
+// A connection's lane at one view of the session: its exchanges along time (one bar each
+// when few, counts per few pixels when thousands), its stalls, and its ends (who, how; a
+// mirrored end as passed on). Times on the engine's clock; the caller shows them since
+// the session's start. Pure, so tested alone.
 
 import type { ConnectionRow } from '../../../shared/api';
-import { endLabel } from '../../../shared/words';
+import { endLabel, endStep, endTag, groupDigits, plural } from '../../../shared/words';
+import type { Domain } from './zoom';
 
-export interface LaneBin {
-  x: number;
-  width: number;
-  /** Exchanges that start in this bin. */
-  count: number;
-}
-
-export interface LaneLayout {
-  bins: LaneBin[];
-  /** The largest count in a bin (for shading). */
+export interface LaneGeometry {
+  /** One per exchange in view, when they are few enough to tell apart. */
+  bars: { x: number; width: number; index: number; matched: boolean }[];
+  /** Exchanges starting in each bin of `bin` pixels, when there are too many for bars. */
+  bins: { x: number; width: number; count: number; matched: number }[];
   densest: number;
-  /** Exchanges drawn as separate bars when there are few. */
-  bars: { x: number; width: number; index: number }[];
-  end: { x: number; label: string; kind: 'fin' | 'rst' | 'other' } | null;
-  longestGap: { x: number; width: number; seconds: number } | null;
+  stalls: { x: number; width: number }[];
+  ends: { x: number; label: string; story: string; kind: 'fin' | 'rst' | 'other'; mirrored: boolean }[];
 }
 
-/** Lay out a lane between session times t0 and t1 over `width` pixels. */
-export function laneLayout(c: ConnectionRow, t0: number, t1: number, width: number): LaneLayout {
-  const span = Math.max(1e-6, t1 - t0);
-  const x = (t: number) => ((t - t0) / span) * width;
+/** The first exchange whose end is at or after `t` (spans: start, end, start, end… in order). */
+function firstEndingAfter(spans: readonly number[], t: number): number {
+  let lo = 0;
+  let hi = spans.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[2 * mid + 1]! < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Lay out lane `c` for the view `domain` (engine clock) over `width` pixels from `left`.
+ * `matches` says which exchanges the list's filter keeps (the others are drawn faint).
+ */
+export function laneGeometry(c: ConnectionRow, domain: Domain, left: number, width: number, matches: (index: number) => boolean = () => true, bin = 4): LaneGeometry {
+  const perSecond = width / Math.max(1e-9, domain[1] - domain[0]);
+  const x = (t: number) => left + (t - domain[0]) * perSecond;
   const n = c.spans.length / 2;
-  const bars: LaneLayout['bars'] = [];
-  const bins: LaneBin[] = [];
+  const from = firstEndingAfter(c.spans, domain[0]);
+  let to = from;
+  while (to < n && c.spans[2 * to]! <= domain[1]) to++;
+  const bars: LaneGeometry['bars'] = [];
+  const bins: LaneGeometry['bins'] = [];
   let densest = 0;
-  if (n <= width / 3) {
-    for (let i = 0; i < n; i++) {
-      const start = x(c.spans[2 * i]!);
-      bars.push({ x: start, width: Math.max(2, x(c.spans[2 * i + 1]!) - start), index: i });
+  if (to - from <= width / 3) {
+    for (let i = from; i < to; i++) {
+      const a = Math.max(left - 2, x(c.spans[2 * i]!));
+      const b = Math.min(left + width + 2, x(c.spans[2 * i + 1]!));
+      bars.push({ x: a, width: Math.max(2, b - a), index: i, matched: matches(i) });
     }
   } else {
-    const binWidth = 4;
-    const counts = new Array<number>(Math.ceil(width / binWidth)).fill(0);
-    for (let i = 0; i < n; i++) {
-      const b = Math.min(counts.length - 1, Math.max(0, Math.floor(x(c.spans[2 * i]!) / binWidth)));
-      counts[b]!++;
-    }
-    counts.forEach((count, b) => {
-      if (count > 0) bins.push({ x: b * binWidth, width: binWidth, count });
-      densest = Math.max(densest, count);
-    });
-  }
-  let longestGap: LaneLayout['longestGap'] = null;
-  for (let i = 1; i < n; i++) {
-    const gap = c.spans[2 * i]! - c.spans[2 * i - 1]!;
-    if (gap > 0.05 && (!longestGap || gap > longestGap.seconds)) {
-      longestGap = { x: x(c.spans[2 * i - 1]!), width: x(c.spans[2 * i]!) - x(c.spans[2 * i - 1]!), seconds: gap };
-    }
-  }
-  const end = c.ended
-    ? {
-        x: x(c.ended.at),
-        kind: c.ended.how === 'fin' || c.ended.how === 'close-notify' ? ('fin' as const) : c.ended.how === 'rst' ? ('rst' as const) : ('other' as const),
-        label: endLabel(c.ended),
+    let current: LaneGeometry['bins'][number] | null = null;
+    for (let i = from; i < to; i++) {
+      const column = Math.floor((Math.max(left, x(c.spans[2 * i]!)) - left) / bin);
+      const bx = left + column * bin;
+      if (!current || current.x !== bx) {
+        current = { x: bx, width: bin, count: 0, matched: 0 };
+        bins.push(current);
       }
-    : null;
-  return { bins, densest, bars, end, longestGap };
+      current.count++;
+      if (matches(i)) current.matched++;
+      if (current.count > densest) densest = current.count;
+    }
+  }
+  const stalls = c.stalls
+    .map((s) => ({ a: x(c.openedAt + s.since), b: x(c.openedAt + s.since + s.seconds) }))
+    .filter((s) => s.b >= left && s.a <= left + width)
+    .map((s) => ({ x: Math.max(left, s.a), width: Math.max(2, Math.min(left + width, s.b) - Math.max(left, s.a)) }));
+  const ends = c.ends
+    .map((e) => ({ x: x(c.openedAt + e.at), label: endTag(e), story: endStep(e), kind: e.how === 'rst' ? ('rst' as const) : e.how === 'fin' || e.how === 'close-notify' ? ('fin' as const) : ('other' as const), mirrored: e.mirrored }))
+    .filter((e) => e.x >= left - 1 && e.x <= left + width + 1);
+  return { bars, bins, densest, stalls, ends };
 }
 
-/** "4,001 requests · 4,000 answered · server RST" */
+/** The exchange at time `t` (engine clock), or within `slack` seconds of it; null when none. */
+export function exchangeAt(c: ConnectionRow, t: number, slack: number): number | null {
+  const i = firstEndingAfter(c.spans, t - slack);
+  if (i >= c.spans.length / 2) return null;
+  return c.spans[2 * i]! <= t + slack ? i : null;
+}
+
+/** The end that says who ended the connection, for the lane's label: "server RST". */
+export function laneEndLabel(c: ConnectionRow): string | null {
+  return c.ended ? endLabel(c.ended) : null;
+}
+
+/** "4,001 requests · 4,000 answered" */
 export function laneSummary(c: ConnectionRow): string {
-  const parts = [`${c.requests.toLocaleString('en-US')} request${c.requests === 1 ? '' : 's'}`];
-  if (c.responses !== c.requests) parts.push(`${c.responses.toLocaleString('en-US')} answered`);
+  const parts = [`${plural(c.requests, 'request')}`];
+  if (c.responses !== c.requests) parts.push(`${groupDigits(c.responses)} answered`);
   if (c.tunnel) parts.push('tunnel');
   if (c.upstreamFailure) parts.push(`could not connect: ${c.upstreamFailure}`);
   if (c.tls?.failure) parts.push(`TLS failed (${c.tls.failure.side})`);
@@ -74,3 +96,15 @@ export function laneSummary(c: ConnectionRow): string {
   return parts.join(' · ');
 }
 
+/** The whole session on the engine's clock: from its first connection to its last activity or end. */
+export function sessionSpan(connections: Iterable<ConnectionRow>): Domain {
+  let from = Infinity;
+  let to = -Infinity;
+  for (const c of connections) {
+    if (c.openedAt < from) from = c.openedAt;
+    to = Math.max(to, c.lastActivity, c.ended?.at ?? 0);
+    for (const e of c.ends) to = Math.max(to, c.openedAt + e.at);
+  }
+  if (from === Infinity) return [0, 1];
+  return [from, Math.max(from + 1e-3, to)];
+}

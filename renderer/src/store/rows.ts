@@ -1,6 +1,7 @@
 // Folding update batches into the rows the list shows. Pure, so tested alone.
 
 import type { ConnectionRow, ExchangeRow, SessionInfo, UpdateBatch } from '../../../shared/api';
+import { isLive } from './detail';
 
 export interface RowsState {
   /** Rows in session order (by seq). A new array when anything changed. */
@@ -15,10 +16,17 @@ export function emptyRows(): RowsState {
   return { rows: [], index: new Map(), connections: new Map(), session: null };
 }
 
-/** The row a detail came with, put in the list unless the list has a newer one. */
+/**
+ * The row a detail came with, put in the list unless the list has a newer one. A finished
+ * row of the same version says the same as the list's: keeping the list's object keeps the
+ * row unchanged, so an open detail of a finished exchange is not asked for again and again.
+ * (A live one of the same version may still differ: its stall and duration grow with time.)
+ */
 export function upsertRow(state: RowsState, row: ExchangeRow): Pick<RowsState, 'rows'> | Record<string, never> {
   const at = state.index.get(row.id);
-  if (at === undefined || state.rows[at]!.version > row.version || state.rows[at] === row) return {};
+  if (at === undefined || state.rows[at] === row) return {};
+  const listed = state.rows[at]!;
+  if (listed.version > row.version || (listed.version === row.version && !isLive(row.state))) return {};
   const rows = state.rows.slice();
   rows[at] = row;
   return { rows };

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { chunkedResponse, detail, row } from '../test-support/rows';
 import { chunksFrom } from './detail';
 import { applyBatches, emptyRows } from './rows';
+import { SETTINGS_KEY, readSettings } from './settings';
 import { createAppStore, createIngest } from './store';
 
 describe('folding updates into rows', () => {
@@ -65,6 +66,18 @@ describe('the store', () => {
     expect(store.getState().rows[0]).toMatchObject({ state: 'incomplete', chunks: 9 });
   });
 
+  it('a finished exchange’s detail leaves its row as it is: the row does not change, so the detail is not asked for again and again', () => {
+    const store = createAppStore();
+    store.getState().ingest([{ rows: [row({ state: 'complete', version: 7 })] }]);
+    const before = store.getState().rows[0];
+    store.getState().select('1:0');
+    store.getState().setDetail(detail(chunkedResponse([1, 1], [0, 0.1]), { row: row({ state: 'complete', version: 7 }) }));
+    expect(store.getState().rows[0]).toBe(before);
+    // A detail derived from more records does bring its row.
+    store.getState().setDetail(detail(chunkedResponse([1, 1], [0, 0.1]), { row: row({ state: 'complete', version: 8, chunks: 5 }) }));
+    expect(store.getState().rows[0]!.chunks).toBe(5);
+  });
+
   it('a refresh asks for the chunks not held and joins them to the ledger', () => {
     const store = createAppStore();
     store.getState().select('1:0');
@@ -85,5 +98,51 @@ describe('the store', () => {
     store.getState().showByte(1, 2966);
     expect(store.getState().tab).toBe('raw');
     expect(store.getState().rawTarget).toMatchObject({ stream: 1, offset: 2966 });
+  });
+});
+
+describe('settings', () => {
+  /** A storage like localStorage, in memory. */
+  function memory(): { getItem(k: string): string | null; setItem(k: string, v: string): void; removeItem(k: string): void; data: Map<string, string> } {
+    const data = new Map<string, string>();
+    return { data, getItem: (k) => data.get(k) ?? null, setItem: (k, v) => void data.set(k, v), removeItem: (k) => void data.delete(k) };
+  }
+
+  it('are remembered across a reload: theme, filter, tab, view, HAR body limit, columns', () => {
+    const storage = memory();
+    const first = createAppStore(storage);
+    first.getState().setTheme('dark');
+    first.getState().setFilter('status:5xx');
+    first.getState().setTab('timeline');
+    first.getState().setView('connections');
+    first.getState().setHarMaxBody(64 * 1024);
+    first.getState().setColumns((c) => ({ ...c, sizing: { path: 320 }, visibility: { host: false }, sorting: [{ id: 'status', desc: true }] }));
+    first.getState().ingest([{ rows: [row()] }]);
+    const second = createAppStore(storage).getState();
+    expect([second.theme, second.filter, second.tab, second.view, second.harMaxBody]).toEqual(['dark', 'status:5xx', 'timeline', 'connections', 65536]);
+    expect(second.columns).toEqual({ sizing: { path: 320 }, visibility: { host: false }, sorting: [{ id: 'status', desc: true }] });
+    // Only settings are kept: not the rows or the selection.
+    expect(second.rows).toEqual([]);
+    expect(JSON.parse(storage.data.get(SETTINGS_KEY)!).state.rows).toBeUndefined();
+  });
+
+  it('read back a damaged or hand-edited setting as its default', () => {
+    const storage = memory();
+    storage.setItem(SETTINGS_KEY, JSON.stringify({ state: { theme: 'purple', tab: 'nope', harMaxBody: -1, filter: 'rst', columns: { sizing: { path: 'wide', host: 200 }, sorting: [{ id: 3 }] } }, version: 1 }));
+    const s = createAppStore(storage).getState();
+    expect([s.theme, s.tab, s.harMaxBody, s.filter]).toEqual(['system', 'chunks', 1024 * 1024, 'rst']);
+    expect(s.columns).toEqual({ sizing: { host: 200 }, visibility: {}, sorting: [] });
+    expect(readSettings(null)).toEqual({});
+  });
+
+  it('a picked chunk is let go when another exchange is selected or the session resets', () => {
+    const store = createAppStore();
+    store.getState().select('1:0');
+    store.getState().pickChunk({ side: 'response', index: 3 });
+    store.getState().select('1:1');
+    expect(store.getState().chunk).toBeNull();
+    store.getState().pickChunk({ side: 'response', index: 1 });
+    store.getState().ingest([{ reset: true }]);
+    expect(store.getState().chunk).toBeNull();
   });
 });

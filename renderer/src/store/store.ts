@@ -1,14 +1,22 @@
 // The app's state: one zustand store made of slices (rows, ui, detail). Components
 // select what they need with named selectors and call actions; turning updates into
-// rows is a pure function (rows.ts).
+// rows is a pure function (rows.ts). The settings part of the ui slice is remembered
+// across reloads (settings.ts) when the store is given a storage.
 
-import { createStore, type StoreApi } from 'zustand/vanilla';
+import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
+import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { ExchangeDetail, UpdateBatch } from '../../../shared/api';
 import { mergeDetail, isLive } from './detail';
 import { applyBatches, emptyRows, upsertRow, type RowsState } from './rows';
+import { DEFAULT_SETTINGS, SETTINGS_KEY, SETTINGS_VERSION, readSettings, type ColumnSettings, type DetailTab, type Settings, type Theme, type View } from './settings';
 
-export type DetailTab = 'chunks' | 'stream' | 'timeline' | 'raw' | 'headers';
-export type View = 'sessions' | 'connections';
+export type { DetailTab, Theme, View } from './settings';
+
+/** A chunk picked in the ledger or on the Timeline: its bytes are shown, and Raw marks them. */
+export interface ChunkPick {
+  side: 'request' | 'response';
+  index: number;
+}
 
 interface RowsSlice extends RowsState {
   transport: 'connecting' | 'connected' | 'disconnected';
@@ -16,11 +24,11 @@ interface RowsSlice extends RowsState {
   setTransport(state: RowsSlice['transport']): void;
 }
 
-interface UiSlice {
-  filter: string;
+interface UiSlice extends Settings {
   selectedId: string | null;
-  tab: DetailTab;
-  view: View;
+  /** The theme in effect: the system's when `theme` is 'system'. */
+  resolvedTheme: 'light' | 'dark';
+  chunk: ChunkPick | null;
   /** Where the raw view should show a byte (from a click on an anomaly). */
   rawTarget: { stream: 0 | 1; offset: number; nonce: number } | null;
   notice: string | null;
@@ -32,6 +40,11 @@ interface UiSlice {
   setView(view: View): void;
   showByte(stream: 0 | 1, offset: number): void;
   notify(notice: string | null): void;
+  setTheme(theme: Theme): void;
+  setResolvedTheme(theme: 'light' | 'dark'): void;
+  setHarMaxBody(bytes: number): void;
+  setColumns(update: (columns: ColumnSettings) => ColumnSettings): void;
+  pickChunk(chunk: ChunkPick | null): void;
 }
 
 interface DetailSlice {
@@ -43,8 +56,7 @@ interface DetailSlice {
 export type AppState = RowsSlice & UiSlice & DetailSlice;
 export type AppStore = StoreApi<AppState>;
 
-export function createAppStore(): AppStore {
-  return createStore<AppState>()((set) => ({
+const creator: StateCreator<AppState> = (set) => ({
     ...emptyRows(),
     transport: 'connecting',
     ingest: (batches) =>
@@ -53,24 +65,29 @@ export function createAppStore(): AppStore {
         const held = state.detail && state.detail.id === state.selectedId && isLive(state.detail.row.state) ? state.selectedId : null;
         const next = applyBatches(state, batches, held);
         const reset = batches.some((b) => b.reset);
-        return reset ? { ...next, selectedId: null, detail: null, detailError: null, rawTarget: null } : next;
+        return reset ? { ...next, selectedId: null, detail: null, detailError: null, rawTarget: null, chunk: null } : next;
       }),
     setTransport: (transport) => set({ transport }),
 
-    filter: '',
+    ...DEFAULT_SETTINGS,
     selectedId: null,
-    tab: 'chunks',
-    view: 'sessions',
+    resolvedTheme: 'light',
+    chunk: null,
     rawTarget: null,
     notice: null,
     rulesOpen: false,
     setRulesOpen: (rulesOpen) => set({ rulesOpen }),
     setFilter: (filter) => set({ filter }),
-    select: (selectedId) => set((state) => (state.selectedId === selectedId ? {} : { selectedId, detail: null, detailError: null, rawTarget: null })),
+    select: (selectedId) => set((state) => (state.selectedId === selectedId ? {} : { selectedId, detail: null, detailError: null, rawTarget: null, chunk: null })),
     setTab: (tab) => set({ tab }),
     setView: (view) => set({ view }),
     showByte: (stream, offset) => set((state) => ({ tab: 'raw', rawTarget: { stream, offset, nonce: (state.rawTarget?.nonce ?? 0) + 1 } })),
     notify: (notice) => set({ notice }),
+    setTheme: (theme) => set({ theme }),
+    setResolvedTheme: (resolvedTheme) => set({ resolvedTheme }),
+    setHarMaxBody: (harMaxBody) => set({ harMaxBody }),
+    setColumns: (update) => set((state) => ({ columns: update(state.columns) })),
+    pickChunk: (chunk) => set({ chunk }),
 
     detail: null,
     detailError: null,
@@ -80,7 +97,27 @@ export function createAppStore(): AppStore {
         const merged = mergeDetail(state.detail, detail);
         return { ...upsertRow(state, merged.row), detail: merged, detailError: error };
       }),
-  }));
+});
+
+function settingsOf(state: AppState): Settings {
+  return { theme: state.theme, filter: state.filter, tab: state.tab, view: state.view, harMaxBody: state.harMaxBody, columns: state.columns };
+}
+
+/** The store; with `storage`, the settings are read from it at once and written to it as they change. */
+export function createAppStore(storage?: StateStorage): AppStore {
+  if (!storage) return createStore<AppState>()(creator);
+  return createStore<AppState>()(
+    persist(creator, {
+      name: SETTINGS_KEY,
+      version: SETTINGS_VERSION,
+      storage: createJSONStorage(() => storage),
+      partialize: settingsOf,
+      // Each setting checked as it is read back: a bad one falls back to its default.
+      merge: (persisted, current) => ({ ...current, ...readSettings(persisted) }),
+      // Settings of another version are dropped rather than misread.
+      migrate: () => ({}),
+    }),
+  );
 }
 
 /**
@@ -113,6 +150,23 @@ function defaultSchedule(run: () => void): void {
     run();
   });
 }
+
+const origins = new WeakMap<Map<number, unknown>, number>();
+
+/**
+ * When the session began, on the engine's clock: its first connection's opening. Times
+ * shown "since the session's start" count from here, so a Clear starts them again at 0.
+ */
+export const selectOrigin = (s: AppState): number => {
+  let origin = origins.get(s.connections);
+  if (origin === undefined) {
+    origin = Infinity;
+    for (const c of s.connections.values()) if (c.openedAt < origin) origin = c.openedAt;
+    if (origin === Infinity) origin = 0;
+    origins.set(s.connections, origin);
+  }
+  return origin;
+};
 
 // Named selectors.
 export const selectRows = (s: AppState) => s.rows;

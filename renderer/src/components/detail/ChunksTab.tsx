@@ -1,56 +1,11 @@
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef, useState } from 'react';
+import { useState } from 'react';
 import type { ExchangeAccount } from '../../../../shared/account';
-import type { ExchangeDetail, MessageDetail } from '../../../../shared/api';
-import { duration, groupDigits } from '../../../../shared/words';
+import type { ExchangeDetail, MessageDetail, RawStream } from '../../../../shared/api';
+import { groupDigits, plural } from '../../../../shared/words';
 import { printable } from '../../../../shared/printable';
-
-const ROW = 22;
-
-function Ledger({ message }: { message: MessageDetail }) {
-  const columns = message.chunkColumns!;
-  const parent = useRef<HTMLDivElement>(null);
-  const count = columns.sizes.length;
-  const virtualizer = useVirtualizer({ count, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 20 });
-  const start = message.first ?? 0;
-  return (
-    <div className="ledger" data-testid="ledger">
-      <div className="ledger-row header">
-        <span>#</span>
-        <span>offset</span>
-        <span>size as sent</span>
-        <span>decimal</span>
-        <span>extensions</span>
-        <span>arrived</span>
-        <span>gap</span>
-        <span>data</span>
-        <span>CRLF</span>
-      </div>
-      <div ref={parent} className="ledger-rows">
-        <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-          {virtualizer.getVirtualItems().map((item) => {
-            const i = item.index;
-            const gap = i === 0 ? null : columns.firstTimes[i]! - columns.lastTimes[i - 1]!;
-            const short = columns.dataLengths[i]! < columns.sizes[i]!;
-            return (
-              <div key={i} className="ledger-row" data-testid="chunk" style={{ transform: `translateY(${item.start}px)`, height: ROW }}>
-                <span>{i + 1}</span>
-                <span>{groupDigits(columns.offsets[i]!)}</span>
-                <code data-testid="size-token">{columns.sizeTokens[i]}</code>
-                <span>{groupDigits(columns.sizes[i]!)}</span>
-                <code>{printable(columns.extensions[i]!)}</code>
-                <span>{duration(columns.lastTimes[i]! - start)}</span>
-                <span>{gap === null ? '' : duration(Math.max(0, gap))}</span>
-                <span className={short ? 'bad' : ''}>{short ? `${groupDigits(columns.dataLengths[i]!)} of ${groupDigits(columns.sizes[i]!)}` : groupDigits(columns.dataLengths[i]!)}</span>
-                <span className={columns.crlf[i] ? 'ok' : 'bad'}>{columns.crlf[i] ? '✓' : '✗'}</span>
-              </div>
-            );
-          })}
-        </div>
-      </div>
-    </div>
-  );
-}
+import { useApp, useAppStore } from '../../context';
+import { ChunkBytes } from './ChunkBytes';
+import { Ledger } from './Ledger';
 
 /** The last chunk as sent, or what the account says of its absence (the detail's headline). */
 function Ending({ message, account }: { message: MessageDetail; account: ExchangeAccount | null }) {
@@ -75,13 +30,17 @@ function Ending({ message, account }: { message: MessageDetail; account: Exchang
     );
   }
   if (!account) return <div className="ending live">{message.complete ? 'no last chunk' : 'no last chunk (yet)'}</div>;
-  return <div className={`ending ${account.tone === 'problem' ? 'bad' : 'live'}`}>{account.headline}</div>;
+  return (
+    <div className={`ending ${account.tone === 'problem' ? 'bad' : 'live'}`} title={account.headline}>
+      {account.headline}
+    </div>
+  );
 }
 
 function framingSummary(m: MessageDetail | null): string {
   if (!m) return 'nothing';
   if (m.framing !== 'chunked') return `${m.framing}${m.contentLength !== null ? ` (${groupDigits(m.contentLength)} bytes)` : ''}`;
-  return `${groupDigits(m.chunkCount)} chunk${m.chunkCount === 1 ? '' : 's'}, ${m.terminator ? 'last chunk ✓' : 'no last chunk'}`;
+  return `${plural(m.chunkCount, 'chunk')}, ${m.terminator ? 'last chunk ✓' : 'no last chunk'}`;
 }
 
 /** With rules on: which side's framing the ledger shows. */
@@ -100,35 +59,58 @@ function Sides({ detail, side, setSide }: { detail: ExchangeDetail; side: 'deliv
 }
 
 export function ChunksTab({ detail: shown }: { detail: ExchangeDetail }) {
+  const store = useAppStore();
+  const picked = useApp((s) => s.chunk);
   const [side, setSide] = useState<'delivered' | 'original'>('delivered');
-  const detail: ExchangeDetail = side === 'original' && shown.original ? { ...shown, request: shown.original.request, response: shown.original.response } : shown;
+  const original = side === 'original' && shown.original !== null;
+  const detail: ExchangeDetail = original ? { ...shown, request: shown.original!.request, response: shown.original!.response } : shown;
   const sides = shown.original ? <Sides detail={shown} side={side} setSide={setSide} /> : null;
-  const response = detail.response;
-  const request = detail.request;
-  const message = response?.chunkColumns ? response : request?.chunkColumns ? request : null;
+  const { request, response } = detail;
+  // The response's ledger, unless only the request was chunked (or the user asked for it).
+  const both = !!request?.chunkColumns && !!response?.chunkColumns;
+  const which: 'request' | 'response' = response?.chunkColumns && !(both && picked?.side === 'request') ? 'response' : 'request';
+  const message = which === 'response' ? (response?.chunkColumns ? response : null) : request?.chunkColumns ? request : null;
   if (!message) {
     return (
       <>
-      {sides}
-      <p className="empty">
-        {!response
-          ? 'No response yet.'
-          : response.framing === 'unknown'
-            ? `Framing unknown: ${response.framingReason ?? 'the import did not record it'}.`
-            : `This response is not chunked (framing: ${response.framing}${response.framingReason ? `: ${response.framingReason}` : ''}).`}
-      </p>
+        {sides}
+        <p className="empty">
+          {!response
+            ? 'No response yet.'
+            : response.framing === 'unknown'
+              ? `Framing unknown: ${response.framingReason ?? 'the import did not record it'}.`
+              : `This response is not chunked (framing: ${response.framing}${response.framingReason ? `: ${response.framingReason}` : ''}).`}
+        </p>
       </>
     );
   }
+  const index = picked && picked.side === which ? picked.index : null;
+  // Streams: 0 the client sent, 1 it received; with rules, 2 the origin received, 3 it sent.
+  const stream: RawStream = which === 'request' ? (original ? 2 : 0) : original ? 3 : 1;
   return (
     <div className="chunks-tab">
       {sides}
       <p className="summary">
-        {message === request ? 'Request body: ' : ''}
-        {groupDigits(message.chunkCount)} chunks, {groupDigits(message.bodyLength)} bytes of data
+        {both ? (
+          <span className="sides">
+            <button type="button" className={which === 'request' ? 'active' : ''} data-testid="ledger-request" onClick={() => store.getState().pickChunk({ side: 'request', index: 0 })}>
+              request body
+            </button>
+            <button type="button" className={which === 'response' ? 'active' : ''} data-testid="ledger-response" onClick={() => store.getState().pickChunk({ side: 'response', index: 0 })}>
+              response body
+            </button>{' '}
+          </span>
+        ) : message === request ? (
+          'Request body: '
+        ) : (
+          ''
+        )}
+        {plural(message.chunkCount, 'chunk')}, {groupDigits(message.bodyLength)} bytes of data
         {message.chunksTruncated ? ` (the first ${groupDigits(message.chunkColumns!.sizes.length)} are listed)` : ''}
+        {index === null ? ' · pick a chunk to see its bytes' : ''}
       </p>
-      <Ledger message={message} />
+      <Ledger message={message} origin={detail.account.span.from} picked={index} onPick={(i) => store.getState().pickChunk({ side: which, index: i })} />
+      {index !== null ? <ChunkBytes message={message} index={index} stream={stream} connection={detail.connection} /> : null}
       <Ending message={message} account={message === response && side === 'delivered' ? detail.account : null} />
     </div>
   );

@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { exchangeName, parseExchangeId } from '../../../../shared/exchange-id';
 import { isErrorAnomaly } from '../../../../shared/anomalies';
 import type { ExchangeDetail as Detail } from '../../../../shared/api';
@@ -11,7 +11,8 @@ import { ChunksTab } from './ChunksTab';
 import { HeadersTab } from './HeadersTab';
 import { RawTab } from './RawTab';
 import { StreamTab } from './StreamTab';
-import { TimelineTab } from './TimelineTab';
+import { TimelineTab } from '../timeline/TimelineTab';
+import { typing } from '../use-shortcuts';
 
 const TABS: [DetailTab, string][] = [
   ['chunks', 'Chunks'],
@@ -112,17 +113,35 @@ function CopyAsCurl({ id }: { id: string }) {
   );
 }
 
+/** [ and ]: the previous and next chunk, wherever the focus is in the detail. */
+function useChunkKeys(current: Detail | null) {
+  const store = useAppStore();
+  return (event: KeyboardEvent) => {
+    if ((event.key !== '[' && event.key !== ']') || typing(event.target) || !current) return;
+    const { chunk } = store.getState();
+    const side = chunk?.side ?? (current.response?.chunkColumns ? 'response' : 'request');
+    const count = current[side]?.chunkColumns?.sizes.length ?? 0;
+    if (count === 0) return;
+    event.preventDefault();
+    const index = chunk ? chunk.index + (event.key === ']' ? 1 : -1) : event.key === ']' ? 0 : count - 1;
+    store.getState().pickChunk({ side, index: Math.max(0, Math.min(count - 1, index)) });
+  };
+}
+
 export function ExchangeDetail({ id }: { id: string }) {
   useDetail(id);
   const store = useAppStore();
   const detail = useApp(selectDetail);
   const error = useApp((s) => s.detailError);
-  const tab = useApp(selectTab);
+  const chosen = useApp(selectTab);
   const session = useApp(selectSession);
   const current = detail && detail.id === id ? detail : null;
   const response = current?.response;
+  // A remembered Stream tab on an exchange that has no stream: its chunks instead.
+  const tab = chosen === 'stream' && current && !current.stream ? 'chunks' : chosen;
+  const onKeyDown = useChunkKeys(current);
   return (
-    <section className="detail" data-testid="detail" tabIndex={-1}>
+    <section className="detail" data-testid="detail" tabIndex={-1} onKeyDown={onKeyDown}>
       <header className="detail-head">
         <h2>
           {exchangeTitle(id)}
@@ -171,10 +190,11 @@ export function ExchangeDetail({ id }: { id: string }) {
       </nav>
       <div className="tab-body">
         {!current ? <p className="empty">Loading…</p> : null}
-        {current && tab === 'chunks' ? <ChunksTab detail={current} /> : null}
-        {current && tab === 'stream' ? current.stream ? <StreamTab detail={current} /> : <p className="empty">This response is not of a type the Stream view reads (a feed, server-sent events, JSON lines or text).</p> : null}
-        {current && tab === 'timeline' ? <TimelineTab detail={current} /> : null}
-        {current && tab === 'raw' ? <RawTab detail={current} /> : null}
+        {/* Keyed by the exchange: a zoom, a side or an opened item belongs to the exchange it was chosen on. */}
+        {current && tab === 'chunks' ? <ChunksTab key={current.id} detail={current} /> : null}
+        {current && tab === 'stream' ? <StreamTab key={current.id} detail={current} /> : null}
+        {current && tab === 'timeline' ? <TimelineTab key={current.id} detail={current} /> : null}
+        {current && tab === 'raw' ? <RawTab key={current.id} detail={current} /> : null}
         {current && tab === 'headers' ? <HeadersTab detail={current} /> : null}
       </div>
     </section>

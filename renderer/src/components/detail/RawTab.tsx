@@ -2,7 +2,10 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useRef, useState } from 'react';
 import type { ExchangeDetail, RawSlice } from '../../../../shared/api';
 import { useApi, useApp } from '../../context';
+import { chunkRange } from '../../model/chunks';
 import { ROW_BYTES, hex, kindsOf, offsetLabel, printable } from '../../model/raw';
+import { decodeBase64 } from './ChunkBytes';
+import { groupDigits } from '../../../../shared/words';
 
 const ROW = 20;
 const PAGE = 64 * 1024;
@@ -10,13 +13,6 @@ const PAGE = 64 * 1024;
 interface Page {
   bytes: Uint8Array;
   slice: RawSlice;
-}
-
-function decode(base64: string): Uint8Array {
-  const text = atob(base64);
-  const out = new Uint8Array(text.length);
-  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
-  return out;
 }
 
 /** Pages of one stream's bytes, fetched as rows come into view. */
@@ -35,7 +31,7 @@ function usePages(connection: number, stream: 0 | 1, version: unknown) {
     asked.current.add(page);
     api.raw({ connection, stream, offset: page * PAGE, length: PAGE }).then((slice) => {
       setTotal(slice.total);
-      setPages((previous) => new Map(previous).set(page, { bytes: decode(slice.bytes), slice }));
+      setPages((previous) => new Map(previous).set(page, { bytes: decodeBase64(slice.bytes), slice }));
     });
   };
   return { pages, total, need };
@@ -51,7 +47,11 @@ export function exchangeRange(detail: ExchangeDetail, stream: 0 | 1): { from: nu
 
 export function RawTab({ detail }: { detail: ExchangeDetail }) {
   const target = useApp((s) => s.rawTarget);
-  const [stream, setStream] = useState<0 | 1>(target?.stream ?? (detail.response || detail.informational.length > 0 ? 1 : 0));
+  const chunk = useApp((s) => s.chunk);
+  const [stream, setStream] = useState<0 | 1>(target?.stream ?? (chunk ? (chunk.side === 'request' ? 0 : 1) : detail.response || detail.informational.length > 0 ? 1 : 0));
+  // The chunk picked in the ledger or on the Timeline, marked among the bytes.
+  const chunkMessage = chunk ? (chunk.side === 'request' ? detail.request : detail.response) : null;
+  const picked = chunk && chunkMessage && (chunk.side === 'request' ? 0 : 1) === stream ? chunkRange(chunkMessage, chunk.index) : null;
   // This exchange's own bytes by default; the whole connection on request.
   const [whole, setWhole] = useState(false);
   const version = `${detail.request?.end ?? 0}:${detail.response?.end ?? 0}`;
@@ -72,6 +72,10 @@ export function RawTab({ detail }: { detail: ExchangeDetail }) {
     virtualizer.scrollToIndex(Math.floor(target.offset / ROW_BYTES) - firstRow, { align: 'center' });
   }, [target, stream, total, virtualizer, firstRow]);
   useEffect(() => {
+    // Opened with a chunk picked: show it.
+    if (!target && picked && total !== null) virtualizer.scrollToIndex(Math.floor(picked.from / ROW_BYTES) - firstRow, { align: 'start' });
+  }, [picked?.from, total, virtualizer, firstRow]);
+  useEffect(() => {
     // In the whole connection, start at this exchange's own bytes.
     if (whole && !target && total !== null) virtualizer.scrollToIndex(Math.floor(own.from / ROW_BYTES), { align: 'start' });
   }, [whole, own.from, total, stream]);
@@ -91,8 +95,13 @@ export function RawTab({ detail }: { detail: ExchangeDetail }) {
         <label className="raw-scope" title="Show every byte of the connection, other exchanges included">
           <input type="checkbox" checked={whole} onChange={(e) => setWhole(e.target.checked)} data-testid="raw-whole" /> whole connection
         </label>
+        {picked ? (
+          <span className="raw-chunk" data-testid="raw-chunk">
+            <span className="in-chunk">chunk #{groupDigits(chunk!.index + 1)}</span> marked
+          </span>
+        ) : null}
         <span className="raw-range" data-testid="raw-range">
-          {rows === 0 ? 'no bytes in this direction' : `bytes ${range.from.toLocaleString('en-US')}–${Math.max(range.from, range.to - 1).toLocaleString('en-US')}`}
+          {rows === 0 ? 'no bytes in this direction' : `bytes ${groupDigits(range.from)}–${groupDigits(Math.max(range.from, range.to - 1))}`}
         </span>
         <span className="legend">
           {['head', 'size-line', 'extension', 'data', 'crlf', 'last-chunk', 'trailer', 'raw'].map((k) => (
@@ -113,6 +122,7 @@ export function RawTab({ detail }: { detail: ExchangeDetail }) {
             // Bytes of other exchanges sharing the first or last row stay blank.
             const cells = Array.from({ length: count }, (_, i) => ({ value: page!.bytes[within + i]!, kind: kinds[i]!, offset: offset + i, outside: offset + i < range.from || offset + i >= range.to }));
             const hit = (o: number) => target !== null && target.stream === stream && target.offset === o;
+            const inChunk = (o: number) => (picked !== null && o >= picked.from && o < picked.to ? 'in-chunk' : '');
             return (
               <div key={item.index} className="raw-row" style={{ transform: `translateY(${item.start}px)`, height: ROW }} data-offset={offset}>
                 <span className="raw-offset">{offsetLabel(offset)}</span>
@@ -123,7 +133,7 @@ export function RawTab({ detail }: { detail: ExchangeDetail }) {
                         {'  '}
                       </span>
                     ) : (
-                      <span key={c.offset} className={`k-${c.kind} ${hit(c.offset) ? 'target' : ''}`} data-byte={c.offset}>
+                      <span key={c.offset} className={`k-${c.kind} ${hit(c.offset) ? 'target' : ''} ${inChunk(c.offset)}`} data-byte={c.offset}>
                         {hex(c.value)}
                       </span>
                     ),
@@ -131,7 +141,7 @@ export function RawTab({ detail }: { detail: ExchangeDetail }) {
                 </span>
                 <span className="raw-text">
                   {cells.map((c) => (
-                    <span key={c.offset} className={c.outside ? 'outside' : `k-${c.kind} ${hit(c.offset) ? 'target' : ''}`}>
+                    <span key={c.offset} className={c.outside ? 'outside' : `k-${c.kind} ${hit(c.offset) ? 'target' : ''} ${inChunk(c.offset)}`}>
                       {c.outside ? ' ' : printable(c.value)}
                     </span>
                   ))}

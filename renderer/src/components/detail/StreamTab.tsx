@@ -2,10 +2,11 @@
 // values, text lines), each with the chunks that carried it, when its last byte came,
 // the gap since the previous item and its size; partial and malformed items say why.
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useRef } from 'react';
+import { useRef, useState } from 'react';
 import type { ExchangeDetail, StreamViewResult } from '../../../../shared/api';
 import type { CarriedItem } from '../../../../shared/stream';
 import { duration, groupDigits, size } from '../../../../shared/words';
+import { StreamItemDetail } from './StreamItemDetail';
 import { useStreamView } from './use-stream-view';
 
 const ROW = 22;
@@ -43,7 +44,10 @@ function heading(view: StreamViewResult): string {
 export function StreamTab({ detail }: { detail: ExchangeDetail }) {
   const { view, items, error } = useStreamView(detail.id, true);
   const parent = useRef<HTMLDivElement>(null);
-  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 20 });
+  const [open, setOpen] = useState<number | null>(null);
+  // The header is the scroll box's first row (sticky), so it scrolls sideways with the items.
+  const virtualizer = useVirtualizer({ count: items.length, getScrollElement: () => parent.current, estimateSize: () => ROW, overscan: 20, scrollMargin: ROW });
+  const origin = detail.account.span.from;
   if (error) return <p className="missing">{error}</p>;
   if (!view) return <p className="empty">Reading the body…</p>;
   if (!view.kind) {
@@ -67,38 +71,45 @@ export function StreamTab({ detail }: { detail: ExchangeDetail }) {
           ))}
         </ul>
       ) : null}
-      <div className="ledger stream-items">
-        <div className="ledger-row header">
-          <span>#</span>
-          <span>chunks</span>
-          <span>arrived</span>
-          <span>gap</span>
-          <span>size</span>
-          <span>item</span>
+      <div ref={parent} className="ledger stream-items" tabIndex={0} role="grid" aria-label="Stream items">
+        <div className="ledger-row header" role="row" data-testid="stream-header">
+          <span data-col="#">#</span>
+          <span data-col="chunks">chunks</span>
+          <span data-col="arrived" title="When the item's last byte arrived, since the request's first byte">arrived</span>
+          <span data-col="gap">gap</span>
+          <span data-col="size">size</span>
+          <span data-col="item">item (click to open)</span>
         </div>
-        <div ref={parent} className="ledger-rows">
-          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((row) => {
-              const item = items[row.index]!;
-              const flag = item.error ? 'bad' : item.partial ? 'live' : '';
-              return (
-                <div key={row.index} className={`ledger-row ${flag}`} data-testid="stream-item" style={{ transform: `translateY(${row.start}px)`, height: ROW }}>
-                  <span>{item.index + 1}</span>
-                  <span data-testid="item-chunks">{item.chunks ?? '—'}</span>
-                  <span>{item.arrived === null ? '' : duration(item.arrived - (detail.response?.first ?? 0))}</span>
-                  <span>{item.gap === null ? '' : duration(item.gap)}</span>
-                  <span>{groupDigits(item.size)}</span>
-                  <span className="item-text" title={item.error ? `${item.error.message} (at byte ${item.error.offset})` : (item.partial ?? undefined)}>
-                    {item.error ? <strong className="bad">✗ {item.error.message} at byte {groupDigits(item.error.offset)}: </strong> : null}
-                    {item.partial ? <strong className="live">partial ({item.partial}): </strong> : null}
-                    {itemSummary(item)}
-                  </span>
-                </div>
-              );
-            })}
-          </div>
+        <div className="ledger-space" style={{ height: virtualizer.getTotalSize() - ROW }}>
+          {virtualizer.getVirtualItems().map((row) => {
+            const item = items[row.index]!;
+            const flag = item.error ? 'bad' : item.partial ? 'live' : '';
+            return (
+              <div
+                key={row.index}
+                className={`ledger-row ${flag} ${open === row.index ? 'picked' : ''}`}
+                data-testid="stream-item"
+                role="row"
+                aria-selected={open === row.index}
+                onClick={() => setOpen(open === row.index ? null : row.index)}
+                style={{ transform: `translateY(${row.start - ROW}px)`, height: ROW }}
+              >
+                <span data-col="#">{groupDigits(item.index + 1)}</span>
+                <span data-testid="item-chunks" data-col="chunks">{item.chunks ?? '—'}</span>
+                <span data-col="arrived">{item.arrived === null ? '' : duration(item.arrived - origin)}</span>
+                <span data-col="gap">{item.gap === null ? '' : duration(item.gap)}</span>
+                <span data-col="size">{groupDigits(item.size)}</span>
+                <span data-col="item" className="item-text" title={item.error ? `${item.error.message} (at byte ${groupDigits(item.error.offset)})` : (item.partial ?? undefined)}>
+                  {item.error ? <strong className="bad">✗ {item.error.message} at byte {groupDigits(item.error.offset)}: </strong> : null}
+                  {item.partial ? <strong className="live">partial ({item.partial}): </strong> : null}
+                  {itemSummary(item)}
+                </span>
+              </div>
+            );
+          })}
         </div>
       </div>
+      {open !== null && items[open] ? <StreamItemDetail item={items[open]!} origin={origin} onClose={() => setOpen(null)} /> : null}
     </div>
   );
 }

@@ -1,0 +1,140 @@
+// The app as a person sees it at 1024×700 and 1400×900, light and dark: nothing past the
+// window, no label over another, headers over their columns, every panel on screen. Each
+// view's screenshot is kept (test-results/screenshots; docs/screenshots with
+// CHUNKSCOPE_DOCS_SCREENSHOTS=1, for the README: then `pngquant --force --ext .png
+// docs/screenshots/*.png` keeps them small).
+
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { startLab, type Lab } from '../main/lab/lab';
+import { curl, rawExchange } from '../main/proxy/test-support/clients';
+import { boxes, expectHeadersAligned, expectInsideWindow, overlaps } from './support/geometry';
+import { startServe, type Served } from './support/serve';
+
+let served: Served;
+let lab: Lab;
+
+test.beforeAll(async () => {
+  test.setTimeout(60_000);
+  served = await startServe();
+  lab = await startLab({ host: '127.0.0.1', port: 0, resetAfter: 3 });
+  for (const path of ['/ok', '/feed?items=4&delay=40', '/no-terminator', '/reset-mid-chunk', '/trailers', '/drip?chunks=150&delay=3']) await curl(['-sS', '-x', served.proxy, `${lab.url}${path}`]);
+  // Four chunked POSTs on one keep-alive connection: the lab resets it at the fourth.
+  const post = `POST ${lab.url}/reset-after?n=3 HTTP/1.1\r\nHost: lab\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n`;
+  await rawExchange(served.proxyPort, post.repeat(4));
+});
+
+test.afterAll(async () => {
+  await served.stop();
+  await lab.close();
+});
+
+/** The views the README's folder keeps in the dark theme too (every view is kept in the light one). */
+const DARK_IN_DOCS = ['timeline', 'connections', 'list'];
+
+async function shot(page: Page, name: string): Promise<void> {
+  const file = `test-results/screenshots/${name}.png`;
+  await page.screenshot({ path: file });
+  if (process.env.CHUNKSCOPE_DOCS_SCREENSHOTS && (name.includes('-light-') || DARK_IN_DOCS.some((view) => name.endsWith(`-dark-${view}`)))) {
+    mkdirSync('docs/screenshots', { recursive: true });
+    copyFileSync(file, `docs/screenshots/${name}.png`);
+  }
+}
+
+/** The labels of the Timeline do not overlap, and stay inside the plot. */
+async function expectReadableTimeline(page: Page): Promise<void> {
+  const labels = await boxes(page, '.timeline-plot .plot-label');
+  expect(labels.length).toBeGreaterThan(0);
+  expect(overlaps(labels), 'Timeline labels over each other').toEqual([]);
+  expect(overlaps(await boxes(page, '.timeline-plot .axis-x .tick-label')), 'time ticks over each other').toEqual([]);
+  expect(overlaps(await boxes(page, '.timeline-plot .axis-y .tick-label')), 'bytes ticks over each other').toEqual([]);
+  const plot = (await boxes(page, '[data-testid="timeline-plot"]'))[0]!;
+  for (const l of [...labels, ...(await boxes(page, '.timeline-plot .tick-label'))]) {
+    expect(l.left, `${l.text} inside the plot`).toBeGreaterThanOrEqual(plot.left - 0.5);
+    expect(l.right, `${l.text} inside the plot`).toBeLessThanOrEqual(plot.right + 0.5);
+  }
+}
+
+for (const [width, height] of [
+  [1024, 700],
+  [1400, 900],
+] as const) {
+  for (const scheme of ['light', 'dark'] as const) {
+    test.describe(`${width}×${height} ${scheme}`, () => {
+      test.use({ viewport: { width, height }, colorScheme: scheme });
+      const tag = `${width}x${height}-${scheme}`;
+
+      test('every view fits the window and reads cleanly', async ({ page }) => {
+        await page.goto(served.ui);
+        await expect(page.locator('html')).toHaveAttribute('data-theme', scheme);
+        const row = (path: string) => page.getByTestId('row').filter({ has: page.locator('[data-col="path"]', { hasText: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+        await expect(page.getByTestId('row')).toHaveCount(10);
+        await expectInsideWindow(page);
+        await expectHeadersAligned(page, '[data-testid="list-header"]', '[data-testid="row"]');
+        // Scrolled sideways, the header scrolls with its columns.
+        await page.getByTestId('sessions').evaluate((e) => (e.scrollLeft = 300));
+        await expectHeadersAligned(page, '[data-testid="list-header"]', '[data-testid="row"]');
+        await page.getByTestId('sessions').evaluate((e) => (e.scrollLeft = 0));
+        // The request number shows whole.
+        expect(await row('/reset-after?n=3').last().locator('[data-col="req"]').evaluate((cell) => cell.scrollWidth <= cell.clientWidth)).toBe(true);
+        await shot(page, `${tag}-list`);
+
+        await row('/no-terminator').click();
+        await expect(page.getByTestId('headline')).toContainText('no last chunk');
+        await page.getByTestId('chunk').nth(1).click();
+        await expect(page.getByTestId('chunk-bytes')).toBeVisible();
+        await expectInsideWindow(page);
+        await shot(page, `${tag}-chunk-bytes`);
+        await page.getByTestId('ledger').evaluate((e) => (e.scrollLeft = 200));
+        await expectHeadersAligned(page, '[data-testid="ledger-header"]', '[data-testid="chunk"]');
+
+        await page.getByTestId('tab-timeline').click();
+        await expect(page.getByTestId('missing-marker')).toBeVisible();
+        await expectReadableTimeline(page);
+        await expectInsideWindow(page);
+        await shot(page, `${tag}-timeline`);
+
+        await row('/drip?chunks=150&delay=3').click();
+        await page.getByTestId('tab-timeline').click();
+        await expect(page.getByTestId('last-chunk-marker')).toBeVisible();
+        await expectReadableTimeline(page);
+        await shot(page, `${tag}-timeline-drip`);
+
+        await row('/feed?items=4&delay=40').click();
+        await page.getByTestId('tab-stream').click();
+        await page.getByTestId('stream-item').nth(1).click();
+        await expect(page.getByTestId('item-detail')).toContainText('Item 2');
+        await expectInsideWindow(page);
+        await shot(page, `${tag}-stream`);
+        await page.getByTestId('stream').locator('.ledger').evaluate((e) => (e.scrollLeft = 200));
+        await expectHeadersAligned(page, '[data-testid="stream-header"]', '[data-testid="stream-item"]');
+
+        await page.getByTestId('tab-raw').click();
+        await expect(page.getByTestId('raw')).toBeVisible();
+        await expectInsideWindow(page);
+
+        await page.getByTestId('view-connections').click();
+        await expect(page.getByTestId('lane')).toHaveCount(7);
+        await expectInsideWindow(page);
+        expect(overlaps(await boxes(page, '.lanes-axis .tick-label')), 'time ticks over each other').toEqual([]);
+        await shot(page, `${tag}-connections`);
+
+        // The Rules panel, wherever its button is (in the menu when the window is narrow), with its ✕ and Add on screen.
+        if (await page.getByTestId('menu').isVisible()) await page.getByTestId('menu').click();
+        await page.getByTestId('rules-toggle').click();
+        await expect(page.getByTestId('rules-panel')).toBeVisible();
+        await expectInsideWindow(page);
+        await expect(page.getByTestId('rule-add')).toBeInViewport();
+        await expect(page.getByTestId('rules-close')).toBeInViewport();
+        await shot(page, `${tag}-rules`);
+        await page.getByTestId('rules-close').click();
+
+        await page.keyboard.press('?');
+        await expect(page.getByTestId('keys-help')).toBeInViewport({ ratio: 1 });
+        await shot(page, `${tag}-keys`);
+        await page.keyboard.press('Escape');
+        await expect(page.getByTestId('keys-help')).toHaveCount(0);
+      });
+    });
+  }
+}

@@ -1,0 +1,82 @@
+// A session's capture as files: copied whole as of now (for saving and downloading), as
+// HAR, one request as a curl command; and a file opened, imported first when it is a HAR
+// or a packet capture. The work that grows with a file runs in the worker thread.
+
+import { appendFileSync, closeSync, copyFileSync, openSync, statSync, truncateSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ApiRequests } from '../../shared/api';
+import { parseExchangeId } from '../../shared/exchange-id';
+import { fileStart } from '../capture/file-pieces';
+import { encodeEvent } from '../capture/format';
+import { sourceKind } from '../import/source';
+import { curlBodyDir } from './background';
+import { EngineError } from './errors';
+import { offThread } from './off-thread';
+import type { Session } from './session';
+
+/** The session's capture, complete so far. */
+export async function captureFile(session: Session): Promise<string> {
+  await session.writer?.flush();
+  return session.path;
+}
+
+/**
+ * The session's capture as a whole file as of now: its first `size` bytes, then `tail`.
+ * A live capture gets an `end` record in the copy, so it opens as ended cleanly, with the
+ * connections still open then read as open (not as a capture cut short).
+ */
+export async function captureCopy(session: Session, now: number): Promise<{ path: string; size: number; tail: Uint8Array }> {
+  const path = await captureFile(session);
+  const size = statSync(path).size;
+  return { path, size, tail: session.kind === 'live' ? encodeEvent({ type: 'end', time: now }) : new Uint8Array() };
+}
+
+export async function saveCapture(session: Session, path: string, now: number): Promise<{ path: string; bytes: number }> {
+  const copy = await captureCopy(session, now);
+  if (copy.path !== path) {
+    copyFileSync(copy.path, path);
+    truncateSync(path, copy.size);
+    appendFileSync(path, copy.tail);
+  }
+  session.saved(path);
+  return { path, bytes: statSync(path).size };
+}
+
+/** Built, turned into text and written in a worker thread: the relay goes on meanwhile. */
+export async function saveHar(session: Session, path: string, maxBodyBytes?: number): Promise<ApiRequests['saveHar']['result']> {
+  const capture = await captureFile(session);
+  const { entries } = await offThread({ task: 'har', capture, path, maxBodyBytes });
+  return { path, entries };
+}
+
+export async function curlCommand(session: Session, id: string): Promise<ApiRequests['curlCommand']['result']> {
+  const ref = parseExchangeId(id);
+  if (!ref) throw new EngineError(`no exchange "${id}"`);
+  const capture = await captureFile(session);
+  // The capture is read up to that request in a worker thread: the relay goes on meanwhile.
+  const curl = await offThread({ task: 'curl', capture, connection: ref.connection, index: ref.index, bodyDir: curlBodyDir() });
+  if (!curl) throw new EngineError(`no request #${ref.index + 1} on c${ref.connection}`);
+  return curl;
+}
+
+/**
+ * A file to open as a capture: a capture as it is; a HAR or a packet capture imported into
+ * `dir` first (parsed whole: in the worker thread). `shownAs`: the name the user knows it by.
+ */
+export async function asCapture(path: string, shownAs: string, dir: string, n: number): Promise<{ capture: string; imported: Session['imported'] }> {
+  const kind = sourceKind(readStart(path));
+  if (!kind) throw new EngineError(`${shownAs} is not a capture, a HAR or a pcap/pcapng file`);
+  if (kind === 'capture') return { capture: path, imported: null };
+  const capture = join(dir, `import-${n}.cscap`);
+  const { notes } = await offThread({ task: 'import', kind, path, capture });
+  return { capture, imported: { kind, notes } };
+}
+
+function readStart(path: string): Uint8Array {
+  const fd = openSync(path, 'r');
+  try {
+    return fileStart(fd);
+  } finally {
+    closeSync(fd);
+  }
+}

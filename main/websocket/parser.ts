@@ -1,0 +1,294 @@
+// A pure, streaming RFC 6455 frame parser for one direction of an upgraded connection:
+// bytes in, events out, every event with absolute byte offsets; no sockets, timers or
+// clocks (DESIGN.md principle 3). Frames are read by their lengths, payloads are never
+// copied unless something needs their bytes (message.ts), and any split of the same
+// bytes gives the same events. A frame whose length cannot be trusted ends the reading:
+// the rest of the stream is raw, as after a fatal HTTP framing error.
+
+import { ANOMALIES, type AnomalyCode } from '../../shared/anomalies';
+import type { EndKind } from '../../shared/http1';
+import { isControlOpcode, kindOfOpcode, OPCODE, type WsEvent, type WsMessageRecord, type WsSender } from '../../shared/websocket';
+import type { Closer } from '../http1/sentences';
+import { MessageInflater, type DeflateSide } from './deflate';
+import { resolveWsLimits, type WebSocketLimits } from './limits';
+import { MessageBuilder, type Report } from './message';
+import * as say from './sentences';
+
+export interface WsParserOptions {
+  /** The sender's permessage-deflate, when the handshake put it in effect. */
+  deflate?: DeflateSide | null;
+  /** Other extensions agreed in the handshake: reserved bits are theirs to define, not judged. */
+  otherExtensions?: readonly string[];
+  limits?: Partial<WebSocketLimits>;
+  /** Absolute offset of the first byte fed (where the upgrade's tunnel starts). */
+  start?: number;
+}
+
+const enum State {
+  Header,
+  Payload,
+  Raw,
+  Ended,
+}
+
+/** The most a frame header takes: 2, 8 for a 64-bit length, 4 for the mask. */
+const MAX_HEADER = 14;
+
+export class WebSocketParser {
+  private readonly limits: WebSocketLimits;
+  private readonly inflater: MessageInflater | null;
+  private readonly otherExtensions: boolean;
+  private state = State.Header;
+  private base: number;
+  private out: WsEvent[] = [];
+  /** Codes reported so far: each is a finding once per direction, later ones stay on their messages. */
+  private readonly reported = new Set<AnomalyCode>();
+  /** Findings made while a payload streams: they go out when its frame ends, so no split of the bytes moves them. */
+  private deferred: WsEvent[] = [];
+
+  // The frame being read.
+  private readonly head = new Uint8Array(MAX_HEADER);
+  private headLength = 0;
+  private headStart = 0;
+  private frame = -1;
+  private payloadLength = 0;
+  private position = 0;
+  private mask: Uint8Array | null = null;
+  private control = false;
+  private fin = false;
+  private current: MessageBuilder | null = null;
+
+  /** The data message whose final fragment has not come yet. */
+  private data: MessageBuilder | null = null;
+  private messages = 0;
+  /** This sender's first Close frame, once it arrived whole. */
+  closeSent: WsMessageRecord | null = null;
+
+  constructor(
+    readonly sender: WsSender,
+    options: WsParserOptions = {},
+  ) {
+    this.limits = resolveWsLimits(options.limits);
+    this.inflater = options.deflate ? new MessageInflater(options.deflate, this.limits) : null;
+    this.otherExtensions = (options.otherExtensions ?? []).length > 0;
+    this.base = options.start ?? 0;
+  }
+
+  /** Absolute offset of the next byte to be fed. */
+  get offset(): number {
+    return this.base;
+  }
+
+  /** Messages begun so far (control frames included). */
+  get messageCount(): number {
+    return this.messages;
+  }
+
+  feed(bytes: Uint8Array): WsEvent[] {
+    if (this.state === State.Ended) throw new Error('feed() after end()');
+    const out: WsEvent[] = (this.out = []);
+    const length = bytes.length;
+    let i = 0;
+    while (i < length) {
+      if (this.state === State.Header) {
+        i = this.header(bytes, i);
+      } else if (this.state === State.Payload) {
+        const n = Math.min(this.payloadLength - this.position, length - i);
+        out.push({ type: 'frame-payload', offset: this.base + i, length: n, frame: this.frame });
+        this.current!.payload(bytes, i, i + n, this.base + i, this.position, this.mask, this.report);
+        this.position += n;
+        i += n;
+        this.current!.record.end = this.base + i;
+        if (this.position === this.payloadLength) this.frameDone(this.base + i);
+      } else {
+        out.push({ type: 'raw', offset: this.base + i, length: length - i, reason: 'unparsed' });
+        i = length;
+      }
+    }
+    this.base += length;
+    return out;
+  }
+
+  /** The stream ended: `fin` or `rst` (by `by`), or `open` when the capture ended with it open (nothing is cut short then). */
+  end(kind: EndKind, by: Closer = this.sender): WsEvent[] {
+    if (this.state === State.Ended) throw new Error('end() called twice');
+    const out: WsEvent[] = (this.out = []);
+    const at = this.base;
+    const cut = kind !== 'open';
+    const state = this.state;
+    this.flushDeferred();
+    this.state = State.Ended;
+    if (state === State.Header && this.headLength > 0) {
+      out.push({ type: 'raw', offset: this.headStart, length: this.headLength, reason: 'incomplete' });
+      if (cut) this.anomaly('ws-truncated-frame', at, say.truncatedFrame(this.sender, this.frame + 1, kind, by, at, null));
+    } else if (state === State.Payload) {
+      if (cut) this.anomaly('ws-truncated-frame', at, say.truncatedFrame(this.sender, this.frame, kind, by, at, { received: this.position, expected: this.payloadLength }));
+      if (this.current !== this.data) this.emit(this.current!, false);
+    } else if (state === State.Header && this.data && cut) {
+      this.anomaly('ws-truncated-message', at, say.truncatedMessage(this.sender, this.data.record.index, this.data.record.frames, kind, by, at));
+    }
+    if (this.data) this.emit(this.data, false);
+    this.data = null;
+    this.current = null;
+    out.push({ type: 'end', offset: at, kind });
+    return out;
+  }
+
+  // ---- frame headers -------------------------------------------------------------
+
+  /** Collect a frame header (it may straddle feeds); once whole, read it. */
+  private header(bytes: Uint8Array, i: number): number {
+    if (this.headLength === 0) this.headStart = this.base + i;
+    const length = bytes.length;
+    for (;;) {
+      const need = this.headLength < 2 ? 2 : headerLength(this.head);
+      while (this.headLength < need && i < length) this.head[this.headLength++] = bytes[i++]!;
+      // A 64-bit length with its top bit set is wrong from its first byte on.
+      if (this.headLength >= 3 && (this.head[1]! & 0x7f) === 127 && this.head[2]! & 0x80) return this.fault('ws-length-msb', this.headStart + 2, say.lengthMsb(this.sender, this.frame + 1), bytes);
+      if (this.headLength < need) return length;
+      if (need === 2 && headerLength(this.head) > 2) continue;
+      break;
+    }
+    return this.startFrame(bytes, i);
+  }
+
+  private startFrame(bytes: Uint8Array, i: number): number {
+    const h = this.head;
+    const frame = ++this.frame;
+    const headerLength = this.headLength;
+    this.headLength = 0;
+    const fin = (h[0]! & 0x80) !== 0;
+    const rsv = (h[0]! >> 4) & 7;
+    const opcode = h[0]! & 0x0f;
+    const masked = (h[1]! & 0x80) !== 0;
+    const short = h[1]! & 0x7f;
+    let payloadLength = short;
+    if (short === 126) payloadLength = (h[2]! << 8) | h[3]!;
+    if (short === 127) {
+      const high = ((h[2]! << 24) >>> 0) + (h[3]! << 16) + (h[4]! << 8) + h[5]!;
+      const low = ((h[6]! << 24) >>> 0) + (h[7]! << 16) + (h[8]! << 8) + h[9]!;
+      if (high > 0x1fffff) {
+        const hex = Array.from(h.subarray(2, 10), (b) => b.toString(16).padStart(2, '0')).join('').toUpperCase();
+        return this.fault('ws-length-overflow', this.headStart + 2, say.lengthOverflow(this.sender, frame, hex), bytes);
+      }
+      payloadLength = high * 2 ** 32 + low;
+    }
+    const at = this.headStart;
+    this.out.push({ type: 'frame-header', offset: at, length: headerLength, frame, fin, rsv, opcode, masked, payloadLength });
+    this.fin = fin;
+    this.control = isControlOpcode(opcode);
+    this.mask = masked ? h.slice(headerLength - 4, headerLength) : null;
+    this.payloadLength = payloadLength;
+    this.position = 0;
+    const message = (this.current = this.messageFor(opcode, rsv, at, frame));
+    message.record.frames++;
+    this.check(message, { frame, fin, rsv, opcode, masked, short, payloadLength, at });
+    if (payloadLength === 0) this.frameDone(this.base + i);
+    else this.state = State.Payload;
+    return i;
+  }
+
+  /** The message a frame belongs to: the fragmented one it continues, or a new one. */
+  private messageFor(opcode: number, rsv: number, at: number, frame: number): MessageBuilder {
+    if (isControlOpcode(opcode)) return this.begin(opcode, at, false);
+    if (opcode === OPCODE.continuation) {
+      if (this.data) return this.data;
+      const orphan = (this.data = this.begin(opcode, at, false));
+      orphan.problem(this.report, 'ws-unexpected-continuation', at, say.unexpectedContinuation(this.sender, frame));
+      return orphan;
+    }
+    const unfinished = this.data;
+    const compressed = this.inflater !== null && (opcode === OPCODE.text || opcode === OPCODE.binary) && (rsv & 4) !== 0;
+    const message = (this.data = this.begin(opcode, at, compressed));
+    if (unfinished) {
+      message.problem(this.report, 'ws-interleaved-message', at, say.interleavedMessage(this.sender, frame, unfinished.record.index));
+      this.emit(unfinished, false);
+    }
+    return message;
+  }
+
+  private begin(opcode: number, at: number, compressed: boolean): MessageBuilder {
+    return new MessageBuilder(this.sender, this.messages++, kindOfOpcode(opcode), opcode, at, compressed, this.limits);
+  }
+
+  /** What RFC 6455 §5 asks of a frame's header. */
+  private check(m: MessageBuilder, f: { frame: number; fin: boolean; rsv: number; opcode: number; masked: boolean; short: number; payloadLength: number; at: number }): void {
+    const report = this.report;
+    const kind = kindOfOpcode(f.opcode);
+    if (this.closeSent) m.problem(report, 'ws-data-after-close', f.at, say.dataAfterClose(this.sender, f.frame, this.closeSent.index));
+    if (kind === 'reserved') m.problem(report, 'ws-reserved-opcode', f.at, say.reservedOpcode(this.sender, f.frame, f.opcode));
+    if (f.rsv !== 0 && !this.otherExtensions) {
+      const first = f.opcode === OPCODE.text || f.opcode === OPCODE.binary;
+      const why = !this.inflater ? 'no-extension' : this.control ? 'control' : f.rsv & 3 ? 'only-rsv1' : f.opcode === OPCODE.continuation ? 'not-first' : first ? null : 'no-extension';
+      if (why) m.problem(report, 'ws-reserved-bits', f.at, say.reservedBits(this.sender, f.frame, f.rsv, why));
+    }
+    if (this.sender === 'client' && !f.masked) m.problem(report, 'ws-unmasked-client-frame', f.at + 1, say.unmaskedClientFrame(f.frame));
+    if (this.sender === 'server' && f.masked) m.problem(report, 'ws-masked-server-frame', f.at + 1, say.maskedServerFrame(f.frame));
+    if ((f.short === 126 && f.payloadLength < 126) || (f.short === 127 && f.payloadLength < 0x10000)) {
+      m.problem(report, 'ws-non-minimal-length', f.at + 2, say.nonMinimalLength(this.sender, f.frame, f.payloadLength, f.short === 126 ? 2 : 8));
+    }
+    if (this.control && f.payloadLength > 125) m.problem(report, 'ws-control-too-long', f.at + 1, say.controlTooLong(this.sender, f.frame, kind, f.payloadLength));
+    if (this.control && !f.fin) m.problem(report, 'ws-control-fragmented', f.at, say.controlFragmented(this.sender, f.frame, kind));
+  }
+
+  // ---- frame ends ------------------------------------------------------------------
+
+  private frameDone(end: number): void {
+    this.flushDeferred();
+    const message = this.current!;
+    message.record.end = end;
+    this.state = State.Header;
+    this.current = null;
+    if (this.control) {
+      const record = this.emit(message, true);
+      if (record.kind === 'close' && !this.closeSent) this.closeSent = record;
+    } else if (this.fin) {
+      this.data = null;
+      this.emit(message, true);
+    }
+  }
+
+  private emit(message: MessageBuilder, complete: boolean): WsMessageRecord {
+    const record = message.finish(complete, this.inflater, this.report);
+    this.out.push({ type: 'message', offset: record.offset, message: record });
+    return record;
+  }
+
+  // ---- findings ----------------------------------------------------------------------
+
+  private readonly report: Report = (code, offset, text) => {
+    if (this.reported.has(code)) return;
+    this.reported.add(code);
+    this.anomaly(code, offset, text);
+  };
+
+  private anomaly(code: AnomalyCode, offset: number, text: string): void {
+    const event: WsEvent = { type: 'anomaly', code, cls: ANOMALIES[code].cls, offset, text };
+    if (this.state === State.Payload) this.deferred.push(event);
+    else this.out.push(event);
+  }
+
+  private flushDeferred(): void {
+    for (const event of this.deferred) this.out.push(event);
+    this.deferred = [];
+  }
+
+  /** The frame's length cannot be trusted: from its first byte on, the stream is raw. */
+  private fault(code: AnomalyCode, at: number, text: string, bytes: Uint8Array): number {
+    this.anomaly(code, at, text);
+    this.headLength = 0;
+    this.state = State.Raw;
+    // A fragmented message cut off by it is shown as far as it came.
+    if (this.data) this.emit(this.data, false);
+    this.data = null;
+    const end = this.base + bytes.length;
+    this.out.push({ type: 'raw', offset: this.headStart, length: end - this.headStart, reason: 'unparsed' });
+    return bytes.length;
+  }
+}
+
+/** Bytes of a frame header, from its first two bytes (RFC 6455 §5.2). */
+function headerLength(h: Uint8Array): number {
+  const short = h[1]! & 0x7f;
+  return 2 + (short === 126 ? 2 : short === 127 ? 8 : 0) + (h[1]! & 0x80 ? 4 : 0);
+}

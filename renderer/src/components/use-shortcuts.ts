@@ -1,0 +1,60 @@
+// The app's keys, wherever the focus is: Ctrl/Cmd+O opens, +S saves, +F (or /) focuses the
+// filter, ? shows the keys, Escape returns focus to the list. A key typed into a field is
+// the field's, except the Ctrl/Cmd ones.
+import { useEffect } from 'react';
+
+export const MOD = typeof navigator !== 'undefined' && /Mac|iPhone|iPad/.test(navigator.platform) ? '⌘' : 'Ctrl';
+
+export function typing(target: EventTarget | null): boolean {
+  const element = target as HTMLElement | null;
+  return !!element && (element.tagName === 'INPUT' || element.tagName === 'TEXTAREA' || element.tagName === 'SELECT' || element.isContentEditable);
+}
+
+/** The list of the current view (exchanges or connections), to give the focus back to. */
+export function focusList(): void {
+  document.querySelector<HTMLElement>('[data-testid="sessions"], [data-testid="lane-rows"]')?.focus();
+}
+
+export function focusFilter(): void {
+  const filter = document.querySelector<HTMLInputElement>('[data-testid="filter"]');
+  filter?.focus();
+  filter?.select();
+}
+
+export function useShortcuts(actions: { open(): void; save(): void; toggleKeys(): void; closeKeys(): boolean }): void {
+  useEffect(() => {
+    const onKey = (event: KeyboardEvent) => {
+      if (event.defaultPrevented) return;
+      const mod = event.ctrlKey || event.metaKey;
+      const key = event.key.toLowerCase();
+      if (mod && !event.altKey && (key === 'o' || key === 's' || key === 'f')) {
+        event.preventDefault();
+        if (key === 'o') actions.open();
+        else if (key === 's') actions.save();
+        else focusFilter();
+        return;
+      }
+      if (mod || event.altKey) return;
+      if (event.key === 'Escape') {
+        if (actions.closeKeys()) return event.preventDefault();
+        // The list handles its own Escape (it closes the detail).
+        const inList = (event.target as HTMLElement | null)?.closest?.('[data-testid="sessions"], [data-testid="lane-rows"]');
+        if (!inList) {
+          event.preventDefault();
+          focusList();
+        }
+        return;
+      }
+      if (typing(event.target)) return;
+      if (event.key === '/') {
+        event.preventDefault();
+        focusFilter();
+      } else if (event.key === '?') {
+        event.preventDefault();
+        actions.toggleKeys();
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [actions]);
+}
