@@ -43,6 +43,8 @@ export interface HeldMessage {
   receiverEnded: string | null;
   /** When the timeout releases the rest (ms since the epoch); null while releasing, or stalled without a time. */
   releaseAt: number | null;
+  /** Since when it has stood still (ms since the epoch): its hold, or the user's last step; null while releasing. */
+  heldSince: number | null;
 }
 
 export interface NextPart {

@@ -3,7 +3,10 @@
 // the next chunk for an editor, the timeout as a setting, and the detail's two framings.
 
 import { afterEach, describe, expect, it } from 'vitest';
+import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { ExchangeRow, UpdateBatch } from '../../shared/api';
 import type { HeldMessage, HeldTimedOut } from '../../shared/breakpoints';
 import { createDispatch } from '../api/dispatch';
@@ -86,11 +89,13 @@ describe('breakpoints through the API', () => {
       senderEnded: null,
       receiverEnded: null,
       releaseAt: expect.any(Number),
+      heldSince: expect.any(Number),
     });
     expect(held.releaseAt! - Date.now()).toBeGreaterThan(290_000); // the default timeout: 5 min
 
     const after = (await api('step', { id: '1:0', direction: 'response', action: 'next' })) as HeldMessage;
     expect(after).toMatchObject({ state: 'held', chunk: 1, where: 'before chunk #2 (1 chunk delivered)' });
+    expect(after.heldSince).toBeGreaterThanOrEqual(held.heldSince!); // held since the step, not since the first hold
     await log.until('drip 1');
     expect(ui.held[0]).toMatchObject({ chunk: 1 }); // the list agrees with the answer, without waiting for the next update
     expect(await api('heldData', { id: '1:0', direction: 'response' })).toEqual({ part: 'chunk', sizeLine: '7', data: Buffer.from('drip 2\n').toString('base64'), queued: 7, complete: true });
@@ -166,5 +171,34 @@ describe('breakpoints through the API', () => {
     const detail = await engine.exchangeDetail({ id: '1:0' });
     const gaveUp = detail.response!.anomalies.find((a) => a.code === 'client-gave-up');
     expect(gaveUp?.message).toMatch(/^after chunk #1 Chunkscope held the response \(break-response:1 path:\/drip\) for [\d.]+ m?s; the client gave up and reset the connection \(RST\)$/);
+  });
+
+  it('a listener that joins while a response is held gets it with the whole session; a file shown meanwhile does not let it go', async () => {
+    const { proxy, api, shown, engine } = await started(['break-response:1 path:/drip']);
+    const log = new StepLog();
+    const client = curlStream(`${proxy}/drip?chunks=2&delay=0`, log.read);
+    await shown((h) => h.chunk === 1, 'held after chunk #1');
+    const firstBatch = () => new Promise<UpdateBatch>((resolve) => {
+      const stop = engine.onUpdate((batch) => {
+        stop();
+        resolve(batch);
+      });
+    });
+    const joined = await firstBatch();
+    expect(joined.reset).toBe(true);
+    expect(joined.held?.map((h) => [h.id, h.where])).toEqual([['1:0', 'before chunk #2 (1 chunk delivered)']]);
+
+    // A file opened in a tab of its own: the live session holds on behind it, listed and steppable.
+    const saved = join(mkdtempSync(join(tmpdir(), 'chunkscope-held-')), 'saved.cscap');
+    cleanups.push(async () => rmSync(dirname(saved), { recursive: true, force: true }));
+    await api('saveCapture', { path: saved });
+    await api('openCapture', { path: saved });
+    const shownFile = await firstBatch();
+    expect(shownFile.session?.current).not.toBe('live');
+    expect(shownFile.held?.map((h) => h.id)).toEqual(['1:0']);
+    await log.until('drip 1');
+    expect(log.entries).toEqual(['data drip 1']); // still held
+    await api('step', { id: '1:0', direction: 'response', action: 'rest' });
+    expect((await client.done).output).toBe('drip 1\ndrip 2\n');
   });
 });

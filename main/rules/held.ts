@@ -66,6 +66,12 @@ export class HeldQueue {
     return this.finished;
   }
 
+  /** Held or stalled: nothing of it goes on until a step (or the timeout). */
+  get stopped(): boolean {
+    const state = this.state();
+    return state === 'held' || state === 'stalled';
+  }
+
   setReleaseAfter(ms: number): HeldCommand[] {
     this.options.releaseAfterMs = ms;
     return this.state() === 'held' ? this.timer(ms) : [];
@@ -251,7 +257,7 @@ export class HeldQueue {
   // ---- what the UI sees -------------------------------------------------------------
 
   /** The held message's state, for the list (shared/breakpoints.ts). */
-  view(): Omit<HeldMessage, 'id' | 'direction' | 'rule' | 'releaseAt'> {
+  view(): Omit<HeldMessage, 'id' | 'direction' | 'rule' | 'releaseAt' | 'heldSince'> {
     const state = this.state();
     const next = this.message.next();
     const { part, chunk } = this.message.upcoming();

@@ -36,6 +36,8 @@ export class HeldGate implements StepGate {
   readonly id: string;
   private timer: NodeJS.Timeout | null = null;
   private releaseAt: number | null = null;
+  /** When it last came to a stop: held, or stepped by the user and held again. */
+  private heldSince: number | null = null;
   private done: (() => void) | null = null;
   private listed = false;
   private over = false;
@@ -100,6 +102,8 @@ export class HeldGate implements StepGate {
   // ---- from the user ----------------------------------------------------------------
 
   act(step: HeldStep): void {
+    // A step starts the count again (an edit only waits for one).
+    if (step.action !== 'edit') this.heldSince = null;
     this.run(() => this.queue.act(step));
   }
 
@@ -108,7 +112,7 @@ export class HeldGate implements StepGate {
   }
 
   view(): HeldMessage {
-    return { id: this.id, direction: this.identity.direction, rule: this.identity.rule, releaseAt: this.releaseAt, ...this.queue.view() };
+    return { id: this.id, direction: this.identity.direction, rule: this.identity.rule, releaseAt: this.releaseAt, heldSince: this.heldSince, ...this.queue.view() };
   }
 
   peek(): ReturnType<HeldQueue['peek']> {
@@ -158,6 +162,7 @@ export class HeldGate implements StepGate {
         }
       }
     }
+    this.heldSince = !this.over && this.queue.listed && this.queue.stopped ? (this.heldSince ?? Date.now()) : null;
     this.sink.count(this.queue.queuedBytes - this.counted);
     this.counted = this.queue.queuedBytes;
     if (this.queue.listed && !this.over && !this.listed) {
