@@ -8,6 +8,7 @@ import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { ExchangeDetail, UpdateBatch } from '../../../shared/api';
 import { mergeDetail, isLive } from './detail';
 import { applyBatches, emptyRows, upsertRow, type RowsState } from './rows';
+import { applyHeld, emptyHeld, type HeldState } from './held';
 import { DEFAULT_SETTINGS, SETTINGS_KEY, SETTINGS_VERSION, readSettings, type ColumnSettings, type DetailTab, type Settings, type Theme, type View } from './settings';
 
 export type { DetailTab, Theme, View } from './settings';
@@ -18,10 +19,12 @@ export interface ChunkPick {
   index: number;
 }
 
-interface RowsSlice extends RowsState {
+interface RowsSlice extends RowsState, HeldState {
   transport: 'connecting' | 'connected' | 'disconnected';
   ingest(batches: readonly UpdateBatch[]): void;
   setTransport(state: RowsSlice['transport']): void;
+  /** Forget what the timeout released (the Held panel's notes). */
+  dismissReleased(): void;
 }
 
 interface UiSlice extends Settings {
@@ -58,16 +61,18 @@ export type AppStore = StoreApi<AppState>;
 
 const creator: StateCreator<AppState> = (set) => ({
     ...emptyRows(),
+    ...emptyHeld(),
     transport: 'connecting',
     ingest: (batches) =>
       set((state) => {
         // While a live exchange's detail is open, its row comes with the detail (the same records).
-        const held = state.detail && state.detail.id === state.selectedId && isLive(state.detail.row.state) ? state.selectedId : null;
-        const next = applyBatches(state, batches, held);
+        const open = state.detail && state.detail.id === state.selectedId && isLive(state.detail.row.state) ? state.selectedId : null;
+        const next = { ...applyBatches(state, batches, open), ...applyHeld(state, batches, Date.now()) };
         const reset = batches.some((b) => b.reset);
         return reset ? { ...next, selectedId: null, detail: null, detailError: null, rawTarget: null, chunk: null } : next;
       }),
     setTransport: (transport) => set({ transport }),
+    dismissReleased: () => set({ released: [] }),
 
     ...DEFAULT_SETTINGS,
     selectedId: null,
@@ -177,3 +182,5 @@ export const selectConnections = (s: AppState) => s.connections;
 export const selectDetail = (s: AppState) => s.detail;
 export const selectTab = (s: AppState) => s.tab;
 export const selectView = (s: AppState) => s.view;
+export const selectHeld = (s: AppState) => s.held;
+export const selectReleased = (s: AppState) => s.released;
