@@ -245,3 +245,14 @@ export function rulesFor(rules: readonly Rule[], facts: RequestFacts, direction:
   }
   return picked;
 }
+
+/**
+ * The breakpoint "Break on this path" adds for an exchange: its path (the query left out,
+ * as rules match) on its host; null when the request has no path (a CONNECT).
+ */
+export function breakOnPath(direction: 'request' | 'response', method: string | null, target: string | null, host: string | null): string | null {
+  const facts = requestFacts(method, target, host);
+  if (facts.path === null || facts.path === '*' || /\s/.test(facts.path)) return null;
+  const terms = [`break-${direction}`, facts.host && !/\s/.test(facts.host) ? `host:${facts.host}` : null, `path:${facts.path}`];
+  return terms.filter(Boolean).join(' ');
+}

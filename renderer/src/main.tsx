@@ -14,6 +14,7 @@ import './styles/toolbar.css';
 import './styles/list.css';
 import './styles/detail.css';
 import './styles/plots.css';
+import './styles/held.css';
 
 declare global {
   interface Window {

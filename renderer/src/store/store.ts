@@ -67,7 +67,8 @@ const creator: StateCreator<AppState> = (set) => ({
       set((state) => {
         // While a live exchange's detail is open, its row comes with the detail (the same records).
         const open = state.detail && state.detail.id === state.selectedId && isLive(state.detail.row.state) ? state.selectedId : null;
-        const next = { ...applyBatches(state, batches, open), ...applyHeld(state, batches, Date.now()) };
+        const held = applyHeld({ held: state.held, released: state.released }, batches, Date.now());
+        const next = { ...applyBatches(state, batches, open), held: held.held, released: held.released };
         const reset = batches.some((b) => b.reset);
         return reset ? { ...next, selectedId: null, detail: null, detailError: null, rawTarget: null, chunk: null } : next;
       }),
