@@ -210,3 +210,33 @@ test('a held message nobody steps is released after the timeout, and the app say
   await expect(held.panel()).toHaveCount(0);
   await held.setReleaseAfter(300, 'rules');
 });
+
+test('a file opened in a tab of its own: the held response stays held and listed, and its exchange brings the live session back, selected', async ({ page }) => {
+  const { app, held } = await ui(page, ['break-response:1 path:/drip']);
+  expect((await curl(['-x', served.proxy, `${lab.url}/ok`])).status).toBe(0);
+  await expect(app.row('/ok')).toHaveCount(1);
+  const downloading = page.waitForEvent('download');
+  await page.getByTestId('save').click();
+  const saved = test.info().outputPath('before-the-hold.cscap');
+  await (await downloading).saveAs(saved);
+  await app.clear(); // the live session starts again at c1: the file's c1 · request #1 is another exchange
+  const path = '/drip?chunks=2&delay=0';
+  const client = curlThrough(served.proxy, `${lab.url}${path}`);
+  await expect(held.where(held.item(path))).toHaveText('before chunk #2 (1 chunk delivered)');
+  await expect(held.item(path).getByTestId('held-exchange')).toHaveText('c1 · request #1');
+
+  await page.getByTestId('open-file').setInputFiles(saved);
+  await expect(page.locator('[data-testid^="session-tab-s"]')).toContainText('before-the-hold.cscap');
+  await expect(app.rows()).toHaveCount(1); // the file's
+  const item = held.items();
+  await expect(held.where(item)).toHaveText('before chunk #2 (1 chunk delivered)');
+  await expect(item.locator('.held-target')).toHaveCount(0); // not the file's GET /ok, whose id is the same
+  expect(client.received()).toBe('drip 1\n');
+
+  await item.getByTestId('held-exchange').click();
+  await expect(page.getByTestId('session-tab-live').getByRole('button').first()).toHaveAttribute('aria-current', 'page');
+  await expect(app.selected()).toHaveAttribute('data-held', 'true');
+  await expect(app.cell(app.selected(), 'path')).toHaveText(path);
+  await held.step(item, 'rest');
+  expect(await client.done).toMatchObject({ status: 0, output: 'drip 1\ndrip 2\n' });
+});

@@ -3,7 +3,7 @@
 // meanwhile; and the steps.
 
 import { useState } from 'react';
-import type { HeldMessage, StepAction } from '../../../../shared/breakpoints';
+import { partName, type HeldMessage, type StepAction } from '../../../../shared/breakpoints';
 import { useApp } from '../../context';
 import { exchangeLabel, heldFacts } from '../../model/held';
 import { ChunkEditor, HeadEditor } from './HeldEditor';
@@ -21,8 +21,9 @@ export interface HeldItemProps {
 }
 
 export function HeldItem({ held, now, focused, error, onFocus, onStep, onShow }: HeldItemProps) {
+  // Its row, when the live session (whose messages are held) is the one shown: a file's rows have ids of their own.
   const row = useApp((s) => {
-    const at = s.index.get(held.id);
+    const at = s.session?.current === 'live' ? s.index.get(held.id) : undefined;
     return at === undefined ? undefined : s.rows[at];
   });
   const [editing, setEditing] = useState(false);
@@ -30,6 +31,7 @@ export function HeldItem({ held, now, focused, error, onFocus, onStep, onShow }:
   const beforeHead = held.before === 'head';
   const canEdit = beforeHead ? held.head !== null : held.next !== null && (held.next.part === 'chunk' || held.next.part === 'last-chunk');
   const step = (action: StepAction) => void onStep(action);
+  const sender = held.direction === 'response' ? 'server' : 'client';
   return (
     <li className={`held-item ${focused ? 'focused' : ''} ${held.state}`} data-testid="held" data-id={held.id} data-direction={held.direction} aria-current={focused} onClick={onFocus}>
       <div className="held-line">
@@ -64,7 +66,7 @@ export function HeldItem({ held, now, focused, error, onFocus, onStep, onShow }:
         ) : null}
       </div>
       <div className="held-actions" role="group" aria-label={`Steps for ${exchangeLabel(held.id)} ${held.direction}`}>
-        <button type="button" data-testid="held-next-chunk" className="primary" onClick={() => step({ action: 'next' })} title="Release what goes next (the head, one chunk, the last chunk…) as the sender sent it, or as edited (key: N)">
+        <button type="button" data-testid="held-next-chunk" className="primary" onClick={() => step({ action: 'next' })} title={`Release ${partName(held.before, held.chunk)} as the ${sender} sent it${held.edited ? ', as edited' : ''} (key: N)`}>
           Next chunk
         </button>
         <button type="button" data-testid="held-rest" onClick={() => step({ action: 'rest' })} title="Release everything, as the sender sends it: the breakpoint lets go">

@@ -40,15 +40,22 @@ function useShowExchange(): (id: string) => void {
   );
 }
 
-/** Select `id` once the live session's rows (sent whole after a change of tab) list it. */
+/** Select `id` once the live session's rows (sent whole after a change of tab) list it; given up if another tab is shown first. */
 function selectOnceListed(store: AppStore, id: string): void {
-  const listed = () => store.getState().session?.current === 'live' && store.getState().index.has(id);
-  if (listed()) return store.getState().select(id);
-  const stop = store.subscribe(() => {
-    if (!listed()) return;
+  let shown = false;
+  const look = () => {
+    const state = store.getState();
+    const live = state.session?.current === 'live';
+    if (live && state.index.has(id)) state.select(id);
+    else if (!(shown && !live)) return false;
     stop();
-    store.getState().select(id);
+    return true;
+  };
+  const stop = store.subscribe(() => {
+    shown ||= store.getState().session?.current === 'live';
+    look();
   });
+  look();
 }
 
 export function HeldPanel() {
