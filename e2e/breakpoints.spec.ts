@@ -5,7 +5,7 @@
 
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { startLab, type Lab } from '../main/lab/lab';
-import { curl } from '../main/proxy/test-support/clients';
+import { curl, rawExchange } from '../main/proxy/test-support/clients';
 import { ChunkscopePage } from './support/chunkscope-page';
 import { HeldPage } from './support/held-page';
 import { startServe, type Served } from './support/serve';
@@ -239,4 +239,16 @@ test('a file opened in a tab of its own: the held response stays held and listed
   await expect(app.cell(app.selected(), 'path')).toHaveText(path);
   await held.step(item, 'rest');
   expect(await client.done).toMatchObject({ status: 0, output: 'drip 1\ndrip 2\n' });
+});
+
+test('a client that half-closes while its response is held: the panel says so, and it still reads the rest once released', async ({ page }) => {
+  const { held } = await ui(page, ['break-response:1 path:/drip']);
+  const path = '/drip?chunks=2&delay=0';
+  const client = rawExchange(served.proxyPort, `GET ${lab.url}${path} HTTP/1.1\r\nHost: ${new URL(lab.url).host}\r\n\r\n`, { halfClose: true });
+  const item = held.item(path);
+  await expect(held.where(item)).toHaveText('before chunk #2 (1 chunk delivered)');
+  await expect(item.getByTestId('held-receiver-ended')).toHaveText('the client closed the connection (FIN)');
+  await held.step(item, 'rest');
+  const result = await client;
+  expect(result.received.toString('latin1')).toMatch(/\r\n\r\n7\r\ndrip 1\n\r\n7\r\ndrip 2\n\r\n0\r\n\r\n$/);
 });
