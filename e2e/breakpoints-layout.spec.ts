@@ -1,6 +1,7 @@
 // The Held panel as a person sees it at 1024×700 and 1400×900, light and dark: two held
-// messages (one before its head, one after a chunk) with a chunk's editor open, every
-// step and the editor on screen, nothing past the window, the facts not over each other.
+// messages (one before its head, one after a chunk), nothing past the window, the facts
+// not over each other; with a chunk's editor open, the panel inside the window and every
+// step and field on screen once scrolled to.
 
 import { expect, test } from '@playwright/test';
 import { startLab, type Lab } from '../main/lab/lab';
@@ -35,8 +36,10 @@ for (const [width, height] of [
       await expect(page.locator('html')).toHaveAttribute('data-theme', scheme);
       const held = new HeldPage(page);
       await held.setRules(['break-response path:/ok', 'break-response:1 path:/drip']);
-      const clients = [curlThrough(served.proxy, `${lab.url}/ok`), curlThrough(served.proxy, `${lab.url}/drip?chunks=3&delay=0`)];
+      // One after the other, so the panel lists them in this order.
+      const clients = [curlThrough(served.proxy, `${lab.url}/ok`)];
       await expect(held.where(held.item('/ok'))).toHaveText('before the head');
+      clients.push(curlThrough(served.proxy, `${lab.url}/drip?chunks=3&delay=0`));
       const drip = held.item('/drip?chunks=3&delay=0');
       await expect(held.where(drip)).toHaveText('before chunk #2 (1 chunk delivered)');
       await expectInsideWindow(page);
@@ -45,15 +48,20 @@ for (const [width, height] of [
 
       await held.step(drip, 'edit');
       await expect(drip.getByTestId('held-data')).toHaveValue('drip 2\n');
-      await drip.getByTestId('held-edit-send').scrollIntoViewIfNeeded();
-      await expectInsideWindow(page);
-      for (const button of await held.panel().getByRole('button').all()) {
+      // The panel scrolls when its messages and the editor need more than its share of the
+      // window: the panel stays inside the window, and each control is on screen once scrolled to.
+      const panel = (await boxes(page, '[data-testid="held-panel"]'))[0]!;
+      expect(panel.top).toBeGreaterThanOrEqual(0);
+      expect(panel.bottom).toBeLessThanOrEqual(height);
+      expect(panel.right).toBeLessThanOrEqual(width);
+      for (const button of await held.panel().locator('button, input, textarea').all()) {
         await button.scrollIntoViewIfNeeded();
         await expect(button).toBeInViewport();
       }
       // The list keeps its room above the panel.
       const list = (await boxes(page, '[data-testid="sessions"]'))[0]!;
       expect(list.bottom - list.top, 'the list keeps some height').toBeGreaterThan(120);
+      await drip.getByTestId('held-edit-send').scrollIntoViewIfNeeded();
       await app.screenshot(`held-editor-${width}x${height}-${scheme}`);
 
       await held.step(drip, 'rest');
