@@ -52,3 +52,30 @@ export function memoryOf(pid: number): { rss: number; peak: number } {
   const kb = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
 }
+
+/**
+ * A process that does nothing but measure its own event loop's delay: on a shared
+ * machine, the delay any process sees from being scheduled late. `stop` resolves with
+ * its worst and 99th-percentile delay in ms since it started.
+ */
+export function idleReference(): { stop(): Promise<{ worst: number; p99: number }> } {
+  const script = `const h = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 5 }); h.enable();
+const keep = setInterval(() => {}, 1000);
+process.stdin.on('data', () => { h.disable(); process.stdout.write(JSON.stringify({ worst: h.max / 1e6, p99: h.percentile(99) / 1e6 })); clearInterval(keep); process.stdin.destroy(); });`;
+  const child = spawn(process.execPath, ['-e', script], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let out = '';
+  child.stdout!.setEncoding('utf8').on('data', (d: string) => (out += d));
+  return {
+    stop: () =>
+      new Promise((resolve, reject) => {
+        child.once('exit', () => {
+          try {
+            resolve(JSON.parse(out) as { worst: number; p99: number });
+          } catch {
+            reject(new Error(`the idle reference printed ${JSON.stringify(out)}`));
+          }
+        });
+        child.stdin!.write('stop\n');
+      }),
+  };
+}

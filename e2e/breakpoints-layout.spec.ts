@@ -50,10 +50,7 @@ for (const [width, height] of [
       await expect(drip.getByTestId('held-data')).toHaveValue('drip 2\n');
       // The panel scrolls when its messages and the editor need more than its share of the
       // window: the panel stays inside the window, and each control is on screen once scrolled to.
-      const panel = (await boxes(page, '[data-testid="held-panel"]'))[0]!;
-      expect(panel.top).toBeGreaterThanOrEqual(0);
-      expect(panel.bottom).toBeLessThanOrEqual(height);
-      expect(panel.right).toBeLessThanOrEqual(width);
+      await expectInsideWindow(page);
       for (const button of await held.panel().locator('button, input, textarea').all()) {
         await button.scrollIntoViewIfNeeded();
         await expect(button).toBeInViewport();

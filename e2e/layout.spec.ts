@@ -113,6 +113,42 @@ for (const [width, height] of [
         await expect(page.getByTestId('raw')).toBeVisible();
         await expectInsideWindow(page);
 
+        // The feed's body, indented and coloured; then as hex.
+        await page.getByTestId('tab-body').click();
+        await expect(page.getByTestId('body-pretty')).toBeVisible();
+        await expect(page.getByTestId('body-form')).toBeVisible();
+        await expectInsideWindow(page);
+        await shot(page, `${tag}-body`);
+        await page.getByTestId('viewer-hex').click();
+        await expect(page.getByTestId('hex')).toBeVisible();
+        await expectInsideWindow(page);
+
+        // A search: its box (in the bar when the toolbar is narrow), options, progress, marks.
+        await page.keyboard.press('ControlOrMeta+Shift+F');
+        await expect(page.getByTestId('search')).toBeFocused();
+        await page.keyboard.type('item');
+        await page.keyboard.press('Enter');
+        await expect(page.getByTestId('search-status')).toHaveAttribute('data-state', 'done');
+        await expect(page.getByTestId('search-bar')).toBeInViewport({ ratio: 1 });
+        await page.keyboard.press('F3');
+        await expectInsideWindow(page);
+        await shot(page, `${tag}-search`);
+        await page.getByTestId('search-close').click();
+        await expect(page.getByTestId('search-bar')).toHaveCount(0);
+
+        // The filter's errors under it, and its help.
+        await page.keyboard.press('/');
+        await page.keyboard.type('bogus:thing');
+        await expect(page.getByTestId('filter-problem')).toBeInViewport({ ratio: 1 });
+        await expectInsideWindow(page);
+        await page.keyboard.press('F1');
+        await expect(page.getByTestId('filter-help')).toBeInViewport({ ratio: 1 });
+        await expectInsideWindow(page);
+        await shot(page, `${tag}-filter-help`);
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Escape');
+        await expect(page.getByTestId('filter')).toHaveValue('');
+
         await page.getByTestId('view-connections').click();
         await expect(page.getByTestId('lane')).toHaveCount(7);
         await expectInsideWindow(page);

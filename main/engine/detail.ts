@@ -22,7 +22,7 @@ export const MAX_DETAIL_INTERIM = 100;
 /** Chunks in one answer: a big ledger comes in several, so no answer stalls the relay to build or send. */
 export const CHUNKS_PER_ANSWER = 10_000;
 /** Longest stretch of feeding a detail before the relay gets a turn. */
-const FEED_SLICE_MS = 8;
+const FEED_SLICE_MS = 4;
 
 const KINDS: SpanKind[] = ['head', 'size-line', 'extension', 'data', 'crlf', 'last-chunk', 'trailer', 'body', 'raw', 'leading'];
 const REASONS: RawReason[] = ['unparsed', 'trailing', 'tunnel', 'incomplete'];

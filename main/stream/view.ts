@@ -104,9 +104,14 @@ export class StreamView {
     return this.enqueue(() => this.finish(end));
   }
 
-  /** Everything so far. */
-  report(): StreamReport {
-    return this.reportWith(this.items.slice(), this.errors.slice());
+  /** Everything so far; with `from` and `count`, only those items (a live view's look copies what it sends, not the whole stream). */
+  report(from = 0, count = Infinity): StreamReport {
+    return this.reportWith(this.items.slice(from, from + count), this.errors.slice());
+  }
+
+  /** Items so far. */
+  get itemCount(): number {
+    return this.items.length;
   }
 
   private enqueue(run: () => Promise<StreamReport>): Promise<StreamReport> {

@@ -12,7 +12,8 @@ import { SessionTabs } from './SessionTabs';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { useCaptureFiles } from './use-capture-files';
-import { useShortcuts } from './use-shortcuts';
+import { useSearch } from './search/use-search';
+import { focusSearch, useShortcuts } from './use-shortcuts';
 
 export function App() {
   const view = useApp(selectView);
@@ -26,6 +27,7 @@ export function App() {
   const withDetail = !!selected && view === 'sessions';
 
   // The keys read the latest open and save through a ref: the listener is added once.
+  const search = useSearch();
   const latest = useRef({ openDialog, save, keysOpen });
   latest.current = { openDialog, save, keysOpen };
   const actions = useMemo(
@@ -38,8 +40,13 @@ export function App() {
         setKeysOpen(false);
         return true;
       },
+      openSearch: () => {
+        store.getState().setSearchOpen(true);
+        focusSearch();
+      },
+      stepMatch: (delta: 1 | -1) => search.step(delta),
     }),
-    [],
+    [store, search],
   );
   useShortcuts(actions);
 

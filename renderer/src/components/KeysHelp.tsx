@@ -5,6 +5,10 @@ import { MOD } from './use-shortcuts';
 /** Where a key works (empty: anywhere), the keys (any of them), and what they do. */
 const KEYS: [string, string[], string][] = [
   ['', ['/', 'MOD+F'], 'focus the filter'],
+  ['filter', ['F1'], 'the filter’s keys and words (or its ? button)'],
+  ['', ['MOD+Shift+F'], 'search headers and bodies (Enter starts it; Enter again, the next match)'],
+  ['', ['F3', 'MOD+G'], 'the next match: its exchange, with the match shown in Body or Raw'],
+  ['', ['Shift+F3', 'MOD+Shift+G'], 'the previous match'],
   ['', ['Escape'], 'back to the list (from the filter, the detail, a dialog); in the list, close the detail'],
   ['', ['MOD+O'], 'open a capture, HAR or pcap'],
   ['', ['MOD+S'], 'save the session as a capture'],

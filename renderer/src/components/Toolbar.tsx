@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { useApi, useApp, useAppStore } from '../context';
-import { parseFilter } from '../model/filter';
 import type { SessionTab } from '../../../shared/api';
-import { selectFilter, selectSession, selectView, type Theme } from '../store/store';
+import { selectSession, selectView, type Theme } from '../store/store';
 import { ClearDialog } from './ClearDialog';
+import { FilterBox } from './FilterBox';
 import { Menu } from './Menu';
+import { SearchBar, SearchInput } from './search/SearchBar';
 import { useCaptureFiles } from './use-capture-files';
-import { MOD, focusList } from './use-shortcuts';
+import { MOD, focusSearch } from './use-shortcuts';
 import { useWidth } from './use-width';
 
 /** Body sizes a HAR may keep (beyond, bodies are cut and marked _truncated). */
@@ -25,40 +26,6 @@ const THEMES: Record<Theme, { next: Theme; icon: string; label: string }> = {
   light: { next: 'dark', icon: '☀', label: 'Light theme' },
   dark: { next: 'system', icon: '☾', label: 'Dark theme' },
 };
-
-function FilterBox() {
-  const store = useAppStore();
-  const filter = useApp(selectFilter);
-  const problems = parseFilter(filter).problems;
-  return (
-    <div className="filter">
-      <input
-        data-testid="filter"
-        type="search"
-        placeholder="Filter: host:x method:POST status:5xx framing:chunked missing-terminator rst …  (/)"
-        value={filter}
-        aria-invalid={problems.length > 0}
-        aria-label="Filter"
-        title={problems.join('\n')}
-        onChange={(event) => store.getState().setFilter(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') {
-            // Escape clears a filter; either way the focus goes back to the list.
-            event.preventDefault();
-            store.getState().setFilter('');
-            focusList();
-          }
-          if (event.key === 'Enter' || event.key === 'ArrowDown') focusList();
-        }}
-      />
-      {problems.length > 0 ? (
-        <span className="filter-problem" role="status" data-testid="filter-problem">
-          {problems[0]}
-        </span>
-      ) : null}
-    </div>
-  );
-}
 
 export function Toolbar({ onKeys }: { onKeys: () => void }) {
   const api = useApi();
@@ -145,6 +112,7 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
   );
 
   return (
+    <>
     <header className={`toolbar ${compact ? 'compact' : ''}`} ref={ref}>
       <span className="brand">Chunkscope</span>
       <button type="button" data-testid="capture-toggle" className={capturing ? 'on' : ''} onClick={() => void api.setCapturing({ on: !capturing })} title={capturing ? 'Stop recording new connections into the live session (traffic is still relayed)' : 'Record new connections into the live session (and show it)'}>
@@ -184,6 +152,13 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
       </nav>
       <FilterBox />
       {compact ? (
+        <button type="button" data-testid="search-open" aria-label="Search headers and bodies" title={`Search headers and bodies (${MOD}+Shift+F)`} onClick={() => (store.getState().setSearchOpen(true), focusSearch())}>
+          ⌕
+        </button>
+      ) : (
+        <SearchInput testId="search" />
+      )}
+      {compact ? (
         <Menu label="☰ Menu" title="Open, save, HAR, rules, Try it, theme, keys" testId="menu">
           {(close) => (
             <>
@@ -197,5 +172,7 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
         preferences(() => {})
       )}
     </header>
+    <SearchBar withInput={compact} />
+    </>
   );
 }

@@ -161,3 +161,23 @@ describe('settings', () => {
     expect(store.getState().chunk).toBeNull();
   });
 });
+
+describe('a search in the store', () => {
+  const match = { id: '2:0', direction: 'response' as const, part: 'body' as const, form: 'decoded' as const, offset: 40, length: 6, streamOffset: null, context: { before: '', match: 'needle', after: '' } };
+  const update = { id: 's1', matches: [match], state: 'done' as const, progress: { done: 10, total: 10 }, exchanges: 1, matchCount: 1, limited: null, error: null, notes: [] };
+
+  it('folds its updates as they come, goes to a match (its exchange, the Body tab), and a reset drops it', () => {
+    const store = createAppStore();
+    store.getState().ingest([{ rows: [row({ connection: 1, seq: 1 }), row({ connection: 2, seq: 2 })] }]);
+    store.getState().beginSearch('s1', { query: 'needle', mode: 'text' }, 10);
+    store.getState().ingest([{ search: { ...update, id: 's0' } }, { search: update }]);
+    expect(store.getState().searchRun).toMatchObject({ state: 'done', matchCount: 1 });
+    expect(store.getState().searchRun!.byExchange.get('2:0')).toEqual([match]);
+    store.getState().goToMatch(match);
+    expect(store.getState()).toMatchObject({ selectedId: '2:0', tab: 'body', currentMatch: { match, nonce: 1 } });
+    store.getState().goToMatch({ ...match, part: 'headers', form: 'sent', direction: 'request', streamOffset: 17 });
+    expect(store.getState()).toMatchObject({ tab: 'raw', rawTarget: { stream: 0, offset: 17 } });
+    store.getState().ingest([{ reset: true }]);
+    expect(store.getState()).toMatchObject({ searchRun: null, currentMatch: null, selectedId: null });
+  });
+});

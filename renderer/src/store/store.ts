@@ -6,6 +6,8 @@
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { ExchangeDetail, UpdateBatch } from '../../../shared/api';
+import type { SearchArgs, SearchMatch } from '../../../shared/search';
+import { DEFAULT_SEARCH_OPTIONS, foldUpdates, startedRun, type SearchOptions, type SearchRun } from '../model/search';
 import { mergeDetail, isLive } from './detail';
 import { applyBatches, emptyRows, upsertRow, type RowsState } from './rows';
 import { applyHeld, emptyHeld, type HeldState } from './held';
@@ -50,13 +52,33 @@ interface UiSlice extends Settings {
   pickChunk(chunk: ChunkPick | null): void;
 }
 
+interface SearchSlice {
+  searchOpen: boolean;
+  searchQuery: string;
+  searchOptions: SearchOptions;
+  /** The last search started, with its matches so far. */
+  searchRun: SearchRun | null;
+  /** The list shows only the exchanges with a match. */
+  matchesOnly: boolean;
+  /** The match stepped to last; the nonce makes a viewer scroll to it again. */
+  currentMatch: { match: SearchMatch; nonce: number } | null;
+  setSearchOpen(open: boolean): void;
+  setSearchQuery(query: string): void;
+  setSearchOptions(options: SearchOptions): void;
+  beginSearch(id: string, args: SearchArgs, total: number): void;
+  clearSearch(): void;
+  setMatchesOnly(on: boolean): void;
+  /** Show a match: its exchange selected, the tab that shows it (Body, or Raw for headers). */
+  goToMatch(match: SearchMatch): void;
+}
+
 interface DetailSlice {
   detail: ExchangeDetail | null;
   detailError: string | null;
   setDetail(detail: ExchangeDetail | null, error?: string | null): void;
 }
 
-export type AppState = RowsSlice & UiSlice & DetailSlice;
+export type AppState = RowsSlice & UiSlice & SearchSlice & DetailSlice;
 export type AppStore = StoreApi<AppState>;
 
 const creator: StateCreator<AppState> = (set) => ({
@@ -70,7 +92,11 @@ const creator: StateCreator<AppState> = (set) => ({
         const held = applyHeld({ held: state.held, released: state.released }, batches, Date.now());
         const next = { ...applyBatches(state, batches, open), held: held.held, released: held.released };
         const reset = batches.some((b) => b.reset);
-        return reset ? { ...next, selectedId: null, detail: null, detailError: null, rawTarget: null, chunk: null } : next;
+        // A search's matches belong to the session it searched: a reset drops them.
+        const updates = batches.flatMap((b) => (b.search ? [b.search] : []));
+        const searchRun = reset ? null : state.searchRun && updates.length > 0 ? foldUpdates(state.searchRun, updates) : state.searchRun;
+        const search = searchRun === state.searchRun ? {} : { searchRun, ...(reset ? { currentMatch: null, matchesOnly: false } : {}) };
+        return reset ? { ...next, ...search, selectedId: null, detail: null, detailError: null, rawTarget: null, chunk: null } : { ...next, ...search };
       }),
     setTransport: (transport) => set({ transport }),
     dismissReleased: () => set({ released: [] }),
@@ -94,6 +120,28 @@ const creator: StateCreator<AppState> = (set) => ({
     setHarMaxBody: (harMaxBody) => set({ harMaxBody }),
     setColumns: (update) => set((state) => ({ columns: update(state.columns) })),
     pickChunk: (chunk) => set({ chunk }),
+
+    searchOpen: false,
+    searchQuery: '',
+    searchOptions: DEFAULT_SEARCH_OPTIONS,
+    searchRun: null,
+    matchesOnly: false,
+    currentMatch: null,
+    setSearchOpen: (searchOpen) => set({ searchOpen }),
+    setSearchQuery: (searchQuery) => set({ searchQuery }),
+    setSearchOptions: (searchOptions) => set({ searchOptions }),
+    beginSearch: (id, args, total) => set({ searchRun: startedRun(id, args, total), currentMatch: null }),
+    clearSearch: () => set({ searchRun: null, currentMatch: null, matchesOnly: false }),
+    setMatchesOnly: (matchesOnly) => set({ matchesOnly }),
+    goToMatch: (match) =>
+      set((state) => {
+        const moved = state.selectedId !== match.id ? { selectedId: match.id, detail: null, detailError: null, chunk: null } : {};
+        const currentMatch = { match, nonce: (state.currentMatch?.nonce ?? 0) + 1 };
+        if (match.part === 'body') return { ...moved, rawTarget: null, tab: 'body', currentMatch };
+        // Headers are shown with their bytes in Raw: the match's first byte is the target.
+        const stream = match.direction === 'request' ? 0 : 1;
+        return { ...moved, tab: 'raw', currentMatch, rawTarget: match.streamOffset === null ? null : { stream, offset: match.streamOffset, nonce: (state.rawTarget?.nonce ?? 0) + 1 } };
+      }),
 
     detail: null,
     detailError: null,

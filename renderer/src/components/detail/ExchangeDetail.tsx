@@ -7,6 +7,7 @@ import { tlsSummary } from '../../model/format';
 import { groupDigits } from '../../../../shared/words';
 import { selectDetail, selectSession, selectTab, type DetailTab } from '../../store/store';
 import { chunksFrom, isLive } from '../../store/detail';
+import { BodyTab } from '../body/BodyTab';
 import { ChunksTab } from './ChunksTab';
 import { HeadersTab } from './HeadersTab';
 import { RawTab } from './RawTab';
@@ -19,6 +20,7 @@ import { breakOnPath } from '../../../../shared/rules';
 const TABS: [DetailTab, string][] = [
   ['chunks', 'Chunks'],
   ['stream', 'Stream'],
+  ['body', 'Body'],
   ['timeline', 'Timeline'],
   ['raw', 'Raw'],
   ['headers', 'Headers'],
@@ -213,6 +215,7 @@ export function ExchangeDetail({ id }: { id: string }) {
         {/* Keyed by the exchange: a zoom, a side or an opened item belongs to the exchange it was chosen on. */}
         {current && tab === 'chunks' ? <ChunksTab key={current.id} detail={current} /> : null}
         {current && tab === 'stream' ? <StreamTab key={current.id} detail={current} /> : null}
+        {current && tab === 'body' ? <BodyTab key={current.id} detail={current} /> : null}
         {current && tab === 'timeline' ? <TimelineTab key={current.id} detail={current} /> : null}
         {current && tab === 'raw' ? <RawTab key={current.id} detail={current} /> : null}
         {current && tab === 'headers' ? <HeadersTab detail={current} /> : null}

@@ -10,6 +10,7 @@ import { useWidth } from '../use-width';
 import { ColumnsMenu } from './ColumnsMenu';
 import { SORT_KEYS, type ListColumn } from './columns';
 import { useListTable } from './use-list-table';
+import { onlyMatching } from './visible';
 
 const ROW_HEIGHT = 24;
 
@@ -46,17 +47,18 @@ function useHeldWords(): Map<string, string> {
 }
 
 /** Memoised: a row renders again only when its data, its columns or its selection changed. */
-const Row = memo(function Row({ row, selected, columns, origin, held, onSelect }: { row: ExchangeRow; selected: boolean; columns: ListColumn[]; origin: number; held: string | null; onSelect: (id: string) => void }) {
+const Row = memo(function Row({ row, selected, matched, columns, origin, held, onSelect }: { row: ExchangeRow; selected: boolean; matched: number; columns: ListColumn[]; origin: number; held: string | null; onSelect: (id: string) => void }) {
   return (
     <div
-      className={`row ${selected ? 'selected' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''} ${held ? 'held' : ''}`}
+      className={`row ${selected ? 'selected' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''} ${matched > 0 ? 'matched' : ''} ${held ? 'held' : ''}`}
       data-testid="row"
       data-id={row.id}
+      data-matched={matched > 0 ? matched : undefined}
       data-held={held ? 'true' : undefined}
       role="row"
       aria-selected={selected}
       onClick={() => onSelect(row.id)}
-      title={held ?? row.headline}
+      title={held ?? (matched > 0 ? `${row.headline}\n(the search found ${matched === 1 ? 'a match' : `${matched} listed matches`} here)` : row.headline)}
     >
       {columns.map((c) => {
         const cell = c.cell(row, { origin, held });
@@ -81,7 +83,9 @@ export function SessionsList() {
   const { table, headers, shown, template, total, reset } = useListTable(width);
   const sorting = useApp((s) => s.columns.sorting);
   const filtered = useFiltered(rows, filter);
-  const visible = useMemo(() => sortRows(filtered, sorting, SORT_KEYS), [filtered, sorting]);
+  const matches = useApp((s) => s.searchRun?.byExchange ?? null);
+  const matchesOnly = useApp((s) => s.matchesOnly);
+  const visible = useMemo(() => sortRows(onlyMatching(filtered, matchesOnly ? matches : null), sorting, SORT_KEYS), [filtered, sorting, matches, matchesOnly]);
   const parent = useRef<HTMLDivElement>(null);
   // The header sits in the scroll container (sticky), so columns scroll sideways with it.
   const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 6, scrollMargin: ROW_HEIGHT });
@@ -147,13 +151,13 @@ export function SessionsList() {
             );
           })}
         </div>
-        {visible.length === 0 ? <p className="empty">{rows.length === 0 ? 'No exchanges yet: send requests through the proxy.' : 'No exchange matches the filter.'}</p> : null}
+        {visible.length === 0 ? <p className="empty">{rows.length === 0 ? 'No exchanges yet: send requests through the proxy.' : matchesOnly ? 'No exchange the filter shows has a match.' : 'No exchange matches the filter.'}</p> : null}
         <div className="row-space" style={{ height: virtualizer.getTotalSize() - ROW_HEIGHT }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = visible[item.index]!;
             return (
               <div key={row.id} className="row-slot" style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}>
-                <Row row={row} selected={row.id === selected} columns={shown} origin={origin} held={held.get(row.id) ?? null} onSelect={onSelect} />
+                <Row row={row} selected={row.id === selected} matched={matches?.get(row.id)?.length ?? 0} columns={shown} origin={origin} held={held.get(row.id) ?? null} onSelect={onSelect} />
               </div>
             );
           })}
