@@ -4,9 +4,10 @@
 
 import type { AccountEnd, AccountStall, ConnectionAccount, ExchangeAccount } from './account';
 import type { AnomalyCode } from './anomalies';
+import type { HeldData, HeldMessage, HeldTimedOut, StepArgs } from './breakpoints';
 import type { CloseRecord, RuleRecord, TlsReport } from './capture';
 import type { ClientSetup, LaunchedBrowserInfo, LaunchedClient, SystemProxyState } from './clients';
-import type { Framing, RawReason } from './http1';
+import type { Direction, Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 import type { StreamReport } from './stream';
 import type { DeflateParams, WebSocketAccount, WebSocketMessage, WebSocketRow, WsSender } from './websocket';
@@ -159,8 +160,10 @@ export interface SessionInfo {
   ca: { path: string; spki: string } | null;
   /** Origin certificates are not verified (--insecure-upstream): shown while on. */
   insecureUpstream: boolean;
-  /** The fault and rewrite rules of the live proxy (shared/rules.ts syntax), in order. */
+  /** The fault and rewrite rules of the live proxy (shared/rules.ts syntax), in order; breakpoints are rules too. */
   rules: RuleEntry[];
+  /** Seconds after which a message held at a breakpoint that nobody steps is released (setReleaseAfter). */
+  releaseAfter: number;
   /** The built-in lab server, once "Try it" started it. */
   lab: string | null;
   /** Captures of earlier runs that ended abruptly (a crash, kill -9), kept in the data folder. */
@@ -185,6 +188,10 @@ export interface UpdateBatch {
   session?: SessionInfo;
   rows?: ExchangeRow[];
   connections?: ConnectionRow[];
+  /** What is held at breakpoints now, in the order it was held: the whole list, replacing the one before (sent when it changes). */
+  held?: HeldMessage[];
+  /** Held messages the timeout released since the last update (they are off `held`): for a notice. */
+  heldTimedOut?: HeldTimedOut[];
   /** A search's new matches and state (shared/search.ts), for the search `search` answered with its id. */
   search?: SearchUpdate;
   /** The probe's state, whole, after each of its steps (shared/probe.ts). */
@@ -340,6 +347,17 @@ export const API = {
   raw: method<{ connection: number; stream: RawStream; offset: number; length: number }, RawSlice>(),
   /** Replace the live proxy's rules (each checked with shared/rules.ts parseRule); new connections get them. */
   setRules: method<{ rules: RuleEntry[] }, SessionInfo>(),
+  /**
+   * One step on a message held at a breakpoint (a `break-response` or `break-request` rule,
+   * set with setRules): release the next part, the rest, edit, drop the last chunk, stall,
+   * or end the connection (shared/breakpoints.ts). Its state after the step; null once it
+   * is not held any more. A step that cannot be taken is refused with why.
+   */
+  step: method<StepArgs, HeldMessage | null>(),
+  /** What arrived so far of a held message's next part (its data, for an editor). */
+  heldData: method<{ id: string; direction: Direction }, HeldData>(),
+  /** Seconds after which a held message nobody steps is released (for those held now too). */
+  setReleaseAfter: method<{ seconds: number }, SessionInfo>(),
   /** Start the built-in lab server (once) and send a sample of its scenarios through the proxy. */
   tryLab: method<void, { lab: string; requests: string[] }>(),
   /** Open a capture file by path (Electron: from the menu or a drop) in a session of its own; the live capture goes on. */

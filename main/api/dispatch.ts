@@ -5,10 +5,29 @@
 import { z } from 'zod';
 import { API, type ApiMethod, type ApiRequests } from '../../shared/api';
 import { EXCHANGE_ID } from '../../shared/exchange-id';
+import { HELD_DATA_LIMIT, MAX_HOLD_SECONDS } from '../../shared/breakpoints';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 
 const exchangeIdSchema = z.string().regex(EXCHANGE_ID);
+const heldMessage = { id: exchangeIdSchema, direction: z.enum(['request', 'response']) };
+/** A step's arguments: one shape per action (shared/breakpoints.ts StepAction). */
+const stepSchema = z.discriminatedUnion('action', [
+  z.object({ ...heldMessage, action: z.literal('next') }).strict(),
+  z.object({ ...heldMessage, action: z.literal('rest') }).strict(),
+  z
+    .object({
+      ...heldMessage,
+      action: z.literal('edit'),
+      head: z.string().max(64 * 1024).optional(),
+      sizeLine: z.string().max(4096).optional(),
+      data: z.base64().max(Math.ceil(HELD_DATA_LIMIT / 3) * 4).optional(),
+    })
+    .strict(),
+  z.object({ ...heldMessage, action: z.literal('drop-last-chunk') }).strict(),
+  z.object({ ...heldMessage, action: z.literal('stall'), seconds: z.number().positive().max(MAX_HOLD_SECONDS).optional() }).strict(),
+  z.object({ ...heldMessage, action: z.literal('end'), how: z.enum(['fin', 'rst']) }).strict(),
+]);
 const sessionId = z.string().regex(/^(live|s\d{1,9})$/);
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]);
 
@@ -33,6 +52,9 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
     })
     .strict(),
   setRules: z.object({ rules: z.array(z.object({ text: z.string().max(1000), enabled: z.boolean() }).strict()).max(100) }).strict(),
+  step: stepSchema,
+  heldData: z.object(heldMessage).strict(),
+  setReleaseAfter: z.object({ seconds: z.number().positive().max(MAX_HOLD_SECONDS) }).strict(),
   tryLab: none,
   openCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
@@ -102,6 +124,9 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     exchangeDetail: (args) => engine.exchangeDetail(args),
     raw: (args) => engine.raw(args),
     setRules: (args) => engine.setRules(args),
+    step: (args) => engine.breakpoints.step(args),
+    heldData: (args) => engine.breakpoints.heldData(args),
+    setReleaseAfter: (args) => engine.breakpoints.setReleaseAfter(args),
     tryLab: () => engine.tryLab(),
     openCapture: (args) => engine.openCapture(args),
     saveCapture: (args) => engine.saveCapture(args),

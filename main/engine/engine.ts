@@ -16,6 +16,7 @@ import { ProxyServer } from '../proxy/server';
 import { https, type HttpsOptions } from '../tls';
 import { webSocketMessages } from './websocket';
 import { ClientSupport, type ClientSupportOptions } from '../clients/support';
+import { EngineBreakpoints } from './breakpoints';
 import { dataDir } from '../tls/data-dir';
 import { EngineError } from './errors';
 import * as files from './files';
@@ -44,6 +45,8 @@ export interface EngineOptions {
   uiPort?: () => number | null;
   /** Launched clients (main/clients): `advertise` lets `chunkscope run` and `browser` find this engine (the app, `serve`). */
   clients?: Partial<ClientSupportOptions>;
+  /** Seconds after which a message held at a breakpoint that nobody steps is released (default 300). */
+  releaseAfterSeconds?: number;
 }
 
 export class Engine {
@@ -72,6 +75,8 @@ export class Engine {
   readonly probing: Probing;
   /** Set at start when system proxy settings a crashed Chunkscope left were put back: said once. */
   notice: string | null = null;
+  /** Messages held at breakpoints, and the API's steps (held in the live session only, listed whichever tab is shown). */
+  readonly breakpoints: EngineBreakpoints;
 
   constructor(private readonly options: EngineOptions) {
     this.rules = options.rules ?? [];
@@ -96,7 +101,12 @@ export class Engine {
       all: () => this.sessions.all(),
       info: () => this.info(),
       now: (session) => this.now(session),
+      held: () => this.breakpoints.list(),
     });
+    // The live session's messages are held (whichever tab is shown: a held client waits for
+    // whoever looks); before start() there is no live session yet.
+    const owner = () => (this.sessions.live as Session | undefined)?.recorder ?? null;
+    this.breakpoints = new EngineBreakpoints({ owner, emit: (batch) => this.updates.emit(batch), info: () => this.info() }, options.releaseAfterSeconds);
   }
 
   /** The session shown. */
@@ -117,6 +127,7 @@ export class Engine {
       stallSeconds: this.options.stallSeconds,
       keepChunks: false,
       rules: () => this.rules,
+      stepping: this.breakpoints.stepping,
       uiPort: this.options.uiPort,
       recorder: () => (this.capturing && this.sessions.live.recorder ? this.sessions.live.recorder : this.passthrough),
     });
@@ -146,6 +157,7 @@ export class Engine {
       ca: this.ca,
       insecureUpstream: this.ca !== null && this.options.https?.insecureUpstream === true,
       rules: this.rules.map((r) => ({ text: r.text, enabled: r.enabled })),
+      releaseAfter: this.breakpoints.releaseAfterSeconds,
       lab: this.lab?.url ?? null,
       recovered: this.recovered,
       capturePath: live.path,
@@ -175,6 +187,7 @@ export class Engine {
   clear(): SessionInfo {
     const shown = this.session === this.sessions.live;
     this.sessions.startLive();
+    this.breakpoints.sessionChanged(); // what the cleared session held goes on
     if (shown) this.showCurrent();
     else this.updates.emit({ session: this.info() });
     return this.info();
@@ -336,6 +349,7 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.breakpoints.close();
     this.updates.close();
     await this.finding.close();
     await this.probing.close();

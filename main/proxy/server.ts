@@ -14,6 +14,7 @@ import { endpointKey, isLocalHost } from './local-addresses';
 import { ConnectionRelay, type Interception, type RelayContext } from './relay';
 import { StallWatcher, type StallListener } from './stalls';
 import type { Rule } from '../../shared/rules';
+import { Stepping } from '../rules/stepping';
 
 export interface ProxyOptions {
   host: string;
@@ -33,6 +34,8 @@ export interface ProxyOptions {
   intercept?: (server: ProxyServer) => Interception;
   /** Fault and rewrite rules, read when each connection opens (and per message after). */
   rules?: () => readonly Rule[];
+  /** Breakpoints: where held messages are listed and stepped, with their timeout (default: a Stepping of its own). */
+  stepping?: Stepping;
   /**
    * `serve`: the port of its UI (on loopback). Requests through the proxy to it are
    * Chunkscope's own UI traffic: relayed, so the UI works through the proxy, but never
@@ -78,12 +81,15 @@ export class ProxyServer {
   private readonly upstreamEnds = new Map<string, string>();
   /** Listeners of launched clients, by port. */
   private readonly clientPorts = new Map<number, net.Server>();
+  /** Messages held at breakpoints, and their steps. */
+  readonly stepping: Stepping;
 
   constructor(private readonly options: ProxyOptions) {
     const clock = options.clock ?? monotonicClock();
     const listener = options.listener ?? {};
     this.recorder = new Recorder(options.capture, clock, { keepChunks: options.keepChunks, listener, stallSeconds: options.stallSeconds });
     this.recorderFor = options.recorder ?? (() => this.recorder);
+    this.stepping = options.stepping ?? new Stepping();
     this.intercept = options.reverse ? undefined : options.intercept?.(this);
     this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.accept(socket));
     // Connections that are not recorded (the UI's own, through this proxy) have no stalls to report.
@@ -225,6 +231,7 @@ export class ProxyServer {
       reverse: this.options.reverse,
       intercept: this.intercept,
       rules: this.options.rules,
+      stepping: this.stepping,
       connect: (origin, handlers) => this.connectUpstream(origin, handlers),
       gate: { isSelf: (origin) => this.isSelf(origin), listening: () => (this.listening ? originKey(this.listening) : '') },
       isOwnUi: this.options.uiPort ? (origin) => this.isOwnUi(origin) : undefined,

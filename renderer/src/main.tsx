@@ -15,6 +15,7 @@ import './styles/list.css';
 import './styles/detail.css';
 import './styles/plots.css';
 import './styles/panels.css';
+import './styles/held.css';
 
 declare global {
   interface Window {

@@ -4,6 +4,7 @@ import { useApi, useApp, useAppStore } from '../context';
 import { selectSelected, selectView } from '../store/store';
 import { ConnectionLanes } from './lanes/ConnectionLanes';
 import { ExchangeDetail } from './detail/ExchangeDetail';
+import { HeldPanel } from './held/HeldPanel';
 import { KeysHelp } from './KeysHelp';
 import { SessionsList } from './list/SessionsList';
 import { RulesPanel } from './RulesPanel';
@@ -95,6 +96,7 @@ export function App() {
         {panel === 'connect' ? <ConnectPanel onClose={closePanel} /> : null}
         {panel === 'probe' ? <ProbePanel onClose={closePanel} /> : null}
       </main>
+      <HeldPanel />
       <StatusBar />
       {dragging ? <div className="drop-hint">Drop a capture file to open it</div> : null}
       {keysOpen ? <KeysHelp onClose={() => setKeysOpen(false)} /> : null}

@@ -16,6 +16,8 @@ const KEYS: [string, string[], string][] = [
   ['list', ['↑', '↓', 'PageUp', 'PageDown', 'Home', 'End'], 'move through the exchanges'],
   ['list', ['Enter'], 'to the detail'],
   ['detail', ['[', ']'], 'previous and next chunk, with its bytes (↑ ↓ in the Chunks ledger)'],
+  ['Held panel', ['N'], 'release the next chunk of the held message marked'],
+  ['Held panel', ['↑', '↓'], 'mark another held message'],
   ['Timeline', ['wheel'], 'zoom at the pointer'],
   ['Timeline', ['drag'], 'zoom to the range dragged across'],
   ['Timeline', ['Shift+wheel'], 'pan (or drag the window of the strip below)'],

@@ -55,6 +55,21 @@ describe('the store', () => {
     expect(store.getState().rows).toHaveLength(10_000);
   });
 
+  it('the held list comes with the updates, and batches without one still bring their rows and session', () => {
+    const store = createAppStore();
+    store.getState().ingest([{ rows: [row()], held: [] }]);
+    const info = { rules: [{ text: 'break-response path:/feed', enabled: true }] } as never;
+    store.getState().ingest([{ session: info, rows: [row({ connection: 2, seq: 2 })] }]);
+    expect(store.getState().session).toBe(info);
+    expect(store.getState().rows).toHaveLength(2);
+    const timedOut = { id: '1:0', direction: 'response' as const, rule: 'break-response', effect: 'released the rest' };
+    store.getState().ingest([{ heldTimedOut: [timedOut] }]);
+    expect(store.getState().released).toMatchObject([timedOut]);
+    expect(store.getState().session).toBe(info);
+    store.getState().dismissReleased();
+    expect(store.getState().released).toEqual([]);
+  });
+
   it('selecting clears the previous detail; a reset clears the selection', () => {
     const store = createAppStore();
     store.getState().ingest([{ rows: [row()] }]);

@@ -11,6 +11,7 @@ import { DEFAULT_SEARCH_OPTIONS, foldUpdates, startedRun, type SearchOptions, ty
 import type { ProbeUpdate } from '../../../shared/probe';
 import { mergeDetail, isLive } from './detail';
 import { applyBatches, emptyRows, upsertRow, type RowsState } from './rows';
+import { applyHeld, emptyHeld, type HeldState } from './held';
 import { DEFAULT_SETTINGS, SETTINGS_KEY, SETTINGS_VERSION, readSettings, type ColumnSettings, type DetailTab, type Settings, type Theme, type View } from './settings';
 
 export type { DetailTab, Theme, View } from './settings';
@@ -24,12 +25,14 @@ export interface ChunkPick {
 /** The panel over the workspace's right side: one at a time. */
 export type SidePanel = 'rules' | 'connect' | 'probe';
 
-interface RowsSlice extends RowsState {
+interface RowsSlice extends RowsState, HeldState {
   transport: 'connecting' | 'connected' | 'disconnected';
   /** The last probe's state, as its last update said (kept when the panel closes, and across sessions). */
   probe: ProbeUpdate | null;
   ingest(batches: readonly UpdateBatch[]): void;
   setTransport(state: RowsSlice['transport']): void;
+  /** Forget what the timeout released (the Held panel's notes). */
+  dismissReleased(): void;
 }
 
 interface UiSlice extends Settings {
@@ -87,13 +90,15 @@ export type AppStore = StoreApi<AppState>;
 
 const creator: StateCreator<AppState> = (set) => ({
     ...emptyRows(),
+    ...emptyHeld(),
     transport: 'connecting',
     probe: null,
     ingest: (batches) =>
       set((state) => {
         // While a live exchange's detail is open, its row comes with the detail (the same records).
-        const held = state.detail && state.detail.id === state.selectedId && isLive(state.detail.row.state) ? state.selectedId : null;
-        const next = applyBatches(state, batches, held);
+        const open = state.detail && state.detail.id === state.selectedId && isLive(state.detail.row.state) ? state.selectedId : null;
+        const held = applyHeld({ held: state.held, released: state.released }, batches, Date.now());
+        const next = { ...applyBatches(state, batches, open), held: held.held, released: held.released };
         // Each probe update is its whole state: the last one says it all.
         const probe = batches.findLast((b) => b.probe)?.probe ?? state.probe;
         const reset = batches.some((b) => b.reset);
@@ -104,6 +109,7 @@ const creator: StateCreator<AppState> = (set) => ({
         return reset ? { ...next, ...search, probe, selectedId: null, detail: null, detailError: null, rawTarget: null, chunk: null } : { ...next, ...search, probe };
       }),
     setTransport: (transport) => set({ transport }),
+    dismissReleased: () => set({ released: [] }),
 
     ...DEFAULT_SETTINGS,
     selectedId: null,
@@ -235,3 +241,5 @@ export const selectConnections = (s: AppState) => s.connections;
 export const selectDetail = (s: AppState) => s.detail;
 export const selectTab = (s: AppState) => s.tab;
 export const selectView = (s: AppState) => s.view;
+export const selectHeld = (s: AppState) => s.held;
+export const selectReleased = (s: AppState) => s.released;

@@ -17,6 +17,8 @@ import { RawTab } from './RawTab';
 import { StreamTab } from './StreamTab';
 import { TimelineTab } from '../timeline/TimelineTab';
 import { typing } from '../use-shortcuts';
+import { useAddRule } from '../use-rules';
+import { breakOnPath } from '../../../../shared/rules';
 
 const TABS: [DetailTab, string][] = [
   ['chunks', 'Chunks'],
@@ -119,6 +121,19 @@ function CopyAsCurl({ id }: { id: string }) {
   );
 }
 
+/** "Break on this path": a breakpoint for the responses to this path on this host, from now on. */
+function BreakOnPath({ detail }: { detail: Detail }) {
+  const addRule = useAddRule();
+  const { method, path, host } = detail.row;
+  const rule = breakOnPath('response', method, path, host);
+  if (!rule) return null;
+  return (
+    <button type="button" data-testid="break-on-path" onClick={() => void addRule(rule)} title={`Add the breakpoint ${rule}: responses to this path are held at the proxy for you to step, chunk by chunk (new connections)`}>
+      Break on this path
+    </button>
+  );
+}
+
 /** [ and ]: the previous and next chunk, wherever the focus is in the detail. */
 function useChunkKeys(current: Detail | null) {
   const store = useAppStore();
@@ -190,7 +205,12 @@ export function ExchangeDetail({ id }: { id: string }) {
           </ul>
         ) : null}
         {current ? <Anomalies detail={current} /> : null}
-        {current?.request ? <CopyAsCurl id={id} /> : null}
+        {current?.request ? (
+          <div className="detail-actions">
+            <BreakOnPath detail={current} />
+            <CopyAsCurl id={id} />
+          </div>
+        ) : null}
         {error ? <p className="missing">{error}</p> : null}
       </header>
       <nav className="tabs" role="tablist">

@@ -5,7 +5,7 @@ import { groupDigits } from '../../../../shared/words';
 import { useApp, useAppStore } from '../../context';
 import { parseFilter, type Predicate } from '../../model/filter';
 import { sortRows } from '../../model/sort';
-import { selectFilter, selectOrigin, selectRows, selectSelected } from '../../store/store';
+import { selectFilter, selectHeld, selectOrigin, selectRows, selectSelected } from '../../store/store';
 import { useWidth } from '../use-width';
 import { ColumnsMenu } from './ColumnsMenu';
 import { SORT_KEYS, type ListColumn } from './columns';
@@ -34,21 +34,34 @@ export function useFiltered(rows: ExchangeRow[], filter: string): ExchangeRow[] 
   }, [rows, filter, verdicts]);
 }
 
+/** What breakpoints hold, by exchange, in words for its row: only in the live session, whose messages they are. */
+function useHeldWords(): Map<string, string> {
+  const list = useApp(selectHeld);
+  const live = useApp((s) => s.session?.current === 'live');
+  return useMemo(() => {
+    const words = new Map<string, string>();
+    if (!live) return words;
+    for (const h of list) words.set(h.id, [words.get(h.id), `the ${h.direction}, held ${h.where}`].filter(Boolean).join('; '));
+    return words;
+  }, [list, live]);
+}
+
 /** Memoised: a row renders again only when its data, its columns or its selection changed. */
-const Row = memo(function Row({ row, selected, matched, columns, origin, onSelect }: { row: ExchangeRow; selected: boolean; matched: number; columns: ListColumn[]; origin: number; onSelect: (id: string) => void }) {
+const Row = memo(function Row({ row, selected, matched, columns, origin, held, onSelect }: { row: ExchangeRow; selected: boolean; matched: number; columns: ListColumn[]; origin: number; held: string | null; onSelect: (id: string) => void }) {
   return (
     <div
-      className={`row ${selected ? 'selected' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''} ${matched > 0 ? 'matched' : ''}`}
+      className={`row ${selected ? 'selected' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''} ${matched > 0 ? 'matched' : ''} ${held ? 'held' : ''}`}
       data-testid="row"
       data-id={row.id}
       data-matched={matched > 0 ? matched : undefined}
+      data-held={held ? 'true' : undefined}
       role="row"
       aria-selected={selected}
       onClick={() => onSelect(row.id)}
-      title={matched > 0 ? `${row.headline}\n(the search found ${matched === 1 ? 'a match' : `${matched} listed matches`} here)` : row.headline}
+      title={held ?? (matched > 0 ? `${row.headline}\n(the search found ${matched === 1 ? 'a match' : `${matched} listed matches`} here)` : row.headline)}
     >
       {columns.map((c) => {
-        const cell = c.cell(row, { origin });
+        const cell = c.cell(row, { origin, held });
         return (
           <span key={c.id} data-col={c.id} role="gridcell" className={`${c.numeric ? 'num' : ''} ${cell.className ?? ''}`} title={cell.title}>
             {cell.text}
@@ -65,6 +78,7 @@ export function SessionsList() {
   const filter = useApp(selectFilter);
   const selected = useApp(selectSelected);
   const origin = useApp(selectOrigin);
+  const held = useHeldWords();
   const [section, width] = useWidth<HTMLElement>(800);
   const { table, headers, shown, template, total, reset } = useListTable(width);
   const sorting = useApp((s) => s.columns.sorting);
@@ -143,7 +157,7 @@ export function SessionsList() {
             const row = visible[item.index]!;
             return (
               <div key={row.id} className="row-slot" style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}>
-                <Row row={row} selected={row.id === selected} matched={matches?.get(row.id)?.length ?? 0} columns={shown} origin={origin} onSelect={onSelect} />
+                <Row row={row} selected={row.id === selected} matched={matches?.get(row.id)?.length ?? 0} columns={shown} origin={origin} held={held.get(row.id) ?? null} onSelect={onSelect} />
               </div>
             );
           })}

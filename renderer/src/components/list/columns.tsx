@@ -20,7 +20,14 @@ export interface ListColumn {
   hidden?: boolean;
   numeric?: boolean;
   sortKey: SortKey;
-  cell(row: ExchangeRow, context: { origin: number }): { text: ReactNode; className?: string; title?: string };
+  cell(row: ExchangeRow, context: CellContext): { text: ReactNode; className?: string; title?: string };
+}
+
+export interface CellContext {
+  /** When the session began (times are shown since then). */
+  origin: number;
+  /** What a breakpoint holds of this exchange, in words ("the response, held before chunk #3 …"), or null. */
+  held: string | null;
 }
 
 /** A padlock for decrypted HTTPS (an SVG: emoji fonts are not everywhere). */
@@ -33,7 +40,9 @@ function Lock() {
   );
 }
 
-function terminatorCell(row: ExchangeRow): { text: string; className: string } {
+function terminatorCell(row: ExchangeRow, held: string | null): { text: string; className: string; title?: string } {
+  // Held at a breakpoint: Chunkscope's doing, not a stall of the sender's.
+  if (held) return { text: 'held', className: 'held-cell', title: held };
   if (row.stalled?.ongoing) return { text: `stalled ${duration(row.stalled.seconds)}`, className: 'stalled' };
   switch (row.terminator) {
     case 'present':
@@ -111,7 +120,7 @@ export const LIST_COLUMNS: ListColumn[] = [
     size: 104,
     minSize: 90,
     sortKey: (r) => (r.stalled?.ongoing ? -1 : TERMINATOR_ORDER[r.terminator]),
-    cell: (r) => terminatorCell(r),
+    cell: (r, c) => terminatorCell(r, c.held),
   },
   {
     id: 'ended',
