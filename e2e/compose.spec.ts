@@ -89,6 +89,7 @@ test('compose a chunked POST with an extension and a trailer: its ledger in the 
   await expect(page.getByTestId('chunk').first().locator('[data-col="extensions"]')).toHaveText(';ext=1');
   await expect(page.getByTestId('last-chunk')).toContainText('X-Checksum: 42');
   await expect(app.headline()).toContainText('complete');
+  await expect(page.getByTestId('client-line')).toHaveText("send made by Chunkscope's composer");
   const got = await connection(origin, 0);
   expect(got.received.toString('latin1')).toBe(wire);
   await page.getByTestId('composer-close').click();

@@ -16,7 +16,8 @@ let lab: Lab;
 
 test.beforeAll(async () => {
   test.setTimeout(60_000);
-  served = await startServe();
+  // --allow-commands: the Probe panel is looked at with a result in it.
+  served = await startServe(['--allow-commands']);
   lab = await startLab({ host: '127.0.0.1', port: 0, resetAfter: 3 });
   for (const path of ['/ok', '/feed?items=4&delay=40', '/no-terminator', '/reset-mid-chunk', '/trailers', '/drip?chunks=150&delay=3']) await curl(['-sS', '-x', served.proxy, `${lab.url}${path}`]);
   // Four chunked POSTs on one keep-alive connection: the lab resets it at the fourth.
@@ -113,6 +114,42 @@ for (const [width, height] of [
         await expect(page.getByTestId('raw')).toBeVisible();
         await expectInsideWindow(page);
 
+        // The feed's body, indented and coloured; then as hex.
+        await page.getByTestId('tab-body').click();
+        await expect(page.getByTestId('body-pretty')).toBeVisible();
+        await expect(page.getByTestId('body-form')).toBeVisible();
+        await expectInsideWindow(page);
+        await shot(page, `${tag}-body`);
+        await page.getByTestId('viewer-hex').click();
+        await expect(page.getByTestId('hex')).toBeVisible();
+        await expectInsideWindow(page);
+
+        // A search: its box (in the bar when the toolbar is narrow), options, progress, marks.
+        await page.keyboard.press('ControlOrMeta+Shift+F');
+        await expect(page.getByTestId('search')).toBeFocused();
+        await page.keyboard.type('item');
+        await page.keyboard.press('Enter');
+        await expect(page.getByTestId('search-status')).toHaveAttribute('data-state', 'done');
+        await expect(page.getByTestId('search-bar')).toBeInViewport({ ratio: 1 });
+        await page.keyboard.press('F3');
+        await expectInsideWindow(page);
+        await shot(page, `${tag}-search`);
+        await page.getByTestId('search-close').click();
+        await expect(page.getByTestId('search-bar')).toHaveCount(0);
+
+        // The filter's errors under it, and its help.
+        await page.keyboard.press('/');
+        await page.keyboard.type('bogus:thing');
+        await expect(page.getByTestId('filter-problem')).toBeInViewport({ ratio: 1 });
+        await expectInsideWindow(page);
+        await page.keyboard.press('F1');
+        await expect(page.getByTestId('filter-help')).toBeInViewport({ ratio: 1 });
+        await expectInsideWindow(page);
+        await shot(page, `${tag}-filter-help`);
+        await page.keyboard.press('Escape');
+        await page.keyboard.press('Escape');
+        await expect(page.getByTestId('filter')).toHaveValue('');
+
         await page.getByTestId('view-connections').click();
         await expect(page.getByTestId('lane')).toHaveCount(7);
         await expectInsideWindow(page);
@@ -128,6 +165,33 @@ for (const [width, height] of [
         await expect(page.getByTestId('rules-close')).toBeInViewport();
         await shot(page, `${tag}-rules`);
         await page.getByTestId('rules-close').click();
+
+        // Connect a client: its button stays in the toolbar; every way on screen, down to the manual settings.
+        await page.getByTestId('connect-toggle').click();
+        await expect(page.getByTestId('manual-proxy')).toHaveText(`127.0.0.1:${served.proxyPort}`);
+        await expectInsideWindow(page);
+        await expect(page.getByTestId('connect-close')).toBeInViewport();
+        await expect(page.getByTestId('launch-browser').first()).toBeInViewport();
+        await shot(page, `${tag}-connect`);
+        await page.getByTestId('manual-ca').scrollIntoViewIfNeeded();
+        await expect(page.getByTestId('manual-ca')).toBeInViewport();
+        await expectInsideWindow(page);
+        await page.getByTestId('connect-close').click();
+
+        // Probe a client, with a result (a command that fails at once, so no exchange joins the list): the table and the verdict.
+        if (await page.getByTestId('menu').isVisible()) await page.getByTestId('menu').click();
+        await page.getByTestId('probe-toggle').click();
+        await page.getByTestId('probe-command').fill('false {url}');
+        await page.getByTestId('probe-none').click();
+        await page.locator('[data-testid="probe-scenario"][value="ok"]').check();
+        await page.getByTestId('probe-run').click();
+        await expect(page.getByTestId('probe-failures')).toContainText('ok: reported an error (exit 1)');
+        await expect(page.getByTestId('probe-result').locator('[data-col="verdict"]')).toHaveText('✗ error reported, no request');
+        await expectInsideWindow(page);
+        await expect(page.getByTestId('probe-close')).toBeInViewport();
+        await expect(page.getByTestId('probe-run')).toBeInViewport();
+        await shot(page, `${tag}-probe`);
+        await page.getByTestId('probe-close').click();
 
         await page.keyboard.press('?');
         await expect(page.getByTestId('keys-help')).toBeInViewport({ ratio: 1 });

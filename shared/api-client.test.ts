@@ -23,10 +23,12 @@ describe('apiClient', () => {
     const sent: string[] = [];
     const client = apiClient(async (method) => void sent.push(method), 'browser');
     const desktopOnly = API_METHODS.filter((m) => API[m].where === 'desktop');
-    expect(desktopOnly.sort()).toEqual(['openCapture', 'saveCapture', 'saveHar']);
+    expect(desktopOnly.sort()).toEqual(['cancelProbe', 'openCapture', 'probe', 'saveCapture', 'saveHar']);
     await expect(client.saveCapture({ path: '/etc/passwd' })).rejects.toThrow('saveCapture takes a path on this machine: in a browser, captures are opened by upload and saved by download');
     await client.hello();
-    expect(sent).toEqual(['hello']);
+    // The ones that run a program are the bridge's to refuse or (serve --allow-commands) take.
+    await client.probe({ command: 'curl {url}' });
+    expect(sent).toEqual(['hello', 'probe']);
   });
 });
 

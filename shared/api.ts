@@ -4,18 +4,20 @@
 
 import type { AccountEnd, AccountStall, ConnectionAccount, ExchangeAccount } from './account';
 import type { AnomalyCode } from './anomalies';
+import type { HeldData, HeldMessage, HeldTimedOut, StepArgs } from './breakpoints';
 import type { CloseRecord, RuleRecord, TlsReport } from './capture';
-import type { ClientSetup, LaunchedBrowserInfo, SystemProxyState } from './clients';
+import type { ClientSetup, LaunchedBrowserInfo, LaunchedClient, SystemProxyState } from './clients';
 import type { PlanCheck, ReplayOrigin, ResendResult, SendResult } from './compose';
 import type { ConnectionPlan } from './plan';
-import type { Framing, RawReason } from './http1';
+import type { Direction, Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 import type { StreamReport } from './stream';
-import type { DeflateParams, WebSocketAccount, WebSocketMessage, WsSender } from './websocket';
+import type { DeflateParams, WebSocketAccount, WebSocketMessage, WebSocketRow, WsSender } from './websocket';
 
-export type { WebSocketMessage } from './websocket';
+export type { WebSocketMessage, WebSocketRow } from './websocket';
 import type { BodySlice, BodySliceArgs } from './body';
 import type { SearchArgs, SearchStarted, SearchUpdate } from './search';
+import type { ProbeArgs, ProbeScenarioInfo, ProbeStarted, ProbeUpdate } from './probe';
 import type { EndHow, Party } from './words';
 
 /** Who ended a connection first, and how: the account's first end, timed on the session's clock. */
@@ -83,16 +85,8 @@ export interface ExchangeRow {
   rules: number;
   /** The exchange's 101 began a WebSocket: its messages so far (webSocketMessages lists them); null or absent otherwise. */
   webSocket?: WebSocketRow | null;
-}
-
-/** A WebSocket on its exchange's row. */
-export interface WebSocketRow {
-  /** Messages of both sides, control frames included. */
-  messages: number;
-  client: number;
-  server: number;
-  /** Both sides sent Close, or the connection ended. */
-  closed: boolean;
+  /** The client Chunkscope launched that made it (`run`, a browser, a probe); null or absent otherwise. */
+  clientTag?: LaunchedClient | null;
 }
 
 /** One connection, as its lane shows it. */
@@ -125,6 +119,8 @@ export interface ConnectionRow {
   ends: AccountEnd[];
   /** Stalls, with `since` in seconds since the connection opened. */
   stalls: AccountStall[];
+  /** The client Chunkscope launched that opened it (`client` is its address); null or absent otherwise. */
+  clientTag?: LaunchedClient | null;
 }
 
 /** A session the app holds, shown as a tab: the live capture, or a file opened. */
@@ -166,8 +162,10 @@ export interface SessionInfo {
   ca: { path: string; spki: string } | null;
   /** Origin certificates are not verified (--insecure-upstream): shown while on. */
   insecureUpstream: boolean;
-  /** The fault and rewrite rules of the live proxy (shared/rules.ts syntax), in order. */
+  /** The fault and rewrite rules of the live proxy (shared/rules.ts syntax), in order; breakpoints are rules too. */
   rules: RuleEntry[];
+  /** Seconds after which a message held at a breakpoint that nobody steps is released (setReleaseAfter). */
+  releaseAfter: number;
   /** The built-in lab server, once "Try it" started it. */
   lab: string | null;
   /** Captures of earlier runs that ended abruptly (a crash, kill -9), kept in the data folder. */
@@ -194,8 +192,14 @@ export interface UpdateBatch {
   session?: SessionInfo;
   rows?: ExchangeRow[];
   connections?: ConnectionRow[];
+  /** What is held at breakpoints now, in the order it was held: the whole list, replacing the one before (sent when it changes). */
+  held?: HeldMessage[];
+  /** Held messages the timeout released since the last update (they are off `held`): for a notice. */
+  heldTimedOut?: HeldTimedOut[];
   /** A search's new matches and state (shared/search.ts), for the search `search` answered with its id. */
   search?: SearchUpdate;
+  /** The probe's state, whole, after each of its steps (shared/probe.ts). */
+  probe?: ProbeUpdate;
 }
 
 /** The chunk ledger of a message in columns: compact for thousands of chunks. */
@@ -313,17 +317,20 @@ export interface RawSlice {
 
 /**
  * A method of the API: its argument and its answer (types only), and where it can run:
- * `desktop` for the ones that take a path on this machine (a browser uploads and
- * downloads instead; the bridge refuses them).
+ * `desktop` for the ones that take a path on this machine or run a program there (a
+ * browser uploads and downloads instead; the bridge refuses them). `runs`: it runs a
+ * program of the caller's choosing; `chunkscope serve --allow-commands` lets the bridge
+ * take these (and no other desktop method).
  */
 export interface Method<Args, Result> {
   readonly where: 'anywhere' | 'desktop';
+  readonly runs?: boolean;
   /** Never set: carries the types. */
   readonly types?: { args: Args; result: Result };
 }
 
-function method<Args, Result>(where: Method<Args, Result>['where'] = 'anywhere'): Method<Args, Result> {
-  return { where };
+function method<Args, Result>(where: Method<Args, Result>['where'] = 'anywhere', runs = false): Method<Args, Result> {
+  return runs ? { where, runs } : { where };
 }
 
 /**
@@ -344,6 +351,17 @@ export const API = {
   raw: method<{ connection: number; stream: RawStream; offset: number; length: number }, RawSlice>(),
   /** Replace the live proxy's rules (each checked with shared/rules.ts parseRule); new connections get them. */
   setRules: method<{ rules: RuleEntry[] }, SessionInfo>(),
+  /**
+   * One step on a message held at a breakpoint (a `break-response` or `break-request` rule,
+   * set with setRules): release the next part, the rest, edit, drop the last chunk, stall,
+   * or end the connection (shared/breakpoints.ts). Its state after the step; null once it
+   * is not held any more. A step that cannot be taken is refused with why.
+   */
+  step: method<StepArgs, HeldMessage | null>(),
+  /** What arrived so far of a held message's next part (its data, for an editor). */
+  heldData: method<{ id: string; direction: Direction }, HeldData>(),
+  /** Seconds after which a held message nobody steps is released (for those held now too). */
+  setReleaseAfter: method<{ seconds: number }, SessionInfo>(),
   /** Start the built-in lab server (once) and send a sample of its scenarios through the proxy. */
   tryLab: method<void, { lab: string; requests: string[] }>(),
   /** Open a capture file by path (Electron: from the menu or a drop) in a session of its own; the live capture goes on. */
@@ -391,6 +409,16 @@ export const API = {
   serveReplay: method<{ ids?: string[] }, ReplayOrigin>(),
   /** Stop the replay origin. */
   stopReplay: method<void, SessionInfo>(),
+  /** The scenarios "Probe a client" can run, with what a careful client does in each. */
+  probeScenarios: method<void, ProbeScenarioInfo[]>(),
+  /**
+   * "Probe a client": run the command (as typed, with {url}) once per scenario against a
+   * lab, through a proxy port of its own (its exchanges tagged with it); each step in
+   * UpdateBatch.probe. It runs a program: the desktop app only (or serve --allow-commands).
+   */
+  probe: method<ProbeArgs, ProbeStarted>('desktop', true),
+  /** Stop the probe: its command's processes killed, its lab closed. `cancelled` is false when it had already ended. */
+  cancelProbe: method<{ id: string }, { cancelled: boolean }>('desktop', true),
 } as const;
 
 export type ApiMethod = keyof typeof API;

@@ -1,6 +1,7 @@
 // A connection as analysed from a capture or live: the capture form of spec/INSPECT.md.
 
 import type { ConnectionAccount, ExchangeAccount } from './account';
+import type { LaunchedClient } from './clients';
 import type { AnomalyRecord, MessageRecord } from './ledger';
 import type { EndKind } from './http1';
 import type { WebSocketRecord } from './websocket';
@@ -88,6 +89,8 @@ export interface ConnectionReport {
   verdict: 'ok' | 'error';
   /** How the connection went, told once (shared/account.ts). */
   account?: ConnectionAccount;
+  /** The client Chunkscope launched that opened it (the capture's `client` event); null when none was. */
+  clientTag?: LaunchedClient | null;
 }
 
 /** A change a rule made to what was sent (the capture's `rule` event). */

@@ -1,6 +1,26 @@
 // The "Connect a client" panel's view of the engine (shared/api.ts: clientSetup,
 // launchBrowser, setSystemProxy): the ways to send a client's traffic through Chunkscope.
 
+/**
+ * The client Chunkscope launched that made a connection (the capture's `client` event):
+ * `launched` is `run`, `browser` or `probe` (a reader shows any other as it is); `tag` is
+ * the command line as typed, or the browser's name.
+ */
+export interface LaunchedClient {
+  launched: string;
+  tag: string;
+}
+
+/** "launched by chunkscope run" (or browser, probe); the composer's own connections are Chunkscope's. */
+export function launchedHow(client: LaunchedClient): string {
+  return client.launched === 'chunkscope' ? "made by Chunkscope's composer" : `launched by chunkscope ${client.launched}`;
+}
+
+/** "launched by chunkscope run: curl -sS http://…": how a launched client is told, in the app and in inspect. */
+export function launchedLine(client: LaunchedClient): string {
+  return `${launchedHow(client)}: ${client.tag}`;
+}
+
 export type ShellName = 'bash' | 'zsh' | 'fish' | 'powershell' | 'cmd';
 
 export interface ClientVariableView {

@@ -101,3 +101,46 @@ export interface ProbeReport {
  * at least `share` of that time (a client blocked in poll or read uses next to none).
  */
 export const SPINNING = { share: 0.25, minWaitingSeconds: 0.5 } as const;
+
+/** A scenario as the app's "Probe a client" panel lists it. */
+export interface ProbeScenarioInfo {
+  name: string;
+  expected: ProbeExpectation;
+  careful: string;
+}
+
+/** The app's probe (shared/api.ts `probe`): the command as typed, with {url}; its scenarios (names or globs, all by default). */
+export interface ProbeArgs {
+  command: string;
+  only?: string[];
+  timeoutSeconds?: number;
+}
+
+export interface ProbeStarted {
+  id: string;
+  /** The scenarios it runs, in order. */
+  scenarios: string[];
+}
+
+/** A scenario's result in the app, with the exchanges its command made (in the live session). */
+export interface ProbeRow extends ProbeResult {
+  /** Exchange ids (shared/exchange-id.ts), in order; empty when the client did not go through the proxy. */
+  exchanges: string[];
+}
+
+/** A probe's state, whole, in the update stream (UpdateBatch.probe) after each step. */
+export interface ProbeUpdate {
+  id: string;
+  state: 'running' | 'done' | 'cancelled' | 'failed';
+  /** The command as typed: also the tag of its exchanges. */
+  command: string;
+  timeoutSeconds: number;
+  /** The lab started for the run, once it listens. */
+  lab: string | null;
+  scenarios: string[];
+  /** The scenario whose command runs now. */
+  current: string | null;
+  results: ProbeRow[];
+  /** Why it failed or stopped, in words. */
+  error: string | null;
+}

@@ -8,6 +8,7 @@
 //   reset-after-bytes:1000               reset-after-requests:4000 method:POST
 //   rechunk:100                          delay-chunks:250
 //   dechunk-requests path:/upload        chunk-requests:1024
+//   break-response path:/feed*           break-request:2 method:POST
 
 import { hostMatchesGlob, pathMatchesGlob } from './glob';
 
@@ -19,7 +20,13 @@ export type RuleAction =
   | { kind: 'rechunk'; size: number }
   | { kind: 'delay-chunks'; ms: number }
   | { kind: 'dechunk-requests' }
-  | { kind: 'chunk-requests'; size: number };
+  | { kind: 'chunk-requests'; size: number }
+  /**
+   * Breakpoints: hold a matching message at the proxy for the user to step through
+   * (shared/breakpoints.ts): before its head (`chunks` null), or after `chunks` chunks.
+   */
+  | { kind: 'break-response'; chunks: number | null }
+  | { kind: 'break-request'; chunks: number | null };
 
 export type RuleKind = RuleAction['kind'];
 
@@ -39,7 +46,7 @@ export interface Rule {
 
 /** Which direction's bytes a rule changes. */
 export function ruleDirection(kind: RuleKind): 'request' | 'response' {
-  return kind === 'dechunk-requests' || kind === 'chunk-requests' || kind === 'reset-after-requests' ? 'request' : 'response';
+  return kind === 'dechunk-requests' || kind === 'chunk-requests' || kind === 'reset-after-requests' || kind === 'break-request' ? 'request' : 'response';
 }
 
 interface ActionHelp {
@@ -57,6 +64,8 @@ export const RULE_ACTIONS: ActionHelp[] = [
   { kind: 'delay-chunks', syntax: 'delay-chunks:MS', summary: 'wait MS milliseconds before each chunk after the first' },
   { kind: 'dechunk-requests', syntax: 'dechunk-requests', summary: 'send chunked request bodies with Content-Length instead (the workaround for servers that mishandle chunked requests)' },
   { kind: 'chunk-requests', syntax: 'chunk-requests:K', summary: 'send Content-Length request bodies chunked instead, in chunks of K bytes' },
+  { kind: 'break-response', syntax: 'break-response[:N]', summary: 'hold the response at the proxy before its head (or after N chunks), to release it chunk by chunk, edit, cut or end it' },
+  { kind: 'break-request', syntax: 'break-request[:N]', summary: 'hold the request at the proxy before its head (or after N chunks), to send its body to the origin chunk by chunk' },
 ];
 
 const MATCH_KEYS = ['host', 'path', 'method'] as const;
@@ -128,6 +137,12 @@ export function parseRule(text: string, enabled = true): Rule | { error: string 
         made = typeof n === 'string' ? n : { kind: key, ms: n };
         break;
       }
+      case 'break-response':
+      case 'break-request': {
+        const n = value === undefined ? null : whole(value, key, true);
+        made = typeof n === 'string' ? n : { kind: key, chunks: n };
+        break;
+      }
       default:
         return { error: `"${term}" is not a rule action or a match (actions: ${RULE_ACTIONS.map((a) => a.kind).join(', ')}; matches: host:, path:, method:)` };
     }
@@ -194,6 +209,10 @@ export function describeRule(rule: Rule): string {
     case 'chunk-requests':
       what = `send Content-Length request bodies chunked (${a.size}-byte chunks)`;
       break;
+    case 'break-response':
+    case 'break-request':
+      what = `hold the ${a.kind === 'break-response' ? 'response' : 'request'} ${a.chunks === null ? 'before its head' : `after ${a.chunks} chunk${a.chunks === 1 ? '' : 's'}`}, to step it`;
+      break;
   }
   const where = [rule.match.method, rule.match.host && `host ${rule.match.host}`, rule.match.path && `path ${rule.match.path}`].filter(Boolean);
   return where.length > 0 ? `${what} (${where.join(', ')})` : what;
@@ -225,4 +244,15 @@ export function rulesFor(rules: readonly Rule[], facts: RequestFacts, direction:
     if (ruleApplies(rule, facts)) picked.set(rule.action.kind, rule);
   }
   return picked;
+}
+
+/**
+ * The breakpoint "Break on this path" adds for an exchange: its path (the query left out,
+ * as rules match) on its host; null when the request has no path (a CONNECT).
+ */
+export function breakOnPath(direction: 'request' | 'response', method: string | null, target: string | null, host: string | null): string | null {
+  const facts = requestFacts(method, target, host);
+  if (facts.path === null || facts.path === '*' || /\s/.test(facts.path)) return null;
+  const terms = [`break-${direction}`, facts.host && !/\s/.test(facts.host) ? `host:${facts.host}` : null, `path:${facts.path}`];
+  return terms.filter(Boolean).join(' ');
 }

@@ -241,6 +241,16 @@ export interface WebSocketMessage {
   problems: AnomalyCode[];
 }
 
+/** A WebSocket on its exchange's row (shared/api.ts ExchangeRow). */
+export interface WebSocketRow {
+  /** Messages of both sides, control frames included. */
+  messages: number;
+  client: number;
+  server: number;
+  /** Both sides sent Close, or the connection ended. */
+  closed: boolean;
+}
+
 /** One sender's side of permessage-deflate, as the handshake agreed it (RFC 7692 §7.1). */
 export interface DeflateParams {
   /** The sender keeps its window from message to message (no `*_no_context_takeover`). */

@@ -39,7 +39,7 @@ export class ChunkscopePage {
     await expect(this.page.getByTestId('detail')).toBeVisible();
   }
 
-  async tab(name: 'chunks' | 'stream' | 'timeline' | 'raw' | 'headers'): Promise<void> {
+  async tab(name: 'chunks' | 'stream' | 'body' | 'messages' | 'timeline' | 'raw' | 'headers'): Promise<void> {
     await this.page.getByTestId(`tab-${name}`).click();
   }
 
@@ -58,6 +58,28 @@ export class ChunkscopePage {
     await this.page.keyboard.press('ControlOrMeta+a');
     await this.page.keyboard.press('Backspace');
     await this.page.keyboard.type(text);
+  }
+
+  /** Open a capture file as the browser does (an upload), in a session tab of its own; wait until its rows are all read. */
+  async openCapture(path: string, exchanges: number): Promise<void> {
+    await this.page.getByTestId('open-file').setInputFiles(path);
+    await expect(this.page.getByTestId('shown-count')).toHaveText(`${exchanges.toLocaleString('en-US')} ${exchanges === 1 ? 'exchange' : 'exchanges'}`);
+  }
+
+  /** Search the session's headers and bodies: typed in the search box (in the bar when the toolbar is narrow), Enter. */
+  async search(query: string): Promise<Locator> {
+    await this.page.keyboard.press('ControlOrMeta+Shift+F');
+    await expect(this.page.getByTestId('search')).toBeFocused();
+    await this.page.keyboard.press('ControlOrMeta+a');
+    await this.page.keyboard.type(query);
+    await this.page.keyboard.press('Enter');
+    return this.page.getByTestId('search-status');
+  }
+
+  /** The Body tab's viewer, by its name. */
+  async viewer(name: 'tree' | 'pretty' | 'image' | 'text' | 'hex'): Promise<void> {
+    await this.page.getByTestId(`viewer-${name}`).click();
+    await expect(this.page.getByTestId(`viewer-${name}`)).toHaveAttribute('aria-selected', 'true');
   }
 
   selected(): Locator {

@@ -5,19 +5,20 @@ import { expect, type Locator, type Page } from '@playwright/test';
 export class ComposerPage {
   constructor(readonly page: Page) {}
 
-  /** The toolbar's button, wherever it is (in the menu when the window is narrow). */
-  private async toolbar(testId: string): Promise<void> {
-    if (await this.page.getByTestId('menu').isVisible()) await this.page.getByTestId('menu').click();
-    await this.page.getByTestId(testId).click();
+  /** Under the list, or in the toolbar's menu when the list is not shown and the window is narrow. */
+  private async action(underList: string, inMenu: string): Promise<void> {
+    if (await this.page.getByTestId(underList).isVisible()) return this.page.getByTestId(underList).click();
+    await this.page.getByTestId('menu').click();
+    await this.page.getByTestId(inMenu).click();
   }
 
   async openNew(): Promise<void> {
-    await this.toolbar('compose-open');
+    await this.action('list-compose', 'compose-open');
     await expect(this.root()).toBeVisible();
   }
 
   async openReplay(): Promise<void> {
-    await this.toolbar('replay-toggle');
+    await this.action('list-replay', 'replay-toggle');
     await expect(this.page.getByTestId('replay-panel')).toBeVisible();
   }
 

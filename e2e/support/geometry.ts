@@ -31,11 +31,25 @@ export function overlaps(list: Box[]): [string, string][] {
   return found;
 }
 
-/** Nothing wider than the window, and every control and label (outside the list's own sideways scroll) inside it. */
+/**
+ * Nothing wider than the window, and every control and label (outside the list's own
+ * sideways scroll) inside it. One scrolled out of sight inside a scroll box (a long help
+ * list) is reached by scrolling that box: the box itself is what must be inside.
+ */
 export async function expectInsideWindow(page: Page): Promise<void> {
   const report = (await page.evaluate(`(() => {
+    const scrolledAway = (e) => {
+      for (let box = e.parentElement; box; box = box.parentElement) {
+        const style = getComputedStyle(box);
+        if (!/(auto|scroll)/.test(style.overflowY + style.overflowX) || (box.scrollHeight <= box.clientHeight && box.scrollWidth <= box.clientWidth)) continue;
+        const a = e.getBoundingClientRect();
+        const b = box.getBoundingClientRect();
+        return a.bottom <= b.top || a.top >= b.bottom || a.right <= b.left || a.left >= b.right;
+      }
+      return false;
+    };
     const outside = [...document.querySelectorAll('button, input:not([type=file]), select, [role=tab], .plot-label, .tick-label, .lane-end-label, .plot-tip, [role=dialog]')]
-      .filter((e) => e.checkVisibility() && !e.closest('.rows'))
+      .filter((e) => e.checkVisibility() && !e.closest('.rows') && !scrolledAway(e))
       .filter((e) => { const r = e.getBoundingClientRect(); return r.width > 0 && (r.left < -1 || r.top < -1 || r.right > innerWidth + 1 || r.bottom > innerHeight + 1); })
       .map((e) => (e.textContent || e.getAttribute('placeholder') || e.tagName).trim().slice(0, 30));
     return { page: document.documentElement.scrollWidth, window: innerWidth, outside };

@@ -173,7 +173,7 @@ export class ConnectionAnalyzer extends ConnectionFacts {
    * a capture says so of the composer's connections (a `client` event of `launched: 'chunkscope'`).
    */
   get clientIsChunkscope(): boolean {
-    return this.ownClient || this.launched?.launched === 'chunkscope';
+    return this.ownClient || this.clientTag?.launched === 'chunkscope';
   }
 
   get ended(): boolean {

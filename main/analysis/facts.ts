@@ -3,6 +3,7 @@
 // The analysis of bytes and ends (connection.ts) builds on these.
 
 import type { ConnectionReport, RuleRecord, TlsReport } from '../../shared/capture';
+import type { LaunchedClient } from '../../shared/clients';
 import type { CaptureEvent, ImportedEvent } from '../capture/format';
 
 export class ConnectionFacts {
@@ -15,8 +16,8 @@ export class ConnectionFacts {
   tls: TlsReport | null = null;
   /** Imported (a HAR, a packet capture), not seen through the proxy. */
   imported: ImportedEvent | null = null;
-  /** The client Chunkscope launched on this connection, or Chunkscope itself (`launched: 'chunkscope'`: the composer). */
-  launched: { launched: string; tag: string } | null = null;
+  /** The client Chunkscope launched that opened it (`chunkscope run`, a browser, a probe): its `client` event. */
+  clientTag: LaunchedClient | null = null;
 
   /**
    * Notes an event that states a fact, `at` seconds since the connection opened; false
@@ -51,7 +52,7 @@ export class ConnectionFacts {
         this.imported = event;
         return true;
       case 'client':
-        this.launched = { launched: event.launched, tag: event.tag };
+        this.clientTag = { launched: event.launched, tag: event.tag };
         return true;
       case 'rule':
         this.rules.push({ direction: event.direction, exchange: event.exchange, rule: event.rule, effect: event.effect, at });

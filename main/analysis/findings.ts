@@ -62,13 +62,27 @@ function stoppedBefore(where: string, gap: number): string {
   return where.startsWith('after ') ? `${duration(gap)} ${where}` : `${where}, ${duration(gap)} after its last byte`;
 }
 
+/** Rules that keep a message back: a breakpoint, a stall. */
+const HOLDING = /^(break-response|break-request|stall-after-chunks)\b/;
+
+/**
+ * Who kept the client waiting through a stall of exchange #index: the server, or
+ * Chunkscope, when a rule held the message (a breakpoint, stall-after-chunks) before the
+ * silence ended: "Chunkscope held the response (break-response path:/feed)".
+ */
+function keptWaiting(a: ConnectionAnalyzer, index: number, stall: AccountStall): { who: string; did: string } {
+  const held = a.rules.find((r) => r.exchange === index && r.at <= stall.since + stall.seconds && HOLDING.test(r.rule));
+  return held ? { who: 'Chunkscope', did: `held the ${held.direction} (${held.rule})` } : { who: 'the server', did: 'sent nothing' };
+}
+
 function clientEnded(a: ConnectionAnalyzer, first: AccountEnd, index: number, request: MessageRecord, response: MessageRecord | undefined, stall: AccountStall | undefined): { code: AnomalyCode; text: string } {
+  const waited = stall ? keptWaiting(a, index, stall) : null;
   if (!response) {
-    if (stall) return { code: 'client-gave-up', text: `the server sent nothing for ${duration(stall.seconds)} after request #${index + 1}; the client gave up and ${endVerb(first)}` };
+    if (stall) return { code: 'client-gave-up', text: `${waited!.who} ${waited!.did} for ${duration(stall.seconds)} after request #${index + 1}; the client gave up and ${endVerb(first)}` };
     const sent = a.timeAt(0)(Math.max(request.offset, request.end - 1));
     return { code: 'client-aborted', text: `${howItEnded(first)} ${duration(first.at - sent)} after sending request #${index + 1}, before any response` };
   }
-  if (stall) return { code: 'client-gave-up', text: `${whereStopped(stall.waiting)} the server sent nothing for ${duration(stall.seconds)}; the client gave up and ${endVerb(first)}` };
+  if (stall) return { code: 'client-gave-up', text: `${whereStopped(stall.waiting)} ${waited!.who} ${waited!.did} for ${duration(stall.seconds)}; the client gave up and ${endVerb(first)}` };
   const stopped = a.stoppedAt(1);
   const where = stopped ? whereStopped(stopped) : 'during the response';
   const gap = first.at - (a.lastByte(1) - a.openedAt);

@@ -59,6 +59,7 @@ export function connectionReport(a: ConnectionAnalyzer): ConnectionReport {
     received: summary(a, 1),
     verdict: requests.verdict === 'error' || responses.verdict === 'error' ? 'error' : 'ok',
     account: connectionAccount(a, null),
+    clientTag: a.clientTag,
   };
 }
 

@@ -3,13 +3,32 @@
 // (a renderer, a page in a browser) is not trusted.
 
 import { z } from 'zod';
-import type { ApiMethod, ApiRequests } from '../../shared/api';
+import { API, type ApiMethod, type ApiRequests } from '../../shared/api';
 import { EXCHANGE_ID } from '../../shared/exchange-id';
+import { HELD_DATA_LIMIT, MAX_HOLD_SECONDS } from '../../shared/breakpoints';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { planSchema } from '../compose/schema';
 
 const exchangeIdSchema = z.string().regex(EXCHANGE_ID);
+const heldMessage = { id: exchangeIdSchema, direction: z.enum(['request', 'response']) };
+/** A step's arguments: one shape per action (shared/breakpoints.ts StepAction). */
+const stepSchema = z.discriminatedUnion('action', [
+  z.object({ ...heldMessage, action: z.literal('next') }).strict(),
+  z.object({ ...heldMessage, action: z.literal('rest') }).strict(),
+  z
+    .object({
+      ...heldMessage,
+      action: z.literal('edit'),
+      head: z.string().max(64 * 1024).optional(),
+      sizeLine: z.string().max(4096).optional(),
+      data: z.base64().max(Math.ceil(HELD_DATA_LIMIT / 3) * 4).optional(),
+    })
+    .strict(),
+  z.object({ ...heldMessage, action: z.literal('drop-last-chunk') }).strict(),
+  z.object({ ...heldMessage, action: z.literal('stall'), seconds: z.number().positive().max(MAX_HOLD_SECONDS).optional() }).strict(),
+  z.object({ ...heldMessage, action: z.literal('end'), how: z.enum(['fin', 'rst']) }).strict(),
+]);
 const sessionId = z.string().regex(/^(live|s\d{1,9})$/);
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]);
 
@@ -34,6 +53,9 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
     })
     .strict(),
   setRules: z.object({ rules: z.array(z.object({ text: z.string().max(1000), enabled: z.boolean() }).strict()).max(100) }).strict(),
+  step: stepSchema,
+  heldData: z.object(heldMessage).strict(),
+  setReleaseAfter: z.object({ seconds: z.number().positive().max(MAX_HOLD_SECONDS) }).strict(),
   tryLab: none,
   openCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
@@ -77,6 +99,15 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
     })
     .strict(),
   cancelSearch: z.object({ id: z.string().max(40) }).strict(),
+  probeScenarios: none,
+  probe: z
+    .object({
+      command: z.string().min(1).max(4000),
+      only: z.array(z.string().min(1).max(100)).max(50).optional(),
+      timeoutSeconds: z.number().min(0.5).max(600).optional(),
+    })
+    .strict(),
+  cancelProbe: z.object({ id: z.string().max(40) }).strict(),
   body: z
     .object({
       id: exchangeIdSchema,
@@ -102,6 +133,9 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     exchangeDetail: (args) => engine.exchangeDetail(args),
     raw: (args) => engine.raw(args),
     setRules: (args) => engine.setRules(args),
+    step: (args) => engine.breakpoints.step(args),
+    heldData: (args) => engine.breakpoints.heldData(args),
+    setReleaseAfter: (args) => engine.breakpoints.setReleaseAfter(args),
     tryLab: () => engine.tryLab(),
     openCapture: (args) => engine.openCapture(args),
     saveCapture: (args) => engine.saveCapture(args),
@@ -122,11 +156,17 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     search: (args) => engine.finding.search(args),
     cancelSearch: (args) => engine.finding.cancelSearch(args),
     body: (args) => engine.finding.body(args),
+    probeScenarios: () => engine.probing.scenarios(),
+    probe: (args) => engine.probing.start(args),
+    cancelProbe: (args) => engine.probing.cancel(args),
   };
   return async (method, args) => {
     if (!Object.hasOwn(handlers, method)) throw new ApiError(`unknown method "${method}"`);
     const name = method as ApiMethod;
-    if (!allow(name)) throw new ApiError(`"${name}" is not available over this transport`);
+    if (!allow(name)) {
+      if (API[name].runs) throw new ApiError(`"${name}" runs a program on this machine, which a page in a browser may not ask for: use the desktop app, or start chunkscope serve with --allow-commands`);
+      throw new ApiError(`"${name}" is not available over this transport`);
+    }
     const parsed = schemas[name].safeParse(args);
     if (!parsed.success) throw new ApiError(`bad arguments for ${name}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'args'} ${i.message}`).join('; ')}`);
     try {

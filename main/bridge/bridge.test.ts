@@ -100,7 +100,29 @@ describe('the browser bridge', () => {
     // Paths on this machine are for the desktop app; a page uploads and downloads.
     expect(await call(ws, messages, 5, 'openCapture', { path: '/etc/passwd' })).toMatchObject({ type: 'error', error: expect.stringContaining('not available over this transport') });
     expect(await call(ws, messages, 6, 'saveCapture', { path: '/tmp/x' })).toMatchObject({ type: 'error' });
+    // Nor may a page run a program, unless serve was told it may (below).
+    expect(await call(ws, messages, 7, 'probe', { command: 'touch /tmp/chunkscope-bridge-probe {url}' })).toMatchObject({ type: 'error', error: expect.stringContaining('runs a program on this machine') });
     ws.close();
+  });
+
+  it('with --allow-commands, a page may run the probe, and still no other desktop method', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chunkscope-ui-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Chunkscope</title>');
+    const allowing = new Bridge(engine, { host: '127.0.0.1', port: 0, rendererDir: dir, token: 'secret-token-456', allowCommands: true });
+    const other = (await allowing.listen()).port;
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${other}/api/ws?token=secret-token-456`);
+      const messages: BridgeMessage[] = [];
+      ws.on('message', (data) => messages.push(JSON.parse(data.toString())));
+      await new Promise((resolve) => ws.once('open', resolve));
+      // Refused by the probe itself (no {url}), not by the bridge.
+      expect(await call(ws, messages, 1, 'probe', { command: 'true' })).toMatchObject({ type: 'error', error: expect.stringMatching(/^the command has no \{url\}/) });
+      expect(await call(ws, messages, 2, 'cancelProbe', { id: 'p9' })).toMatchObject({ type: 'result', result: { cancelled: false } });
+      expect(await call(ws, messages, 3, 'openCapture', { path: '/etc/passwd' })).toMatchObject({ type: 'error', error: expect.stringContaining('not available over this transport') });
+      ws.close();
+    } finally {
+      await allowing.close();
+    }
   });
 
   it('downloads the session capture and opens an uploaded one, with the token', async () => {

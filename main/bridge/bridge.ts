@@ -27,6 +27,8 @@ export interface BridgeOptions {
   /** The built renderer (index.html and its assets). */
   rendererDir: string;
   token?: string;
+  /** `serve --allow-commands`: the page may run programs here (the API's methods that `runs`, such as the probe). */
+  allowCommands?: boolean;
 }
 
 export class Bridge {
@@ -46,7 +48,8 @@ export class Bridge {
     this.token = options.token ?? randomBytes(24).toString('base64url');
     // Opening and saving by path is for the desktop app; a browser uploads and downloads.
     // A page cannot name a path on this machine: the methods that take one are the desktop's.
-    this.dispatch = createDispatch(engine, (method) => API[method].where !== 'desktop');
+    // Nor run a program, unless the person who started serve said it may (--allow-commands).
+    this.dispatch = createDispatch(engine, (method) => API[method].where !== 'desktop' || (options.allowCommands === true && API[method].runs === true));
   }
 
   async listen(): Promise<{ url: string; port: number }> {

@@ -66,7 +66,7 @@ export interface ClientEvent {
   type: 'client';
   connection: number;
   time: number;
-  /** `run`, `browser` or `chunkscope` (ClientTag); a reader meets only these in version 1, and shows any other as it is. */
+  /** `run`, `browser`, `probe` or `chunkscope` (ClientTag); a reader shows any other as it is. */
   launched: string;
   tag: string;
 }
@@ -76,7 +76,7 @@ export interface ClientEvent {
  * the connection is Chunkscope's own (the composer's `send`), so its end is the tool's decision.
  */
 export interface ClientTag {
-  launched: 'run' | 'browser' | 'chunkscope';
+  launched: 'run' | 'browser' | 'probe' | 'chunkscope';
   tag: string;
 }
 

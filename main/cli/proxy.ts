@@ -11,6 +11,9 @@ import { leftBehind, systemProxyFor, turnOffSystemProxy, turnOnSystemProxy } fro
 import { collect, collectRule, isLoopback, parsePort, untilSignal } from './options';
 import { describeRule, type Rule } from '../../shared/rules';
 import { https } from '../tls';
+import { Stepping } from '../rules/stepping';
+import { DEFAULT_RELEASE_AFTER_SECONDS, MAX_HOLD_SECONDS } from '../../shared/breakpoints';
+import { groupDigits } from '../../shared/words';
 
 interface ProxyFlags {
   port: number;
@@ -24,6 +27,7 @@ interface ProxyFlags {
   intercept: string[];
   insecureUpstream?: boolean;
   rule: Rule[];
+  releaseAfter: number;
   system?: boolean;
 }
 
@@ -56,6 +60,7 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
     .option('--no-intercept <glob>', 'leave CONNECT to matching hosts an opaque tunnel, not intercepted (repeatable; globs like *.example.com; "*" for all)', collect, [])
     .option('--insecure-upstream', "accept any origin certificate (self-signed test origins); said on every run while on")
     .option('--rule <text>', 'a fault or rewrite rule, e.g. "drop-last-chunk path:/feed*" (repeatable; see README: Rules); without rules the relay is byte-exact', collectRule, [])
+    .addOption(new Option('--release-after <seconds>', 'release a message held at a breakpoint (--rule break-response, break-request) after this long; the API steps it in the app and `serve`').default(DEFAULT_RELEASE_AFTER_SECONDS).argParser(parseReleaseAfter))
     .option('--system', "set the operating system's proxy to this one while it runs (Windows, macOS, GNOME, KDE); put back when it stops, or at the next start after a crash")
     .action(async (flags: ProxyFlags) => {
       const reverse = flags.reverse ? parseReverse(flags.reverse) : null;
@@ -84,6 +89,8 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
         keepChunks: false,
         intercept: tls?.intercept,
         rules: () => flags.rule,
+        // No stepping here: what a breakpoint holds is released after --release-after (a ⚙ line says so).
+        stepping: new Stepping({ releaseAfterMs: flags.releaseAfter * 1000 }),
         listener: liveListener(say, quiet),
       });
       let address;
@@ -121,6 +128,13 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
       if (capture?.failure) say(`capture kept up to the failure: ${flags.capture} (${capture.failure.bytes.toLocaleString('en-US')} bytes)`);
       else if (capture) say(`capture written to ${flags.capture}`);
     });
+}
+
+/** --release-after: seconds above 0, at most a day. */
+export function parseReleaseAfter(value: string): number {
+  const seconds = parseSeconds(value);
+  if (seconds > MAX_HOLD_SECONDS) throw new InvalidArgumentError(`expected at most ${groupDigits(MAX_HOLD_SECONDS)} (a day): a held message is released after that long at the latest.`);
+  return seconds;
 }
 
 export function parseSeconds(value: string): number {

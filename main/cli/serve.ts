@@ -10,6 +10,8 @@ import { ProxyLoopError } from '../proxy/server';
 import { Bridge } from '../bridge/bridge';
 import { CliError, systemReason } from './errors';
 import { collect, collectRule, parsePort, untilSignal } from './options';
+import { parseReleaseAfter } from './proxy';
+import { DEFAULT_RELEASE_AFTER_SECONDS } from '../../shared/breakpoints';
 import type { Rule } from '../../shared/rules';
 import { parseReverse } from './proxy';
 
@@ -23,6 +25,10 @@ interface ServeFlags {
   intercept?: string[];
   insecureUpstream?: boolean;
   rule?: Rule[];
+  /** The browser UI may run programs here ("Probe a client"). */
+  allowCommands?: boolean;
+  /** Seconds after which a message held at a breakpoint that nobody steps is released. */
+  releaseAfter?: number;
   /** Ports given on the command line: taken, they are an error; defaults fall back to free ones. */
   exactPorts?: { ui: boolean; proxy: boolean };
 }
@@ -58,6 +64,7 @@ export async function serve(flags: ServeFlags, out: (text: string) => void, cont
         open: flags.open ?? null,
         https: { noIntercept: flags.intercept ?? [], insecureUpstream: flags.insecureUpstream === true },
         rules: flags.rule ?? [],
+        releaseAfterSeconds: flags.releaseAfter,
         // `chunkscope run` and `browser` find this one and get proxy ports of their own.
         clients: { advertise: true },
       });
@@ -77,7 +84,7 @@ export async function serve(flags: ServeFlags, out: (text: string) => void, cont
   let bridged;
   try {
     bridged = await startWithFallback(flags.port, flags.exactPorts?.ui === true, async (port) => {
-      const bridge = new Bridge(engine, { host: '127.0.0.1', port, rendererDir: dir });
+      const bridge = new Bridge(engine, { host: '127.0.0.1', port, rendererDir: dir, allowCommands: flags.allowCommands === true });
       try {
         return { bridge, listening: await bridge.listen() };
       } catch (error) {
@@ -106,6 +113,7 @@ export async function serve(flags: ServeFlags, out: (text: string) => void, cont
     if (batch.session) captureError = error;
   });
   if (flags.insecureUpstream) notice('warning: --insecure-upstream: origin certificates are NOT verified');
+  if (flags.allowCommands) notice("warning: --allow-commands: the UI's URL lets whoever holds it run programs as you; keep it to yourself");
   return {
     ui: listening.url,
     proxy,
@@ -133,6 +141,8 @@ export function registerServe(program: Command, out: (text: string) => void): vo
     .option('--no-intercept <glob>', 'leave CONNECT to matching hosts an opaque tunnel, not intercepted (repeatable; "*" for all)', collect, [])
     .option('--insecure-upstream', 'accept any origin certificate (self-signed test origins); shown in the UI while on')
     .option('--rule <text>', 'a fault or rewrite rule to start with (repeatable); the Rules panel changes them', collectRule, [])
+    .option('--allow-commands', "let the browser UI run programs on this machine (\"Probe a client\"): anyone holding the UI's URL could then run any program as you")
+    .addOption(new Option('--release-after <seconds>', 'release a message held at a breakpoint (break-response, break-request) that nobody steps for this long').default(DEFAULT_RELEASE_AFTER_SECONDS).argParser(parseReleaseAfter))
     .action(async (flags: ServeFlags, command: Command) => {
       const exactPorts = { ui: command.getOptionValueSource('port') === 'cli', proxy: command.getOptionValueSource('proxyPort') === 'cli' };
       // Listened for before the first line: a Ctrl-C as soon as it shows must still close cleanly.

@@ -11,6 +11,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { ConnectionRow, ExchangeRow } from '../../shared/api';
 import type { ClientSetup } from '../../shared/clients';
 import { createDispatch } from '../api/dispatch';
 import { BIN } from '../cli/test-support/run-cli';
@@ -77,6 +78,12 @@ function refused(port: number): Promise<boolean> {
 describe('chunkscope run with a running Chunkscope', () => {
   it('goes through it on a port of its own: the exchange is in its session, decrypted and tagged with the command', async () => {
     const { engine: running, dataDir, proxy } = await engine({ advertise: true });
+    const rows = new Map<string, ExchangeRow>();
+    const connections = new Map<number, ConnectionRow>();
+    running.onUpdate((batch) => {
+      for (const row of batch.rows ?? []) rows.set(row.id, row);
+      for (const c of batch.connections ?? []) connections.set(c.number, c);
+    });
     expect(statSync(join(dataDir, DISCOVERY_FILE)).mode & 0o777).toBe(0o600);
     expect(readRunning(dataDir)).toMatchObject({ pid: process.pid, proxy });
     const command = ['curl', '-sS', `${origin.url}/hello`];
@@ -86,6 +93,11 @@ describe('chunkscope run with a running Chunkscope', () => {
     expect(ran.stderr).toContain(`chunkscope run: through the running Chunkscope (pid ${process.pid}, proxy ${proxy}): its exchanges show there, tagged "${commandLine(command)}"`);
     const tagged = capturedConnections(await running.captureFile()).filter((c) => c.sent.startsWith('GET /hello '));
     expect(tagged).toEqual([expect.objectContaining({ decrypted: true, tag: commandLine(command), launched: 'run' })]);
+    // The live rows say it too, from the same event: the decrypted exchange and both its connections (the CONNECT's and the session's).
+    const tag = { launched: 'run', tag: commandLine(command) };
+    await expect.poll(() => [...rows.values()].find((r) => r.path === '/hello')?.clientTag).toEqual(tag);
+    expect([...rows.values()].find((r) => r.path === '/hello')).toMatchObject({ tls: true, status: 200 });
+    expect([...connections.values()].map((c) => c.clientTag)).toEqual([tag, tag]);
   });
 
   it('starts capturing when the app had stopped: a client launched to be captured is', async () => {

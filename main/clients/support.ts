@@ -60,12 +60,20 @@ export class ClientSupport {
     return putBack;
   }
 
-  /** A proxy port of the launched client's own: its connections are recorded with its tag. */
-  openClientPort(launched: ClientTag): Promise<ClientPort> {
+  /** A proxy port of the launched client's own: its connections are recorded with its tag (and their numbers told to `onConnection`). */
+  openClientPort(launched: ClientTag, onConnection?: (connection: number) => void): Promise<ClientPort> {
     if (!this.proxy) return Promise.reject(new ClientError('the proxy is not running'));
     if (this.options.reverse) return Promise.reject(new ClientError('this Chunkscope relays every connection to one origin (reverse mode): a client cannot use it as its proxy'));
     this.options.launched?.();
-    return this.proxy.listenForClient(launched);
+    return this.proxy.listenForClient(launched, onConnection);
+  }
+
+  /** The environment of `chunkscope run`, for a client launched on `port`: this process's, pointed at the port and trusting the CA. */
+  async launchedEnvironment(port: ClientPort): Promise<NodeJS.ProcessEnv> {
+    const files = writeClientFiles(this.options.dataDir, await this.ca());
+    const env = { ...process.env };
+    for (const variable of clientVariables(port.url, files, process.env.NODE_OPTIONS ?? '')) env[variable.name] = variable.value;
+    return env;
   }
 
   private async ca(): Promise<CertificateAuthority> {

@@ -16,12 +16,14 @@ import { ProxyServer } from '../proxy/server';
 import { https, type HttpsOptions } from '../tls';
 import { webSocketMessages } from './websocket';
 import { ClientSupport, type ClientSupportOptions } from '../clients/support';
+import { EngineBreakpoints } from './breakpoints';
 import { dataDir } from '../tls/data-dir';
 import { EngineError } from './errors';
 import { Composer } from './composer';
 import { ReplayOrigins } from './replay-origin';
 import * as files from './files';
 import { Finding } from './finding';
+import { Probing } from './probing';
 import { markOwner, recoverLeftovers } from './leftovers';
 import type { Session } from './session';
 import { Sessions } from './sessions';
@@ -45,6 +47,8 @@ export interface EngineOptions {
   uiPort?: () => number | null;
   /** Launched clients (main/clients): `advertise` lets `chunkscope run` and `browser` find this engine (the app, `serve`). */
   clients?: Partial<ClientSupportOptions>;
+  /** Seconds after which a message held at a breakpoint that nobody steps is released (default 300). */
+  releaseAfterSeconds?: number;
 }
 
 export class Engine {
@@ -69,8 +73,12 @@ export class Engine {
   readonly clients: ClientSupport;
   /** Searches and body slices of the current session (the API's search, cancelSearch, body). */
   readonly finding = new Finding({ session: () => this.session, emit: (batch) => this.updates.emit(batch) });
+  /** "Probe a client": main/probe's scenarios against a command, through a port of its own (the API's probe, cancelProbe). */
+  readonly probing: Probing;
   /** Set at start when system proxy settings a crashed Chunkscope left were put back: said once. */
   notice: string | null = null;
+  /** Messages held at breakpoints, and the API's steps (held in the live session only, listed whichever tab is shown). */
+  readonly breakpoints: EngineBreakpoints;
   /** The composer (composeFrom, parsePlan, formatPlan, send, resend) and the replay origin (serveReplay, stopReplay). */
   readonly composer: Composer;
   readonly replays = new ReplayOrigins(() => this.session, () => this.updates.emit({ session: this.info() }));
@@ -82,6 +90,7 @@ export class Engine {
     // A client launched to be captured is: capturing starts if it was off (as Try it does).
     const launched = () => void (this.capturing || this.setCapturing({ on: true }));
     this.clients = new ClientSupport({ dataDir: options.https?.dir ?? dataDir(), advertise: false, launched, reverse: options.reverse !== null, ...options.clients });
+    this.probing = new Probing({ clients: this.clients, liveRow: (id) => this.sessions.live.rows.get(id), emit: (batch) => this.updates.emit(batch) });
     this.passthrough = new Recorder(null, this.clock, { keepChunks: false, stallSeconds: options.stallSeconds });
     this.sessions = new Sessions({
       dir: this.dir,
@@ -97,10 +106,20 @@ export class Engine {
       all: () => this.sessions.all(),
       info: () => this.info(),
       now: (session) => this.now(session),
+      held: () => this.breakpoints.list(),
     });
+    // The live session's messages are held (whichever tab is shown: a held client waits for
+    // whoever looks); before start() there is no live session yet.
+    const owner = () => (this.sessions.live as Session | undefined)?.recorder ?? null;
+    this.breakpoints = new EngineBreakpoints({ owner, emit: (batch) => this.updates.emit(batch), info: () => this.info() }, options.releaseAfterSeconds);
     this.composer = new Composer({
       shown: () => this.session,
-      live: () => this.liveForSend(),
+      // A send is recorded in the live session whichever is shown; through the proxy only while
+      // capturing, so capturing turns on if it was off (the session shown stays shown).
+      live: () => {
+        if (!this.capturing) this.setCapturingOn();
+        return this.sessions.live;
+      },
       proxy: () => this.proxy,
       mode: options.reverse ? 'reverse' : 'forward',
       insecure: options.https?.insecureUpstream === true,
@@ -108,17 +127,9 @@ export class Engine {
     });
   }
 
-  /**
-   * The live session, where a send is recorded whichever session is shown. A send through
-   * the proxy is recorded only while capturing, so capturing starts (as for a launched
-   * client) if it was off; the session shown stays shown.
-   */
-  private liveForSend(): Session {
-    if (!this.capturing) {
-      this.capturing = true;
-      this.updates.emit({ session: this.info() });
-    }
-    return this.sessions.live;
+  private setCapturingOn(): void {
+    this.capturing = true;
+    this.updates.emit({ session: this.info() });
   }
 
   /** The session shown. */
@@ -139,6 +150,7 @@ export class Engine {
       stallSeconds: this.options.stallSeconds,
       keepChunks: false,
       rules: () => this.rules,
+      stepping: this.breakpoints.stepping,
       uiPort: this.options.uiPort,
       recorder: () => (this.capturing && this.sessions.live.recorder ? this.sessions.live.recorder : this.passthrough),
     });
@@ -168,6 +180,7 @@ export class Engine {
       ca: this.ca,
       insecureUpstream: this.ca !== null && this.options.https?.insecureUpstream === true,
       rules: this.rules.map((r) => ({ text: r.text, enabled: r.enabled })),
+      releaseAfter: this.breakpoints.releaseAfterSeconds,
       lab: this.lab?.url ?? null,
       recovered: this.recovered,
       capturePath: live.path,
@@ -198,6 +211,7 @@ export class Engine {
   clear(): SessionInfo {
     const shown = this.session === this.sessions.live;
     this.sessions.startLive();
+    this.breakpoints.sessionChanged(); // what the cleared session held goes on
     if (shown) this.showCurrent();
     else this.updates.emit({ session: this.info() });
     return this.info();
@@ -359,8 +373,10 @@ export class Engine {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.breakpoints.close();
     this.updates.close();
     await this.finding.close();
+    await this.probing.close();
     await this.clients.close();
     this.composer.close();
     await this.replays.stop(false);

@@ -154,6 +154,7 @@ export function exchangeRow(
     interception: a.tls?.failure ? 'failed' : a.tunnel?.intercepted && a.tunnel.inside !== 'http' ? 'decrypted' : null,
     rules: a.rules.reduce((n, r) => n + (r.exchange === index ? 1 : 0), 0),
     webSocket: a.webSocket?.exchange === index ? webSocketRow(a.webSocket) : null,
+    clientTag: a.clientTag,
   };
 }
 
@@ -203,5 +204,6 @@ export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: 
     unanswered: account.unanswered,
     ends: account.ends,
     stalls: account.stalls,
+    clientTag: a.clientTag,
   };
 }

@@ -4,6 +4,7 @@
 // tabs' counts are sent at most once a second.
 
 import type { ConnectionRow, ExchangeRow, SessionInfo, UpdateBatch } from '../../shared/api';
+import type { HeldMessage } from '../../shared/breakpoints';
 import type { ConnectionAnalyzer } from '../analysis/connection';
 import type { Session } from './session';
 
@@ -22,6 +23,8 @@ export interface UpdatesSource {
   info(): SessionInfo;
   /** The clock of live rows and stalls (null for a file, read as it stands). */
   now(session: Session): number | null;
+  /** What breakpoints hold now (the live session's), sent with every whole session. */
+  held(): HeldMessage[];
 }
 
 export class Updates {
@@ -56,7 +59,7 @@ export class Updates {
   private *whole(): Generator<UpdateBatch> {
     const session = this.source.current();
     const rows = session.allRows();
-    yield { reset: true, session: this.source.info(), connections: [...session.connections.values()], rows: rows.slice(0, BATCH_ROWS) };
+    yield { reset: true, session: this.source.info(), connections: [...session.connections.values()], rows: rows.slice(0, BATCH_ROWS), held: this.source.held() };
     for (let at = BATCH_ROWS; at < rows.length; at += BATCH_ROWS) yield { rows: rows.slice(at, at + BATCH_ROWS) };
   }
 

@@ -2,6 +2,7 @@
 // spec/INSPECT.md (JSON) or for people.
 
 import type { ConnectionReport } from '../../shared/capture';
+import { launchedLine } from '../../shared/clients';
 import type { AnomalyRecord } from '../../shared/ledger';
 import { readRecords } from '../capture/reader';
 import { ANOMALIES, isErrorAnomaly, type AnomalyCode } from '../../shared/anomalies';
@@ -57,6 +58,7 @@ export function captureJson(report: CaptureReport & { truncatedBytes: number }):
       received: c.received,
       verdict: c.verdict,
       account: c.account,
+      ...(c.clientTag ? { clientTag: c.clientTag } : {}),
     })),
     summary: captureSummary(report),
     session: report.session,
@@ -133,6 +135,7 @@ function summaryLines(report: CaptureReport & { truncatedBytes: number }): strin
 export function connectionLines(c: ConnectionReport, options: HumanOptions): string[] {
   const lines: string[] = [];
   lines.push(`${c.id}  ${c.client} → ${c.upstream ?? c.upstreamFailure?.target ?? '(no upstream)'}  ${plural(c.exchanges.length, 'exchange')}, ${groupDigits(c.sent.bytes)} bytes sent, ${groupDigits(c.received.bytes)} received`);
+  if (c.clientTag) lines.push(`    ${launchedLine(c.clientTag)}`);
   if (c.account) lines.push(`    ${c.account.headline}`);
   lines.push(`    ends: ${endsLine(c)}`);
   if (c.account?.hint) lines.push(`    ↳ workaround: ${c.account.hint}`);

@@ -21,8 +21,16 @@ export interface ProbeOptions {
   onStart?: (lab: string) => void;
   /** A scenario was judged. */
   onResult?: (result: ProbeResult) => void;
+  /** A scenario's command is about to start. */
+  onScenario?: (scenario: ProbeScenario) => void;
   /** Ctrl-C: the command's processes are killed, and the run ends. */
   signal?: AbortSignal;
+  /**
+   * Through Chunkscope's proxy (the app's probe, its traffic captured): the command's
+   * environment (`chunkscope run`'s, naming the client's own proxy port) instead of one
+   * that keeps it away from any proxy, and that port, whose queues count in "waiting".
+   */
+  throughProxy?: { env: NodeJS.ProcessEnv; relayPort: number };
 }
 
 /** The run could not happen: the lab, the CA or the command could not start. */
@@ -56,13 +64,14 @@ export async function runProbe(options: ProbeOptions): Promise<ProbeReport> {
     throw new CouldNotProbe(`cannot start the lab on ${HOST}: ${error instanceof Error ? error.message : String(error)}`);
   }
   options.onStart?.(lab.url);
-  const env = clientEnvironment(process.env, ca?.caFile ?? null);
+  const env = options.throughProxy?.env ?? clientEnvironment(process.env, ca?.caFile ?? null);
   const results: ProbeResult[] = [];
   try {
     for (const scenario of options.scenarios) {
       const url = `${lab.url}${scenario.target(options.timeoutSeconds)}`;
       recorder.take();
-      const watch = new WaitWatch(lab.port, recorder);
+      const watch = new WaitWatch(lab.port, recorder, undefined, options.throughProxy?.relayPort ?? null);
+      options.onScenario?.(scenario);
       let run;
       try {
         run = await runCommand(substitute(options.command, { url, ca: ca?.caFile ?? null }), {

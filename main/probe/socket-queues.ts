@@ -13,8 +13,11 @@ function portOf(address: string | undefined): number {
   return address ? parseInt(address.slice(address.lastIndexOf(':') + 1), 16) : -1;
 }
 
-/** Unread bytes on the lines of `table` that join the lab's port to one of the client ports. */
-export function unreadIn(table: string, labPort: number, clientPorts: ReadonlySet<number>): number {
+/**
+ * Unread bytes on the lines of `table` that join the lab's port to one of the client ports
+ * (null: to any port, as on a relay's port of one client's own, whose every connection is it).
+ */
+export function unreadIn(table: string, labPort: number, clientPorts: ReadonlySet<number> | null): number {
   const needle = `:${labPort.toString(16).toUpperCase().padStart(4, '0')} `;
   let unread = 0;
   for (let at = table.indexOf(needle); at !== -1; at = table.indexOf(needle, at + needle.length)) {
@@ -26,8 +29,9 @@ export function unreadIn(table: string, labPort: number, clientPorts: ReadonlySe
     const remote = portOf(fields[2]);
     const queues = fields[4]?.split(':');
     if (!queues || queues.length !== 2) continue;
-    if (local === labPort && clientPorts.has(remote)) unread += parseInt(queues[0]!, 16);
-    else if (remote === labPort && clientPorts.has(local)) unread += parseInt(queues[1]!, 16);
+    const theirs = (port: number) => clientPorts === null || clientPorts.has(port);
+    if (local === labPort && theirs(remote)) unread += parseInt(queues[0]!, 16);
+    else if (remote === labPort && theirs(local)) unread += parseInt(queues[1]!, 16);
     if (end === -1) break;
     at = end - needle.length; // the next line: one connection per line, the port may appear twice
   }
@@ -37,9 +41,11 @@ export function unreadIn(table: string, labPort: number, clientPorts: ReadonlySe
 /**
  * Unread bytes between the lab's port and these client ports, or null when the tables
  * cannot be read. A byte may count twice (received, not yet acknowledged): what matters
- * is whether any is left.
+ * is whether any is left. With `relayPort` (the client goes through Chunkscope's proxy,
+ * whose connections to the lab are the "client ports"), the bytes the relay has not yet
+ * handed to the client, and the client has not read, count too.
  */
-export async function unreadBytes(labPort: number, clientPorts: ReadonlySet<number>): Promise<number | null> {
+export async function unreadBytes(labPort: number, clientPorts: ReadonlySet<number>, relayPort: number | null = null): Promise<number | null> {
   let unread = 0;
   let readAny = false;
   for (const path of TABLES) {
@@ -51,6 +57,7 @@ export async function unreadBytes(labPort: number, clientPorts: ReadonlySet<numb
     }
     readAny = true;
     unread += unreadIn(table, labPort, clientPorts);
+    if (relayPort !== null) unread += unreadIn(table, relayPort, null);
   }
   return readAny ? unread : null;
 }

@@ -2,7 +2,8 @@
 // verdict that was not as expected in full, with the last words the command wrote on
 // stderr.
 
-import type { ProbeConnection, ProbeReport, ProbeResult } from '../../shared/probe';
+import type { ProbeReport, ProbeResult } from '../../shared/probe';
+import { probeClientClosed, probeExit, probeVerdict } from '../../shared/probe-words';
 import { duration, plural, size } from '../../shared/words';
 
 const COLUMNS: [string, number][] = [
@@ -34,40 +35,17 @@ export function header(command: string[], lab: string, scenarios: number, timeou
   ].join('\n');
 }
 
-/** How the client ended its side of the last connection: "FIN at 215 ms (2 connections)". */
-function closedCell(connections: ProbeConnection[]): string {
-  const last = connections.at(-1);
-  if (!last) return 'no connection';
-  const end = last.clientEnd
-    ? `${last.clientEnd.how === 'error' ? 'error' : last.clientEnd.how.toUpperCase()} at ${duration(last.clientEnd.at)}`
-    : last.labEnd?.how === 'rst'
-      ? 'reset by the lab'
-      : 'never';
-  return connections.length > 1 ? `${end} (${connections.length} conn.)` : end;
-}
-
-function exitCell(result: ProbeResult): string {
-  if (result.hung) return 'killed';
-  return result.exitStatus === null ? (result.signal ?? '?') : String(result.exitStatus);
-}
-
-function verdictCell(result: ProbeResult): string {
-  const words: Record<ProbeResult['outcome'], string> = { accepted: 'accepted', 'reported-error': 'error reported', hung: 'hung', crashed: 'crashed' };
-  const extra = [result.spinning ? 'spinning' : null, result.connections.every((c) => c.requests === 0) ? 'no request' : null].filter(Boolean);
-  return `${result.asExpected ? '✓' : '✗'} ${words[result.outcome]}${extra.length ? `, ${extra.join(', ')}` : ''}`;
-}
-
 export function row(result: ProbeResult, width: number): string {
   return line(result.scenario, width, [
     result.expected,
-    exitCell(result),
+    probeExit(result),
     duration(result.wallSeconds),
     result.cpuSeconds === null ? 'n/a' : duration(result.cpuSeconds),
     result.hung ? 'yes' : 'no',
     result.spinning ? 'yes' : 'no',
     size(result.bytesSent),
-    closedCell(result.connections),
-    verdictCell(result),
+    probeClientClosed(result.connections),
+    probeVerdict(result),
   ]);
 }
 

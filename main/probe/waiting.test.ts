@@ -26,6 +26,12 @@ describe('unread bytes in the socket tables', () => {
     expect(unreadIn(TABLE, 8080, new Set([50001]))).toBe(0);
   });
 
+  it("on a relay's port of one client's own, counts every connection on it (null: any client port)", () => {
+    // Port 8080 stands for the relay here: every connection to it is the client's.
+    expect(unreadIn(TABLE, 8080, null)).toBe(0x30 + 0x800);
+    expect(unreadIn(TABLE, 80, null)).toBe(0x777);
+  });
+
   it.skipIf(!existsSync('/proc/net/tcp'))('on a real loopback connection: bytes a client has not read, then none once it has', async () => {
     const bytes = Buffer.alloc(64 * 1024, 0x61);
     let written!: () => void;

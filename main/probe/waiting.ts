@@ -22,6 +22,8 @@ export class WaitWatch {
     private readonly labPort: number,
     private readonly recorder: LabRecorder,
     private readonly unread: typeof unreadBytes = unreadBytes,
+    /** The client's own port on Chunkscope's proxy, when it goes through it (the app's probe). */
+    private readonly relayPort: number | null = null,
   ) {}
 
   waiting(): boolean | null {
@@ -40,7 +42,7 @@ export class WaitWatch {
     this.checking = true;
     const at = performance.now();
     this.lastCheck = at;
-    const unread = await this.unread(this.labPort, ports);
+    const unread = await this.unread(this.labPort, ports, this.relayPort);
     if (unread === null) this.blind = true;
     else if (unread === 0) this.drained = { at, ports };
     this.checking = false;

@@ -74,6 +74,18 @@ describe('the end mirror', () => {
     expect(short(m.end('client', 'fin'))).toEqual([]); // once
   });
 
+  it("with rules, the client's end waits for the request queue (a request held at a breakpoint): the rules pass it on", () => {
+    const m = connected();
+    expect(short(m.peerEnded('client', 'fin', false))).toEqual(['record client fin by peer']);
+    expect(m.upstream.canWrite).toBe(true); // the held body still goes to the origin
+    expect(short(m.toOrigin('fin'))).toEqual(['end upstream fin', 'record upstream fin by proxy']);
+    const connecting = new EndMirror();
+    connecting.connecting();
+    connecting.peerEnded('client', 'fin', false);
+    expect(short(connecting.toOrigin('fin'))).toEqual([]); // once connected, after what was queued
+    expect(short(connecting.connected())).toEqual(['end upstream fin', 'record upstream fin by proxy']);
+  });
+
   it('the client leaves while the origin connects: that connection is let go', () => {
     const m = new EndMirror();
     m.connecting();

@@ -68,21 +68,26 @@ export class EndMirror {
   /**
    * A peer sent its FIN (or close_notify, then FIN). It is passed on to the other side, as
    * a half-close: that side may go on sending. `mirror` false leaves the passing on to the
-   * caller (the response rules end the client's side when their queue is through).
+   * caller (the rules pass it on when their queue is through: the response rules end the
+   * client's side, the request rules call toOrigin).
    */
   peerEnded(side: Side, how: PeerEnd, mirror = true): EndCommand[] {
     const s = this.side(side);
     s.canRead = false;
     const out: EndCommand[] = [{ do: 'record', side, kind: how, by: 'peer', detail: null }];
-    if (side === 'client') {
-      if (this.upstream.connected) out.push(...this.end('upstream', how));
-      else if (this.upstream.exists && !this.upstream.gone) this.clientEnd = how; // connecting: later
-      // Nobody to tell (no request yet, or answered here): end the client's side too.
-      else out.push(...this.end('client', 'fin'));
-    } else if (mirror) {
-      out.push(...this.end('client', how));
-    }
+    if (mirror) out.push(...(side === 'client' ? this.toOrigin(how) : this.end('client', how)));
     return [...out, ...this.finishing()];
+  }
+
+  /** The client's end (or a rule's FIN) goes to the origin: now, or once it connected and got what came before. */
+  toOrigin(how: PeerEnd): EndCommand[] {
+    if (this.upstream.connected) return this.end('upstream', how);
+    if (this.upstream.exists && !this.upstream.gone) {
+      this.clientEnd = how; // connecting: later
+      return [];
+    }
+    // Nobody to tell (no request yet, or answered here): end the client's side too.
+    return this.client.canRead ? [] : this.end('client', 'fin');
   }
 
   /** A peer reset its connection (or it failed): the other side gets an RST, once flushed. */

@@ -3,6 +3,7 @@
 
 import type net from 'node:net';
 import type { Rule } from '../../shared/rules';
+import type { Stepping } from '../rules/stepping';
 import type { ConnectionAnalyzer } from '../analysis/connection';
 import type { ClientTag } from '../capture/format';
 import type { GateOptions, Origin } from './forward-gate';
@@ -42,6 +43,8 @@ export interface RelayContext {
    * without rules the relay is byte-exact and records the client's side only.
    */
   rules?: () => readonly Rule[];
+  /** Breakpoints (rules of their own kind): where messages held on this connection are listed and stepped. */
+  stepping?: Stepping;
   /** Forward mode: what the gate needs to refuse a request to the proxy itself. */
   gate?: GateOptions;
   /**

@@ -263,11 +263,13 @@ export class ConnectionRelay {
 
   private fromUpstream(bytes: Buffer): void {
     const time = this.recorder.clock();
-    if (this.rules) {
-      this.rules.fromOrigin(bytes);
-      this.watchCapture();
-      return;
-    }
+    if (!this.rules) return this.deliver(bytes, time);
+    this.rules.fromOrigin(bytes);
+    this.watchCapture();
+  }
+
+  /** Bytes for the client, from the origin or (with rules) from the response queue: sent, then recorded. */
+  private deliver(bytes: Uint8Array, time = this.recorder.clock()): void {
     this.toClient(bytes);
     this.recorder.data(this.analyzer, 1, bytes, time);
     this.context.activity(this.analyzer, 1);
@@ -325,11 +327,11 @@ export class ConnectionRelay {
     this.rules?.originEnded(kind, detail);
   }
 
-
   private clientEnded(how: PeerEnd): void {
     this.relayHeld('unreadable'); // a request's start that never became readable
-    this.rules?.clientEnded();
-    this.carryOut(this.ends.peerEnded('client', how));
+    // With rules, the end goes to the origin after the request queue (a request held at a breakpoint).
+    this.carryOut(this.ends.peerEnded('client', how, !this.rules));
+    this.rules?.clientEnded(how);
   }
 
   private clientError(kind: 'rst' | 'error', detail: string | null): void {
@@ -352,22 +354,16 @@ export class ConnectionRelay {
         for (const bytes of chunks) this.recorder.data(this.analyzer, 2, bytes, this.recorder.clock());
         this.sendUpstream(chunks);
       },
-      toClient: (bytes) => {
-        this.toClient(bytes);
-        this.recorder.data(this.analyzer, 1, bytes, this.recorder.clock());
-        this.context.activity(this.analyzer, 1);
-        this.resumeDeferred();
-        this.watchCapture();
-      },
+      toClient: (bytes) => this.deliver(bytes),
       fromOrigin: (bytes) => this.recorder.data(this.analyzer, 3, bytes, this.recorder.clock()),
       applied: (op) => this.recorder.event(this.analyzer, { type: 'rule', connection: this.analyzer.number, time: this.recorder.clock(), ...ruleEvent(op) }),
-      endClient: (how) => this.carryOut(this.ends.end('client', how)),
-      resetClient: () => this.carryOut(this.ends.reset('client')),
+      end: (side, how) => this.carryOut(how === 'rst' ? this.ends.reset(side === 'origin' ? 'upstream' : 'client') : side === 'origin' ? this.ends.toOrigin(how) : this.ends.end('client', how)),
       resetBoth: () => {
         this.rules?.close();
         this.carryOut([...this.ends.reset('client'), ...this.ends.reset('upstream')]);
       },
-      originFlow: () => this.upstream.flow,
+      flow: (side) => (side === 'origin' ? this.upstream.flow : this.clientFlow),
+      stepping: this.context.stepping ? { stepping: this.context.stepping, connection: this.analyzer.number, owner: this.recorder, canHold: () => this.recorded } : null,
     });
   }
 

@@ -14,6 +14,7 @@ import { endpointKey, isLocalHost } from './local-addresses';
 import { ConnectionRelay, type Interception, type RelayContext } from './relay';
 import { StallWatcher, type StallListener } from './stalls';
 import type { Rule } from '../../shared/rules';
+import { Stepping } from '../rules/stepping';
 
 export interface ProxyOptions {
   host: string;
@@ -33,6 +34,8 @@ export interface ProxyOptions {
   intercept?: (server: ProxyServer) => Interception;
   /** Fault and rewrite rules, read when each connection opens (and per message after). */
   rules?: () => readonly Rule[];
+  /** Breakpoints: where held messages are listed and stepped, with their timeout (default: a Stepping of its own). */
+  stepping?: Stepping;
   /**
    * `serve`: the port of its UI (on loopback). Requests through the proxy to it are
    * Chunkscope's own UI traffic: relayed, so the UI works through the proxy, but never
@@ -78,12 +81,15 @@ export class ProxyServer {
   private readonly upstreamEnds = new Map<string, string>();
   /** Listeners of launched clients, by port. */
   private readonly clientPorts = new Map<number, net.Server>();
+  /** Messages held at breakpoints, and their steps. */
+  readonly stepping: Stepping;
 
   constructor(private readonly options: ProxyOptions) {
     const clock = options.clock ?? monotonicClock();
     const listener = options.listener ?? {};
     this.recorder = new Recorder(options.capture, clock, { keepChunks: options.keepChunks, listener, stallSeconds: options.stallSeconds });
     this.recorderFor = options.recorder ?? (() => this.recorder);
+    this.stepping = options.stepping ?? new Stepping();
     this.intercept = options.reverse ? undefined : options.intercept?.(this);
     this.server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.accept(socket));
     // Connections that are not recorded (the UI's own, through this proxy) have no stalls to report.
@@ -137,11 +143,12 @@ export class ProxyServer {
   /**
    * A port of its own for one launched client, on the proxy's address: every connection
    * made to it is this proxy's, recorded with a `client` event naming the client. Not one
-   * byte differs from the main port; only the port tells the clients apart.
+   * byte differs from the main port; only the port tells the clients apart. `onConnection`
+   * hears the number of each connection recorded from it (a probe maps its scenarios so).
    */
-  listenForClient(launched: ClientTag): Promise<ClientPort> {
+  listenForClient(launched: ClientTag, onConnection?: (connection: number) => void): Promise<ClientPort> {
     if (!this.listening || this.closing) return Promise.reject(new Error('the proxy is not listening'));
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.accept(socket, launched));
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: false }, (socket) => this.accept(socket, launched, onConnection));
     return new Promise((resolve, reject) => {
       server.once('error', reject);
       server.listen({ host: this.listening!.host, port: 0 }, () => {
@@ -169,23 +176,23 @@ export class ProxyServer {
     return port !== undefined && port !== null && origin.port === port && isLocalHost(origin.host);
   }
 
-  private accept(socket: net.Socket, launched: ClientTag | null = this.options.launched ?? null): void {
+  private accept(socket: net.Socket, launched: ClientTag | null = this.options.launched ?? null, onConnection?: (connection: number) => void): void {
     if (this.closing) {
       socket.destroy();
       return;
     }
-    if (!isLocalHost(socket.remoteAddress ?? '')) return this.admit(socket, launched);
+    if (!isLocalHost(socket.remoteAddress ?? '')) return this.admit(socket, launched, onConnection);
     // Maybe our own connection, come back. Its 'connect' (which records its local end) runs
     // in the same turn of the event loop as this accept, in either order (TCP: the
     // connecting side is ready no later than the accepting side): look after it.
     socket.on('error', () => undefined); // until the relay listens
     setImmediate(() => {
       if (this.closing || socket.destroyed) return void socket.destroy();
-      this.admit(socket, launched);
+      this.admit(socket, launched, onConnection);
     });
   }
 
-  private admit(socket: net.Socket, launched: ClientTag | null): void {
+  private admit(socket: net.Socket, launched: ClientTag | null, onConnection?: (connection: number) => void): void {
     const target = this.upstreamEnds.get(endpointKey(socket.remoteAddress, socket.remotePort));
     const looped =
       target === undefined
@@ -194,6 +201,7 @@ export class ProxyServer {
     const relay = new ConnectionRelay((handlers) => TcpLeg.accept(socket, handlers), this.relayContext(this.recorderFor(), { launched, ...(looped ? { looped } : {}) }));
     this.relays.add(relay);
     this.stalls.watching(true);
+    if (onConnection && relay.recorded) onConnection(relay.analyzer.number);
   }
 
   /** Connect to an origin over TCP, keeping the local end while the connection lives. */
@@ -223,6 +231,7 @@ export class ProxyServer {
       reverse: this.options.reverse,
       intercept: this.intercept,
       rules: this.options.rules,
+      stepping: this.stepping,
       connect: (origin, handlers) => this.connectUpstream(origin, handlers),
       gate: { isSelf: (origin) => this.isSelf(origin), listening: () => (this.listening ? originKey(this.listening) : '') },
       isOwnUi: this.options.uiPort ? (origin) => this.isOwnUi(origin) : undefined,

@@ -17,7 +17,18 @@ export type Op =
   /** The origin's end of the connection, passed on after the bytes before it. */
   | { op: 'end'; how: PeerEndHow; detail: string | null }
   /** A rule changed what is sent: recorded in the capture when this op is reached. */
-  | { op: 'applied'; direction: Direction; exchange: number; rule: string; effect: string };
+  | { op: 'applied'; direction: Direction; exchange: number; rule: string; effect: string }
+  /** A message held at a breakpoint: what follows waits until it went through (stepping.ts). */
+  | { op: 'step'; gate: StepGate };
+
+/** A held message in the queue: given its turn, it sends through the queue's sink, then says it is done. */
+export interface StepGate {
+  attach(done: () => void): void;
+  /** Never given its turn (the connection ends, or a stall holds the queue for good). */
+  abandon(): void;
+  /** Its sender ended its side (that end goes on after it), or its receiver did: in words. */
+  peerEnded(peer: 'sender' | 'receiver', words: string): void;
+}
 
 /** Unconsumed input, taken from the front in the order the parser's spans tile it. */
 export class ByteQueue {

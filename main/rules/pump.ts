@@ -1,8 +1,10 @@
 // Carries out a rewriter's ops in order, in time: bytes go out at once, a wait or a
-// hold delays everything after it. What waits is counted, so the relay can stop
-// reading the origin while too much is queued (memory stays bounded during a stall).
+// hold delays everything after it, and a message held at a breakpoint (a step gate)
+// holds what follows it until it went through. What waits is counted (a gate's bytes
+// too), so the relay can stop reading the sender while too much is queued (memory stays
+// bounded during a stall or a hold).
 
-import type { Op } from './ops';
+import type { Op, StepGate } from './ops';
 
 export interface PumpSink {
   bytes(bytes: Buffer): void;
@@ -19,6 +21,8 @@ export class Pump {
   private ops: Op[] = [];
   private next = 0;
   private timer: NodeJS.Timeout | null = null;
+  /** The held message whose turn it is. */
+  private gate: StepGate | null = null;
   /** Held until the connection ends (stall without a time limit). */
   private stopped = false;
   private closed = false;
@@ -46,7 +50,23 @@ export class Pump {
     for (const op of ops) {
       if (op.op === 'end') this.sink.end(op);
       else if (op.op === 'applied') this.sink.applied(op);
+      else if (op.op === 'step') op.gate.abandon();
     }
+  }
+
+  /** The side sending into this queue, or the one it sends to, ended (in words): held messages still queued say so. */
+  peerEnded(peer: 'sender' | 'receiver', words: string): void {
+    this.gate?.peerEnded(peer, words);
+    for (let i = this.next; i < this.ops.length; i++) {
+      const op = this.ops[i]!;
+      if (op.op === 'step') op.gate.peerEnded(peer, words);
+    }
+  }
+
+  /** Bytes held by a gate in this queue came (positive) or left (negative). */
+  count(delta: number): void {
+    this.queuedBytes += delta;
+    if (this.queuedBytes < PUMP_HIGH_WATER) this.release();
   }
 
   /** Called once the queue falls below the high-water mark. */
@@ -64,6 +84,9 @@ export class Pump {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    for (const op of this.ops.slice(this.next)) if (op.op === 'step') op.gate.abandon();
+    this.gate?.abandon();
+    this.gate = null;
     this.ops = [];
     this.next = 0;
     this.queuedBytes = 0;
@@ -71,7 +94,7 @@ export class Pump {
   }
 
   private run(): void {
-    if (this.timer || this.stopped) return;
+    if (this.timer || this.stopped || this.gate) return;
     while (this.next < this.ops.length && !this.closed) {
       const op = this.ops[this.next++]!;
       switch (op.op) {
@@ -91,6 +114,17 @@ export class Pump {
         case 'end':
           this.sink.end(op);
           break;
+        case 'step': {
+          // Its bytes go straight to the sink as they are released; the rest waits for it.
+          const gate = (this.gate = op.gate);
+          gate.attach(() => {
+            if (this.gate !== gate) return;
+            this.gate = null;
+            this.run();
+          });
+          if (this.gate) this.compact();
+          return;
+        }
         case 'wait':
         case 'hold':
           if (op.ms === null) {

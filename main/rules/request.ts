@@ -7,28 +7,27 @@
 //                           (trailers dropped; Expect: 100-continue dropped, the body being
 //                           whole); over MAX_DECHUNK, or past the budget of all
 //                           connections' rewrites (budget.ts), it is sent chunked as it was;
-//   chunk-requests:K        a Content-Length body is sent chunked in K-byte chunks.
+//   chunk-requests:K        a Content-Length body is sent chunked in K-byte chunks;
+//   break-request[:N]       the request is held at a breakpoint, for the user to step
+//                           (stepping.ts); other rules leave it alone.
 // Everything else passes through unchanged, byte for byte.
 
-import type { Http1Event } from '../../shared/http1';
+import type { Framing, Http1Event } from '../../shared/http1';
 import { isSpanEvent } from '../../shared/http1';
 import { requestFacts, rulesFor, type RequestFacts, type Rule } from '../../shared/rules';
-import { byteCount } from '../../shared/words';
 import { Http1Parser } from '../http1';
 import { rewriteBudget, type RewriteBudget } from './budget';
 import { ByteQueue, OpList, type Op } from './ops';
+import { amount, headerValues, pieceAt, rebuildHead, type HeadPart } from './request-head';
+import type { HeldGate } from './stepping';
+
+/** A held message for a breakpoint that matched exchange #`exchange` (null: not held); `stopped` when it ends the connection. */
+export type HoldMessage = (exchange: number, rule: Rule, stopped: () => void) => HeldGate | null;
 
 /** The largest request body the dechunk rule collects before giving up. */
 export const MAX_DECHUNK = 64 * 1024 * 1024;
 /** A collected body goes to the origin in this many writes at most. */
 const BODY_WRITES = 8;
-
-interface HeadPart {
-  type: 'start-line' | 'header' | 'head-end';
-  name: string | null;
-  value: string | null;
-  pieces: Uint8Array[];
-}
 
 interface RequestState {
   index: number;
@@ -46,6 +45,8 @@ interface RequestState {
   chunks: number;
   chunkRule: Rule | null;
   chunkSize: number;
+  /** Held at a breakpoint: its parts go to the gate. */
+  gate: HeldGate | null;
 }
 
 /**
@@ -73,6 +74,7 @@ export class RequestRewriter {
   constructor(
     private readonly rules: () => readonly Rule[],
     private readonly budget: RewriteBudget = rewriteBudget,
+    private readonly holdMessage: HoldMessage = () => null,
   ) {
     this.held = { budget, bytes: 0 };
     abandoned.register(this, this.held);
@@ -83,6 +85,7 @@ export class RequestRewriter {
     if (this.passing) return bytes.length > 0 ? [{ op: 'bytes', pieces: [bytes], length: bytes.length }] : [];
     this.input.push(bytes);
     for (const e of this.parser.feed(bytes)) this.event(e);
+    this.current?.gate?.arrived();
     return this.out.drain();
   }
 
@@ -91,32 +94,31 @@ export class RequestRewriter {
     if (this.passing || this.stopped) return [];
     this.passing = true;
     const m = this.current;
-    if (m && (m.held || m.dechunk)) this.out.bytes(m.original);
-    this.current = null;
-    this.giveBack();
+    if (m) this.release(m);
     const rest = this.input.take(this.input.length);
     this.out.bytes(rest);
     return this.out.drain();
   }
 
-  /** The client's side ended: whatever is held goes on as it was. */
-  end(): Op[] {
+  /** The client's side ended (`how`, in words): whatever is held goes on as it was. */
+  end(how: string | null = null): Op[] {
     if (this.stopped || this.passing) return [];
     for (const e of this.parser.end('fin')) this.event(e);
     const m = this.current;
-    if (m && (m.held || m.dechunk)) this.out.bytes(m.original);
-    this.current = null;
-    this.giveBack();
+    if (m) this.release(m, how);
     return this.out.drain();
   }
 
   private event(e: Http1Event): void {
     if (this.stopped) return;
     if (e.type === 'message-start') {
-      this.current = { index: e.message, head: [], original: [], originalLength: 0, held: true, method: null, target: null, version: null, dechunk: null, data: [], dataLength: 0, chunks: 0, chunkRule: null, chunkSize: 0 };
+      this.current = { index: e.message, head: [], original: [], originalLength: 0, held: true, method: null, target: null, version: null, dechunk: null, data: [], dataLength: 0, chunks: 0, chunkRule: null, chunkSize: 0, gate: null };
       return;
     }
-    if (e.type === 'framing') return this.framing(e.framing, e.contentLength);
+    if (e.type === 'framing') {
+      if (this.current?.gate && this.current.index === e.message) return this.current.gate.framing(e.framing, e.contentLength);
+      return this.framing(e.framing, e.contentLength);
+    }
     if (e.type === 'message-complete') return this.complete();
     if (!isSpanEvent(e)) return;
     const pieces = this.input.take(e.length);
@@ -125,6 +127,7 @@ export class RequestRewriter {
       if (m) this.release(m);
       return this.out.bytes(pieces);
     }
+    if (m.gate) return m.gate.span(e, pieces);
     if (m.held || m.dechunk) {
       m.original.push(...pieces);
       m.originalLength += e.length;
@@ -134,9 +137,9 @@ export class RequestRewriter {
         m.method = e.request?.method ?? null;
         m.target = e.request?.target ?? null;
         m.version = e.request?.version ?? null;
-        m.head.push({ type: e.type, name: null, value: null, pieces });
-      } else if (e.type === 'header') m.head.push({ type: e.type, name: e.name, value: e.value, pieces });
-      else if (e.type === 'head-end') m.head.push({ type: e.type, name: null, value: null, pieces });
+        m.head.push({ type: e.type, name: null, value: null, pieces, event: e });
+      } else if (e.type === 'header') m.head.push({ type: e.type, name: e.name, value: e.value, pieces, event: e });
+      else if (e.type === 'head-end') m.head.push({ type: e.type, name: null, value: null, pieces, event: e });
       else {
         // A head that never completed (an anomaly made the rest raw): send it as it came.
         m.held = false;
@@ -189,6 +192,17 @@ export class RequestRewriter {
       }
     }
 
+    const breakpoint = picked.get('break-request');
+    const gate = breakpoint ? this.holdMessage(m.index, breakpoint, () => (this.stopped = true)) : null;
+    if (gate) {
+      m.gate = gate;
+      this.out.push({ op: 'step', gate });
+      for (const part of m.head) gate.span(part.event, part.pieces);
+      gate.framing(framing as Framing, contentLength);
+      m.original = [];
+      return;
+    }
+
     const te = headerValues(m.head, 'transfer-encoding');
     const dechunk = picked.get('dechunk-requests');
     if (dechunk && framing === 'chunked' && te.length === 1 && te[0]!.toLowerCase() === 'chunked') {
@@ -213,7 +227,8 @@ export class RequestRewriter {
     const m = this.current;
     if (!m) return;
     this.current = null;
-    if (m.dechunk) {
+    if (m.gate) m.gate.ended();
+    else if (m.dechunk) {
       const head = rebuildHead(m.head, ['transfer-encoding', 'expect', 'content-length'], `Content-Length: ${m.dataLength}`);
       this.out.push({ op: 'applied', direction: 'request', exchange: m.index, rule: m.dechunk.text, effect: `sent the chunked body (${m.chunks} chunk${m.chunks === 1 ? '' : 's'}, ${m.dataLength} bytes) with Content-Length: ${m.dataLength}` });
       this.out.bytes(head);
@@ -227,9 +242,10 @@ export class RequestRewriter {
     }
   }
 
-  /** Bytes outside the message held: send what was held as it came, and stop rewriting it. */
-  private release(m: RequestState): void {
-    if (m.held || m.dechunk) this.out.bytes(m.original);
+  /** Bytes outside the message held, or its end: send what was held as it came, and stop rewriting it. */
+  private release(m: RequestState, senderEnd: string | null = null): void {
+    if (m.gate) m.gate.ended(senderEnd);
+    else if (m.held || m.dechunk) this.out.bytes(m.original);
     this.current = null;
     this.giveBack();
   }
@@ -260,42 +276,4 @@ export class RequestRewriter {
     this.budget.release(this.held.bytes);
     this.held.bytes = 0;
   }
-}
-
-/** "128 MiB", or "1,000 bytes" for a budget that is not whole MiB (tests). */
-function amount(bytes: number): string {
-  return bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MiB` : byteCount(bytes);
-}
-
-function headerValues(head: HeadPart[], name: string): string[] {
-  return head.filter((h) => h.type === 'header' && h.name!.toLowerCase() === name).map((h) => h.value!.trim());
-}
-
-/** The head as sent, without the `drop` fields and with `add` before its empty line. */
-function rebuildHead(head: HeadPart[], drop: string[], add: string): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  for (const part of head) {
-    if (part.type === 'header' && drop.includes(part.name!.toLowerCase())) continue;
-    if (part.type === 'head-end') out.push(Buffer.from(`${add}\r\n`, 'latin1'));
-    out.push(...part.pieces);
-  }
-  return out;
-}
-
-/** Bytes [at, at + n) of `pieces`, as views. */
-function pieceAt(pieces: Uint8Array[], at: number, n: number): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  let skip = at;
-  for (const p of pieces) {
-    if (n === 0) break;
-    if (skip >= p.length) {
-      skip -= p.length;
-      continue;
-    }
-    const k = Math.min(n, p.length - skip);
-    out.push(p.subarray(skip, skip + k));
-    n -= k;
-    skip = 0;
-  }
-  return out;
 }

@@ -9,14 +9,19 @@
 //                            goes out when the origin's bytes so far are all framed, so
 //                            a stream is not held back); extensions are dropped,
 //                            the last chunk and trailers are kept as sent;
-//   delay-chunks:MS          MS milliseconds before each chunk after the first.
+//   delay-chunks:MS          MS milliseconds before each chunk after the first;
+//   break-response[:N]       the response (not an interim 1xx) is held at a breakpoint,
+//                            for the user to step (stepping.ts); other rules leave it alone.
 // Bytes no rule touches pass through unchanged, in the origin's order.
 
 import type { Http1Event } from '../../shared/http1';
 import { isSpanEvent } from '../../shared/http1';
 import { rulesFor, type RequestFacts, type Rule, type RuleAction, type RuleKind } from '../../shared/rules';
+import { howItEnded } from '../../shared/words';
 import { Http1Parser } from '../http1';
 import { ByteQueue, OpList, splitPieces, totalLength, type Op } from './ops';
+import type { HoldMessage } from './request';
+import type { HeldGate } from './stepping';
 
 type ActionOf<K extends RuleKind> = Extract<RuleAction, { kind: K }>;
 
@@ -46,6 +51,8 @@ export class ResponseRewriter {
   /** After a FIN or RST of a rule: the rest is not sent. */
   private done = false;
   private ended = false;
+  /** The message held at a breakpoint: its parts go to its gate until it is over. */
+  private held: { message: number; gate: HeldGate } | null = null;
 
   constructor(
     private readonly rules: () => readonly Rule[],
@@ -53,6 +60,7 @@ export class ResponseRewriter {
     private readonly facts: (index: number) => RequestFacts | undefined,
     /** A 101 or a 2xx to CONNECT: what follows both ways is a tunnel. */
     private readonly tunnel: () => void = () => undefined,
+    private readonly holdMessage: HoldMessage = () => null,
   ) {
     this.parser = new Http1Parser('response', { requestMethod: (i) => (facts(i) ? facts(i)!.method : undefined) });
   }
@@ -61,6 +69,7 @@ export class ResponseRewriter {
     if (this.ended) return [];
     this.input.push(bytes);
     for (const e of this.parser.feed(bytes)) this.event(e);
+    this.held?.gate.arrived();
     const m = this.current;
     if (m && !this.done && m.buffered > 0) this.rechunk(m, true);
     return this.out.drain();
@@ -72,6 +81,7 @@ export class ResponseRewriter {
       // An RST after the FIN (a write the origin refused): the parser has its end already.
       if (!this.ended) for (const e of this.parser.end(op.how === 'fin' || op.how === 'close-notify' ? 'fin' : 'rst')) this.event(e);
       this.ended = true;
+      this.letGo(howItEnded({ who: 'server', how: op.how, detail: op.detail }));
       const m = this.current;
       if (m && m.buffered > 0) this.rechunk(m, true);
       this.out.push(op);
@@ -92,16 +102,30 @@ export class ResponseRewriter {
     const m = this.current;
     if (e.type === 'framing') {
       if (m && e.message === m.message) m.chunked = e.framing === 'chunked';
+      if (this.held?.message === e.message) this.held.gate.framing(e.framing, e.contentLength);
       if (e.tunnel) this.tunnel();
       return;
     }
     if (e.type === 'message-complete') {
       if (m && e.message === m.message) this.current = null;
+      if (this.held?.message === e.message) this.letGo();
       return;
     }
     if (!isSpanEvent(e)) return;
     const pieces = this.input.take(e.length);
     if (this.done) return;
+    if (this.held?.message === e.message) return this.held.gate.span(e, pieces);
+    this.letGo(); // bytes after it (after a framing error): its message is over
+    const breakpoint = m && e.message === m.message && e.type === 'start-line' && (e.response?.status ?? 200) >= 200 ? this.rule(m, 'break-response') : null;
+    if (breakpoint) {
+      const gate = this.holdMessage(m!.exchange, breakpoint, () => (this.done = true));
+      if (gate) {
+        this.held = { message: m!.message, gate };
+        this.out.push({ op: 'step', gate });
+        gate.span(e, pieces);
+        return;
+      }
+    }
     // Re-chunked data waiting to go out goes before any bytes that are not chunk framing.
     if (m && m.buffered > 0 && e.type !== 'chunk-data' && e.type !== 'chunk-size' && e.type !== 'chunk-crlf' && e.type !== 'last-chunk') this.rechunk(m, true);
     if (!m || e.message !== m.message) return this.send(null, pieces);
@@ -146,6 +170,13 @@ export class ResponseRewriter {
       default:
         return this.send(m, pieces);
     }
+  }
+
+  /** The held message is over (complete, or its sender ended: `senderEnd`, in words). */
+  private letGo(senderEnd: string | null = null): void {
+    const held = this.held;
+    this.held = null;
+    held?.gate.ended(senderEnd);
   }
 
   private rule<K extends RuleKind>(m: ResponseState, kind: K): (Rule & { action: ActionOf<K> }) | null {

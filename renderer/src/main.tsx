@@ -14,6 +14,8 @@ import './styles/toolbar.css';
 import './styles/list.css';
 import './styles/detail.css';
 import './styles/plots.css';
+import './styles/panels.css';
+import './styles/held.css';
 import './styles/compose.css';
 
 declare global {

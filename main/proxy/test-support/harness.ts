@@ -19,7 +19,7 @@ export interface Harness {
   events: string[];
 }
 
-export async function startProxy(options: { reverse?: Origin | null; stallSeconds?: number; listener?: ProxyOptions['listener']; intercept?: ProxyOptions['intercept']; rules?: ProxyOptions['rules'] } = {}): Promise<Harness> {
+export async function startProxy(options: { reverse?: Origin | null; stallSeconds?: number; listener?: ProxyOptions['listener']; intercept?: ProxyOptions['intercept']; rules?: ProxyOptions['rules']; stepping?: ProxyOptions['stepping'] } = {}): Promise<Harness> {
   const dir = mkdtempSync(join(tmpdir(), 'chunkscope-proxy-'));
   const capturePath = join(dir, 'session.cscap');
   const capture = new CaptureWriter(capturePath);
@@ -34,6 +34,7 @@ export async function startProxy(options: { reverse?: Origin | null; stallSecond
     listener: options.listener,
     intercept: options.intercept,
     rules: options.rules,
+    stepping: options.stepping,
   });
   const address = await proxy.listen();
   let finished: Promise<CaptureReport> | null = null;

@@ -46,7 +46,7 @@ export async function tlsOrigin(world: TlsWorld, steps: Step[] | ((index: number
 }
 
 /** An intercepting proxy that trusts the origin CA (as the system store would a public one). */
-export async function interceptingProxy(world: TlsWorld, options: Partial<HttpsOptions> = {}): Promise<Harness> {
+export async function interceptingProxy(world: TlsWorld, options: Partial<HttpsOptions> = {}, proxy: Parameters<typeof startProxy>[0] = {}): Promise<Harness> {
   const { intercept } = await httpsInterception({
     noIntercept: options.noIntercept ?? [],
     insecureUpstream: options.insecureUpstream ?? false,
@@ -54,7 +54,7 @@ export async function interceptingProxy(world: TlsWorld, options: Partial<HttpsO
     dir: join(world.dir, 'data'),
     serverFirstMs: options.serverFirstMs,
   });
-  return startProxy({ intercept });
+  return startProxy({ ...proxy, intercept });
 }
 
 /** curl straight to the origin, trusting the origin CA. */

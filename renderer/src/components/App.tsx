@@ -5,35 +5,40 @@ import { selectSelected, selectView } from '../store/store';
 import { Composer } from './compose/Composer';
 import { ConnectionLanes } from './lanes/ConnectionLanes';
 import { ExchangeDetail } from './detail/ExchangeDetail';
+import { HeldPanel } from './held/HeldPanel';
 import { KeysHelp } from './KeysHelp';
 import { SessionsList } from './list/SessionsList';
 import { ReplayPanel } from './replay/ReplayPanel';
 import { ResendView } from './replay/ResendView';
 import { RulesPanel } from './RulesPanel';
+import { ConnectPanel } from './clients/ConnectPanel';
+import { ProbePanel } from './clients/ProbePanel';
 import { SessionTabs } from './SessionTabs';
 import { StatusBar } from './StatusBar';
 import { Toolbar } from './Toolbar';
 import { useCaptureFiles } from './use-capture-files';
-import { useShortcuts } from './use-shortcuts';
+import { useSearch } from './search/use-search';
+import { focusSearch, useShortcuts } from './use-shortcuts';
 
 export function App() {
   const view = useApp(selectView);
   const selected = useApp(selectSelected);
-  const rulesOpen = useApp((s) => s.rulesOpen);
+  const panel = useApp((s) => s.panel);
   const store = useAppStore();
   const api = useApi();
   const { openFile, openDialog, save } = useCaptureFiles();
   const [dragging, setDragging] = useState(false);
   const [keysOpen, setKeysOpen] = useState(false);
-  const replayOpen = useApp((s) => s.replayOpen);
   const pane = useApp((s) => s.pane);
   const seed = useApp((s) => s.seed);
   const resend = useApp((s) => s.resend);
   const withDetail = !!selected && view === 'sessions';
   // Beside the detail: the list, the composer, or a resend's framing diff.
   const left = pane === 'composer' ? <Composer key={seed.nonce} seed={seed} /> : pane === 'resend' && resend ? <ResendView shown={resend} /> : <SessionsList />;
+  const closePanel = () => store.getState().setPanel(null);
 
   // The keys read the latest open and save through a ref: the listener is added once.
+  const search = useSearch();
   const latest = useRef({ openDialog, save, keysOpen });
   latest.current = { openDialog, save, keysOpen };
   const actions = useMemo(
@@ -46,8 +51,13 @@ export function App() {
         setKeysOpen(false);
         return true;
       },
+      openSearch: () => {
+        store.getState().setSearchOpen(true);
+        focusSearch();
+      },
+      stepMatch: (delta: 1 | -1) => search.step(delta),
     }),
-    [],
+    [store, search],
   );
   useShortcuts(actions);
 
@@ -90,9 +100,12 @@ export function App() {
         ) : (
           <ConnectionLanes />
         )}
-        {rulesOpen ? <RulesPanel onClose={() => store.getState().setRulesOpen(false)} /> : null}
-        {replayOpen ? <ReplayPanel onClose={() => store.getState().setReplayOpen(false)} /> : null}
+        {panel === 'rules' ? <RulesPanel onClose={closePanel} /> : null}
+        {panel === 'connect' ? <ConnectPanel onClose={closePanel} /> : null}
+        {panel === 'probe' ? <ProbePanel onClose={closePanel} /> : null}
+        {panel === 'replay' ? <ReplayPanel onClose={closePanel} /> : null}
       </main>
+      <HeldPanel />
       <StatusBar />
       {dragging ? <div className="drop-hint">Drop a capture file to open it</div> : null}
       {keysOpen ? <KeysHelp onClose={() => setKeysOpen(false)} /> : null}

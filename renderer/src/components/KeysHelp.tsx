@@ -5,6 +5,10 @@ import { MOD } from './use-shortcuts';
 /** Where a key works (empty: anywhere), the keys (any of them), and what they do. */
 const KEYS: [string, string[], string][] = [
   ['', ['/', 'MOD+F'], 'focus the filter'],
+  ['filter', ['F1'], 'the filter’s keys and words (or its ? button)'],
+  ['', ['MOD+Shift+F'], 'search headers and bodies (Enter starts it; Enter again, the next match)'],
+  ['', ['F3', 'MOD+G'], 'the next match: its exchange, with the match shown in Body or Raw'],
+  ['', ['Shift+F3', 'MOD+Shift+G'], 'the previous match'],
   ['', ['Escape'], 'back to the list (from the filter, the detail, a dialog); in the list, close the detail'],
   ['', ['MOD+O'], 'open a capture, HAR or pcap'],
   ['', ['MOD+S'], 'save the session as a capture'],
@@ -14,6 +18,8 @@ const KEYS: [string, string[], string][] = [
   ['list', ['MOD+click', 'Shift+click'], 'pick several exchanges: one more, or a range (Replay serves or resends them)'],
   ['list', ['right-click'], 'Edit and resend, Resend (original timing or fast), Serve as a replay origin'],
   ['detail', ['[', ']'], 'previous and next chunk, with its bytes (↑ ↓ in the Chunks ledger)'],
+  ['Held panel', ['N'], 'release the next chunk of the held message marked'],
+  ['Held panel', ['↑', '↓'], 'mark another held message'],
   ['Timeline', ['wheel'], 'zoom at the pointer'],
   ['Timeline', ['drag'], 'zoom to the range dragged across'],
   ['Timeline', ['Shift+wheel'], 'pan (or drag the window of the strip below)'],

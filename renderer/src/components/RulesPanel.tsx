@@ -2,6 +2,8 @@ import { useState } from 'react';
 import type { RuleEntry } from '../../../shared/api';
 import { RULE_ACTIONS, describeRule, isRule, parseRule } from '../../../shared/rules';
 import { useApi, useApp, useAppStore } from '../context';
+import { ReleaseAfter } from './held/ReleaseAfter';
+import { ruleAdded } from './use-rules';
 
 /**
  * The live proxy's fault and rewrite rules: the same one-line syntax as `--rule`, checked
@@ -34,7 +36,7 @@ export function RulesPanel({ onClose }: { onClose: () => void }) {
     if (!parsed || !isRule(parsed)) return;
     save([...rules, { text: parsed.text, enabled: true }]);
     setText('');
-    store.getState().notify(`rule added: ${parsed.text} (new connections get it)`);
+    store.getState().notify(ruleAdded(parsed.text));
   };
 
   return (
@@ -95,6 +97,14 @@ export function RulesPanel({ onClose }: { onClose: () => void }) {
         <p className="hint">{describeRule(parsed)}</p>
       ) : null}
       {error ? <p className="problem">{error}</p> : null}
+      <section className="rules-breakpoints" aria-label="Breakpoints">
+        <h3>Breakpoints</h3>
+        <p className="hint">
+          <code>break-response path:/feed*</code> holds each matching response before its head, <code>break-response:2</code> after two chunks, <code>break-request method:POST</code> a request&apos;s
+          body; the Held panel at the bottom steps it. Or open an exchange and choose Break on this path.
+        </p>
+        <ReleaseAfter />
+      </section>
       <details>
         <summary>Actions</summary>
         <dl className="rule-help">

@@ -1,12 +1,13 @@
 import { useState } from 'react';
 import { useApi, useApp, useAppStore } from '../context';
-import { parseFilter } from '../model/filter';
 import type { SessionTab } from '../../../shared/api';
-import { selectFilter, selectSession, selectView, type Theme } from '../store/store';
+import { selectSession, selectView, type Theme } from '../store/store';
 import { ClearDialog } from './ClearDialog';
+import { FilterBox } from './FilterBox';
 import { Menu } from './Menu';
+import { SearchBar, SearchInput } from './search/SearchBar';
 import { useCaptureFiles } from './use-capture-files';
-import { MOD, focusList } from './use-shortcuts';
+import { MOD, focusSearch } from './use-shortcuts';
 import { useWidth } from './use-width';
 
 /** Body sizes a HAR may keep (beyond, bodies are cut and marked _truncated). */
@@ -18,47 +19,13 @@ const HAR_BODY_LIMITS: [number, string][] = [
 ];
 
 /** Below this width the less frequent actions go into a menu, so the filter keeps its room. */
-const COMPACT_BELOW = 1480;
+const COMPACT_BELOW = 1460;
 
 const THEMES: Record<Theme, { next: Theme; icon: string; label: string }> = {
   system: { next: 'light', icon: '◐', label: 'System theme' },
   light: { next: 'dark', icon: '☀', label: 'Light theme' },
   dark: { next: 'system', icon: '☾', label: 'Dark theme' },
 };
-
-function FilterBox() {
-  const store = useAppStore();
-  const filter = useApp(selectFilter);
-  const problems = parseFilter(filter).problems;
-  return (
-    <div className="filter">
-      <input
-        data-testid="filter"
-        type="search"
-        placeholder="Filter: host:x method:POST status:5xx framing:chunked missing-terminator rst …  (/)"
-        value={filter}
-        aria-invalid={problems.length > 0}
-        aria-label="Filter"
-        title={problems.join('\n')}
-        onChange={(event) => store.getState().setFilter(event.target.value)}
-        onKeyDown={(event) => {
-          if (event.key === 'Escape') {
-            // Escape clears a filter; either way the focus goes back to the list.
-            event.preventDefault();
-            store.getState().setFilter('');
-            focusList();
-          }
-          if (event.key === 'Enter' || event.key === 'ArrowDown') focusList();
-        }}
-      />
-      {problems.length > 0 ? (
-        <span className="filter-problem" role="status" data-testid="filter-problem">
-          {problems[0]}
-        </span>
-      ) : null}
-    </div>
-  );
-}
 
 export function Toolbar({ onKeys }: { onKeys: () => void }) {
   const api = useApi();
@@ -69,9 +36,11 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
   const harMaxBody = useApp((s) => s.harMaxBody);
   const { openFile, openDialog, save, saveHar } = useCaptureFiles();
   const capturing = session?.capturing ?? false;
-  const rulesOpen = useApp((s) => s.rulesOpen);
+  const panel = useApp((s) => s.panel);
+  const rulesOpen = panel === 'rules';
+  const toggle = (which: 'rules' | 'connect' | 'probe' | 'replay') => store.getState().setPanel(panel === which ? null : which);
+  const probing = useApp((s) => s.probe?.state === 'running');
   const activeRules = (session?.rules ?? []).filter((r) => r.enabled).length;
-  const replayOpen = useApp((s) => s.replayOpen);
   const replaying = !!session?.replay;
   const [trying, setTrying] = useState(false);
   const [ref, width] = useWidth<HTMLElement>(1400);
@@ -122,25 +91,41 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
         role={compact ? 'menuitem' : undefined}
         className={activeRules > 0 ? 'on' : ''}
         aria-pressed={rulesOpen}
-        onClick={() => (done(), store.getState().setRulesOpen(!rulesOpen))}
+        onClick={() => (done(), toggle('rules'))}
         title="Faults and rewrites on the live proxy (drop the last chunk, stall, reset, re-chunk, de-chunk requests…)"
       >
         Rules{activeRules > 0 ? ` (${activeRules})` : ''}
       </button>
-      <button type="button" data-testid="compose-open" role={compact ? 'menuitem' : undefined} onClick={() => (done(), store.getState().compose(null))} title="Write a request as it is to be sent, its framing included (chunk sizes, extensions, trailers, faults), and send it">
-        Compose
-      </button>
       <button
         type="button"
-        data-testid="replay-toggle"
+        data-testid="probe-toggle"
         role={compact ? 'menuitem' : undefined}
-        className={replaying ? 'on' : ''}
-        aria-pressed={replayOpen}
-        onClick={() => (done(), store.getState().setReplayOpen(!replayOpen))}
-        title="Serve picked exchanges as a replay origin, or send picked requests again and compare their framing"
+        className={probing ? 'on' : ''}
+        aria-pressed={panel === 'probe'}
+        onClick={() => (done(), toggle('probe'))}
+        title="Probe a client: run your client against servers that break the framing (a missing last chunk, a reset, a stall…): does it report the error, hang, spin?"
       >
-        Replay{replaying ? ' ●' : ''}
+        {probing ? 'Probing…' : 'Probe'}
       </button>
+      {/* In the menu only: otherwise under the list (ListActions), the toolbar having no room. */}
+      {compact ? (
+        <>
+          <button type="button" data-testid="compose-open" role="menuitem" onClick={() => (done(), store.getState().compose(null))} title="Write a request as it is to be sent, its framing included (chunk sizes, extensions, trailers, faults), and send it">
+            Compose
+          </button>
+          <button
+            type="button"
+            data-testid="replay-toggle"
+            role="menuitem"
+            className={replaying ? 'on' : ''}
+            aria-pressed={panel === 'replay'}
+            onClick={() => (done(), toggle('replay'))}
+            title="Serve picked exchanges as a replay origin, or send picked requests again and compare their framing"
+          >
+            Replay{replaying ? ' ●' : ''}
+          </button>
+        </>
+      ) : null}
       {canTry ? (
         <button type="button" data-testid="try-lab" role={compact ? 'menuitem' : undefined} disabled={trying} onClick={() => (done(), tryLab())} title="Start the built-in lab server and send its scenarios (a feed, server-sent events, a missing last chunk, a reset, a stall, malformed framing, the IIS 6 reset) through the proxy">
           {trying ? 'Trying…' : 'Try it'}
@@ -161,6 +146,7 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
   );
 
   return (
+    <>
     <header className={`toolbar ${compact ? 'compact' : ''}`} ref={ref}>
       <span className="brand">Chunkscope</span>
       <button type="button" data-testid="capture-toggle" className={capturing ? 'on' : ''} onClick={() => void api.setCapturing({ on: !capturing })} title={capturing ? 'Stop recording new connections into the live session (traffic is still relayed)' : 'Record new connections into the live session (and show it)'}>
@@ -179,6 +165,9 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
           onClear={() => (setConfirmClear(null), void api.clear())}
         />
       ) : null}
+      <button type="button" data-testid="connect-toggle" aria-pressed={panel === 'connect'} className={panel === 'connect' ? 'active' : ''} onClick={() => toggle('connect')} title="Connect a client: launch a browser, a terminal command, the system proxy, or the manual settings">
+        Connect
+      </button>
       {compact ? null : actions(() => {})}
       <input
         type="file"
@@ -200,7 +189,14 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
       </nav>
       <FilterBox />
       {compact ? (
-        <Menu label="☰ Menu" title="Open, save, HAR, rules, compose, replay, Try it, theme, keys" testId="menu">
+        <button type="button" data-testid="search-open" aria-label="Search headers and bodies" title={`Search headers and bodies (${MOD}+Shift+F)`} onClick={() => (store.getState().setSearchOpen(true), focusSearch())}>
+          ⌕
+        </button>
+      ) : (
+        <SearchInput testId="search" />
+      )}
+      {compact ? (
+        <Menu label="☰ Menu" title="Open, save, HAR, rules, probe, compose, replay, Try it, theme, keys" testId="menu">
           {(close) => (
             <>
               {actions(close)}
@@ -213,5 +209,7 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
         preferences(() => {})
       )}
     </header>
+    <SearchBar withInput={compact} />
+    </>
   );
 }

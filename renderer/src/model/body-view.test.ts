@@ -88,3 +88,22 @@ describe('the XML and HTML viewer models', () => {
     expect(pretty.replace(/\s+/g, '')).toBe(html.replace(/\s+/g, ''));
   });
 });
+
+describe('bodies made to break the viewers', () => {
+  it('JSON nested 200,000 deep is refused with a sentence, not a stack overflow', () => {
+    const deep = `${'['.repeat(200_000)}${']'.repeat(200_000)}`;
+    expect(jsonTree(deep)).toMatchObject({ root: null, tooLarge: 'the body nests arrays and objects 200,000 deep (the 513th opens at character 513); the tree and pretty text are made up to 512 levels' });
+    expect(prettyJson(deep)).toMatchObject({ text: null, tooLarge: expect.stringContaining('200,000 deep') });
+    // Brackets inside strings are text, not nesting.
+    expect(jsonTree(`["${'['.repeat(2000)}"]`).root).toMatchObject({ kind: 'array', text: '[1]' });
+  });
+
+  it('XML and HTML nested 100,000 deep are indented up to a depth, so the text stays the size of the body', () => {
+    const xml = `${'<a>'.repeat(100_000)}${'</a>'.repeat(100_000)}`;
+    const pretty = prettyXml(xml).text!;
+    expect(pretty.split('\n')).toHaveLength(199_999); // the innermost <a></a> on one line
+    expect(pretty.length).toBeLessThan(xml.length + 200_000 * 130);
+    const html = prettyHtml(`<div>${'<span>'.repeat(20_000)}x${'</span>'.repeat(20_000)}</div>`);
+    expect(html.text!.replace(/\s+/g, '')).toBe(`<div>${'<span>'.repeat(20_000)}x${'</span>'.repeat(20_000)}</div>`);
+  });
+});

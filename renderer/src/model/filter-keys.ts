@@ -112,10 +112,21 @@ export const KEYS: FilterKey[] = [
       return m ? (r) => r.stalled !== null && (m[1] === '>' ? r.stalled.seconds > Number(m[2]) : r.stalled.seconds >= Number(m[2])) : { problem: `stalled:${v} is not a number of seconds (try stalled:>=5)` };
     },
   },
+  {
+    key: 'client',
+    example: 'client:curl',
+    says: 'made by a client Chunkscope launched: its command line or browser name contains the text; client:run, client:browser, client:probe by how it was launched',
+    read: (v) => {
+      const lower = v.toLowerCase();
+      return (r) => !!r.clientTag && (r.clientTag.launched === lower || r.clientTag.tag.toLowerCase().includes(lower));
+    },
+  },
 ];
 
 export interface FilterWord {
   word: string;
+  /** Other names of the word. */
+  aliases?: string[];
   says: string;
   test: Predicate;
 }
@@ -141,6 +152,8 @@ export const WORDS: FilterWord[] = [
   { word: 'tls-failed', says: 'an interception whose TLS handshake failed', test: (r) => r.interception === 'failed' },
   { word: 'generated', says: 'answered by Chunkscope itself (a 502, a 508)', test: (r) => r.generated },
   { word: 'rules', says: 'changed by a fault or rewrite rule', test: (r) => r.rules > 0 },
+  { word: 'websocket', aliases: ['ws'], says: 'a 101 that began a WebSocket (its messages: the Messages tab)', test: (r) => !!r.webSocket },
+  { word: 'launched', says: 'made by a client Chunkscope launched (chunkscope run, a browser, a probe)', test: (r) => !!r.clientTag },
 ];
 
 /** Every anomaly code is a word too: `bare-lf`, `missing-terminator`, `host-conflict`… */
@@ -153,7 +166,8 @@ export function keyNamed(name: string): FilterKey | undefined {
 
 export function wordNamed(name: string): Predicate | undefined {
   const lower = name.toLowerCase();
-  const word = WORDS.find((w) => w.word === (lower === 'missing-terminator' ? 'missing' : lower));
+  const named = lower === 'missing-terminator' ? 'missing' : lower;
+  const word = WORDS.find((w) => w.word === named || w.aliases?.includes(named));
   if (word) return word.test;
   if (/^c\d+$/.test(lower)) return (r) => r.connection === Number(lower.slice(1));
   if (isAnomalyCode(lower)) return (r) => has(r, lower);

@@ -89,10 +89,40 @@ describe('the filter: OR, NOT and parentheses', () => {
   });
 });
 
+describe('the filter: WebSockets and launched clients', () => {
+  const tagged = [
+    row({ connection: 1, path: '/chat', status: 101, webSocket: { messages: 4, client: 2, server: 2, closed: true } }),
+    row({ connection: 2, path: '/feed', clientTag: { launched: 'run', tag: 'curl -sS http://feeds.test/feed' } }),
+    row({ connection: 3, path: '/', clientTag: { launched: 'browser', tag: 'Chromium' } }),
+    row({ connection: 4, path: '/no-terminator', clientTag: { launched: 'probe', tag: 'wget -q -O - {url}' }, webSocket: null }),
+    row({ connection: 5, path: '/plain' }),
+  ];
+  const among = (filter: string) => tagged.filter(parseFilter(filter).test).map((r) => r.connection);
+
+  it('websocket (or ws) finds the exchanges whose 101 began a WebSocket', () => {
+    expect(among('websocket')).toEqual([1]);
+    expect(among('ws')).toEqual([1]);
+    expect(among('-ws')).toEqual([2, 3, 4, 5]);
+    expect(among('WS OR client:probe')).toEqual([1, 4]);
+  });
+
+  it('client: finds a launched client by its command line or browser name, or by how it was launched', () => {
+    expect(among('client:curl')).toEqual([2]);
+    expect(among('client:chromium')).toEqual([3]);
+    expect(among('client:browser')).toEqual([3]);
+    expect(among('client:probe')).toEqual([4]);
+    expect(among('client:run')).toEqual([2]); // the launch, not "run" inside a command line
+    expect(among('client:"-sS http"')).toEqual([2]);
+    expect(among('launched')).toEqual([2, 3, 4]);
+    expect(among('-launched')).toEqual([1, 5]);
+    expect(errors('client:')[0]).toMatchObject({ message: 'client: needs a value, as in client:curl (at character 1)' });
+  });
+});
+
 describe('the filter: errors, with where they are', () => {
   it('an unknown key lists the keys, as a bad status does', () => {
     expect(errors('rst bogus:thing')).toEqual([
-      { message: '"bogus" is not a filter key (at character 5): the keys are host: path: method: status: framing: req: conn: code: finding: ended: stalled:', offset: 4, length: 11 },
+      { message: '"bogus" is not a filter key (at character 5): the keys are host: path: method: status: framing: req: conn: code: finding: ended: stalled: client:', offset: 4, length: 11 },
     ]);
     expect(parseFilter('status:abc code:not-a-code conn:x').problems).toEqual([
       'status:abc is not a status (try 404, 4xx, >=400) (at character 1)',
@@ -134,7 +164,8 @@ describe('the filter help', () => {
   it('lists every key and word, each with an example that reads without error', () => {
     const help = filterHelp();
     for (const key of KEYS) expect(help.some((h) => h.term.startsWith(`${key.key}:`)), key.key).toBe(true);
-    for (const word of WORDS) expect(help.some((h) => h.term === word.word), word.word).toBe(true);
+    for (const word of WORDS) expect(help.some((h) => h.example === word.word && h.term.startsWith(word.word)), word.word).toBe(true);
+    expect(help.find((h) => h.example === 'websocket')?.term).toBe('websocket (or ws)');
     for (const entry of help) expect(parseFilter(entry.example).errors, entry.example).toEqual([]);
     expect(help.find((h) => h.term === 'OR')).toMatchObject({ example: 'status:5xx OR rst' });
     expect(filterHelpText()).toMatch(/^host:\*\.example\.com +the host: with \* or \? a glob/m);

@@ -1,8 +1,8 @@
 // The filter box's language, pure so it is tested on its own (filter.test.ts):
 //   host:*.example.com   path:/api/*   method:POST   status:404 | 4xx | >=400
 //   framing:chunked   req:chunked   conn:12 (or c12)   code:bare-lf   finding:gave-up
-//   ended:server-rst   stalled:>=5
-//   words: rst fin stalled unanswered gave-up aborted finding missing streaming error …,
+//   ended:server-rst   stalled:>=5   client:curl (a launched client)
+//   words: rst fin stalled unanswered gave-up aborted finding missing streaming error websocket (ws) launched …,
 //   and every anomaly code (missing-terminator, bare-lf, host-conflict …)
 //   a b: both;  a OR b: either;  -a, NOT a: not;  ( … ): a group;  "free text"
 //   anything else: free text in the host and path (or the method or status exactly).
@@ -38,7 +38,7 @@ export interface FilterHelpEntry {
 export function filterHelp(): FilterHelpEntry[] {
   return [
     ...KEYS.map((k) => ({ term: `${k.key}:${k.aliases ? ` (or ${k.aliases.map((a) => `${a}:`).join(', ')})` : ''}`, example: k.example, says: k.says })),
-    ...WORDS.map((w) => ({ term: w.word, example: w.word, says: w.says })),
+    ...WORDS.map((w) => ({ term: `${w.word}${w.aliases ? ` (or ${w.aliases.join(', ')})` : ''}`, example: w.word, says: w.says })),
     { term: 'an anomaly code', example: 'bare-lf', says: `any of the codes of spec/ANOMALIES.md: ${CODE_WORDS.join(', ')}` },
     { term: 'c12', example: 'c12', says: 'the exchanges of connection c12' },
     { term: 'free text', example: 'feed.xml', says: 'in the host and path, or the method or status exactly; "in quotes" for text with spaces or a colon' },

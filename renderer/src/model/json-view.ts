@@ -6,8 +6,9 @@
 
 import { applyEdits, format, parseTree, printParseErrorCode, type Node, type ParseError } from 'jsonc-parser';
 
-/** Bodies up to this size get a tree and pretty text; larger ones are shown as text. */
-export const MAX_JSON_VIEW = 4 * 1024 * 1024;
+import { MAX_JSON_VIEW } from './view-limits';
+
+export { MAX_JSON_VIEW } from './view-limits';
 
 export interface JsonProblem {
   message: string;
@@ -60,11 +61,36 @@ function problem(text: string, error: ParseError): JsonProblem {
   return { message: `${WORDS[code] ?? code} at line ${line}, column ${error.offset - before.lastIndexOf('\n')}`, offset: error.offset, line, column: error.offset - before.lastIndexOf('\n') };
 }
 
+/** Nesting the tree and pretty text are made up to: jsonc-parser reads a value by recursion, so a body nested deeper would overflow the stack. */
+export const MAX_JSON_DEPTH = 512;
+
+/** Where the text nests deeper than MAX_JSON_DEPTH, in words (null when it does not): one pass, strings skipped. */
+function tooDeep(text: string): string | null {
+  let depth = 0;
+  let deepest = 0;
+  let at = -1;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: up to its closing quote, escapes skipped.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) if (text.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) deepest = depth;
+      if (depth === MAX_JSON_DEPTH + 1) at = i;
+    } else if (c === 0x5d || c === 0x7d) depth = Math.max(0, depth - 1);
+  }
+  if (deepest <= MAX_JSON_DEPTH) return null;
+  return `the body nests arrays and objects ${deepest.toLocaleString('en-US')} deep (the ${(MAX_JSON_DEPTH + 1).toLocaleString('en-US')}th opens at character ${(at + 1).toLocaleString('en-US')}); the tree and pretty text are made up to ${MAX_JSON_DEPTH.toLocaleString('en-US')} levels`;
+}
+
 const tooLarge = (text: string) => `the body is ${text.length.toLocaleString('en-US')} characters long; the tree and pretty text are made up to ${MAX_JSON_VIEW.toLocaleString('en-US')}`;
 
 /** The tree of a JSON text; problems (with where) when it is not valid JSON: the tree then holds what could be read. */
 export function jsonTree(text: string): JsonReading {
   if (text.length > MAX_JSON_VIEW) return { root: null, problems: [], tooLarge: tooLarge(text) };
+  const deep = tooDeep(text);
+  if (deep) return { root: null, problems: [], tooLarge: deep };
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   const problems = errors.map((e) => problem(text, e));
@@ -113,6 +139,8 @@ export function jsonRows(root: JsonNode, open: ReadonlySet<string>): JsonRow[] {
 /** The text indented (two spaces), every token as written; null when not valid JSON or too large. */
 export function prettyJson(text: string): { text: string; problems: JsonProblem[] } | { text: null; problems: JsonProblem[]; tooLarge?: string } {
   if (text.length > MAX_JSON_VIEW) return { text: null, problems: [], tooLarge: tooLarge(text) };
+  const deep = tooDeep(text);
+  if (deep) return { text: null, problems: [], tooLarge: deep };
   const errors: ParseError[] = [];
   parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
   if (errors.length > 0) return { text: null, problems: errors.map((e) => problem(text, e)) };

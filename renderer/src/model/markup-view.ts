@@ -9,8 +9,9 @@
 import beautifyHtml from 'js-beautify/js/lib/beautify-html.js';
 import { SaxesParser } from 'saxes';
 
-/** Bodies up to this size are made pretty; larger ones are shown as text. */
-export const MAX_MARKUP_VIEW = 2 * 1024 * 1024;
+import { MAX_MARKUP_VIEW } from './view-limits';
+
+export { MAX_MARKUP_VIEW } from './view-limits';
 
 export interface MarkupProblem {
   message: string;
@@ -73,7 +74,10 @@ function* xmlTokens(text: string): Generator<{ kind: 'open' | 'close' | 'empty' 
   }
 }
 
-/** Well-formed XML, one element per line, indented; an element holding text alone stays on one line. */
+/** Indentation stops growing here: a body nested 100,000 deep would otherwise become gigabytes of spaces. */
+export const MAX_INDENT_DEPTH = 64;
+
+/** Well-formed XML, one element per line, indented (up to MAX_INDENT_DEPTH levels); an element holding text alone stays on one line. */
 export function prettyXml(text: string, indent = '  '): PrettyMarkup {
   if (text.length > MAX_MARKUP_VIEW) return { text: null, problem: null, tooLarge: tooLarge(text) };
   const problem = xmlProblem(text);
@@ -83,7 +87,7 @@ export function prettyXml(text: string, indent = '  '): PrettyMarkup {
   const tokens = [...xmlTokens(text)].filter((t) => t.kind !== 'text' || t.raw.trim() !== '');
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i]!;
-    const pad = indent.repeat(depth);
+    const pad = indent.repeat(Math.min(depth, MAX_INDENT_DEPTH));
     if (t.kind === 'open') {
       // <title>text</title> on one line: the text as written, whitespace and all.
       const next = tokens[i + 1];
@@ -102,7 +106,7 @@ export function prettyXml(text: string, indent = '  '): PrettyMarkup {
       depth++;
     } else if (t.kind === 'close') {
       depth = Math.max(0, depth - 1);
-      lines.push(indent.repeat(depth) + t.raw);
+      lines.push(indent.repeat(Math.min(depth, MAX_INDENT_DEPTH)) + t.raw);
     } else {
       lines.push(pad + (t.kind === 'text' && !t.raw.startsWith('<![CDATA[') ? t.raw.trim() : t.raw));
     }

@@ -6,7 +6,7 @@
 import type { StateStorage } from 'zustand/middleware';
 
 export type Theme = 'system' | 'light' | 'dark';
-export type DetailTab = 'chunks' | 'stream' | 'timeline' | 'raw' | 'headers';
+export type DetailTab = 'chunks' | 'stream' | 'body' | 'messages' | 'timeline' | 'raw' | 'headers';
 export type View = 'sessions' | 'connections';
 
 export interface ColumnSettings {
@@ -40,7 +40,7 @@ export const SETTINGS_KEY = 'chunkscope:settings';
 /** Bump when a setting changes meaning; older ones are then dropped, not misread. */
 export const SETTINGS_VERSION = 1;
 
-const TABS: readonly DetailTab[] = ['chunks', 'stream', 'timeline', 'raw', 'headers'];
+const TABS: readonly DetailTab[] = ['chunks', 'stream', 'body', 'messages', 'timeline', 'raw', 'headers'];
 
 /** Settings read back from storage, each checked: a hand-edited or older value falls back to its default. */
 export function readSettings(stored: unknown): Partial<Settings> {

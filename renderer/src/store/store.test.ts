@@ -28,6 +28,20 @@ describe('folding updates into rows', () => {
 });
 
 describe('the store', () => {
+  it("keeps a probe's last state, across a session's reset, and one side panel open at a time", () => {
+    const store = createAppStore();
+    const probe = (state: 'running' | 'done', results: number) => ({ id: 'p1', state, command: 'curl {url}', timeoutSeconds: 5, lab: null, scenarios: ['ok'], current: null, results: Array(results).fill({}), error: null });
+    store.getState().ingest([{ probe: probe('running', 0) }, { rows: [row()] }, { probe: probe('running', 1) as never }]);
+    expect(store.getState().probe).toMatchObject({ state: 'running', results: [{}] });
+    store.getState().ingest([{ reset: true, rows: [] }]);
+    expect(store.getState().probe).toMatchObject({ state: 'running' });
+    store.getState().ingest([{ probe: probe('done', 1) as never }]);
+    expect(store.getState().probe?.state).toBe('done');
+    store.getState().setPanel('rules');
+    store.getState().setPanel('probe');
+    expect(store.getState().panel).toBe('probe');
+  });
+
   it('applies a burst of 10,000 updates in one store update per frame', () => {
     const store = createAppStore();
     let renders = 0;
@@ -39,6 +53,21 @@ describe('the store', () => {
     frame!();
     expect(renders).toBe(1);
     expect(store.getState().rows).toHaveLength(10_000);
+  });
+
+  it('the held list comes with the updates, and batches without one still bring their rows and session', () => {
+    const store = createAppStore();
+    store.getState().ingest([{ rows: [row()], held: [] }]);
+    const info = { rules: [{ text: 'break-response path:/feed', enabled: true }] } as never;
+    store.getState().ingest([{ session: info, rows: [row({ connection: 2, seq: 2 })] }]);
+    expect(store.getState().session).toBe(info);
+    expect(store.getState().rows).toHaveLength(2);
+    const timedOut = { id: '1:0', direction: 'response' as const, rule: 'break-response', effect: 'released the rest' };
+    store.getState().ingest([{ heldTimedOut: [timedOut] }]);
+    expect(store.getState().released).toMatchObject([timedOut]);
+    expect(store.getState().session).toBe(info);
+    store.getState().dismissReleased();
+    expect(store.getState().released).toEqual([]);
   });
 
   it('selecting clears the previous detail; a reset clears the selection', () => {
@@ -144,5 +173,25 @@ describe('settings', () => {
     store.getState().pickChunk({ side: 'response', index: 1 });
     store.getState().ingest([{ reset: true }]);
     expect(store.getState().chunk).toBeNull();
+  });
+});
+
+describe('a search in the store', () => {
+  const match = { id: '2:0', direction: 'response' as const, part: 'body' as const, form: 'decoded' as const, offset: 40, length: 6, streamOffset: null, context: { before: '', match: 'needle', after: '' } };
+  const update = { id: 's1', matches: [match], state: 'done' as const, progress: { done: 10, total: 10 }, exchanges: 1, matchCount: 1, limited: null, error: null, notes: [] };
+
+  it('folds its updates as they come, goes to a match (its exchange, the Body tab), and a reset drops it', () => {
+    const store = createAppStore();
+    store.getState().ingest([{ rows: [row({ connection: 1, seq: 1 }), row({ connection: 2, seq: 2 })] }]);
+    store.getState().beginSearch('s1', { query: 'needle', mode: 'text' }, 10);
+    store.getState().ingest([{ search: { ...update, id: 's0' } }, { search: update }]);
+    expect(store.getState().searchRun).toMatchObject({ state: 'done', matchCount: 1 });
+    expect(store.getState().searchRun!.byExchange.get('2:0')).toEqual([match]);
+    store.getState().goToMatch(match);
+    expect(store.getState()).toMatchObject({ selectedId: '2:0', tab: 'body', currentMatch: { match, nonce: 1 } });
+    store.getState().goToMatch({ ...match, part: 'headers', form: 'sent', direction: 'request', streamOffset: 17 });
+    expect(store.getState()).toMatchObject({ tab: 'raw', rawTarget: { stream: 0, offset: 17 } });
+    store.getState().ingest([{ reset: true }]);
+    expect(store.getState()).toMatchObject({ searchRun: null, currentMatch: null, selectedId: null });
   });
 });

@@ -6,8 +6,12 @@
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
 import type { ExchangeDetail, UpdateBatch } from '../../../shared/api';
+import type { SearchArgs, SearchMatch } from '../../../shared/search';
+import { DEFAULT_SEARCH_OPTIONS, foldUpdates, startedRun, type SearchOptions, type SearchRun } from '../model/search';
+import type { ProbeUpdate } from '../../../shared/probe';
 import { mergeDetail, isLive } from './detail';
 import { applyBatches, emptyRows, upsertRow, type RowsState } from './rows';
+import { applyHeld, emptyHeld, type HeldState } from './held';
 import type { PlanCheck } from '../../../shared/compose';
 import { EMPTY_PICK, emptyWorkbench, pickAfter, type ResendShown, type WorkbenchState } from './workbench';
 import { DEFAULT_SETTINGS, SETTINGS_KEY, SETTINGS_VERSION, readSettings, type ColumnSettings, type DetailTab, type Settings, type Theme, type View } from './settings';
@@ -20,10 +24,17 @@ export interface ChunkPick {
   index: number;
 }
 
-interface RowsSlice extends RowsState {
+/** The panel over the workspace's right side: one at a time. */
+export type SidePanel = 'rules' | 'connect' | 'probe' | 'replay';
+
+interface RowsSlice extends RowsState, HeldState {
   transport: 'connecting' | 'connected' | 'disconnected';
+  /** The last probe's state, as its last update said (kept when the panel closes, and across sessions). */
+  probe: ProbeUpdate | null;
   ingest(batches: readonly UpdateBatch[]): void;
   setTransport(state: RowsSlice['transport']): void;
+  /** Forget what the timeout released (the Held panel's notes). */
+  dismissReleased(): void;
 }
 
 interface UiSlice extends Settings {
@@ -34,8 +45,9 @@ interface UiSlice extends Settings {
   /** Where the raw view should show a byte (from a click on an anomaly). */
   rawTarget: { stream: 0 | 1; offset: number; nonce: number } | null;
   notice: string | null;
-  rulesOpen: boolean;
-  setRulesOpen(open: boolean): void;
+  panel: SidePanel | null;
+  /** Open a panel (the one open closes), or close it (null). */
+  setPanel(panel: SidePanel | null): void;
   setFilter(filter: string): void;
   select(id: string | null): void;
   setTab(tab: DetailTab): void;
@@ -49,6 +61,26 @@ interface UiSlice extends Settings {
   pickChunk(chunk: ChunkPick | null): void;
 }
 
+interface SearchSlice {
+  searchOpen: boolean;
+  searchQuery: string;
+  searchOptions: SearchOptions;
+  /** The last search started, with its matches so far. */
+  searchRun: SearchRun | null;
+  /** The list shows only the exchanges with a match. */
+  matchesOnly: boolean;
+  /** The match stepped to last; the nonce makes a viewer scroll to it again. */
+  currentMatch: { match: SearchMatch; nonce: number } | null;
+  setSearchOpen(open: boolean): void;
+  setSearchQuery(query: string): void;
+  setSearchOptions(options: SearchOptions): void;
+  beginSearch(id: string, args: SearchArgs, total: number): void;
+  clearSearch(): void;
+  setMatchesOnly(on: boolean): void;
+  /** Show a match: its exchange selected, the tab that shows it (Body, or Raw for headers). */
+  goToMatch(match: SearchMatch): void;
+}
+
 interface WorkbenchSlice extends WorkbenchState {
   /** A click on a row: it alone, toggled (Ctrl/Cmd), or the range from the one shown (Shift) in `order`. */
   pick(id: string, how: 'only' | 'toggle' | 'range', order: readonly string[]): void;
@@ -60,7 +92,6 @@ interface WorkbenchSlice extends WorkbenchState {
   /** Back to the list. */
   closePane(): void;
   selectAfterNextReset(id: string | null): void;
-  setReplayOpen(open: boolean): void;
 }
 
 interface DetailSlice {
@@ -69,23 +100,34 @@ interface DetailSlice {
   setDetail(detail: ExchangeDetail | null, error?: string | null): void;
 }
 
-export type AppState = RowsSlice & UiSlice & DetailSlice & WorkbenchSlice;
+export type AppState = RowsSlice & UiSlice & SearchSlice & DetailSlice & WorkbenchSlice;
 export type AppStore = StoreApi<AppState>;
 
 const creator: StateCreator<AppState> = (set) => ({
     ...emptyRows(),
+    ...emptyHeld(),
     transport: 'connecting',
+    probe: null,
     ingest: (batches) =>
       set((state) => {
         // While a live exchange's detail is open, its row comes with the detail (the same records).
-        const held = state.detail && state.detail.id === state.selectedId && isLive(state.detail.row.state) ? state.selectedId : null;
-        const next = applyBatches(state, batches, held);
+        const open = state.detail && state.detail.id === state.selectedId && isLive(state.detail.row.state) ? state.selectedId : null;
+        const held = applyHeld({ held: state.held, released: state.released }, batches, Date.now());
+        const next = { ...applyBatches(state, batches, open), held: held.held, released: held.released };
+        // Each probe update is its whole state: the last one says it all.
+        const probe = batches.findLast((b) => b.probe)?.probe ?? state.probe;
         const reset = batches.some((b) => b.reset);
+        // A search's matches belong to the session it searched: a reset drops them.
+        const updates = batches.flatMap((b) => (b.search ? [b.search] : []));
+        const searchRun = reset ? null : state.searchRun && updates.length > 0 ? foldUpdates(state.searchRun, updates) : state.searchRun;
+        const search = searchRun === state.searchRun ? {} : { searchRun, ...(reset ? { currentMatch: null, matchesOnly: false } : {}) };
+        if (!reset) return { ...next, ...search, probe };
         // Another session shown: what was picked was in the one before (an exchange asked for in this one is selected).
         const selectedId = state.selectAfterReset;
-        return reset ? { ...next, selectedId, picked: selectedId ? new Set([selectedId]) : EMPTY_PICK, selectAfterReset: null, detail: null, detailError: null, rawTarget: null, chunk: null } : next;
+        return { ...next, ...search, probe, selectedId, picked: selectedId ? new Set([selectedId]) : EMPTY_PICK, selectAfterReset: null, detail: null, detailError: null, rawTarget: null, chunk: null };
       }),
     setTransport: (transport) => set({ transport }),
+    dismissReleased: () => set({ released: [] }),
 
     ...DEFAULT_SETTINGS,
     selectedId: null,
@@ -93,8 +135,8 @@ const creator: StateCreator<AppState> = (set) => ({
     chunk: null,
     rawTarget: null,
     notice: null,
-    rulesOpen: false,
-    setRulesOpen: (rulesOpen) => set(rulesOpen ? { rulesOpen, replayOpen: false } : { rulesOpen }),
+    panel: null,
+    setPanel: (panel) => set({ panel }),
     setFilter: (filter) => set({ filter }),
     select: (selectedId) =>
       set((state) => {
@@ -111,6 +153,28 @@ const creator: StateCreator<AppState> = (set) => ({
     setColumns: (update) => set((state) => ({ columns: update(state.columns) })),
     pickChunk: (chunk) => set({ chunk }),
 
+    searchOpen: false,
+    searchQuery: '',
+    searchOptions: DEFAULT_SEARCH_OPTIONS,
+    searchRun: null,
+    matchesOnly: false,
+    currentMatch: null,
+    setSearchOpen: (searchOpen) => set({ searchOpen }),
+    setSearchQuery: (searchQuery) => set({ searchQuery }),
+    setSearchOptions: (searchOptions) => set({ searchOptions }),
+    beginSearch: (id, args, total) => set({ searchRun: startedRun(id, args, total), currentMatch: null }),
+    clearSearch: () => set({ searchRun: null, currentMatch: null, matchesOnly: false }),
+    setMatchesOnly: (matchesOnly) => set({ matchesOnly }),
+    goToMatch: (match) =>
+      set((state) => {
+        const moved = state.selectedId !== match.id ? { selectedId: match.id, picked: new Set([match.id]), detail: null, detailError: null, chunk: null } : {};
+        const currentMatch = { match, nonce: (state.currentMatch?.nonce ?? 0) + 1 };
+        if (match.part === 'body') return { ...moved, rawTarget: null, tab: 'body', currentMatch };
+        // Headers are shown with their bytes in Raw: the match's first byte is the target.
+        const stream = match.direction === 'request' ? 0 : 1;
+        return { ...moved, tab: 'raw', currentMatch, rawTarget: match.streamOffset === null ? null : { stream, offset: match.streamOffset, nonce: (state.rawTarget?.nonce ?? 0) + 1 } };
+      }),
+
     ...emptyWorkbench(),
     pick: (id, how, order) =>
       set((state) => {
@@ -124,8 +188,6 @@ const creator: StateCreator<AppState> = (set) => ({
     showResend: (resend) => set({ view: 'sessions', pane: 'resend', resend }),
     closePane: () => set({ pane: 'list' }),
     selectAfterNextReset: (selectAfterReset) => set({ selectAfterReset }),
-    // One side panel at a time: Replay and Rules take the same place.
-    setReplayOpen: (replayOpen) => set(replayOpen ? { replayOpen, rulesOpen: false } : { replayOpen }),
 
     detail: null,
     detailError: null,
@@ -215,3 +277,5 @@ export const selectConnections = (s: AppState) => s.connections;
 export const selectDetail = (s: AppState) => s.detail;
 export const selectTab = (s: AppState) => s.tab;
 export const selectView = (s: AppState) => s.view;
+export const selectHeld = (s: AppState) => s.held;
+export const selectReleased = (s: AppState) => s.released;

@@ -32,13 +32,12 @@ export interface WorkbenchState {
   resend: ResendShown | null;
   /** Selected once the next reset (another session shown) has come in. */
   selectAfterReset: string | null;
-  replayOpen: boolean;
 }
 
 export const EMPTY_PICK: ReadonlySet<string> = new Set();
 
 export function emptyWorkbench(): WorkbenchState {
-  return { picked: EMPTY_PICK, pane: 'list', seed: { check: null, from: null, nonce: 0 }, resend: null, selectAfterReset: null, replayOpen: false };
+  return { picked: EMPTY_PICK, pane: 'list', seed: { check: null, from: null, nonce: 0 }, resend: null, selectAfterReset: null };
 }
 
 /**

@@ -7,17 +7,25 @@ import { tlsSummary } from '../../model/format';
 import { groupDigits } from '../../../../shared/words';
 import { selectDetail, selectSession, selectTab, type DetailTab } from '../../store/store';
 import { chunksFrom, isLive } from '../../store/detail';
+import { BodyTab } from '../body/BodyTab';
 import { ChunksTab } from './ChunksTab';
 import { HeadersTab } from './HeadersTab';
+import { MessagesTab } from './MessagesTab';
+import { ClientTag } from '../list/marks';
+import { launchedHow } from '../../../../shared/clients';
 import { RawTab } from './RawTab';
 import { StreamTab } from './StreamTab';
 import { TimelineTab } from '../timeline/TimelineTab';
 import { useReplayActions } from '../replay/use-replay-actions';
 import { typing } from '../use-shortcuts';
+import { useAddRule } from '../use-rules';
+import { breakOnPath } from '../../../../shared/rules';
 
 const TABS: [DetailTab, string][] = [
   ['chunks', 'Chunks'],
   ['stream', 'Stream'],
+  ['body', 'Body'],
+  ['messages', 'Messages'],
   ['timeline', 'Timeline'],
   ['raw', 'Raw'],
   ['headers', 'Headers'],
@@ -82,10 +90,9 @@ function Anomalies({ detail }: { detail: Detail }) {
   );
 }
 
-/** Edit and resend, and Copy as curl: the command is shown (to read and select) and put on the clipboard. */
-function RequestActions({ id }: { id: string }) {
+/** Copy as curl: the command is shown (to read and select) and put on the clipboard. */
+function CopyAsCurl({ id }: { id: string }) {
   const api = useApi();
-  const actions = useReplayActions();
   const store = useAppStore();
   const [curl, setCurl] = useState<{ id: string; command: string; bodyFile: string | null } | null>(null);
   const copy = () => {
@@ -102,9 +109,6 @@ function RequestActions({ id }: { id: string }) {
   };
   return (
     <div className="curl">
-      <button type="button" data-testid="edit-resend" onClick={() => actions.editAndResend(id)} title="Open the composer on this request exactly as it was sent (its framing included), to change it and send it again">
-        Edit and resend
-      </button>{' '}
       <button type="button" data-testid="copy-curl" onClick={copy} title="A curl command line that sends this request again (method, target, headers, body; chunked where it was)">
         Copy as curl
       </button>
@@ -115,6 +119,29 @@ function RequestActions({ id }: { id: string }) {
         </pre>
       ) : null}
     </div>
+  );
+}
+
+/** The composer opened on this request exactly as it was sent. */
+function EditAndResend({ id }: { id: string }) {
+  const actions = useReplayActions();
+  return (
+    <button type="button" data-testid="edit-resend" onClick={() => actions.editAndResend(id)} title="Open the composer on this request exactly as it was sent (its framing included), to change it and send it again">
+      Edit and resend
+    </button>
+  );
+}
+
+/** "Break on this path": a breakpoint for the responses to this path on this host, from now on. */
+function BreakOnPath({ detail }: { detail: Detail }) {
+  const addRule = useAddRule();
+  const { method, path, host } = detail.row;
+  const rule = breakOnPath('response', method, path, host);
+  if (!rule) return null;
+  return (
+    <button type="button" data-testid="break-on-path" onClick={() => void addRule(rule)} title={`Add the breakpoint ${rule}: responses to this path are held at the proxy for you to step, chunk by chunk (new connections)`}>
+      Break on this path
+    </button>
   );
 }
 
@@ -142,8 +169,9 @@ export function ExchangeDetail({ id }: { id: string }) {
   const session = useApp(selectSession);
   const current = detail && detail.id === id ? detail : null;
   const response = current?.response;
-  // A remembered Stream tab on an exchange that has no stream: its chunks instead.
-  const tab = chosen === 'stream' && current && !current.stream ? 'chunks' : chosen;
+  // A remembered Stream or Messages tab on an exchange that has none: its chunks instead.
+  const webSocket = !!current?.row.webSocket;
+  const tab = (chosen === 'stream' && current && !current.stream) || (chosen === 'messages' && current && !webSocket) ? 'chunks' : chosen;
   const onKeyDown = useChunkKeys(current);
   return (
     <section className="detail" data-testid="detail" tabIndex={-1} onKeyDown={onKeyDown}>
@@ -161,6 +189,11 @@ export function ExchangeDetail({ id }: { id: string }) {
         {current?.account.hint ? (
           <p className="hint" data-testid="hint">
             Workaround: {current.account.hint}
+          </p>
+        ) : null}
+        {current?.row.clientTag ? (
+          <p className="tls-line" data-testid="client-line">
+            <ClientTag row={current.row} /> {launchedHow(current.row.clientTag)}
           </p>
         ) : null}
         {current?.tls?.failure ? (
@@ -183,11 +216,17 @@ export function ExchangeDetail({ id }: { id: string }) {
           </ul>
         ) : null}
         {current ? <Anomalies detail={current} /> : null}
-        {current?.request ? <RequestActions id={id} /> : null}
+        {current?.request ? (
+          <div className="detail-actions">
+            <EditAndResend id={id} />
+            <BreakOnPath detail={current} />
+            <CopyAsCurl id={id} />
+          </div>
+        ) : null}
         {error ? <p className="missing">{error}</p> : null}
       </header>
       <nav className="tabs" role="tablist">
-        {TABS.filter(([key]) => key !== 'stream' || current?.stream).map(([key, label]) => (
+        {TABS.filter(([key]) => (key !== 'stream' || current?.stream) && (key !== 'messages' || webSocket)).map(([key, label]) => (
           <button key={key} type="button" role="tab" aria-selected={tab === key} data-testid={`tab-${key}`} className={tab === key ? 'active' : ''} onClick={() => store.getState().setTab(key)}>
             {label}
           </button>
@@ -198,6 +237,8 @@ export function ExchangeDetail({ id }: { id: string }) {
         {/* Keyed by the exchange: a zoom, a side or an opened item belongs to the exchange it was chosen on. */}
         {current && tab === 'chunks' ? <ChunksTab key={current.id} detail={current} /> : null}
         {current && tab === 'stream' ? <StreamTab key={current.id} detail={current} /> : null}
+        {current && tab === 'body' ? <BodyTab key={current.id} detail={current} /> : null}
+        {current && tab === 'messages' ? <MessagesTab key={current.id} detail={current} /> : null}
         {current && tab === 'timeline' ? <TimelineTab key={current.id} detail={current} /> : null}
         {current && tab === 'raw' ? <RawTab key={current.id} detail={current} /> : null}
         {current && tab === 'headers' ? <HeadersTab detail={current} /> : null}

@@ -6,6 +6,11 @@ import { chunkRange } from '../../model/chunks';
 import { ROW_BYTES, hex, kindsOf, offsetLabel, printable } from '../../model/raw';
 import { decodeBase64 } from './ChunkBytes';
 import { groupDigits } from '../../../../shared/words';
+import { inMarks, sameMatch } from '../../model/search';
+
+/** Framing bytes inside a match as sent (a chunk's size line between two halves of it) are not the match's. */
+const FRAMING = new Set(['size-line', 'extension', 'crlf', 'last-chunk']);
+const NO_MATCHES: never[] = [];
 
 const ROW = 20;
 const PAGE = 64 * 1024;
@@ -80,6 +85,14 @@ export function RawTab({ detail }: { detail: ExchangeDetail }) {
     if (whole && !target && total !== null) virtualizer.scrollToIndex(Math.floor(own.from / ROW_BYTES), { align: 'start' });
   }, [whole, own.from, total, stream]);
 
+  // The search's matches in these bytes: headers, and bodies as sent (a decoded body's bytes are not on the wire).
+  const matches = useApp((s) => s.searchRun?.byExchange.get(detail.id)) ?? NO_MATCHES;
+  const currentMatch = useApp((s) => s.currentMatch);
+  const onWire = matches.filter((m) => m.streamOffset !== null && (m.direction === 'request' ? 0 : 1) === stream);
+  const marks = onWire.map((m): [number, number] => [m.streamOffset!, m.streamOffset! + Math.max(1, m.length)]);
+  const currentMarks = onWire.filter((m) => currentMatch && sameMatch(m, currentMatch.match)).map((m): [number, number] => [m.streamOffset!, m.streamOffset! + Math.max(1, m.length)]);
+  const searchMark = (o: number, kind: string) => (FRAMING.has(kind) || !inMarks(marks, o) ? '' : inMarks(currentMarks, o) ? 'mark current' : 'mark');
+
   const items = virtualizer.getVirtualItems();
   for (const item of items) need(Math.floor(((firstRow + item.index) * ROW_BYTES) / PAGE));
 
@@ -95,6 +108,11 @@ export function RawTab({ detail }: { detail: ExchangeDetail }) {
         <label className="raw-scope" title="Show every byte of the connection, other exchanges included">
           <input type="checkbox" checked={whole} onChange={(e) => setWhole(e.target.checked)} data-testid="raw-whole" /> whole connection
         </label>
+        {onWire.length > 0 ? (
+          <span className="raw-chunk" data-testid="raw-matches">
+            <mark>{groupDigits(onWire.length)}</mark> search match{onWire.length === 1 ? '' : 'es'} marked
+          </span>
+        ) : null}
         {picked ? (
           <span className="raw-chunk" data-testid="raw-chunk">
             <span className="in-chunk">chunk #{groupDigits(chunk!.index + 1)}</span> marked
@@ -133,7 +151,7 @@ export function RawTab({ detail }: { detail: ExchangeDetail }) {
                         {'  '}
                       </span>
                     ) : (
-                      <span key={c.offset} className={`k-${c.kind} ${hit(c.offset) ? 'target' : ''} ${inChunk(c.offset)}`} data-byte={c.offset}>
+                      <span key={c.offset} className={`k-${c.kind} ${hit(c.offset) ? 'target' : ''} ${inChunk(c.offset)} ${searchMark(c.offset, c.kind)}`} data-byte={c.offset}>
                         {hex(c.value)}
                       </span>
                     ),
@@ -141,7 +159,7 @@ export function RawTab({ detail }: { detail: ExchangeDetail }) {
                 </span>
                 <span className="raw-text">
                   {cells.map((c) => (
-                    <span key={c.offset} className={c.outside ? 'outside' : `k-${c.kind} ${hit(c.offset) ? 'target' : ''} ${inChunk(c.offset)}`}>
+                    <span key={c.offset} className={c.outside ? 'outside' : `k-${c.kind} ${hit(c.offset) ? 'target' : ''} ${inChunk(c.offset)} ${searchMark(c.offset, c.kind)}`}>
                       {c.outside ? ' ' : printable(c.value)}
                     </span>
                   ))}

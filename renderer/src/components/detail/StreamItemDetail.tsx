@@ -3,6 +3,7 @@
 import type { CarriedItem } from '../../../../shared/stream';
 import { byteCount, duration, groupDigits } from '../../../../shared/words';
 import { useAppStore } from '../../context';
+import { MarkedText } from './marked';
 
 function fields(item: CarriedItem): [string, string][] {
   switch (item.kind) {
@@ -27,7 +28,7 @@ function fields(item: CarriedItem): [string, string][] {
   }
 }
 
-export function StreamItemDetail({ item, origin, onClose }: { item: CarriedItem; origin: number; onClose: () => void }) {
+export function StreamItemDetail({ item, origin, marker, onClose }: { item: CarriedItem; origin: number; marker: RegExp | null; onClose: () => void }) {
   const store = useAppStore();
   return (
     <section className="item-detail" data-testid="item-detail" aria-label={`Item #${item.index + 1}`}>
@@ -61,7 +62,9 @@ export function StreamItemDetail({ item, origin, onClose }: { item: CarriedItem;
             <div key={i}>
               <dt>{name}</dt>
               <dd>
-                <pre>{value}</pre>
+                <pre>
+                  <MarkedText text={value} marker={marker} />
+                </pre>
               </dd>
             </div>
           ))}
@@ -69,7 +72,9 @@ export function StreamItemDetail({ item, origin, onClose }: { item: CarriedItem;
       {item.raw ? (
         <>
           <h4>as received</h4>
-          <pre className="item-raw">{item.raw}</pre>
+          <pre className="item-raw">
+            <MarkedText text={item.raw} marker={marker} />
+          </pre>
         </>
       ) : null}
     </section>

@@ -6,6 +6,7 @@ import { useRef, useState } from 'react';
 import type { ExchangeDetail, StreamViewResult } from '../../../../shared/api';
 import type { CarriedItem } from '../../../../shared/stream';
 import { duration, groupDigits, size } from '../../../../shared/words';
+import { MarkedText, useStreamMarker } from './marked';
 import { StreamItemDetail } from './StreamItemDetail';
 import { useStreamView } from './use-stream-view';
 
@@ -43,6 +44,7 @@ function heading(view: StreamViewResult): string {
 
 export function StreamTab({ detail }: { detail: ExchangeDetail }) {
   const { view, items, error } = useStreamView(detail.id, true);
+  const marker = useStreamMarker(detail.id);
   const parent = useRef<HTMLDivElement>(null);
   const [open, setOpen] = useState<number | null>(null);
   // The header is the scroll box's first row (sticky), so it scrolls sideways with the items.
@@ -102,14 +104,14 @@ export function StreamTab({ detail }: { detail: ExchangeDetail }) {
                 <span data-col="item" className="item-text" title={item.error ? `${item.error.message} (at byte ${groupDigits(item.error.offset)})` : (item.partial ?? undefined)}>
                   {item.error ? <strong className="bad">✗ {item.error.message} at byte {groupDigits(item.error.offset)}: </strong> : null}
                   {item.partial ? <strong className="live">partial ({item.partial}): </strong> : null}
-                  {itemSummary(item)}
+                  <MarkedText text={itemSummary(item)} marker={marker} />
                 </span>
               </div>
             );
           })}
         </div>
       </div>
-      {open !== null && items[open] ? <StreamItemDetail item={items[open]!} origin={origin} onClose={() => setOpen(null)} /> : null}
+      {open !== null && items[open] ? <StreamItemDetail item={items[open]!} origin={origin} marker={marker} onClose={() => setOpen(null)} /> : null}
     </div>
   );
 }

@@ -5,12 +5,14 @@ import { groupDigits } from '../../../../shared/words';
 import { useApp, useAppStore } from '../../context';
 import { parseFilter, type Predicate } from '../../model/filter';
 import { sortRows } from '../../model/sort';
-import { selectFilter, selectOrigin, selectRows, selectSelected } from '../../store/store';
+import { selectFilter, selectHeld, selectOrigin, selectRows, selectSelected } from '../../store/store';
 import { useWidth } from '../use-width';
 import { ColumnsMenu } from './ColumnsMenu';
+import { ListActions } from './ListActions';
 import { RowMenu } from './RowMenu';
 import { SORT_KEYS, type ListColumn } from './columns';
 import { useListTable } from './use-list-table';
+import { onlyMatching } from './visible';
 
 const ROW_HEIGHT = 24;
 
@@ -34,15 +36,29 @@ export function useFiltered(rows: ExchangeRow[], filter: string): ExchangeRow[] 
   }, [rows, filter, verdicts]);
 }
 
+/** What breakpoints hold, by exchange, in words for its row: only in the live session, whose messages they are. */
+function useHeldWords(): Map<string, string> {
+  const list = useApp(selectHeld);
+  const live = useApp((s) => s.session?.current === 'live');
+  return useMemo(() => {
+    const words = new Map<string, string>();
+    if (!live) return words;
+    for (const h of list) words.set(h.id, [words.get(h.id), `the ${h.direction}, held ${h.where}`].filter(Boolean).join('; '));
+    return words;
+  }, [list, live]);
+}
+
 type PickHow = 'only' | 'toggle' | 'range';
 
 /** Memoised: a row renders again only when its data, its columns or its selection changed. */
-const Row = memo(function Row({ row, selected, picked, columns, origin, onPick, onMenu }: { row: ExchangeRow; selected: boolean; picked: boolean; columns: ListColumn[]; origin: number; onPick: (id: string, how: PickHow) => void; onMenu: (id: string, x: number, y: number) => void }) {
+const Row = memo(function Row({ row, selected, picked, matched, columns, origin, held, onPick, onMenu }: { row: ExchangeRow; selected: boolean; picked: boolean; matched: number; columns: ListColumn[]; origin: number; held: string | null; onPick: (id: string, how: PickHow) => void; onMenu: (id: string, x: number, y: number) => void }) {
   return (
     <div
-      className={`row ${selected ? 'selected' : picked ? 'picked' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''}`}
+      className={`row ${selected ? 'selected' : picked ? 'picked' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''} ${matched > 0 ? 'matched' : ''} ${held ? 'held' : ''}`}
       data-testid="row"
       data-id={row.id}
+      data-matched={matched > 0 ? matched : undefined}
+      data-held={held ? 'true' : undefined}
       role="row"
       aria-selected={selected || picked}
       onClick={(event) => onPick(row.id, event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'toggle' : 'only')}
@@ -50,10 +66,10 @@ const Row = memo(function Row({ row, selected, picked, columns, origin, onPick, 
         event.preventDefault();
         onMenu(row.id, event.clientX, event.clientY);
       }}
-      title={row.headline}
+      title={held ?? (matched > 0 ? `${row.headline}\n(the search found ${matched === 1 ? 'a match' : `${matched} listed matches`} here)` : row.headline)}
     >
       {columns.map((c) => {
-        const cell = c.cell(row, { origin });
+        const cell = c.cell(row, { origin, held });
         return (
           <span key={c.id} data-col={c.id} role="gridcell" className={`${c.numeric ? 'num' : ''} ${cell.className ?? ''}`} title={cell.title}>
             {cell.text}
@@ -70,11 +86,14 @@ export function SessionsList() {
   const filter = useApp(selectFilter);
   const selected = useApp(selectSelected);
   const origin = useApp(selectOrigin);
+  const held = useHeldWords();
   const [section, width] = useWidth<HTMLElement>(800);
   const { table, headers, shown, template, total, reset } = useListTable(width);
   const sorting = useApp((s) => s.columns.sorting);
   const filtered = useFiltered(rows, filter);
-  const visible = useMemo(() => sortRows(filtered, sorting, SORT_KEYS), [filtered, sorting]);
+  const matches = useApp((s) => s.searchRun?.byExchange ?? null);
+  const matchesOnly = useApp((s) => s.matchesOnly);
+  const visible = useMemo(() => sortRows(onlyMatching(filtered, matchesOnly ? matches : null), sorting, SORT_KEYS), [filtered, sorting, matches, matchesOnly]);
   const parent = useRef<HTMLDivElement>(null);
   // The header sits in the scroll container (sticky), so columns scroll sideways with it.
   const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 6, scrollMargin: ROW_HEIGHT });
@@ -154,13 +173,13 @@ export function SessionsList() {
             );
           })}
         </div>
-        {visible.length === 0 ? <p className="empty">{rows.length === 0 ? 'No exchanges yet: send requests through the proxy.' : 'No exchange matches the filter.'}</p> : null}
+        {visible.length === 0 ? <p className="empty">{rows.length === 0 ? 'No exchanges yet: send requests through the proxy.' : matchesOnly ? 'No exchange the filter shows has a match.' : 'No exchange matches the filter.'}</p> : null}
         <div className="row-space" style={{ height: virtualizer.getTotalSize() - ROW_HEIGHT }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = visible[item.index]!;
             return (
               <div key={row.id} className="row-slot" style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}>
-                <Row row={row} selected={row.id === selected} picked={picked.has(row.id)} columns={shown} origin={origin} onPick={onPick} onMenu={onMenu} />
+                <Row row={row} selected={row.id === selected} picked={picked.has(row.id)} matched={matches?.get(row.id)?.length ?? 0} columns={shown} origin={origin} held={held.get(row.id) ?? null} onPick={onPick} onMenu={onMenu} />
               </div>
             );
           })}
@@ -173,6 +192,7 @@ export function SessionsList() {
             session order
           </button>
         ) : null}
+        <ListActions />
         <ColumnsMenu columns={table.getAllLeafColumns()} onReset={reset} />
       </div>
       {menu ? <RowMenu id={menu.id} x={menu.x} y={menu.y} onClose={closeMenu} /> : null}

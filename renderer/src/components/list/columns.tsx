@@ -4,6 +4,7 @@ import type { ReactNode } from 'react';
 import type { ExchangeRow } from '../../../../shared/api';
 import { duration, endLabel, groupDigits, rate, size } from '../../../../shared/words';
 import type { SortKey } from '../../model/sort';
+import { CLIENT_COLUMN, webSocketCell } from './marks';
 
 export interface ListColumn {
   /** Also the cell's data-col, which tests and styles use. */
@@ -19,7 +20,14 @@ export interface ListColumn {
   hidden?: boolean;
   numeric?: boolean;
   sortKey: SortKey;
-  cell(row: ExchangeRow, context: { origin: number }): { text: ReactNode; className?: string; title?: string };
+  cell(row: ExchangeRow, context: CellContext): { text: ReactNode; className?: string; title?: string };
+}
+
+export interface CellContext {
+  /** When the session began (times are shown since then). */
+  origin: number;
+  /** What a breakpoint holds of this exchange, in words ("the response, held before chunk #3 …"), or null. */
+  held: string | null;
 }
 
 /** A padlock for decrypted HTTPS (an SVG: emoji fonts are not everywhere). */
@@ -32,7 +40,9 @@ function Lock() {
   );
 }
 
-function terminatorCell(row: ExchangeRow): { text: string; className: string } {
+function terminatorCell(row: ExchangeRow, held: string | null): { text: string; className: string; title?: string } {
+  // Held at a breakpoint: Chunkscope's doing, not a stall of the sender's.
+  if (held) return { text: 'held', className: 'held-cell', title: held };
   if (row.stalled?.ongoing) return { text: `stalled ${duration(row.stalled.seconds)}`, className: 'stalled' };
   switch (row.terminator) {
     case 'present':
@@ -96,10 +106,11 @@ export const LIST_COLUMNS: ListColumn[] = [
     size: 116,
     minSize: 70,
     sortKey: (r) => r.framing,
-    cell: (r) => ({
-      text: r.interception === 'failed' ? 'TLS failed' : r.interception === 'decrypted' ? 'decrypted' : r.tunnel ? 'tunnel' : (r.framing ?? ''),
-      className: r.interception === 'failed' ? 'bad' : '',
-    }),
+    cell: (r) =>
+      webSocketCell(r) ?? {
+        text: r.interception === 'failed' ? 'TLS failed' : r.interception === 'decrypted' ? 'decrypted' : r.tunnel ? 'tunnel' : (r.framing ?? ''),
+        className: r.interception === 'failed' ? 'bad' : '',
+      },
   },
   { id: 'chunks', title: 'chunks', about: 'Chunks of the response', size: 84, minSize: 78, numeric: true, sortKey: (r) => (r.framing === 'chunked' ? r.chunks : null), cell: (r) => ({ text: r.framing === 'chunked' ? groupDigits(r.chunks) : '' }) },
   {
@@ -109,7 +120,7 @@ export const LIST_COLUMNS: ListColumn[] = [
     size: 104,
     minSize: 90,
     sortKey: (r) => (r.stalled?.ongoing ? -1 : TERMINATOR_ORDER[r.terminator]),
-    cell: (r) => terminatorCell(r),
+    cell: (r, c) => terminatorCell(r, c.held),
   },
   {
     id: 'ended',
@@ -163,6 +174,7 @@ export const LIST_COLUMNS: ListColumn[] = [
       title: `${groupDigits(r.bodyBytes)} bytes of body; ${groupDigits(r.responseBytes)} on the wire`,
     }),
   },
+  CLIENT_COLUMN,
   { id: 'duration', title: 'duration', about: "From the request's first byte to the response's last", size: 80, minSize: 64, numeric: true, sortKey: (r) => r.duration, cell: (r) => ({ text: r.duration === null ? '' : duration(r.duration) }) },
 ];
 

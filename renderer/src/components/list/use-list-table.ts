@@ -22,10 +22,24 @@ const columns: ColumnDef<typeof features, ExchangeRow>[] = LIST_COLUMNS.map((c) 
 const DEFAULT_VISIBILITY = Object.fromEntries(LIST_COLUMNS.filter((c) => c.hidden).map((c) => [c.id, false]));
 const BY_ID = new Map(LIST_COLUMNS.map((c) => [c.id, c]));
 
+/** Whether any row is a launched client's, once per rows array (the selector runs on every change of the store). */
+const anyTagged = new WeakMap<ExchangeRow[], boolean>();
+function hasLaunchedClient(rows: ExchangeRow[]): boolean {
+  let found = anyTagged.get(rows);
+  if (found === undefined) {
+    found = rows.some((r) => r.clientTag);
+    anyTagged.set(rows, found);
+  }
+  return found;
+}
+
 export function useListTable(available: number) {
   const store = useAppStore();
   const settings = useApp((s) => s.columns);
-  const visibility = useMemo(() => ({ ...DEFAULT_VISIBILITY, ...settings.visibility }), [settings.visibility]);
+  // The client column shows itself once an exchange of a launched client is in the list, unless the user chose.
+  const tagged = useApp((s) => hasLaunchedClient(s.rows));
+  const defaults = useMemo(() => (tagged ? { ...DEFAULT_VISIBILITY, client: true } : DEFAULT_VISIBILITY), [tagged]);
+  const visibility = useMemo(() => ({ ...defaults, ...settings.visibility }), [defaults, settings.visibility]);
   const table = useTable({
     features,
     columns,
@@ -34,7 +48,7 @@ export function useListTable(available: number) {
     enableMultiSort: true,
     state: { columnSizing: settings.sizing, columnVisibility: visibility, sorting: settings.sorting },
     onColumnSizingChange: (updater) => store.getState().setColumns((c) => ({ ...c, sizing: functionalUpdate(updater, c.sizing) })),
-    onColumnVisibilityChange: (updater) => store.getState().setColumns((c) => ({ ...c, visibility: functionalUpdate(updater, { ...DEFAULT_VISIBILITY, ...c.visibility }) })),
+    onColumnVisibilityChange: (updater) => store.getState().setColumns((c) => ({ ...c, visibility: functionalUpdate(updater, { ...defaults, ...c.visibility }) })),
     onSortingChange: (updater) => store.getState().setColumns((c) => ({ ...c, sorting: functionalUpdate(updater, c.sorting) })),
   });
   const headers = table.getHeaderGroups()[0]!.headers;
