@@ -81,6 +81,14 @@ export interface ExchangeRow {
   rules: number;
   /** The exchange's 101 began a WebSocket: its messages so far (webSocketMessages lists them); null or absent otherwise. */
   webSocket?: WebSocketRow | null;
+  /** Pinned or commented by the user (saved in the capture); absent when neither. */
+  mark?: ExchangeMark | null;
+}
+
+/** A person's mark on an exchange: a pin and a comment ('' for none). */
+export interface ExchangeMark {
+  pinned: boolean;
+  comment: string;
 }
 
 /** A WebSocket on its exchange's row. */
@@ -125,6 +133,23 @@ export interface ConnectionRow {
   stalls: AccountStall[];
 }
 
+/** Some exchanges of a session, to be exported alone. */
+export interface ExportSelection {
+  ids: string[];
+  format: 'capture' | 'har';
+  /** HAR: bodies longer than this are cut (and marked _truncated). */
+  maxBodyBytes?: number;
+}
+
+export interface ExportedSelection {
+  path: string;
+  format: ExportSelection['format'];
+  exchanges: number;
+  bytes: number;
+  /** What a capture of some exchanges leaves out of what they were in the whole one, in words (null for HAR, whose entries stand alone). */
+  leftOut: string | null;
+}
+
 /** A session the app holds, shown as a tab: the live capture, or a file opened. */
 export interface SessionTab {
   id: string;
@@ -136,6 +161,8 @@ export interface SessionTab {
   exchanges: number;
   /** Exchanges of the live session not in any saved copy: closing or clearing loses them. */
   unsaved: number;
+  /** Pins and comments made (or changed) since the session was last saved: closing or clearing loses them. */
+  unsavedMarks: number;
   /** Where the live session's capture is being written (a temporary file until saved). */
   capturePath: string | null;
   /** Where it was saved last, if it was. */
@@ -338,6 +365,11 @@ export const API = {
   /** `chunksFrom`: the chunk ledgers only from these chunks on (the caller has the ones before). */
   exchangeDetail: method<{ id: string; chunksFrom?: { request: number; response: number } }, ExchangeDetail>(),
   raw: method<{ connection: number; stream: RawStream; offset: number; length: number }, RawSlice>(),
+  /**
+   * Pin or comment an exchange of the session shown (an unpinned mark without a comment
+   * takes the mark away); saved in the capture as a `mark` event. Its row, marked.
+   */
+  setMark: method<{ id: string; pinned: boolean; comment: string }, ExchangeRow>(),
   /** Replace the live proxy's rules (each checked with shared/rules.ts parseRule); new connections get them. */
   setRules: method<{ rules: RuleEntry[] }, SessionInfo>(),
   /** Start the built-in lab server (once) and send a sample of its scenarios through the proxy. */
@@ -348,6 +380,12 @@ export const API = {
   saveCapture: method<{ path: string }, { path: string; bytes: number }>('desktop'),
   /** Save the current session as HAR 1.2 to a path (Electron); bodies over maxBodyBytes are cut. */
   saveHar: method<{ path: string; maxBodyBytes?: number }, { path: string; entries: number }>('desktop'),
+  /**
+   * Exchanges `ids` of the current session alone, as a capture (one that opens, in which
+   * each reads as it did: export/excerpt.ts) or as HAR, written to a path (Electron; a
+   * browser downloads them from the bridge instead).
+   */
+  exportSelected: method<ExportSelection & { path: string }, ExportedSelection>('desktop'),
   /** A curl command that sends a captured request again; a binary body is written to `bodyFile` first. */
   curlCommand: method<{ id: string }, { command: string; bodyFile: string | null }>(),
   /** The Stream view of an exchange's response (feed items, events, JSON values, lines). */

@@ -7,10 +7,18 @@ import type { ApiMethod, ApiRequests } from '../../shared/api';
 import { EXCHANGE_ID } from '../../shared/exchange-id';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
+import { MAX_COMMENT } from '../engine/marks';
 
 const exchangeIdSchema = z.string().regex(EXCHANGE_ID);
 const sessionId = z.string().regex(/^(live|s\d{1,9})$/);
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]);
+
+/** Exchanges to export alone (the API's exportSelected; the bridge's download of them). */
+export const exportSelection = {
+  ids: z.array(exchangeIdSchema).min(1).max(100_000),
+  format: z.enum(['capture', 'har']),
+  maxBodyBytes: z.number().int().nonnegative().optional(),
+};
 
 const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   hello: none,
@@ -32,11 +40,13 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
       length: z.number().int().nonnegative().max(1024 * 1024),
     })
     .strict(),
+  setMark: z.object({ id: exchangeIdSchema, pinned: z.boolean(), comment: z.string().max(MAX_COMMENT) }).strict(),
   setRules: z.object({ rules: z.array(z.object({ text: z.string().max(1000), enabled: z.boolean() }).strict()).max(100) }).strict(),
   tryLab: none,
   openCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveHar: z.object({ path: z.string().min(1).max(4096), maxBodyBytes: z.number().int().nonnegative().optional() }).strict(),
+  exportSelected: z.object({ ...exportSelection, path: z.string().min(1).max(4096) }).strict(),
   curlCommand: z.object({ id: exchangeIdSchema }).strict(),
   streamView: z.object({ id: exchangeIdSchema, from: z.number().int().nonnegative().optional() }).strict(),
   webSocketMessages: z.object({ id: exchangeIdSchema, from: z.number().int().nonnegative().optional() }).strict(),
@@ -92,11 +102,13 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     closeSession: (args) => engine.closeSession(args),
     exchangeDetail: (args) => engine.exchangeDetail(args),
     raw: (args) => engine.raw(args),
+    setMark: (args) => engine.setMark(args),
     setRules: (args) => engine.setRules(args),
     tryLab: () => engine.tryLab(),
     openCapture: (args) => engine.openCapture(args),
     saveCapture: (args) => engine.saveCapture(args),
     saveHar: (args) => engine.saveHar(args),
+    exportSelected: (args) => engine.exportSelected(args),
     curlCommand: (args) => engine.curlCommand(args),
     streamView: (args) => engine.streamView(args),
     webSocketMessages: (args) => engine.webSocketMessages(args),
