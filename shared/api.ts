@@ -424,21 +424,47 @@ export type ApiMethods = {
 /** What the renderer sees, whichever transport carries it. */
 export type ChunkscopeApi = ApiMethods & {
   onUpdate(listener: (batch: UpdateBatch) => void): () => void;
-  /** Desktop only: open and save through the system's dialogs; the path of a dropped file. */
+  /** Desktop only: open and save through the system's dialogs; the path of a dropped file; the clipboard; recent files. */
   desktop?: {
     chooseCaptureToOpen(): Promise<SessionInfo | null>;
     chooseWhereToSave(): Promise<{ path: string; bytes: number } | null>;
     chooseWhereToSaveHar(maxBodyBytes?: number): Promise<{ path: string; entries: number } | null>;
+    /** Some exchanges alone, to a file chosen in a dialog (the API's exportSelected). */
+    chooseWhereToExport(selection: ExportSelection): Promise<ExportedSelection | null>;
     pathForFile(file: File): string;
+    /** Put text on the system's clipboard (Electron's clipboard, in main). */
+    copyText(text: string): Promise<void>;
+    /** The files opened and saved last, newest first (kept in Electron's user data folder). */
+    recentFiles(): Promise<RecentFile[]>;
+    /** Open one of recentFiles again; a file no longer there is refused with a sentence. */
+    openRecent(path: string): Promise<SessionInfo>;
   };
   /** Browser only: upload a capture's bytes, and the URL that downloads the current one. */
   browser?: {
-    uploadCapture(name: string, bytes: ArrayBuffer): Promise<SessionInfo>;
+    /** Open a file's bytes in a session of its own; `upload`: its id on the bridge, to open it again (reopenUpload). */
+    uploadCapture(name: string, bytes: ArrayBuffer): Promise<{ session: SessionInfo; upload: string | null }>;
+    /** Open again a file uploaded earlier (a recent file); gone once `chunkscope serve` has restarted. */
+    reopenUpload(upload: string, name: string): Promise<SessionInfo>;
     downloadUrl(): string;
     /** The URL that downloads the current session as HAR, bodies cut at `maxBodyBytes`. */
     harUrl(maxBodyBytes?: number): string;
+    /** Download some exchanges alone: the file's bytes and the name to give it. */
+    exportSelected(selection: ExportSelection): Promise<{ blob: Blob; name: string }>;
   };
 };
+
+/** A file opened or saved lately, to open again from the Recent menu. */
+export interface RecentFile {
+  /** Its name, as the menu shows it. */
+  name: string;
+  /** Desktop: its path. Browser: the id of its upload on the bridge (the page cannot know a path). */
+  where: string;
+  how: 'opened' | 'saved';
+  /** When (ISO 8601). */
+  at: string;
+  /** No longer there (desktop: looked at when listed). */
+  gone?: boolean;
+}
 
 /** The WebSocket bridge's messages. */
 export type BridgeRequest = { id: number; method: ApiMethod; args: unknown };
@@ -453,3 +479,7 @@ export const IPC_UPDATE = 'chunkscope:update';
 export const IPC_CHOOSE_OPEN = 'chunkscope:choose-open';
 export const IPC_CHOOSE_SAVE = 'chunkscope:choose-save';
 export const IPC_CHOOSE_SAVE_HAR = 'chunkscope:choose-save-har';
+export const IPC_CHOOSE_EXPORT = 'chunkscope:choose-export';
+export const IPC_COPY = 'chunkscope:copy';
+export const IPC_RECENT = 'chunkscope:recent';
+export const IPC_OPEN_RECENT = 'chunkscope:open-recent';
