@@ -161,7 +161,7 @@ export interface SessionTab {
   exchanges: number;
   /** Exchanges of the live session not in any saved copy: closing or clearing loses them. */
   unsaved: number;
-  /** Pins and comments made (or changed) since the session was last saved: closing or clearing loses them. */
+  /** Exchanges whose pin or comment changed since the session was last saved: closing or clearing loses those changes. */
   unsavedMarks: number;
   /** Where the live session's capture is being written (a temporary file until saved). */
   capturePath: string | null;

@@ -96,8 +96,13 @@ export async function asCapture(path: string, shownAs: string, dir: string, n: n
   if (!kind) throw new EngineError(`${shownAs} is not a capture, a HAR or a pcap/pcapng file`);
   if (kind === 'capture') return { capture: path, imported: null };
   const capture = join(dir, `import-${n}.cscap`);
-  const { notes } = await offThread({ task: 'import', kind, path, capture });
-  return { capture, imported: { kind, notes } };
+  try {
+    const { notes } = await offThread({ task: 'import', kind, path, capture });
+    return { capture, imported: { kind, notes } };
+  } catch (error) {
+    // What is wrong and where (the reader's sentence ends "at byte N"), and in which file.
+    throw new EngineError(`${shownAs}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function readStart(path: string): Uint8Array {

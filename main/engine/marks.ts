@@ -16,9 +16,8 @@ export class SessionMarks {
   private readonly current = new Map<string, ExchangeMark>();
   /** Marks made since the session's own file was written: they go after its records when it is saved. */
   private pending: MarkEvent[] = [];
-  /** Marks made (changes), and how many of them were in the last saved copy. */
-  private changes = 0;
-  private savedChanges = 0;
+  /** Exchanges whose mark changed since the last save. */
+  private readonly changed = new Set<string>();
 
   /** A mark read from the session's own file (not a change: it is there already). */
   read(event: MarkEvent): string {
@@ -33,8 +32,9 @@ export class SessionMarks {
     const event: MarkEvent = { type: 'mark', connection: ref.connection, time, exchange: ref.index, pinned: mark.pinned, comment: mark.comment };
     if (writer) writer.event(event);
     else this.pending.push(event);
-    this.changes++;
-    return this.keep(event);
+    const id = this.keep(event);
+    this.changed.add(id);
+    return id;
   }
 
   get(id: string): ExchangeMark | null {
@@ -46,9 +46,9 @@ export class SessionMarks {
     return [...this.current];
   }
 
-  /** Marks made since the last save. */
+  /** Exchanges whose mark changed since the last save. */
   get unsaved(): number {
-    return this.changes - this.savedChanges;
+    return this.changed.size;
   }
 
   /** The marks not in the session's own file yet, as records to write after it. */
@@ -58,7 +58,7 @@ export class SessionMarks {
 
   /** A copy was saved with every mark made so far; `intoOwnFile`: appended to the session's own file. */
   saved(intoOwnFile = false): void {
-    this.savedChanges = this.changes;
+    this.changed.clear();
     if (intoOwnFile) this.pending = [];
   }
 
