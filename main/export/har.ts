@@ -5,6 +5,7 @@ import { gunzipSync, inflateRawSync, inflateSync, brotliDecompressSync } from 'n
 import type { ExchangeMark } from '../../shared/api';
 import type { ConnectionReport } from '../../shared/capture';
 import { exchangeId, parseExchangeId } from '../../shared/exchange-id';
+import { absoluteUrl } from '../../shared/exchange-url';
 import { fieldValue } from '../../shared/fields';
 import type { MessageRecord } from '../../shared/ledger';
 import type { CaptureRecord } from '../capture/format';
@@ -298,12 +299,6 @@ function pairs(headers: [string, string][]): HarNameValue[] {
   return headers.map(([name, value]) => ({ name, value }));
 }
 
-export function absoluteUrl(target: string, host: string | null, tls: boolean, method: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target;
-  if (method === 'CONNECT') return `https://${target}/`;
-  const path = target === '*' ? '/' : target;
-  return `${tls ? 'https' : 'http'}://${host ?? 'unknown-host'}${path.startsWith('/') ? path : `/${path}`}`;
-}
 
 function query(url: string): HarNameValue[] {
   try {

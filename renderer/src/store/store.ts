@@ -5,7 +5,7 @@
 
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
-import type { ExchangeDetail, UpdateBatch } from '../../../shared/api';
+import type { ExchangeDetail, ExchangeMark, UpdateBatch } from '../../../shared/api';
 import { mergeDetail, isLive } from './detail';
 import { applyBatches, emptyRows, upsertRow, type RowsState } from './rows';
 import { DEFAULT_SETTINGS, SETTINGS_KEY, SETTINGS_VERSION, readSettings, type ColumnSettings, type DetailTab, type Settings, type Theme, type View } from './settings';
@@ -21,11 +21,15 @@ export interface ChunkPick {
 interface RowsSlice extends RowsState {
   transport: 'connecting' | 'connected' | 'disconnected';
   ingest(batches: readonly UpdateBatch[]): void;
+  /** A mark made here, shown at once (the engine's row with it follows): the next change starts from it. */
+  markRow(id: string, mark: ExchangeMark | null): void;
   setTransport(state: RowsSlice['transport']): void;
 }
 
 interface UiSlice extends Settings {
   selectedId: string | null;
+  /** The exchanges chosen in the list (Ctrl+click, Shift+click), in the order chosen: what Export selected and the row menu act on. The selected one is among them. */
+  chosen: string[];
   /** The theme in effect: the system's when `theme` is 'system'. */
   resolvedTheme: 'light' | 'dark';
   chunk: ChunkPick | null;
@@ -36,6 +40,8 @@ interface UiSlice extends Settings {
   setRulesOpen(open: boolean): void;
   setFilter(filter: string): void;
   select(id: string | null): void;
+  /** Choose these exchanges; `focus`, one of them, is the one whose detail shows. */
+  choose(ids: string[], focus: string | null): void;
   setTab(tab: DetailTab): void;
   setView(view: View): void;
   showByte(stream: 0 | 1, offset: number): void;
@@ -65,12 +71,22 @@ const creator: StateCreator<AppState> = (set) => ({
         const held = state.detail && state.detail.id === state.selectedId && isLive(state.detail.row.state) ? state.selectedId : null;
         const next = applyBatches(state, batches, held);
         const reset = batches.some((b) => b.reset);
-        return reset ? { ...next, selectedId: null, detail: null, detailError: null, rawTarget: null, chunk: null } : next;
+        return reset ? { ...next, selectedId: null, chosen: [], detail: null, detailError: null, rawTarget: null, chunk: null } : next;
       }),
     setTransport: (transport) => set({ transport }),
+    markRow: (id, mark) =>
+      set((state) => {
+        const at = state.index.get(id);
+        if (at === undefined) return {};
+        state.pendingMarks.set(id, mark);
+        const rows = state.rows.slice();
+        rows[at] = { ...rows[at]!, mark };
+        return { rows };
+      }),
 
     ...DEFAULT_SETTINGS,
     selectedId: null,
+    chosen: [],
     resolvedTheme: 'light',
     chunk: null,
     rawTarget: null,
@@ -78,7 +94,18 @@ const creator: StateCreator<AppState> = (set) => ({
     rulesOpen: false,
     setRulesOpen: (rulesOpen) => set({ rulesOpen }),
     setFilter: (filter) => set({ filter }),
-    select: (selectedId) => set((state) => (state.selectedId === selectedId ? {} : { selectedId, detail: null, detailError: null, rawTarget: null, chunk: null })),
+    select: (selectedId) =>
+      set((state) => {
+        const chosen = selectedId === null ? [] : [selectedId];
+        if (state.selectedId === selectedId) return state.chosen.length === chosen.length && state.chosen[0] === selectedId ? {} : { chosen };
+        return { selectedId, chosen, detail: null, detailError: null, rawTarget: null, chunk: null };
+      }),
+    choose: (ids, focus) =>
+      set((state) => {
+        const selectedId = focus !== null && ids.includes(focus) ? focus : (ids.at(-1) ?? null);
+        const moved = selectedId !== state.selectedId ? { detail: null, detailError: null, rawTarget: null, chunk: null } : {};
+        return { chosen: ids, selectedId, ...moved };
+      }),
     setTab: (tab) => set({ tab }),
     setView: (view) => set({ view }),
     showByte: (stream, offset) => set((state) => ({ tab: 'raw', rawTarget: { stream, offset, nonce: (state.rawTarget?.nonce ?? 0) + 1 } })),
@@ -172,6 +199,7 @@ export const selectOrigin = (s: AppState): number => {
 export const selectRows = (s: AppState) => s.rows;
 export const selectFilter = (s: AppState) => s.filter;
 export const selectSelected = (s: AppState) => s.selectedId;
+export const selectChosen = (s: AppState) => s.chosen;
 export const selectSession = (s: AppState) => s.session;
 export const selectConnections = (s: AppState) => s.connections;
 export const selectDetail = (s: AppState) => s.detail;
