@@ -14,6 +14,9 @@ import type { DeflateParams, WebSocketAccount, WebSocketMessage, WsSender } from
 export type { WebSocketMessage } from './websocket';
 import type { BodySlice, BodySliceArgs } from './body';
 import type { SearchArgs, SearchStarted, SearchUpdate } from './search';
+import type { ExchangeMark, ExportedSelection, ExportSelection, RecentFile } from './kept';
+
+export type { ExchangeMark, ExportedSelection, ExportSelection, RecentFile } from './kept';
 import type { EndHow, Party } from './words';
 
 /** Who ended a connection first, and how: the account's first end, timed on the session's clock. */
@@ -85,12 +88,6 @@ export interface ExchangeRow {
   mark?: ExchangeMark | null;
 }
 
-/** A person's mark on an exchange: a pin and a comment ('' for none). */
-export interface ExchangeMark {
-  pinned: boolean;
-  comment: string;
-}
-
 /** A WebSocket on its exchange's row. */
 export interface WebSocketRow {
   /** Messages of both sides, control frames included. */
@@ -131,23 +128,6 @@ export interface ConnectionRow {
   ends: AccountEnd[];
   /** Stalls, with `since` in seconds since the connection opened. */
   stalls: AccountStall[];
-}
-
-/** Some exchanges of a session, to be exported alone. */
-export interface ExportSelection {
-  ids: string[];
-  format: 'capture' | 'har';
-  /** HAR: bodies longer than this are cut (and marked _truncated). */
-  maxBodyBytes?: number;
-}
-
-export interface ExportedSelection {
-  path: string;
-  format: ExportSelection['format'];
-  exchanges: number;
-  bytes: number;
-  /** What a capture of some exchanges leaves out of what they were in the whole one, in words (null for HAR, whose entries stand alone). */
-  leftOut: string | null;
 }
 
 /** A session the app holds, shown as a tab: the live capture, or a file opened. */
@@ -453,18 +433,7 @@ export type ChunkscopeApi = ApiMethods & {
   };
 };
 
-/** A file opened or saved lately, to open again from the Recent menu. */
-export interface RecentFile {
-  /** Its name, as the menu shows it. */
-  name: string;
-  /** Desktop: its path. Browser: the id of its upload on the bridge (the page cannot know a path). */
-  where: string;
-  how: 'opened' | 'saved';
-  /** When (ISO 8601). */
-  at: string;
-  /** No longer there (desktop: looked at when listed). */
-  gone?: boolean;
-}
+
 
 /** The WebSocket bridge's messages. */
 export type BridgeRequest = { id: number; method: ApiMethod; args: unknown };
