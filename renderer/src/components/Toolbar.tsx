@@ -2,9 +2,10 @@ import { useState } from 'react';
 import { useApi, useApp, useAppStore } from '../context';
 import type { SessionTab } from '../../../shared/api';
 import { selectSession, selectView, type Theme } from '../store/store';
-import { ClearDialog } from './ClearDialog';
+import { ClearDialog, hasUnsaved } from './ClearDialog';
 import { FilterBox } from './FilterBox';
 import { Menu } from './Menu';
+import { RecentItems, RecentMenu } from './RecentMenu';
 import { SearchBar, SearchInput } from './search/SearchBar';
 import { useCaptureFiles } from './use-capture-files';
 import { MOD, focusSearch } from './use-shortcuts';
@@ -59,16 +60,17 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
   // Asked of the engine at the click: the counts shown may be a second old.
   const clear = async () => {
     const now = (await api.hello()).sessions.find((t) => t.kind === 'live');
-    if (now && now.unsaved > 0) setConfirmClear(now);
+    if (now && hasUnsaved(now)) setConfirmClear(now);
     else await api.clear();
   };
 
   // The actions a menu may hold; `done` closes it after one.
   const actions = (done: () => void) => (
     <>
-      <button type="button" data-testid="open" role={compact ? 'menuitem' : undefined} onClick={() => (done(), void openDialog())} title={`Open a capture, HAR or pcap (${MOD}+O)`}>
+      <button type="button" data-testid="open" role={compact ? 'menuitem' : undefined} onClick={() => (done(), void openDialog())} title={`Open a capture, HAR or pcap (${MOD}+O); or drop one on the window`}>
         Open…
       </button>
+      {compact ? null : <RecentMenu />}
       <button type="button" data-testid="save" role={compact ? 'menuitem' : undefined} onClick={() => (done(), void save())} title={`Save the session as a capture file (${MOD}+S)`}>
         Save
       </button>
@@ -180,6 +182,8 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
           {(close) => (
             <>
               {actions(close)}
+              <hr />
+              <RecentItems close={close} />
               <hr />
               {preferences(close)}
             </>

@@ -5,7 +5,7 @@
 
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
-import type { ExchangeDetail, UpdateBatch } from '../../../shared/api';
+import type { ExchangeDetail, ExchangeMark, UpdateBatch } from '../../../shared/api';
 import type { SearchArgs, SearchMatch } from '../../../shared/search';
 import { DEFAULT_SEARCH_OPTIONS, foldUpdates, startedRun, type SearchOptions, type SearchRun } from '../model/search';
 import type { ProbeUpdate } from '../../../shared/probe';
@@ -30,6 +30,8 @@ interface RowsSlice extends RowsState, HeldState {
   /** The last probe's state, as its last update said (kept when the panel closes, and across sessions). */
   probe: ProbeUpdate | null;
   ingest(batches: readonly UpdateBatch[]): void;
+  /** A mark made here, shown at once (the engine's row with it follows): the next change starts from it. */
+  markRow(id: string, mark: ExchangeMark | null): void;
   setTransport(state: RowsSlice['transport']): void;
   /** Forget what the timeout released (the Held panel's notes). */
   dismissReleased(): void;
@@ -37,6 +39,8 @@ interface RowsSlice extends RowsState, HeldState {
 
 interface UiSlice extends Settings {
   selectedId: string | null;
+  /** The exchanges chosen in the list (Ctrl+click, Shift+click), in the order chosen: what Export selected and the row menu act on. The selected one is among them. */
+  chosen: string[];
   /** The theme in effect: the system's when `theme` is 'system'. */
   resolvedTheme: 'light' | 'dark';
   chunk: ChunkPick | null;
@@ -48,6 +52,8 @@ interface UiSlice extends Settings {
   setPanel(panel: SidePanel | null): void;
   setFilter(filter: string): void;
   select(id: string | null): void;
+  /** Choose these exchanges; `focus`, one of them, is the one whose detail shows. */
+  choose(ids: string[], focus: string | null): void;
   setTab(tab: DetailTab): void;
   setView(view: View): void;
   showByte(stream: 0 | 1, offset: number): void;
@@ -106,13 +112,23 @@ const creator: StateCreator<AppState> = (set) => ({
         const updates = batches.flatMap((b) => (b.search ? [b.search] : []));
         const searchRun = reset ? null : state.searchRun && updates.length > 0 ? foldUpdates(state.searchRun, updates) : state.searchRun;
         const search = searchRun === state.searchRun ? {} : { searchRun, ...(reset ? { currentMatch: null, matchesOnly: false } : {}) };
-        return reset ? { ...next, ...search, probe, selectedId: null, detail: null, detailError: null, rawTarget: null, chunk: null } : { ...next, ...search, probe };
+        return reset ? { ...next, ...search, probe, selectedId: null, chosen: [], detail: null, detailError: null, rawTarget: null, chunk: null } : { ...next, ...search, probe };
       }),
     setTransport: (transport) => set({ transport }),
     dismissReleased: () => set({ released: [] }),
+    markRow: (id, mark) =>
+      set((state) => {
+        const at = state.index.get(id);
+        if (at === undefined) return {};
+        state.pendingMarks.set(id, mark);
+        const rows = state.rows.slice();
+        rows[at] = { ...rows[at]!, mark };
+        return { rows };
+      }),
 
     ...DEFAULT_SETTINGS,
     selectedId: null,
+    chosen: [],
     resolvedTheme: 'light',
     chunk: null,
     rawTarget: null,
@@ -120,7 +136,18 @@ const creator: StateCreator<AppState> = (set) => ({
     panel: null,
     setPanel: (panel) => set({ panel }),
     setFilter: (filter) => set({ filter }),
-    select: (selectedId) => set((state) => (state.selectedId === selectedId ? {} : { selectedId, detail: null, detailError: null, rawTarget: null, chunk: null })),
+    select: (selectedId) =>
+      set((state) => {
+        const chosen = selectedId === null ? [] : [selectedId];
+        if (state.selectedId === selectedId) return state.chosen.length === chosen.length && state.chosen[0] === selectedId ? {} : { chosen };
+        return { selectedId, chosen, detail: null, detailError: null, rawTarget: null, chunk: null };
+      }),
+    choose: (ids, focus) =>
+      set((state) => {
+        const selectedId = focus !== null && ids.includes(focus) ? focus : (ids.at(-1) ?? null);
+        const moved = selectedId !== state.selectedId ? { detail: null, detailError: null, rawTarget: null, chunk: null } : {};
+        return { chosen: ids, selectedId, ...moved };
+      }),
     setTab: (tab) => set({ tab }),
     setView: (view) => set({ view }),
     showByte: (stream, offset) => set((state) => ({ tab: 'raw', rawTarget: { stream, offset, nonce: (state.rawTarget?.nonce ?? 0) + 1 } })),
@@ -236,6 +263,7 @@ export const selectOrigin = (s: AppState): number => {
 export const selectRows = (s: AppState) => s.rows;
 export const selectFilter = (s: AppState) => s.filter;
 export const selectSelected = (s: AppState) => s.selectedId;
+export const selectChosen = (s: AppState) => s.chosen;
 export const selectSession = (s: AppState) => s.session;
 export const selectConnections = (s: AppState) => s.connections;
 export const selectDetail = (s: AppState) => s.detail;
