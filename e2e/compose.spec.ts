@@ -154,7 +154,7 @@ test('Edit and resend sends a captured request again byte for byte, directly or 
   expect(await composer.planText()).toContain('chunk 05DC;a=1 "z" * 1500\n');
 });
 
-test('picked exchanges served as a replay origin on a port the app shows, until stopped', async ({ page }) => {
+test('chosen exchanges served as a replay origin on a port the app shows, until stopped', async ({ page }) => {
   const app = await ChunkscopePage.open(page, served, { capturing: true });
   const original = await curl(['-sS', '-x', served.proxy, `${lab.url}/trailers`]);
   await curl(['-sS', '-x', served.proxy, `${lab.url}/ok`]);
@@ -166,7 +166,7 @@ test('picked exchanges served as a replay origin on a port the app shows, until 
 
   const composer = new ComposerPage(page);
   await composer.openReplay();
-  await page.getByTestId('serve-picked').click();
+  await page.getByTestId('serve-chosen').click();
   await expect(page.getByTestId('replay-origin')).toContainText('Serving 2 exchanges at');
   const url = (await page.getByTestId('replay-url').textContent())!;
   expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
@@ -218,7 +218,7 @@ test('requests sent again show the framing diff: the second answer lost its last
   await app.row('/b').first().click({ modifiers: ['Shift'] });
   await composer.openReplay();
   await page.getByTestId('resend-timing').selectOption('original');
-  await page.getByTestId('resend-picked').click();
+  await page.getByTestId('resend-chosen').click();
   await expect(view.getByTestId('resend-summary')).toHaveText('2 requests, with their original timing: 1 answer framed differently');
 });
 
@@ -259,7 +259,10 @@ for (const [width, height] of [
         await app.screenshot(`${tag}-composer-text`);
 
         await page.getByTestId('composer-close').click();
-        await composer.rowMenu(app.rows().first(), 'resend-fast');
+        await app.rows().first().click({ button: 'right' });
+        await expect(page.getByTestId('row-menu')).toBeInViewport({ ratio: 1 });
+        await app.screenshot(`${tag}-row-menu`);
+        await page.getByTestId('menu-resend-fast').click();
         await expect(page.getByTestId('resend-request')).toHaveCount(1);
         await expectInsideWindow(page);
         await app.screenshot(`${tag}-resend`);
@@ -267,7 +270,7 @@ for (const [width, height] of [
         await page.getByTestId('resend-close').click();
         await app.rows().first().click();
         await composer.openReplay();
-        await page.getByTestId('serve-picked').click();
+        await page.getByTestId('serve-chosen').click();
         await expect(page.getByTestId('replay-origin')).toBeVisible();
         await expect(page.getByTestId('replay-stop')).toBeInViewport();
         await expectInsideWindow(page);

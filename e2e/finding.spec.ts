@@ -113,7 +113,7 @@ test('the filter: an unknown key is an error that lists the keys and marks where
   await app.filter('bogus:thing path:/item');
   const error = page.getByTestId('filter-error');
   await expect(error).toHaveCount(1);
-  await expect(error).toContainText('"bogus" is not a filter key (at character 1): the keys are host: path: method: status: framing: req: conn: code: finding: ended: stalled:');
+  await expect(error).toContainText('"bogus" is not a filter key (at character 1): the keys are host: path: method: status: framing: req: conn: code: finding: ended: comment: stalled: client:');
   await expect(error.locator('mark')).toHaveText('bogus:thing');
   // The rest of the filter still applies.
   await expect(app.rows()).toHaveCount(3);

@@ -199,6 +199,59 @@ for (const [width, height] of [
         await page.keyboard.press('Escape');
         await expect(page.getByTestId('keys-help')).toHaveCount(0);
       });
+
+      test('pins, comments, copy, the row menu, export selected and recent files fit the window', async ({ page }) => {
+        await page.goto(served.ui);
+        await expect(page.locator('html')).toHaveAttribute('data-theme', scheme);
+        const row = (path: string) => page.getByTestId('row').filter({ has: page.locator('[data-col="path"]', { hasText: new RegExp(`^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`) }) });
+        await expect(page.getByTestId('row')).toHaveCount(10);
+        await row('/ok').click();
+        await row('/trailers').click({ modifiers: ['ControlOrMeta'] });
+        await page.getByTestId('comment').fill('a comment long enough to run past the field at 1024 pixels wide, and then some more words');
+        await page.getByTestId('comment').press('Enter');
+        await expect(row('/trailers').locator('[data-col="mark"]').getByTestId('comment-mark')).toBeVisible();
+        await page.getByTestId('pin-toggle').click();
+        await expect(row('/trailers').locator('[data-col="mark"]').getByTestId('pin-mark')).toBeVisible();
+        await expectInsideWindow(page);
+        await expectHeadersAligned(page, '[data-testid="list-header"]', '[data-testid="row"]');
+        await page.getByTestId('copy-menu').click();
+        await expect(page.getByTestId('copy-response-body-sent')).toBeInViewport({ ratio: 1 });
+        await expectInsideWindow(page);
+        await shot(page, `${tag}-marks-copy`);
+        await page.keyboard.press('Escape');
+
+        // The row menu near the window's bottom right stays inside it.
+        await row('/trailers').click({ button: 'right', position: { x: 20, y: 10 } });
+        await expect(page.getByTestId('row-menu')).toBeInViewport({ ratio: 1 });
+        // A menu at the pointer, as wide as its words: not a band across the window.
+        expect((await page.getByTestId('row-menu').boundingBox())!.width).toBeLessThan(400);
+        expect(overlaps(await boxes(page, '[data-testid="row-menu"] > *')), 'row menu items over each other').toEqual([]);
+        await shot(page, `${tag}-row-menu`);
+        await page.keyboard.press('Escape');
+        await expect(page.getByTestId('row-menu')).toHaveCount(0);
+        await page.getByTestId('export-selected').click();
+        await expect(page.getByTestId('export-chosen-har')).toBeInViewport({ ratio: 1 });
+        await shot(page, `${tag}-export-selected`);
+        await page.keyboard.press('Escape');
+
+        if (await page.getByTestId('menu').isVisible()) await page.getByTestId('menu').click();
+        else await page.getByTestId('recent').click();
+        await expect(page.locator('[data-testid="recent-file"], [data-testid="recent-none"]').first()).toBeInViewport({ ratio: 1 });
+        await expectInsideWindow(page);
+        await shot(page, `${tag}-recent`);
+        await page.keyboard.press('Escape');
+
+        await page.getByTestId('clear').click();
+        await expect(page.getByTestId('unsaved-marks')).toBeVisible();
+        await expect(page.getByTestId('clear-dialog')).toBeInViewport({ ratio: 1 });
+        await shot(page, `${tag}-clear-marks`);
+        await page.getByTestId('clear-cancel').click();
+        // Taken away again, for the next run's rows.
+        await page.getByTestId('pin-toggle').click();
+        await page.getByTestId('comment').fill('');
+        await page.getByTestId('comment').press('Enter');
+        await expect(row('/trailers').locator('[data-col="mark"] svg')).toHaveCount(0);
+      });
     });
   }
 }

@@ -23,7 +23,7 @@ describe('apiClient', () => {
     const sent: string[] = [];
     const client = apiClient(async (method) => void sent.push(method), 'browser');
     const desktopOnly = API_METHODS.filter((m) => API[m].where === 'desktop');
-    expect(desktopOnly.sort()).toEqual(['cancelProbe', 'openCapture', 'probe', 'saveCapture', 'saveHar']);
+    expect(desktopOnly.sort()).toEqual(['cancelProbe', 'exportSelected', 'openCapture', 'probe', 'saveCapture', 'saveHar']);
     await expect(client.saveCapture({ path: '/etc/passwd' })).rejects.toThrow('saveCapture takes a path on this machine: in a browser, captures are opened by upload and saved by download');
     await client.hello();
     // The ones that run a program are the bridge's to refuse or (serve --allow-commands) take.

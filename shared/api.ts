@@ -18,6 +18,9 @@ export type { WebSocketMessage, WebSocketRow } from './websocket';
 import type { BodySlice, BodySliceArgs } from './body';
 import type { SearchArgs, SearchStarted, SearchUpdate } from './search';
 import type { ProbeArgs, ProbeScenarioInfo, ProbeStarted, ProbeUpdate } from './probe';
+import type { ExchangeMark, ExportedSelection, ExportSelection, RecentFile } from './kept';
+
+export type { ExchangeMark, ExportedSelection, ExportSelection, RecentFile } from './kept';
 import type { EndHow, Party } from './words';
 
 /** Who ended a connection first, and how: the account's first end, timed on the session's clock. */
@@ -87,6 +90,8 @@ export interface ExchangeRow {
   webSocket?: WebSocketRow | null;
   /** The client Chunkscope launched that made it (`run`, a browser, a probe); null or absent otherwise. */
   clientTag?: LaunchedClient | null;
+  /** Pinned or commented by the user (saved in the capture); absent when neither. */
+  mark?: ExchangeMark | null;
 }
 
 /** One connection, as its lane shows it. */
@@ -134,6 +139,8 @@ export interface SessionTab {
   exchanges: number;
   /** Exchanges of the live session not in any saved copy: closing or clearing loses them. */
   unsaved: number;
+  /** Exchanges whose pin or comment changed since the session was last saved: closing or clearing loses those changes. */
+  unsavedMarks: number;
   /** Where the live session's capture is being written (a temporary file until saved). */
   capturePath: string | null;
   /** Where it was saved last, if it was. */
@@ -349,6 +356,11 @@ export const API = {
   /** `chunksFrom`: the chunk ledgers only from these chunks on (the caller has the ones before). */
   exchangeDetail: method<{ id: string; chunksFrom?: { request: number; response: number } }, ExchangeDetail>(),
   raw: method<{ connection: number; stream: RawStream; offset: number; length: number }, RawSlice>(),
+  /**
+   * Pin or comment an exchange of the session shown (an unpinned mark without a comment
+   * takes the mark away); saved in the capture as a `mark` event. Its row, marked.
+   */
+  setMark: method<{ id: string; pinned: boolean; comment: string }, ExchangeRow>(),
   /** Replace the live proxy's rules (each checked with shared/rules.ts parseRule); new connections get them. */
   setRules: method<{ rules: RuleEntry[] }, SessionInfo>(),
   /**
@@ -370,6 +382,12 @@ export const API = {
   saveCapture: method<{ path: string }, { path: string; bytes: number }>('desktop'),
   /** Save the current session as HAR 1.2 to a path (Electron); bodies over maxBodyBytes are cut. */
   saveHar: method<{ path: string; maxBodyBytes?: number }, { path: string; entries: number }>('desktop'),
+  /**
+   * Exchanges `ids` of the current session alone, as a capture (one that opens, in which
+   * each reads as it did: export/excerpt.ts) or as HAR, written to a path (Electron; a
+   * browser downloads them from the bridge instead).
+   */
+  exportSelected: method<ExportSelection & { path: string }, ExportedSelection>('desktop'),
   /** A curl command that sends a captured request again; a binary body is written to `bodyFile` first. */
   curlCommand: method<{ id: string }, { command: string; bodyFile: string | null }>(),
   /** The Stream view of an exchange's response (feed items, events, JSON values, lines). */
@@ -436,21 +454,36 @@ export type ApiMethods = {
 /** What the renderer sees, whichever transport carries it. */
 export type ChunkscopeApi = ApiMethods & {
   onUpdate(listener: (batch: UpdateBatch) => void): () => void;
-  /** Desktop only: open and save through the system's dialogs; the path of a dropped file. */
+  /** Desktop only: open and save through the system's dialogs; the path of a dropped file; the clipboard; recent files. */
   desktop?: {
     chooseCaptureToOpen(): Promise<SessionInfo | null>;
     chooseWhereToSave(): Promise<{ path: string; bytes: number } | null>;
     chooseWhereToSaveHar(maxBodyBytes?: number): Promise<{ path: string; entries: number } | null>;
+    /** Some exchanges alone, to a file chosen in a dialog (the API's exportSelected). */
+    chooseWhereToExport(selection: ExportSelection): Promise<ExportedSelection | null>;
     pathForFile(file: File): string;
+    /** Put text on the system's clipboard (Electron's clipboard, in main). */
+    copyText(text: string): Promise<void>;
+    /** The files opened and saved last, newest first (kept in Electron's user data folder). */
+    recentFiles(): Promise<RecentFile[]>;
+    /** Open one of recentFiles again; a file no longer there is refused with a sentence. */
+    openRecent(path: string): Promise<SessionInfo>;
   };
   /** Browser only: upload a capture's bytes, and the URL that downloads the current one. */
   browser?: {
-    uploadCapture(name: string, bytes: ArrayBuffer): Promise<SessionInfo>;
+    /** Open a file's bytes in a session of its own; `upload`: its id on the bridge, to open it again (reopenUpload). */
+    uploadCapture(name: string, bytes: ArrayBuffer): Promise<{ session: SessionInfo; upload: string | null }>;
+    /** Open again a file uploaded earlier (a recent file); gone once `chunkscope serve` has restarted. */
+    reopenUpload(upload: string, name: string): Promise<SessionInfo>;
     downloadUrl(): string;
     /** The URL that downloads the current session as HAR, bodies cut at `maxBodyBytes`. */
     harUrl(maxBodyBytes?: number): string;
+    /** Download some exchanges alone: the file's bytes and the name to give it. */
+    exportSelected(selection: ExportSelection): Promise<{ blob: Blob; name: string }>;
   };
 };
+
+
 
 /** The WebSocket bridge's messages. */
 export type BridgeRequest = { id: number; method: ApiMethod; args: unknown };
@@ -465,3 +498,7 @@ export const IPC_UPDATE = 'chunkscope:update';
 export const IPC_CHOOSE_OPEN = 'chunkscope:choose-open';
 export const IPC_CHOOSE_SAVE = 'chunkscope:choose-save';
 export const IPC_CHOOSE_SAVE_HAR = 'chunkscope:choose-save-har';
+export const IPC_CHOOSE_EXPORT = 'chunkscope:choose-export';
+export const IPC_COPY = 'chunkscope:copy';
+export const IPC_RECENT = 'chunkscope:recent';
+export const IPC_OPEN_RECENT = 'chunkscope:open-recent';

@@ -97,10 +97,14 @@ export class ChunkscopePage {
   /** Back to the live session (closing the files a test opened), then empty it, confirming when asked. */
   async clear(): Promise<void> {
     const closeFile = this.page.locator('[data-testid^="close-s"]');
-    for (let n = await closeFile.count(); n > 0; n--) await closeFile.first().click();
-    await expect(closeFile).toHaveCount(0);
-    await this.page.getByTestId('clear').click();
     const dialog = this.page.getByTestId('clear-dialog');
+    await expect(async () => {
+      // A file with pins or comments not saved asks first.
+      if (await dialog.isVisible()) await this.page.getByTestId('clear-confirm').click();
+      else if ((await closeFile.count()) > 0) await closeFile.first().click();
+      await expect(closeFile).toHaveCount(0, { timeout: 500 });
+    }).toPass();
+    await this.page.getByTestId('clear').click();
     await expect(async () => {
       if (await dialog.isVisible()) await this.page.getByTestId('clear-confirm').click();
       await expect(this.rows()).toHaveCount(0, { timeout: 500 });

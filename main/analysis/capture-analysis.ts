@@ -2,9 +2,11 @@
 // one place a capture's records are dispatched to their connections' analyses; what a
 // reader adds (rows, HAR bodies, a curl body) it adds as an observer.
 
+import type { ExchangeMark } from '../../shared/api';
 import type { ConnectionReport } from '../../shared/capture';
+import { exchangeId } from '../../shared/exchange-id';
 import type { Http1Event } from '../../shared/http1';
-import type { CaptureEvent, CaptureRecord, DataRecord } from '../capture/format';
+import type { CaptureEvent, CaptureRecord, DataRecord, MarkEvent } from '../capture/format';
 import type { AnalyzerOptions } from './analyzer-options';
 import { ConnectionAnalyzer } from './connection';
 
@@ -13,6 +15,8 @@ export interface CaptureReport {
   connections: ConnectionReport[];
   /** The capture was closed cleanly (an `end` record), or was cut short. */
   closedCleanly: boolean;
+  /** The exchanges a person pinned or commented, by exchange id: the last mark of each. */
+  marks: Map<string, ExchangeMark>;
 }
 
 /** One record of its connection into the connection's analysis: the parser's events of a read. */
@@ -28,13 +32,17 @@ export interface AnalysisObserver {
   opened?(a: ConnectionAnalyzer, record: Extract<CaptureEvent, { type: 'open' }>): void;
   /** A read, analysed: its events, and the offset of its first byte in its stream. */
   data?(a: ConnectionAnalyzer, record: DataRecord, events: Http1Event[], base: number): void;
-  event?(a: ConnectionAnalyzer, record: Exclude<CaptureEvent, { type: 'session' | 'end' | 'open' }>): void;
+  event?(a: ConnectionAnalyzer, record: Exclude<CaptureEvent, { type: 'session' | 'end' | 'open' | 'mark' }>): void;
+  /** A person's mark on an exchange (not the traffic's: no analysis reads it). */
+  mark?(record: MarkEvent): void;
 }
 
 export class CaptureAnalysis {
   session: CaptureReport['session'] = null;
   readonly connections = new Map<number, ConnectionAnalyzer>();
   closedCleanly = false;
+  /** The marks read so far, the last of each exchange; an empty one takes the mark away. */
+  readonly marks = new Map<string, ExchangeMark>();
 
   constructor(
     private options: AnalyzerOptions = {},
@@ -74,6 +82,14 @@ export class CaptureAnalysis {
         this.observer.data?.(a, record, events, base);
         return;
       }
+      case 'mark': {
+        if (!this.connections.has(record.connection)) return;
+        const id = exchangeId(record.connection, record.exchange);
+        if (record.pinned || record.comment !== '') this.marks.set(id, { pinned: record.pinned, comment: record.comment });
+        else this.marks.delete(id);
+        this.observer.mark?.(record);
+        return;
+      }
       default: {
         const a = this.connections.get(record.connection);
         if (!a) return;
@@ -89,6 +105,7 @@ export class CaptureAnalysis {
       session: this.session,
       connections: [...this.connections.values()].map((c) => c.report()),
       closedCleanly: this.closedCleanly,
+      marks: this.marks,
     };
   }
 }

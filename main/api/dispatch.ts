@@ -9,6 +9,7 @@ import { HELD_DATA_LIMIT, MAX_HOLD_SECONDS } from '../../shared/breakpoints';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
 import { planSchema } from '../compose/schema';
+import { MAX_COMMENT } from '../engine/marks';
 
 const exchangeIdSchema = z.string().regex(EXCHANGE_ID);
 const heldMessage = { id: exchangeIdSchema, direction: z.enum(['request', 'response']) };
@@ -32,6 +33,13 @@ const stepSchema = z.discriminatedUnion('action', [
 const sessionId = z.string().regex(/^(live|s\d{1,9})$/);
 const none = z.union([z.undefined(), z.null(), z.object({}).strict()]);
 
+/** Exchanges to export alone (the API's exportSelected; the bridge's download of them). */
+export const exportSelection = {
+  ids: z.array(exchangeIdSchema).min(1).max(100_000),
+  format: z.enum(['capture', 'har']),
+  maxBodyBytes: z.number().int().nonnegative().optional(),
+};
+
 const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   hello: none,
   setCapturing: z.object({ on: z.boolean() }).strict(),
@@ -52,6 +60,7 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
       length: z.number().int().nonnegative().max(1024 * 1024),
     })
     .strict(),
+  setMark: z.object({ id: exchangeIdSchema, pinned: z.boolean(), comment: z.string().max(MAX_COMMENT) }).strict(),
   setRules: z.object({ rules: z.array(z.object({ text: z.string().max(1000), enabled: z.boolean() }).strict()).max(100) }).strict(),
   step: stepSchema,
   heldData: z.object(heldMessage).strict(),
@@ -60,6 +69,7 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
   openCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveCapture: z.object({ path: z.string().min(1).max(4096) }).strict(),
   saveHar: z.object({ path: z.string().min(1).max(4096), maxBodyBytes: z.number().int().nonnegative().optional() }).strict(),
+  exportSelected: z.object({ ...exportSelection, path: z.string().min(1).max(4096) }).strict(),
   curlCommand: z.object({ id: exchangeIdSchema }).strict(),
   streamView: z.object({ id: exchangeIdSchema, from: z.number().int().nonnegative().optional() }).strict(),
   webSocketMessages: z.object({ id: exchangeIdSchema, from: z.number().int().nonnegative().optional() }).strict(),
@@ -132,6 +142,7 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     closeSession: (args) => engine.closeSession(args),
     exchangeDetail: (args) => engine.exchangeDetail(args),
     raw: (args) => engine.raw(args),
+    setMark: (args) => engine.setMark(args),
     setRules: (args) => engine.setRules(args),
     step: (args) => engine.breakpoints.step(args),
     heldData: (args) => engine.breakpoints.heldData(args),
@@ -140,6 +151,7 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     openCapture: (args) => engine.openCapture(args),
     saveCapture: (args) => engine.saveCapture(args),
     saveHar: (args) => engine.saveHar(args),
+    exportSelected: (args) => engine.exportSelected(args),
     curlCommand: (args) => engine.curlCommand(args),
     streamView: (args) => engine.streamView(args),
     webSocketMessages: (args) => engine.webSocketMessages(args),

@@ -3,21 +3,18 @@
 // Origin of the WebSocket (other pages), and compares tokens in constant time.
 
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { createReadStream, createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { API, type BridgeMessage, type BridgeRequest } from '../../shared/api';
 import { createDispatch } from '../api/dispatch';
 import type { Engine } from '../engine/engine';
+import { FileRoutes } from './file-routes';
 import { fail, guard, guardUpgrade, requestTarget, type RequestTarget } from './guard';
 import { staticFiles, type StaticFile } from './static-files';
 
-/** The largest capture a browser may upload (bigger ones: open them with `chunkscope serve --open`). */
-const MAX_UPLOAD = 4 * 1024 * 1024 * 1024;
 /** A page this far behind on updates is closed; it reloads the whole session when it reconnects. */
 const MAX_BUFFERED = 64 * 1024 * 1024;
 
@@ -37,9 +34,9 @@ export class Bridge {
   private wss: WebSocketServer | null = null;
   private port = 0;
   private files = new Map<string, StaticFile>();
-  private uploadCount = 0;
   private readonly dispatch;
-  private readonly uploads = mkdtempSync(join(tmpdir(), 'chunkscope-uploads-'));
+  /** Downloads, uploads, exports and uploads opened again, over HTTP. */
+  private readonly fileRoutes: FileRoutes;
 
   constructor(
     private readonly engine: Engine,
@@ -50,6 +47,7 @@ export class Bridge {
     // A page cannot name a path on this machine: the methods that take one are the desktop's.
     // Nor run a program, unless the person who started serve said it may (--allow-commands).
     this.dispatch = createDispatch(engine, (method) => API[method].where !== 'desktop' || (options.allowCommands === true && API[method].runs === true));
+    this.fileRoutes = new FileRoutes(engine);
   }
 
   async listen(): Promise<{ url: string; port: number }> {
@@ -135,8 +133,14 @@ export class Bridge {
   private http(req: http.IncomingMessage, res: http.ServerResponse): void | Promise<void> {
     if (!this.hostAllowed(req)) return fail(res, 421, 'Chunkscope serves loopback host names only');
     const target = requestTarget(req.url);
-    if (target.path === '/api/capture') return this.capture(req, res, target);
-    if (target.path === '/api/har') return this.har(req, res, target);
+    if (target.path.startsWith('/api/') && target.path !== '/api/ws') {
+      if (!this.tokenOk(target)) {
+        res.writeHead(403, { 'Content-Type': 'text/plain' }).end('a valid token is required\n');
+        return;
+      }
+      const routed = this.fileRoutes.route(req, res, target);
+      if (routed) return routed;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end();
       return;
@@ -153,80 +157,9 @@ export class Bridge {
     else return pipeline(createReadStream(file.file), res);
   }
 
-  /** GET: download the session as HAR 1.2 (`maxBody` bytes per body, default 1 MiB). Token required. */
-  private async har(req: http.IncomingMessage, res: http.ServerResponse, target: RequestTarget): Promise<void> {
-    if (!this.tokenOk(target)) {
-      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('a valid token is required\n');
-      return;
-    }
-    if (req.method !== 'GET') {
-      res.writeHead(405, { Allow: 'GET' }).end();
-      return;
-    }
-    try {
-      const maxBody = target.query.get('maxBody');
-      // Built and written in the engine's worker thread, then sent from the file: the relay goes on meanwhile.
-      const har = await this.engine.harFile(maxBody !== null && /^\d+$/.test(maxBody) ? Number(maxBody) : undefined);
-      const name = `chunkscope-${new Date().toISOString().replace(/[:.]/g, '-')}.har`;
-      res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Disposition': `attachment; filename="${name}"`, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
-      await pipeline(createReadStream(har.path), res).finally(har.done);
-    } catch (error) {
-      fail(res, 400, error instanceof Error ? error.message : String(error));
-    }
-  }
-
-  /** GET: download the session's capture. POST: open an uploaded capture (or a HAR, or a pcap). Token required. */
-  private async capture(req: http.IncomingMessage, res: http.ServerResponse, target: RequestTarget): Promise<void> {
-    if (!this.tokenOk(target)) {
-      res.writeHead(403, { 'Content-Type': 'text/plain' }).end('a valid token is required\n');
-      return;
-    }
-    try {
-      if (req.method === 'GET') {
-        // The capture as of now, ending cleanly (the live file goes on growing behind it).
-        const copy = await this.engine.captureCopy();
-        const name = `chunkscope-${new Date().toISOString().replace(/[:.]/g, '-')}.cscap`;
-        res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Disposition': `attachment; filename="${name}"`, 'Content-Length': copy.size + copy.tail.length });
-        if (copy.size > 0) await pipeline(createReadStream(copy.path, { end: copy.size - 1 }), res, { end: false });
-        res.end(copy.tail);
-        copy.sent();
-        return;
-      }
-      if (req.method === 'POST') {
-        if (req.headers.origin !== undefined && req.headers.origin !== `http://${req.headers.host}`) {
-          res.writeHead(403).end();
-          return;
-        }
-        const length = Number(req.headers['content-length'] ?? NaN);
-        if (!Number.isSafeInteger(length) || length > MAX_UPLOAD) {
-          res.writeHead(413, { 'Content-Type': 'text/plain' }).end('send the capture with a Content-Length below 4 GiB\n');
-          return;
-        }
-        const path = join(this.uploads, `upload-${++this.uploadCount}`);
-        await pipeline(req, createWriteStream(path, { mode: 0o600 })).catch((error: unknown) => {
-          rmSync(path, { force: true }); // a partial upload is of no use
-          throw error;
-        });
-        const info = await this.engine.openCapture({ path }, uploadName(target.query.get('name')));
-        res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(info));
-        return;
-      }
-      res.writeHead(405, { Allow: 'GET, POST' }).end();
-    } catch (error) {
-      fail(res, 400, error instanceof Error ? error.message : String(error));
-    }
-  }
-
   async close(): Promise<void> {
     for (const ws of this.wss?.clients ?? []) ws.terminate();
     await new Promise<void>((done) => (this.server ? this.server.close(() => done()) : done()));
-    rmSync(this.uploads, { recursive: true, force: true });
+    this.fileRoutes.close();
   }
-}
-
-/** The name a page gives its upload, shown as what is being viewed: one line, no folders, not too long. */
-function uploadName(name: string | null): string {
-  const printable = [...(name ?? '')].filter((c) => c.charCodeAt(0) >= 0x20 && (c.charCodeAt(0) < 0x7f || c.charCodeAt(0) > 0x9f)).join('');
-  const base = printable.split(/[\\/]/).pop()!.trim().slice(0, 200);
-  return base === '' ? 'an uploaded file' : base;
 }

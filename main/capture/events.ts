@@ -29,6 +29,9 @@ const tls = {
 
 const bodies = z.array(count.nullable());
 
+/** The longest comment a mark may carry when read (the API takes at most 10,000 characters). */
+const MAX_MARK_COMMENT = 100_000;
+
 const EVENTS = {
   session: z.object({ type: z.literal('session'), version: z.int(), startedAt: text, tool: text, mode, listen: text, reverse: maybeText, stallSeconds: z.number().positive().optional() }),
   open: z.object({ type: z.literal('open'), connection, time, client: text, mode }),
@@ -58,6 +61,7 @@ const EVENTS = {
     note: text,
     recordedBodies: z.object({ request: bodies, response: bodies }).nullish(),
   }),
+  mark: z.object({ type: z.literal('mark'), connection, time, exchange: count, pinned: z.boolean(), comment: z.string().max(MAX_MARK_COMMENT) }),
   end: z.object({ type: z.literal('end'), time }),
 } satisfies Record<CaptureEvent['type'], z.ZodType>;
 

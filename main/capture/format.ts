@@ -39,7 +39,24 @@ export type CaptureEvent =
   | { type: 'stall'; connection: number; time: number; direction: 'request' | 'response'; exchange: number; since: number; waitingFor: string }
   | ClientEvent
   | ImportedEvent
+  | MarkEvent
   | { type: 'end'; time: number };
+
+/**
+ * A person's mark on an exchange: pinned or not, and a comment ('' for none). Marks are
+ * appended as they are made or changed; the last one of an exchange is the one that holds
+ * (an unpinned, uncommented mark takes an earlier one back). They say nothing about the
+ * traffic: the analysis never reads them.
+ */
+export interface MarkEvent {
+  type: 'mark';
+  connection: number;
+  time: number;
+  /** The exchange on its connection, 0-based (request #exchange+1). */
+  exchange: number;
+  pinned: boolean;
+  comment: string;
+}
 
 /**
  * A connection that was not seen by the proxy but imported (a HAR, a packet capture):

@@ -68,11 +68,43 @@ describe('chunkscope export', () => {
     expect(result.stdout.trim()).toMatch(/^curl --http1\.1 -g --path-as-is --connect-to example\.test:80:127\.0\.0\.1:\d+ -H 'Host: example\.test' -H User-Agent: -H Accept: -H Content-Type: -H Expect: --data-raw 'xyz' http:\/\/example\.test\/two$/);
   });
 
+  it('--capture --only c1#2 writes a capture of that exchange alone, which reads as it did; --har --only too', async () => {
+    const cap = await capture();
+    const part = tempFile('part.cscap', Buffer.alloc(0));
+    const written = await runCli(['export', cap, '--capture', part, '--only', 'c1#2', '--force']);
+    expect(written.status, written.stderr).toBe(0);
+    expect(written.stderr).toMatch(/^wrote 1 exchange to .*part\.cscap\nleft out: the other exchanges of the same connections/);
+    const whole = JSON.parse((await runCli(['inspect', cap, '--json'])).stdout);
+    const alone = JSON.parse((await runCli(['inspect', part, '--json'])).stdout);
+    expect(alone.connections).toHaveLength(1);
+    expect(alone.connections[0].exchanges).toHaveLength(1);
+    const [before, after] = [whole.connections[0].exchanges[1], alone.connections[0].exchanges[0]];
+    expect(after.request.startLine).toBe('POST /two HTTP/1.1');
+    expect(after.response.chunks.map((c: { sizeToken: string }) => c.sizeToken)).toEqual(before.response.chunks.map((c: { sizeToken: string }) => c.sizeToken));
+    // What is left out: #1's bytes, so #2 is #1 and its offsets count from its own first byte.
+    const shift = before.response.offset;
+    expect(after.response.offset).toBe(0);
+    expect(after.account.headline).toBe(before.account.headline.replace(/at byte ([\d,]+)/, (_: string, n: string) => `at byte ${Number(n.replace(/,/g, '')) - shift}`));
+    expect(after.account.headline).toMatch(/^no last chunk: the server closed the connection \(FIN\) [\d.]+ ms after chunk #1, at byte 55$/);
+    expect(alone.connections[0].closes).toEqual(whole.connections[0].closes);
+
+    const har = await runCli(['export', cap, '--har', '-', '--only', 'c1#1']);
+    expect(har.status, har.stderr).toBe(0);
+    expect(JSON.parse(har.stdout).log.entries.map((e: { request: { url: string } }) => e.request.url)).toEqual(['http://example.test/one']);
+
+    const missing = await runCli(['export', cap, '--capture', tempFile('none.cscap', Buffer.alloc(0)), '--only', 'c1#2,c1#7', '--force']);
+    expect(missing.status).toBe(2);
+    expect(missing.stderr).toMatch(/has no c1#7 \(chunkscope inspect .* lists them\)/);
+    const badList = await runCli(['export', cap, '--har', '-', '--only', 'c1#0']);
+    expect(badList.status).toBe(2);
+    expect(badList.stderr).toMatch(/--only takes exchanges like c1#2/);
+  });
+
   it('says what is wrong, with exit status 2', async () => {
     const cap = await capture();
     const neither = await runCli(['export', cap]);
     expect(neither.status).toBe(2);
-    expect(neither.stderr).toMatch(/--har FILE or --curl EXCHANGE/);
+    expect(neither.stderr).toMatch(/--har FILE, --capture FILE or --curl EXCHANGE/);
     const missing = await runCli(['export', cap, '--curl', 'c9#1']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/no request #1 on c9/);

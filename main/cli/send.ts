@@ -155,7 +155,7 @@ export function registerSend(program: Command, out: (text: string) => void): voi
       const answeredAll = analyzer.answered >= wire.requests;
       const ok = report.verdict === 'ok' && answeredAll;
       if (flags.json) {
-        const connection = (captureJson({ connections: [report], session: null, closedCleanly: true, truncatedBytes: 0 }) as { connections: object[] }).connections[0];
+        const connection = (captureJson({ connections: [report], session: null, closedCleanly: true, marks: new Map(), truncatedBytes: 0 }) as { connections: object[] }).connections[0];
         out(
           JSON.stringify(
             {

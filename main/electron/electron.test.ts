@@ -1,13 +1,17 @@
 // The Electron shell's security settings and IPC, run against a fake `electron` module:
 // the binary is not needed to check what main.ts and preload.ts ask of it.
 
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pathToFileURL, fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { API_METHODS } from '../../shared/api';
+import { API_METHODS, type RecentFile } from '../../shared/api';
+import { filePieces } from '../capture/file-pieces';
+import { readRecords } from '../capture/reader';
+import { writeCaptureFile } from '../capture/write-file';
+import { request, response } from '../http1/test-support/builders';
 import { writeSettings } from './settings';
 
 type Handler = (...args: unknown[]) => unknown;
@@ -22,7 +26,7 @@ const fake = vi.hoisted(() => {
   const exposed: { name: string | null; api: Record<string, unknown> | null } = { name: null, api: null };
   const rendererListeners = new Map<string, Handler[]>();
   const userData: { dir: string } = { dir: '' };
-  return { appHandlers, ipcHandlers, windows, whenReady, ready: () => ready(), permissionHandler, exposed, rendererListeners, userData, quit: vi.fn(), menu: vi.fn(), invoke: vi.fn(async (...args: unknown[]) => args) };
+  return { appHandlers, ipcHandlers, windows, whenReady, ready: () => ready(), permissionHandler, exposed, rendererListeners, userData, quit: vi.fn(), menu: vi.fn(), invoke: vi.fn(async (...args: unknown[]) => args), clipboard: vi.fn(), saveDialog: vi.fn() };
 });
 
 vi.mock('electron', () => {
@@ -52,7 +56,8 @@ vi.mock('electron', () => {
     BrowserWindow,
     ipcMain: { handle: (channel: string, handler: Handler) => fake.ipcHandlers.set(channel, handler) },
     Menu: { setApplicationMenu: fake.menu, buildFromTemplate: (t: unknown) => t },
-    dialog: { showOpenDialog: vi.fn(), showSaveDialog: vi.fn(), showErrorBox: vi.fn() },
+    dialog: { showOpenDialog: vi.fn(), showSaveDialog: fake.saveDialog, showErrorBox: vi.fn() },
+    clipboard: { writeText: fake.clipboard },
     session: { defaultSession: { setPermissionRequestHandler: (h: Handler) => (fake.permissionHandler.current = h) } },
     shell: { openExternal: vi.fn() },
     contextBridge: { exposeInMainWorld: (name: string, api: Record<string, unknown>) => Object.assign(fake.exposed, { name, api }) },
@@ -150,6 +155,66 @@ describe('the Electron main process', () => {
   });
 });
 
+describe('files and the clipboard', () => {
+  const ours = () => ({ sender: fake.windows[0]!.webContents, senderFrame: { url: RENDERER_URL } });
+  // As ipcMain.handle does, a handler that throws rejects the call.
+  const ipc = (channel: string, args?: unknown) => Promise.resolve().then(() => fake.ipcHandlers.get(channel)!(ours(), args));
+  const recent = async () => (await ipc('chunkscope:recent')) as RecentFile[];
+
+  it('remembers the last 10 files opened and saved, newest first, in the user data folder; opens them again; one gone says so', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chunkscope-recent-'));
+    const paths = Array.from({ length: 12 }, (_, i) => join(dir, `s${i}.cscap`));
+    for (const path of paths) await ipc('chunkscope:saveCapture', { path });
+    expect((await recent()).map((r) => [r.name, r.how, r.gone ?? false])).toEqual(paths.slice(2).reverse().map((p) => [basename(p), 'saved', false]));
+    expect(JSON.parse(readFileSync(join(fake.userData.dir, 'recent.json'), 'utf8'))).toHaveLength(10);
+
+    await ipc('chunkscope:openCapture', { path: paths[5] });
+    expect((await recent())[0]).toMatchObject({ where: paths[5], how: 'opened' });
+    expect(await recent()).toHaveLength(10);
+    await expect(ipc('chunkscope:open-recent', paths[7])).resolves.toMatchObject({ viewing: paths[7] });
+    expect((await recent())[0]).toMatchObject({ where: paths[7], how: 'opened' });
+
+    rmSync(paths[9]!);
+    expect((await recent()).find((r) => r.where === paths[9])).toMatchObject({ name: 's9.cscap', gone: true });
+    await expect(ipc('chunkscope:open-recent', paths[9])).rejects.toThrow(`s9.cscap is gone: it was moved or deleted since it was saved (it was ${paths[9]})`);
+    await expect(ipc('chunkscope:open-recent', '/etc/passwd')).rejects.toThrow('passwd is not among the recent files: open it with Open…');
+    // The app menu lists them, the one gone as gone (and not to be chosen).
+    const template = fake.menu.mock.calls.at(-1)![0] as { label: string; submenu: { label?: string; submenu?: { label?: string; enabled?: boolean }[] }[] }[];
+    const openRecent = template.find((m) => m.label === 'File')!.submenu.find((i) => i.label === 'Open Recent')!.submenu!;
+    expect(openRecent.slice(0, 2).map((i) => i.label)).toEqual(['s7.cscap', 's5.cscap']);
+    expect(openRecent.find((i) => i.label === 's9.cscap (gone)')).toMatchObject({ enabled: false });
+  });
+
+  it('puts text on the clipboard through main, and refuses what is not text', async () => {
+    await ipc('chunkscope:copy', 'http://a.test/x');
+    expect(fake.clipboard).toHaveBeenLastCalledWith('http://a.test/x');
+    expect(() => fake.ipcHandlers.get('chunkscope:copy')!(ours(), { text: 1 })).toThrow('copy takes text');
+  });
+
+  it('exports the exchanges chosen to the file the dialog names, and remembers it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chunkscope-export-'));
+    const capture = join(dir, 'two.cscap');
+    writeCaptureFile(capture, [
+      { type: 'session', version: 1, startedAt: '2024-01-01T00:00:00.000Z', tool: 'test', mode: 'reverse', listen: 'http://127.0.0.1:1', reverse: null },
+      ...[1, 2].flatMap((c) => [
+        { type: 'open' as const, connection: c, time: c, client: '127.0.0.1:5000', mode: 'reverse' as const },
+        { type: 'data' as const, connection: c, stream: 0 as const, generated: false, time: c, bytes: request({ startLine: `GET /${c} HTTP/1.1`, headers: [['Host', 'a.test']] }) },
+        { type: 'data' as const, connection: c, stream: 1 as const, generated: false, time: c + 0.1, bytes: response({ body: `body ${c}` }) },
+      ]),
+      { type: 'end', time: 3 },
+    ]);
+    await ipc('chunkscope:openCapture', { path: capture });
+    await vi.waitFor(() => expect(fake.windows[0]!.webContents.send).toHaveBeenCalledWith('chunkscope:update', expect.objectContaining({ rows: expect.arrayContaining([expect.objectContaining({ id: '2:0' })]) })));
+    const out = join(dir, 'second.cscap');
+    fake.saveDialog.mockResolvedValueOnce({ canceled: false, filePath: out });
+    expect(await ipc('chunkscope:choose-export', { ids: ['2:0'], format: 'capture' })).toMatchObject({ path: out, exchanges: 1 });
+    expect([...readRecords(filePieces(out))].filter((r) => r.type === 'open').map((r) => 'connection' in r && r.connection)).toEqual([2]);
+    expect((await recent())[0]).toMatchObject({ where: out, how: 'saved' });
+    fake.saveDialog.mockResolvedValueOnce({ canceled: true });
+    expect(await ipc('chunkscope:choose-export', { ids: ['2:0'], format: 'har' })).toBeNull();
+  });
+});
+
 describe('the preload', () => {
   it('exposes one method per channel, never ipcRenderer itself', async () => {
     await import('./preload');
@@ -160,6 +225,14 @@ describe('the preload', () => {
     await (api.exchangeDetail as Handler)({ id: '1:0' });
     expect(fake.invoke).toHaveBeenLastCalledWith('chunkscope:exchangeDetail', { id: '1:0' });
     expect((api.desktop as { pathForFile: Handler }).pathForFile({})).toBe('/dropped/file.cscap');
+    // The clipboard and the recent files go to main, each on a channel of its own.
+    const desktop = api.desktop as Record<string, Handler>;
+    await desktop.copyText!('text');
+    expect(fake.invoke).toHaveBeenLastCalledWith('chunkscope:copy', 'text');
+    await desktop.openRecent!('/a.cscap');
+    expect(fake.invoke).toHaveBeenLastCalledWith('chunkscope:open-recent', '/a.cscap');
+    await desktop.chooseWhereToExport!({ ids: ['1:0'], format: 'har' });
+    expect(fake.invoke).toHaveBeenLastCalledWith('chunkscope:choose-export', { ids: ['1:0'], format: 'har' });
   });
 
   it('returns an unsubscribe function from onUpdate', async () => {

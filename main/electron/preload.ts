@@ -3,7 +3,20 @@
 // unsubscribe function. Bundled as CommonJS: sandboxed preloads cannot be ES modules.
 
 import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
-import { IPC_CHOOSE_OPEN, IPC_CHOOSE_SAVE, IPC_CHOOSE_SAVE_HAR, IPC_PREFIX, IPC_UPDATE, type ChunkscopeApi, type UpdateBatch } from '../../shared/api';
+import {
+  IPC_CHOOSE_EXPORT,
+  IPC_CHOOSE_OPEN,
+  IPC_CHOOSE_SAVE,
+  IPC_CHOOSE_SAVE_HAR,
+  IPC_COPY,
+  IPC_OPEN_RECENT,
+  IPC_PREFIX,
+  IPC_RECENT,
+  IPC_UPDATE,
+  type ChunkscopeApi,
+  type ExportSelection,
+  type UpdateBatch,
+} from '../../shared/api';
 import { apiClient } from '../../shared/api-client';
 
 const api: ChunkscopeApi = {
@@ -17,7 +30,12 @@ const api: ChunkscopeApi = {
     chooseCaptureToOpen: () => ipcRenderer.invoke(IPC_CHOOSE_OPEN),
     chooseWhereToSave: () => ipcRenderer.invoke(IPC_CHOOSE_SAVE),
     chooseWhereToSaveHar: (maxBodyBytes?: number) => ipcRenderer.invoke(IPC_CHOOSE_SAVE_HAR, maxBodyBytes),
+    chooseWhereToExport: (selection: ExportSelection) => ipcRenderer.invoke(IPC_CHOOSE_EXPORT, selection),
     pathForFile: (file: File) => webUtils.getPathForFile(file),
+    // The clipboard is main's: a sandboxed preload has no clipboard module.
+    copyText: (text: string) => ipcRenderer.invoke(IPC_COPY, text),
+    recentFiles: () => ipcRenderer.invoke(IPC_RECENT),
+    openRecent: (path: string) => ipcRenderer.invoke(IPC_OPEN_RECENT, path),
   },
 };
 

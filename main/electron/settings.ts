@@ -25,8 +25,13 @@ export function readSettings(dir: string): DesktopSettings {
 
 /** Replace the settings in `dir` (written beside, then renamed: never half a file). */
 export function writeSettings(dir: string, settings: DesktopSettings): void {
+  writeUserFile(dir, FILE, settings);
+}
+
+/** A JSON file of ours in the user data folder `dir`, readable by the user alone, replaced whole. */
+export function writeUserFile(dir: string, name: string, value: unknown): void {
   mkdirSync(dir, { recursive: true });
-  const temporary = join(dir, `${FILE}.${process.pid}.tmp`);
-  writeFileSync(temporary, `${JSON.stringify(settings, null, 2)}\n`, { mode: 0o600 });
-  renameSync(temporary, join(dir, FILE));
+  const temporary = join(dir, `${name}.${process.pid}.tmp`);
+  writeFileSync(temporary, `${JSON.stringify(value, null, 2)}\n`, { mode: 0o600 });
+  renameSync(temporary, join(dir, name));
 }

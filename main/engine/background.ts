@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { readRecords } from '../capture/reader';
 import { curlCommand } from '../export/curl';
 import { captureToHar } from '../export/har';
+import { excerptRecords, excerptSize, planExcerpt } from '../export/excerpt';
+import type { ExchangeMark } from '../../shared/api';
 import { requestForCurl } from '../export/request';
 import { readSource } from '../import/source';
 import { capturedRequests, type CapturedRequests } from '../compose/from-capture';
@@ -22,8 +24,10 @@ export type BackgroundTask =
   | { task: 'import'; kind: 'har' | 'pcap'; path: string; capture: string }
   /** Request #index on c`connection` of the capture as a curl command; a body file goes in `bodyDir`. */
   | { task: 'curl'; capture: string; connection: number; index: number; bodyDir: string }
-  /** The capture as HAR 1.2, written to `path` (0600). */
-  | { task: 'har'; capture: string; path: string; maxBodyBytes?: number }
+  /** The capture as HAR 1.2, written to `path` (0600); `only` some exchanges; `marks` instead of the capture's. */
+  | { task: 'har'; capture: string; path: string; maxBodyBytes?: number; only?: string[]; marks?: [string, ExchangeMark][] }
+  /** Exchanges `ids` of the capture as a capture of their own at `path` (export/excerpt.ts), with `marks`. */
+  | { task: 'excerpt'; capture: string; path: string; ids: string[]; marks: [string, ExchangeMark][] }
   /** Requests `indexes` of c`connection` as plans that send them again byte for byte (the composer). */
   | { task: 'requests'; capture: string; connection: number; indexes: number[]; timing: boolean };
 
@@ -32,6 +36,7 @@ export type BackgroundResult<T extends BackgroundTask['task']> = {
   curl: { command: string; bodyFile: string | null } | null;
   har: { entries: number };
   requests: CapturedRequests;
+  excerpt: { exchanges: number; missing: string[] };
 }[T];
 
 export function runTask<T extends BackgroundTask>(task: T): BackgroundResult<T['task']> {
@@ -58,7 +63,8 @@ function run(task: BackgroundTask): BackgroundResult<BackgroundTask['task']> {
     case 'requests':
       return capturedRequests(readRecords(filePieces(task.capture)), task.connection, task.indexes, { timing: task.timing });
     case 'har': {
-      const har = captureToHar(readRecords(filePieces(task.capture)), { maxBodyBytes: task.maxBodyBytes });
+      const only = task.only ? new Set(task.only) : undefined;
+      const har = captureToHar(readRecords(filePieces(task.capture)), { maxBodyBytes: task.maxBodyBytes, only, marks: task.marks ? new Map(task.marks) : undefined });
       // In pieces: the HAR of a capture of millions of chunks is longer than a string can hold.
       const fd = openSync(task.path, 'w', 0o600);
       try {
@@ -67,6 +73,12 @@ function run(task: BackgroundTask): BackgroundResult<BackgroundTask['task']> {
         closeSync(fd);
       }
       return { entries: har.log.entries.length };
+    }
+    case 'excerpt': {
+      // Read twice: where each exchange's bytes lie, then the copy.
+      const plan = planExcerpt(readRecords(filePieces(task.capture)), task.ids);
+      writeCaptureFile(task.path, excerptRecords(readRecords(filePieces(task.capture)), plan, new Map(task.marks)));
+      return { exchanges: excerptSize(plan), missing: plan.missing };
     }
   }
 }

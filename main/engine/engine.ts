@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExchangeId } from '../../shared/exchange-id';
-import type { ApiRequests, ExchangeDetail, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
+import type { ApiRequests, ExchangeDetail, ExchangeRow, ExportedSelection, ExportSelection, RawSlice, SessionInfo, UpdateBatch } from '../../shared/api';
 import { isRule, parseRule, type Rule } from '../../shared/rules';
 import { startLab, type Lab } from '../lab/lab';
 import { samples, sendSample } from '../lab/try';
@@ -240,7 +240,18 @@ export class Engine {
 
   async exchangeDetail({ id, chunksFrom }: ApiRequests['exchangeDetail']['args']): Promise<ExchangeDetail> {
     const { detail, connection, index, session } = await this.exchangeAt(id);
-    return detail.exchange(index, session.seqOf(connection, index), { now: this.now(session) }, chunksFrom);
+    const answer = detail.exchange(index, session.seqOf(connection, index), { now: this.now(session) }, chunksFrom);
+    answer.row.mark = session.marks.get(id);
+    return answer;
+  }
+
+  /** Pin or comment an exchange of the session shown; its tab then has a change to save. */
+  setMark({ id, pinned, comment }: ApiRequests['setMark']['args']): ExchangeRow {
+    const ref = parseExchangeId(id);
+    const row = ref && this.session.mark(ref, { pinned, comment }, this.clock());
+    if (!row) throw new EngineError(`no exchange "${id}" in this session`);
+    this.updates.emit({ session: this.info() });
+    return row;
   }
 
   /** The analysis of the connection of exchange `id` in the session shown, and where the exchange is on it. */
@@ -364,6 +375,17 @@ export class Engine {
 
   async saveHar({ path, maxBodyBytes }: ApiRequests['saveHar']['args']): Promise<ApiRequests['saveHar']['result']> {
     return files.saveHar(this.session, path, maxBodyBytes);
+  }
+
+  async exportSelected(args: ApiRequests['exportSelected']['args']): Promise<ExportedSelection> {
+    return files.exportSelected(this.session, args);
+  }
+
+  /** Some exchanges alone, for a download (the bridge): the file is removed once `done` is called. */
+  async exportFile(selection: ExportSelection): Promise<ExportedSelection & { done: () => void }> {
+    const path = join(this.dir, `export-${Date.now()}-${Math.random().toString(36).slice(2)}.${selection.format === 'har' ? 'har' : 'cscap'}`);
+    const exported = await this.exportSelected({ ...selection, path });
+    return { ...exported, done: () => rmSync(path, { force: true }) };
   }
 
   async curlCommand({ id }: ApiRequests['curlCommand']['args']): Promise<ApiRequests['curlCommand']['result']> {

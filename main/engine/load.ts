@@ -28,6 +28,7 @@ export async function loadCapture(path: string, session: Session, progress: (don
     opened: (a, record) => session.opened(a, record),
     data: (_a, record) => session.data(record.connection, record.stream, record.generated, record.time, record.bytes.length, record.position ?? -1),
     event: (_a, record) => session.event(record.connection, record),
+    mark: (record) => session.markChanged(session.marks.read(record)),
   });
   const analyzers = analysis.connections;
   try {
@@ -43,10 +44,12 @@ export async function loadCapture(path: string, session: Session, progress: (don
       sliceStart = performance.now();
       return false;
     };
-    for (let step = records.next(); !step.done; step = records.next()) {
+    let step = records.next();
+    for (; !step.done; step = records.next()) {
       analysis.add(step.value);
       if (due() && (await stopAfterPause())) return { startedAt };
     }
+    session.wholeBytes = position - step.value.truncatedBytes;
     // Whatever was still open when the capture ended stays open: nothing is truncated.
     for (const a of analyzers.values()) {
       a.finish();

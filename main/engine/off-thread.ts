@@ -26,6 +26,9 @@ export function workerPath(): string {
   return found;
 }
 
+/** What a task makes, as a sentence names it. */
+const WORK: Record<BackgroundTask['task'], string> = { import: 'reading the file', har: 'the HAR', curl: 'the curl command', excerpt: 'the capture of the exchanges chosen', requests: 'reading the requests' };
+
 type Reply = { ok: true; result: unknown } | { ok: false; message: string };
 
 export function offThread<T extends BackgroundTask>(task: T): Promise<BackgroundResult<T['task']>> {
@@ -42,7 +45,7 @@ export function offThread<T extends BackgroundTask>(task: T): Promise<Background
       reject(new BackgroundError(error.message));
     });
     worker.once('exit', (code) => {
-      if (!settled) reject(new BackgroundError(`Chunkscope's worker stopped (exit code ${code}) before it finished ${task.task === 'import' ? 'reading the file' : task.task === 'har' ? 'the HAR' : task.task === 'requests' ? 'reading the requests' : 'the curl command'}`));
+      if (!settled) reject(new BackgroundError(`Chunkscope's worker stopped (exit code ${code}) before it finished ${WORK[task.task]}`));
     });
   });
 }

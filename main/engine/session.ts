@@ -2,9 +2,9 @@
 // connection's records lie in it, and the rows shown for it. Rows come from count-only
 // analyses (flat memory); details are re-derived from the file when asked for.
 
-import { exchangeId } from '../../shared/exchange-id';
+import { exchangeId, type ExchangeRef } from '../../shared/exchange-id';
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { ConnectionRow, ExchangeRow } from '../../shared/api';
+import type { ConnectionRow, ExchangeMark, ExchangeRow } from '../../shared/api';
 import type { CaptureEvent, StreamId } from '../capture/format';
 import type { CaptureWriter } from '../capture/writer';
 import type { Recorder } from '../analysis/recorder';
@@ -12,6 +12,7 @@ import { DEFAULT_STALL_SECONDS } from '../analysis/analyzer-options';
 import { ConnectionAnalyzer } from '../analysis/connection';
 import { ConnectionRecords } from './connection-records';
 import { ConnectionDetail } from './detail';
+import { SessionMarks } from './marks';
 import { connectionRow, exchangeRows, type RowContext } from './rows';
 
 const DETAIL_CACHE = 4;
@@ -31,6 +32,10 @@ export class Session {
   private nextSeq = 1;
   private readonly lastActivity = new Map<number, number>();
   private readonly details: ConnectionDetail[] = [];
+  /** Pins and comments on its exchanges (marks.ts). */
+  readonly marks = new SessionMarks();
+  /** Rows whose mark changed: sent again, whether or not their connection moved. */
+  private readonly remarked = new Set<string>();
   private fd: number | null = null;
   /** What the user opened: the capture itself, or the HAR or pcap it was imported from. */
   source: string;
@@ -42,6 +47,8 @@ export class Session {
   /** Set while a file is read: how far. */
   loading: { done: number; total: number } | null = null;
   imported: { kind: 'har' | 'pcap'; notes: string[] } | null = null;
+  /** A file's bytes up to the end of its last whole record (a record cut short at its end is left out of copies); null until read. */
+  wholeBytes: number | null = null;
   /** The stall threshold its connections are read with (the capture's own, or the default). */
   stallSeconds = DEFAULT_STALL_SECONDS;
 
@@ -90,6 +97,25 @@ export class Session {
     if (time !== null) this.lastActivity.set(connection, time);
   }
 
+  /** An exchange's mark changed (made, or read from the file): its row goes out again with it. */
+  markChanged(id: string): void {
+    this.remarked.add(id);
+    this.onDirty?.();
+  }
+
+  /**
+   * A person pinned or commented an exchange (`now`: the live clock): written into the
+   * live capture at once, into a file's copy when it is saved. Its row, marked.
+   */
+  mark(ref: ExchangeRef, mark: ExchangeMark, now: number): ExchangeRow | null {
+    const row = this.rows.get(exchangeId(ref.connection, ref.index));
+    if (!row) return null;
+    // A file is marked after the fact: the mark takes its exchange's time.
+    const id = this.marks.set(ref, mark, this.kind === 'live' ? now : row.startedAt, this.kind === 'live' ? this.writer : null);
+    this.markChanged(id);
+    return { ...row, mark: this.marks.get(id) };
+  }
+
   /** Rows of connections still in progress change with time (durations, rates, stalls). */
   markRunning(): boolean {
     // A request still unanswered or a message still arriving: its duration, rate or stall changes with time.
@@ -124,6 +150,8 @@ export class Session {
       const changed = exchangeRows(a, from, (index) => this.seqOf(number, index), context);
       let open = from;
       for (const row of changed) {
+        row.mark = this.marks.get(row.id);
+        this.remarked.delete(row.id);
         this.rows.set(row.id, row);
         rows.push(row);
         // A complete exchange followed by another is final: its row will not change.
@@ -137,13 +165,22 @@ export class Session {
       connections.push(connection);
       if (retire(a)) this.analyzers.delete(number);
     }
+    for (const id of this.remarked) {
+      const row = this.rows.get(id);
+      if (!row) continue;
+      // A new object: the UI keeps a row until it is replaced.
+      const remarked = { ...row, mark: this.marks.get(id) };
+      this.rows.set(id, remarked);
+      rows.push(remarked);
+    }
+    this.remarked.clear();
     rows.sort((x, y) => x.seq - y.seq);
     return { rows, connections };
   }
 
-  /** Connections whose rows changed and have not been taken yet. */
+  /** Connections (or marks) whose rows changed and have not been taken yet. */
   get changesWaiting(): boolean {
-    return this.dirty.size > 0;
+    return this.dirty.size > 0 || this.remarked.size > 0;
   }
 
   seqOf(connection: number, index: number): number {
@@ -209,10 +246,11 @@ export class Session {
     return buffer;
   }
 
-  /** Saved whole to `path`, with its first `exchanges` exchanges (all, by default). */
+  /** Saved whole to `path`, with its first `exchanges` exchanges (all, by default) and every mark made. */
   saved(path: string, exchanges = this.rows.size): void {
     this.savedExchanges = exchanges;
     this.savedTo = path;
+    this.marks.saved(path === this.path);
   }
 
   /** Exchanges of a live session not in any saved copy (a file's are in its file). */

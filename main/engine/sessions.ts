@@ -118,6 +118,7 @@ export class Sessions {
       source: s.kind === 'live' ? null : s.source,
       exchanges: s.rows.size,
       unsaved: s.unsaved,
+      unsavedMarks: s.marks.unsaved,
       capturePath: s.kind === 'live' ? s.path : null,
       savedTo: s.savedTo,
       loading: s.loading,

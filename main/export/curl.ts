@@ -5,7 +5,7 @@
 // exact bytes use `chunkscope replay`.
 
 import type { MessageRecord } from '../../shared/ledger';
-import { absoluteUrl } from './har';
+import { absoluteUrl } from '../../shared/exchange-url';
 
 export interface CurlRequest {
   request: MessageRecord;

@@ -100,6 +100,8 @@ export interface HarEntry extends Omit<Entry, 'request' | 'response'> {
   request: HarRequest;
   response: HarResponse;
   _connection?: HarConnection;
+  /** Pinned in Chunkscope (a person's mark, saved in the capture); the mark's comment is the entry's `comment`. */
+  _pinned?: boolean;
 }
 
 export interface Har {

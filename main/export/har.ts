@@ -2,7 +2,10 @@
 // with the framing a HAR cannot otherwise carry in extension fields (har.ts).
 
 import { gunzipSync, inflateRawSync, inflateSync, brotliDecompressSync } from 'node:zlib';
+import type { ExchangeMark } from '../../shared/api';
 import type { ConnectionReport } from '../../shared/capture';
+import { exchangeId, parseExchangeId } from '../../shared/exchange-id';
+import { absoluteUrl } from '../../shared/exchange-url';
 import { fieldValue } from '../../shared/fields';
 import type { MessageRecord } from '../../shared/ledger';
 import type { CaptureRecord } from '../capture/format';
@@ -18,6 +21,10 @@ export interface HarExportOptions {
   creator?: string;
   /** `_chunks` lists the first this many of each message (default all; `_chunksOmitted` counts the rest). */
   maxChunks?: number;
+  /** Only these exchanges (by exchange id), each as it reads in the whole capture; default all. */
+  only?: ReadonlySet<string>;
+  /** Pins and comments by exchange id, instead of the capture's own (a session's, with marks not saved yet). */
+  marks?: ReadonlyMap<string, ExchangeMark>;
 }
 
 export const DEFAULT_MAX_BODY = 1024 * 1024;
@@ -38,9 +45,12 @@ export class HarBuilder {
   private readonly connections = new Map<number, Connection>();
   private startedAt = new Date(0).toISOString();
   private readonly analysis: CaptureAnalysis;
+  /** With `only`: the connections of the exchanges asked for. */
+  private readonly connectionsAsked: Set<number | undefined> | null;
 
   constructor(private readonly options: HarExportOptions = {}) {
     this.limit = options.maxBodyBytes ?? DEFAULT_MAX_BODY;
+    this.connectionsAsked = options.only ? new Set([...options.only].map((id) => parseExchangeId(id)?.connection)) : null;
     // The analysis as every reader makes it; the bodies, framing removed, are what HAR adds.
     this.analysis = new CaptureAnalysis({ keepChunks: options.maxChunks ?? true }, {
       session: (record) => (this.startedAt = record.startedAt),
@@ -52,8 +62,11 @@ export class HarBuilder {
   }
 
   add(record: CaptureRecord): void {
+    // Connections with none of the exchanges asked for are not analysed at all.
+    if (this.connectionsAsked && 'connection' in record && !this.connectionsAsked.has(record.connection)) return;
     this.analysis.add(record);
   }
+
 
   finish(): Har {
     const start = Date.parse(this.startedAt);
@@ -63,7 +76,10 @@ export class HarBuilder {
       const report = c.analyzer.report();
       for (const exchange of report.exchanges) {
         if (!exchange.request) continue;
-        entries.push(entry(report, exchange.index, exchange.request, exchange.response, c, start));
+        const id = exchangeId(c.analyzer.number, exchange.index);
+        if (this.options.only && !this.options.only.has(id)) continue;
+        const mark = (this.options.marks ?? this.analysis.marks).get(id);
+        entries.push({ ...entry(report, exchange.index, exchange.request, exchange.response, c, start), ...(mark?.comment ? { comment: mark.comment } : {}), ...(mark?.pinned ? { _pinned: true } : {}) });
       }
     }
     entries.sort((a, b) => a.startedDateTime.localeCompare(b.startedDateTime));
@@ -283,12 +299,6 @@ function pairs(headers: [string, string][]): HarNameValue[] {
   return headers.map(([name, value]) => ({ name, value }));
 }
 
-export function absoluteUrl(target: string, host: string | null, tls: boolean, method: string): string {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) return target;
-  if (method === 'CONNECT') return `https://${target}/`;
-  const path = target === '*' ? '/' : target;
-  return `${tls ? 'https' : 'http'}://${host ?? 'unknown-host'}${path.startsWith('/') ? path : `/${path}`}`;
-}
 
 function query(url: string): HarNameValue[] {
   try {

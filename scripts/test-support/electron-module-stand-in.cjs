@@ -69,6 +69,7 @@ exports.dialog = {
 };
 exports.session = { defaultSession: { setPermissionRequestHandler: () => undefined } };
 exports.shell = { openExternal: async () => undefined };
+exports.clipboard = { writeText: () => undefined };
 
 // What the preload uses.
 exports.contextBridge = { exposeInMainWorld: (name, api) => (report.exposed = { name, members: Object.keys(api) }) };

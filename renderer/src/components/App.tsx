@@ -61,22 +61,30 @@ export function App() {
   );
   useShortcuts(actions);
 
+  // Files dropped anywhere on the window open, each in a tab of its own, one after another.
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
     setDragging(false);
-    const file = event.dataTransfer.files[0];
-    if (file) void openFile(file);
+    const files = [...event.dataTransfer.files];
+    void (async () => {
+      for (const file of files) await openFile(file);
+    })();
   };
+  const carriesFiles = (event: DragEvent) => event.dataTransfer.types.includes('Files');
 
   return (
     <div
       className={`app ${dragging ? 'dragging' : ''}`}
       onDragOver={(event) => {
+        // Text or a link dragged about is not a file to open: the page keeps its own drop.
+        if (!carriesFiles(event)) return;
         event.preventDefault();
+        event.dataTransfer.dropEffect = 'copy';
         setDragging(true);
       }}
-      onDragLeave={() => setDragging(false)}
-      onDrop={onDrop}
+      // Leaving a child is not leaving the window: only the window's edge ends the hint.
+      onDragLeave={(event) => event.relatedTarget === null && setDragging(false)}
+      onDrop={(event) => carriesFiles(event) && onDrop(event)}
       data-transport={api.desktop ? 'electron' : 'browser'}
     >
       <Toolbar onKeys={() => setKeysOpen(true)} />
@@ -107,7 +115,11 @@ export function App() {
       </main>
       <HeldPanel />
       <StatusBar />
-      {dragging ? <div className="drop-hint">Drop a capture file to open it</div> : null}
+      {dragging ? (
+        <div className="drop-hint" data-testid="drop-hint">
+          Drop a capture, HAR or pcap to open it in a tab of its own
+        </div>
+      ) : null}
       {keysOpen ? <KeysHelp onClose={() => setKeysOpen(false)} /> : null}
     </div>
   );

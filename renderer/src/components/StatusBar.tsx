@@ -53,7 +53,11 @@ export function StatusBar() {
       ) : null}
       {loading ? <span>reading the capture: {Math.round((loading.done / Math.max(1, loading.total)) * 100)}%</span> : null}
       {transport !== 'connected' ? <span className="warn">{transport === 'connecting' ? 'connecting to Chunkscope…' : 'disconnected from Chunkscope; reconnecting'}</span> : null}
-      {notice ? <span className="notice">{notice}</span> : null}
+      {notice ? (
+        <span className="notice" role="status" data-testid="notice" title={notice}>
+          {notice}
+        </span>
+      ) : null}
     </footer>
   );
 }

@@ -2,9 +2,10 @@ import { useState } from 'react';
 import { useApi, useApp, useAppStore } from '../context';
 import type { SessionTab } from '../../../shared/api';
 import { selectSession, selectView, type Theme } from '../store/store';
-import { ClearDialog } from './ClearDialog';
+import { ClearDialog, hasUnsaved } from './ClearDialog';
 import { FilterBox } from './FilterBox';
 import { Menu } from './Menu';
+import { RecentItems, RecentMenu } from './RecentMenu';
 import { SearchBar, SearchInput } from './search/SearchBar';
 import { useCaptureFiles } from './use-capture-files';
 import { MOD, focusSearch } from './use-shortcuts';
@@ -60,16 +61,17 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
   // Asked of the engine at the click: the counts shown may be a second old.
   const clear = async () => {
     const now = (await api.hello()).sessions.find((t) => t.kind === 'live');
-    if (now && now.unsaved > 0) setConfirmClear(now);
+    if (now && hasUnsaved(now)) setConfirmClear(now);
     else await api.clear();
   };
 
   // The actions a menu may hold; `done` closes it after one.
   const actions = (done: () => void) => (
     <>
-      <button type="button" data-testid="open" role={compact ? 'menuitem' : undefined} onClick={() => (done(), void openDialog())} title={`Open a capture, HAR or pcap (${MOD}+O)`}>
+      <button type="button" data-testid="open" role={compact ? 'menuitem' : undefined} onClick={() => (done(), void openDialog())} title={`Open a capture, HAR or pcap (${MOD}+O); or drop one on the window`}>
         Open…
       </button>
+      {compact ? null : <RecentMenu />}
       <button type="button" data-testid="save" role={compact ? 'menuitem' : undefined} onClick={() => (done(), void save())} title={`Save the session as a capture file (${MOD}+S)`}>
         Save
       </button>
@@ -120,7 +122,7 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
             className={replaying ? 'on' : ''}
             aria-pressed={panel === 'replay'}
             onClick={() => (done(), toggle('replay'))}
-            title="Serve picked exchanges as a replay origin, or send picked requests again and compare their framing"
+            title="Serve the exchanges chosen as a replay origin, or send them again and compare their framing"
           >
             Replay{replaying ? ' ●' : ''}
           </button>
@@ -200,6 +202,8 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
           {(close) => (
             <>
               {actions(close)}
+              <hr />
+              <RecentItems close={close} />
               <hr />
               {preferences(close)}
             </>

@@ -5,7 +5,7 @@
 
 import { ANOMALY_CODES, CONNECTION_FINDINGS, isAnomalyCode, type AnomalyCode } from '../../../shared/anomalies';
 import type { ExchangeRow } from '../../../shared/api';
-import { hostMatchesGlob, pathMatchesGlob } from '../../../shared/glob';
+import { globToRegExp, hostMatchesGlob, pathMatchesGlob } from '../../../shared/glob';
 
 export type Predicate = (row: ExchangeRow) => boolean;
 
@@ -104,6 +104,16 @@ export const KEYS: FilterKey[] = [
     },
   },
   {
+    key: 'comment',
+    example: 'comment:retry',
+    says: 'your comment on the exchange: with * or ? a glob over the whole comment; else any comment containing the text, in any case',
+    read: (v) => {
+      if (!isGlob(v)) return (r) => (r.mark?.comment ?? '').toLowerCase().includes(v.toLowerCase());
+      const glob = globToRegExp(v, { caseInsensitive: true });
+      return (r) => !!r.mark?.comment && glob.test(r.mark.comment);
+    },
+  },
+  {
     key: 'stalled',
     example: 'stalled:>=5',
     says: 'a stall (no byte while a message was incomplete) of at least this many seconds; `stalled` alone: any',
@@ -154,6 +164,8 @@ export const WORDS: FilterWord[] = [
   { word: 'rules', says: 'changed by a fault or rewrite rule', test: (r) => r.rules > 0 },
   { word: 'websocket', aliases: ['ws'], says: 'a 101 that began a WebSocket (its messages: the Messages tab)', test: (r) => !!r.webSocket },
   { word: 'launched', says: 'made by a client Chunkscope launched (chunkscope run, a browser, a probe)', test: (r) => !!r.clientTag },
+  { word: 'pinned', says: 'pinned by you (P in the list, or Pin in the detail)', test: (r) => r.mark?.pinned === true },
+  { word: 'commented', says: 'has a comment of yours (comment:text finds one by its words)', test: (r) => !!r.mark?.comment },
 ];
 
 /** Every anomaly code is a word too: `bare-lf`, `missing-terminator`, `host-conflict`… */

@@ -17,6 +17,25 @@ const matching = (filter: string) => rows.filter(parseFilter(filter).test).map((
 const errors = (filter: string) => parseFilter(filter).errors;
 
 describe('the filter: keys and words', () => {
+  it('finds your pins and comments: pinned, commented, comment:text and comment:glob', () => {
+    const marked = [
+      row({ connection: 1, mark: { pinned: true, comment: '' } }),
+      row({ connection: 2, mark: { pinned: false, comment: 'Retry after the RST' } }),
+      row({ connection: 3, mark: { pinned: true, comment: 'the IIS 6 one' } }),
+      row({ connection: 4 }),
+    ];
+    const among = (filter: string) => marked.filter(parseFilter(filter).test).map((r) => r.connection);
+    expect(among('pinned')).toEqual([1, 3]);
+    expect(among('-pinned')).toEqual([2, 4]);
+    expect(among('commented')).toEqual([2, 3]);
+    expect(among('comment:retry')).toEqual([2]);
+    expect(among('comment:"iis 6"')).toEqual([3]);
+    expect(among('comment:the*')).toEqual([3]);
+    expect(among('comment:*rst')).toEqual([2]);
+    expect(among('pinned OR comment:retry')).toEqual([1, 2, 3]);
+    expect(parseFilter('pinned comment:x').errors).toEqual([]);
+  });
+
   it('understands host, method, status, framing and connections', () => {
     expect(matching('host:api')).toEqual([2]);
     expect(matching('method:post')).toEqual([2]);
@@ -122,7 +141,7 @@ describe('the filter: WebSockets and launched clients', () => {
 describe('the filter: errors, with where they are', () => {
   it('an unknown key lists the keys, as a bad status does', () => {
     expect(errors('rst bogus:thing')).toEqual([
-      { message: '"bogus" is not a filter key (at character 5): the keys are host: path: method: status: framing: req: conn: code: finding: ended: stalled: client:', offset: 4, length: 11 },
+      { message: '"bogus" is not a filter key (at character 5): the keys are host: path: method: status: framing: req: conn: code: finding: ended: comment: stalled: client:', offset: 4, length: 11 },
     ]);
     expect(parseFilter('status:abc code:not-a-code conn:x').problems).toEqual([
       'status:abc is not a status (try 404, 4xx, >=400) (at character 1)',

@@ -1,6 +1,6 @@
 // Folding update batches into the rows the list shows. Pure, so tested alone.
 
-import type { ConnectionRow, ExchangeRow, SessionInfo, UpdateBatch } from '../../../shared/api';
+import type { ConnectionRow, ExchangeMark, ExchangeRow, SessionInfo, UpdateBatch } from '../../../shared/api';
 import { isLive } from './detail';
 
 export interface RowsState {
@@ -10,10 +10,31 @@ export interface RowsState {
   index: Map<string, number>;
   connections: Map<number, ConnectionRow>;
   session: SessionInfo | null;
+  /**
+   * Marks made here that the engine's rows may not carry yet (its updates come in order,
+   * the last one with all of them): an incoming row shows the mark made, until one
+   * arrives that carries it. Updated in place (not part of rendering identity).
+   */
+  pendingMarks: Map<string, ExchangeMark | null>;
 }
 
 export function emptyRows(): RowsState {
-  return { rows: [], index: new Map(), connections: new Map(), session: null };
+  return { rows: [], index: new Map(), connections: new Map(), session: null, pendingMarks: new Map() };
+}
+
+function sameMark(a: ExchangeMark | null | undefined, b: ExchangeMark | null | undefined): boolean {
+  return (a?.pinned ?? false) === (b?.pinned ?? false) && (a?.comment ?? '') === (b?.comment ?? '');
+}
+
+/** A row as it comes, or with the mark made here that it does not carry yet. */
+function withPendingMark(row: ExchangeRow, pending: Map<string, ExchangeMark | null>): ExchangeRow {
+  if (!pending.has(row.id)) return row;
+  const mark = pending.get(row.id)!;
+  if (sameMark(row.mark, mark)) {
+    pending.delete(row.id);
+    return row;
+  }
+  return { ...row, mark };
 }
 
 /**
@@ -22,7 +43,8 @@ export function emptyRows(): RowsState {
  * row unchanged, so an open detail of a finished exchange is not asked for again and again.
  * (A live one of the same version may still differ: its stall and duration grow with time.)
  */
-export function upsertRow(state: RowsState, row: ExchangeRow): Pick<RowsState, 'rows'> | Record<string, never> {
+export function upsertRow(state: RowsState, detailRow: ExchangeRow): Pick<RowsState, 'rows'> | Record<string, never> {
+  const row = withPendingMark(detailRow, state.pendingMarks);
   const at = state.index.get(row.id);
   if (at === undefined || state.rows[at] === row) return {};
   const listed = state.rows[at]!;
@@ -51,9 +73,11 @@ export function applyBatches(state: RowsState, batches: readonly UpdateBatch[], 
       connections = new Map();
       copiedRows = true;
       copiedConnections = true;
+      state.pendingMarks.clear();
     }
     if (batch.session) session = batch.session;
-    for (const row of batch.rows ?? []) {
+    for (const incoming of batch.rows ?? []) {
+      const row = withPendingMark(incoming, state.pendingMarks);
       if (row.id === held && row.state !== 'complete' && row.state !== 'incomplete' && !batch.reset) continue;
       if (!copiedRows) {
         rows = rows.slice();
@@ -81,5 +105,5 @@ export function applyBatches(state: RowsState, batches: readonly UpdateBatch[], 
     index.clear();
     rows.forEach((row, i) => index.set(row.id, i));
   }
-  return { rows, index, connections, session };
+  return { rows, index, connections, session, pendingMarks: state.pendingMarks };
 }

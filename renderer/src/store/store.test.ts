@@ -27,6 +27,24 @@ describe('folding updates into rows', () => {
   });
 });
 
+describe('marks made in the page', () => {
+  it('show at once, and an update from before them does not take them back; the one that carries them ends the wait', () => {
+    const store = createAppStore();
+    store.getState().ingest([{ rows: [row({ connection: 1, seq: 1 })] }]);
+    store.getState().markRow('1:0', { pinned: true, comment: '' });
+    store.getState().markRow('1:0', { pinned: true, comment: 'why' });
+    expect(store.getState().rows[0]!.mark).toEqual({ pinned: true, comment: 'why' });
+    // The engine's row for the first change only: the page keeps the second.
+    store.getState().ingest([{ rows: [row({ connection: 1, seq: 1, mark: { pinned: true, comment: '' } })] }]);
+    expect(store.getState().rows[0]!.mark).toEqual({ pinned: true, comment: 'why' });
+    store.getState().ingest([{ rows: [row({ connection: 1, seq: 1, mark: { pinned: true, comment: 'why' } })] }]);
+    expect(store.getState().pendingMarks.size).toBe(0);
+    // From then on the engine's rows are shown as they come (another window may have changed it).
+    store.getState().ingest([{ rows: [row({ connection: 1, seq: 1, mark: null })] }]);
+    expect(store.getState().rows[0]!.mark).toBeNull();
+  });
+});
+
 describe('the store', () => {
   it("keeps a probe's last state, across a session's reset, and one side panel open at a time", () => {
     const store = createAppStore();

@@ -5,7 +5,7 @@
 
 import { createJSONStorage, persist, type StateStorage } from 'zustand/middleware';
 import { createStore, type StateCreator, type StoreApi } from 'zustand/vanilla';
-import type { ExchangeDetail, UpdateBatch } from '../../../shared/api';
+import type { ExchangeDetail, ExchangeMark, UpdateBatch } from '../../../shared/api';
 import type { SearchArgs, SearchMatch } from '../../../shared/search';
 import { DEFAULT_SEARCH_OPTIONS, foldUpdates, startedRun, type SearchOptions, type SearchRun } from '../model/search';
 import type { ProbeUpdate } from '../../../shared/probe';
@@ -13,7 +13,7 @@ import { mergeDetail, isLive } from './detail';
 import { applyBatches, emptyRows, upsertRow, type RowsState } from './rows';
 import { applyHeld, emptyHeld, type HeldState } from './held';
 import type { PlanCheck } from '../../../shared/compose';
-import { EMPTY_PICK, emptyWorkbench, pickAfter, type ResendShown, type WorkbenchState } from './workbench';
+import { emptyWorkbench, type ResendShown, type WorkbenchState } from './workbench';
 import { DEFAULT_SETTINGS, SETTINGS_KEY, SETTINGS_VERSION, readSettings, type ColumnSettings, type DetailTab, type Settings, type Theme, type View } from './settings';
 
 export type { DetailTab, Theme, View } from './settings';
@@ -32,6 +32,8 @@ interface RowsSlice extends RowsState, HeldState {
   /** The last probe's state, as its last update said (kept when the panel closes, and across sessions). */
   probe: ProbeUpdate | null;
   ingest(batches: readonly UpdateBatch[]): void;
+  /** A mark made here, shown at once (the engine's row with it follows): the next change starts from it. */
+  markRow(id: string, mark: ExchangeMark | null): void;
   setTransport(state: RowsSlice['transport']): void;
   /** Forget what the timeout released (the Held panel's notes). */
   dismissReleased(): void;
@@ -39,6 +41,8 @@ interface RowsSlice extends RowsState, HeldState {
 
 interface UiSlice extends Settings {
   selectedId: string | null;
+  /** The exchanges chosen in the list (Ctrl+click, Shift+click), in the order chosen: what Export selected and the row menu act on. The selected one is among them. */
+  chosen: string[];
   /** The theme in effect: the system's when `theme` is 'system'. */
   resolvedTheme: 'light' | 'dark';
   chunk: ChunkPick | null;
@@ -50,6 +54,8 @@ interface UiSlice extends Settings {
   setPanel(panel: SidePanel | null): void;
   setFilter(filter: string): void;
   select(id: string | null): void;
+  /** Choose these exchanges; `focus`, one of them, is the one whose detail shows. */
+  choose(ids: string[], focus: string | null): void;
   setTab(tab: DetailTab): void;
   setView(view: View): void;
   showByte(stream: 0 | 1, offset: number): void;
@@ -82,8 +88,6 @@ interface SearchSlice {
 }
 
 interface WorkbenchSlice extends WorkbenchState {
-  /** A click on a row: it alone, toggled (Ctrl/Cmd), or the range from the one shown (Shift) in `order`. */
-  pick(id: string, how: 'only' | 'toggle' | 'range', order: readonly string[]): void;
   /** Open the composer on a plan (Edit and resend), or on a new request. */
   compose(check: PlanCheck | null, from?: string | null): void;
   /** What the composer opened on `nonce` holds when it goes out of sight: it opens on it again (unless another was opened meanwhile). */
@@ -122,15 +126,25 @@ const creator: StateCreator<AppState> = (set) => ({
         const searchRun = reset ? null : state.searchRun && updates.length > 0 ? foldUpdates(state.searchRun, updates) : state.searchRun;
         const search = searchRun === state.searchRun ? {} : { searchRun, ...(reset ? { currentMatch: null, matchesOnly: false } : {}) };
         if (!reset) return { ...next, ...search, probe };
-        // Another session shown: what was picked was in the one before (an exchange asked for in this one is selected).
+        // Another session shown: what was chosen was in the one before (an exchange asked for in this one is selected).
         const selectedId = state.selectAfterReset;
-        return { ...next, ...search, probe, selectedId, picked: selectedId ? new Set([selectedId]) : EMPTY_PICK, selectAfterReset: null, detail: null, detailError: null, rawTarget: null, chunk: null };
+        return { ...next, ...search, probe, selectedId, chosen: selectedId ? [selectedId] : [], selectAfterReset: null, detail: null, detailError: null, rawTarget: null, chunk: null };
       }),
     setTransport: (transport) => set({ transport }),
     dismissReleased: () => set({ released: [] }),
+    markRow: (id, mark) =>
+      set((state) => {
+        const at = state.index.get(id);
+        if (at === undefined) return {};
+        state.pendingMarks.set(id, mark);
+        const rows = state.rows.slice();
+        rows[at] = { ...rows[at]!, mark };
+        return { rows };
+      }),
 
     ...DEFAULT_SETTINGS,
     selectedId: null,
+    chosen: [],
     resolvedTheme: 'light',
     chunk: null,
     rawTarget: null,
@@ -140,8 +154,15 @@ const creator: StateCreator<AppState> = (set) => ({
     setFilter: (filter) => set({ filter }),
     select: (selectedId) =>
       set((state) => {
-        const picked = selectedId ? new Set([selectedId]) : EMPTY_PICK;
-        return state.selectedId === selectedId ? { picked } : { selectedId, picked, detail: null, detailError: null, rawTarget: null, chunk: null };
+        const chosen = selectedId === null ? [] : [selectedId];
+        if (state.selectedId === selectedId) return state.chosen.length === chosen.length && state.chosen[0] === selectedId ? {} : { chosen };
+        return { selectedId, chosen, detail: null, detailError: null, rawTarget: null, chunk: null };
+      }),
+    choose: (ids, focus) =>
+      set((state) => {
+        const selectedId = focus !== null && ids.includes(focus) ? focus : (ids.at(-1) ?? null);
+        const moved = selectedId !== state.selectedId ? { detail: null, detailError: null, rawTarget: null, chunk: null } : {};
+        return { chosen: ids, selectedId, ...moved };
       }),
     setTab: (tab) => set({ tab }),
     setView: (view) => set({ view }),
@@ -167,7 +188,7 @@ const creator: StateCreator<AppState> = (set) => ({
     setMatchesOnly: (matchesOnly) => set({ matchesOnly }),
     goToMatch: (match) =>
       set((state) => {
-        const moved = state.selectedId !== match.id ? { selectedId: match.id, picked: new Set([match.id]), detail: null, detailError: null, chunk: null } : {};
+        const moved = state.selectedId !== match.id ? { selectedId: match.id, detail: null, detailError: null, chunk: null } : {};
         const currentMatch = { match, nonce: (state.currentMatch?.nonce ?? 0) + 1 };
         if (match.part === 'body') return { ...moved, rawTarget: null, tab: 'body', currentMatch };
         // Headers are shown with their bytes in Raw: the match's first byte is the target.
@@ -176,13 +197,6 @@ const creator: StateCreator<AppState> = (set) => ({
       }),
 
     ...emptyWorkbench(),
-    pick: (id, how, order) =>
-      set((state) => {
-        const picked = pickAfter(state.picked, state.selectedId, id, how, order);
-        // The detail shows the row clicked; when a Ctrl/Cmd click took that away, one still picked.
-        const shown = picked.has(id) ? id : state.selectedId && picked.has(state.selectedId) ? state.selectedId : (order.find((o) => picked.has(o)) ?? null);
-        return shown === state.selectedId ? { picked } : { picked, selectedId: shown, detail: null, detailError: null, rawTarget: null, chunk: null };
-      }),
     compose: (check, from = null) => set((state) => ({ view: 'sessions', pane: 'composer', seed: { check, from, nonce: state.seed.nonce + 1 } })),
     keepDraft: (nonce, check) => set((state) => (state.seed.nonce === nonce ? { seed: { ...state.seed, check } } : {})),
     showResend: (resend) => set({ view: 'sessions', pane: 'resend', resend }),
@@ -272,6 +286,7 @@ export const selectOrigin = (s: AppState): number => {
 export const selectRows = (s: AppState) => s.rows;
 export const selectFilter = (s: AppState) => s.filter;
 export const selectSelected = (s: AppState) => s.selectedId;
+export const selectChosen = (s: AppState) => s.chosen;
 export const selectSession = (s: AppState) => s.session;
 export const selectConnections = (s: AppState) => s.connections;
 export const selectDetail = (s: AppState) => s.detail;

@@ -1,36 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { row } from '../test-support/rows';
 import { createAppStore } from './store';
-import { pickedInOrder } from './workbench';
+import { inSessionOrder } from './workbench';
 
-const order = ['1:0', '1:1', '2:0', '3:0', '4:0'];
-
-describe('picking several exchanges', () => {
-  it('a click picks one, Ctrl adds or takes away, Shift picks the range from the one shown', () => {
-    const store = createAppStore();
-    const { pick } = store.getState();
-    pick('1:1', 'only', order);
-    expect([...store.getState().picked]).toEqual(['1:1']);
-    pick('3:0', 'toggle', order);
-    expect(pickedInOrder(store.getState().picked, store.getState().selectedId, order)).toEqual(['1:1', '3:0']);
-    expect(store.getState().selectedId).toBe('3:0');
-    // Ctrl on the one shown takes it away: the detail goes back to one still picked.
-    pick('3:0', 'toggle', order);
-    expect(store.getState().selectedId).toBe('1:1');
-    pick('4:0', 'range', order);
-    expect(pickedInOrder(store.getState().picked, store.getState().selectedId, order)).toEqual(['1:1', '2:0', '3:0', '4:0']);
-    store.getState().select('2:0');
-    expect([...store.getState().picked]).toEqual(['2:0']);
-  });
-
-  it('another session shown forgets the pick, and selects the exchange asked for in it', () => {
+describe('the pane beside the detail', () => {
+  it('another session shown forgets what was chosen, and selects the exchange asked for in it', () => {
     const store = createAppStore();
     store.getState().ingest([{ rows: [row()] }]);
-    store.getState().pick('1:0', 'only', order);
+    store.getState().choose(['1:0'], '1:0');
     store.getState().selectAfterNextReset('7:0');
     store.getState().ingest([{ reset: true, rows: [row({ connection: 7 })] }]);
     expect(store.getState().selectedId).toBe('7:0');
-    expect([...store.getState().picked]).toEqual(['7:0']);
+    expect(store.getState().chosen).toEqual(['7:0']);
     store.getState().ingest([{ reset: true }]);
     expect(store.getState().selectedId).toBeNull();
   });
@@ -49,5 +30,9 @@ describe('picking several exchanges', () => {
     expect(store.getState().seed).toMatchObject({ check: draft, from: '1:0', nonce: first + 1 });
     store.getState().closePane();
     expect(store.getState().pane).toBe('list');
+  });
+
+  it('Resend and Serve take the exchanges chosen in session order, whatever order they were chosen in', () => {
+    expect(inSessionOrder(['3:0', '1:1', '9:0'], ['1:0', '1:1', '2:0', '3:0'])).toEqual(['1:1', '3:0']);
   });
 });

@@ -2,8 +2,11 @@
 // authenticated by the token in the page's URL. Reconnects; the engine then sends the
 // whole session again.
 
-import type { ApiMethod, BridgeMessage, ChunkscopeApi, SessionInfo, UpdateBatch } from '../../../shared/api';
+import type { ApiMethod, BridgeMessage, ChunkscopeApi, ExportSelection, SessionInfo, UpdateBatch } from '../../../shared/api';
 import { apiClient } from '../../../shared/api-client';
+
+/** The bridge's header naming an upload (main/bridge/file-routes.ts UPLOAD_HEADER). */
+const UPLOAD_HEADER = 'X-Chunkscope-Upload';
 
 export type TransportState = 'connecting' | 'connected' | 'disconnected';
 
@@ -63,13 +66,24 @@ export function createWebSocketApi(where: Location, onState: (state: TransportSt
       return () => listeners.delete(listener);
     },
     browser: {
-      async uploadCapture(name: string, bytes: ArrayBuffer): Promise<SessionInfo> {
+      async uploadCapture(name: string, bytes: ArrayBuffer) {
         const response = await fetch(`/api/capture?token=${encodeURIComponent(token)}&name=${encodeURIComponent(name)}`, { method: 'POST', body: bytes });
         if (!response.ok) throw new Error((await response.text()).trim() || `upload failed (${response.status})`);
+        return { session: (await response.json()) as SessionInfo, upload: response.headers.get(UPLOAD_HEADER) };
+      },
+      async reopenUpload(upload: string, name: string) {
+        const response = await fetch(`/api/reopen?token=${encodeURIComponent(token)}&upload=${encodeURIComponent(upload)}&name=${encodeURIComponent(name)}`, { method: 'POST' });
+        if (!response.ok) throw new Error((await response.text()).trim() || `opening ${name} again failed (${response.status})`);
         return (await response.json()) as SessionInfo;
       },
       downloadUrl: () => `/api/capture?token=${encodeURIComponent(token)}`,
       harUrl: (maxBodyBytes?: number) => `/api/har?token=${encodeURIComponent(token)}${maxBodyBytes === undefined ? '' : `&maxBody=${maxBodyBytes}`}`,
+      async exportSelected(selection: ExportSelection) {
+        const response = await fetch(`/api/export?token=${encodeURIComponent(token)}`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(selection) });
+        if (!response.ok) throw new Error((await response.text()).trim() || `the export failed (${response.status})`);
+        const name = /filename="([^"]+)"/.exec(response.headers.get('Content-Disposition') ?? '')?.[1] ?? `chunkscope-export.${selection.format === 'har' ? 'har' : 'cscap'}`;
+        return { blob: await response.blob(), name };
+      },
     },
   };
   return api;

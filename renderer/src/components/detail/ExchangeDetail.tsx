@@ -20,6 +20,9 @@ import { useReplayActions } from '../replay/use-replay-actions';
 import { typing } from '../use-shortcuts';
 import { useAddRule } from '../use-rules';
 import { breakOnPath } from '../../../../shared/rules';
+import { writeClipboard } from '../use-copy';
+import { CopyMenu } from './CopyMenu';
+import { MarkBar } from './MarkBar';
 
 const TABS: [DetailTab, string][] = [
   ['chunks', 'Chunks'],
@@ -91,7 +94,7 @@ function Anomalies({ detail }: { detail: Detail }) {
 }
 
 /** Copy as curl: the command is shown (to read and select) and put on the clipboard. */
-function CopyAsCurl({ id }: { id: string }) {
+function CopyAsCurl({ id, detail }: { id: string; detail: Detail }) {
   const api = useApi();
   const store = useAppStore();
   const [curl, setCurl] = useState<{ id: string; command: string; bodyFile: string | null } | null>(null);
@@ -99,7 +102,7 @@ function CopyAsCurl({ id }: { id: string }) {
     api.curlCommand({ id }).then(
       (result) => {
         setCurl({ id, ...result });
-        navigator.clipboard?.writeText(result.command).then(
+        writeClipboard(api, result.command).then(
           () => store.getState().notify(`copied the curl command${result.bodyFile ? `; its body is in ${result.bodyFile}` : ''}`),
           () => store.getState().notify('select the curl command to copy it (the clipboard is not available here)'),
         );
@@ -107,18 +110,22 @@ function CopyAsCurl({ id }: { id: string }) {
       (error: Error) => store.getState().notify(`copy as curl: ${error.message}`),
     );
   };
+  // In the detail's row of actions; the command, once made, on a line of its own below.
   return (
-    <div className="curl">
-      <button type="button" data-testid="copy-curl" onClick={copy} title="A curl command line that sends this request again (method, target, headers, body; chunked where it was)">
-        Copy as curl
-      </button>
+    <>
+      <div className="copy-actions">
+        <CopyMenu detail={detail} />
+        <button type="button" data-testid="copy-curl" onClick={copy} title="A curl command line that sends this request again (method, target, headers, body; chunked where it was)">
+          Copy as curl
+        </button>
+      </div>
       {curl && curl.id === id ? (
         <pre data-testid="curl-command" className="curl-command">
           {curl.command}
           {curl.bodyFile ? `\n# the body is binary: curl reads it from ${curl.bodyFile}` : ''}
         </pre>
       ) : null}
-    </div>
+    </>
   );
 }
 
@@ -173,6 +180,11 @@ export function ExchangeDetail({ id }: { id: string }) {
   const webSocket = !!current?.row.webSocket;
   const tab = (chosen === 'stream' && current && !current.stream) || (chosen === 'messages' && current && !webSocket) ? 'chunks' : chosen;
   const onKeyDown = useChunkKeys(current);
+  // The list's row: marks made since the detail came are on it.
+  const listed = useApp((s) => {
+    const at = s.index.get(id);
+    return at === undefined ? null : s.rows[at]!;
+  });
   return (
     <section className="detail" data-testid="detail" tabIndex={-1} onKeyDown={onKeyDown}>
       <header className="detail-head">
@@ -216,13 +228,12 @@ export function ExchangeDetail({ id }: { id: string }) {
           </ul>
         ) : null}
         {current ? <Anomalies detail={current} /> : null}
-        {current?.request ? (
-          <div className="detail-actions">
-            <EditAndResend id={id} />
-            <BreakOnPath detail={current} />
-            <CopyAsCurl id={id} />
-          </div>
-        ) : null}
+        <div className="detail-actions">
+          {listed ? <MarkBar row={listed} /> : null}
+          {current?.request ? <EditAndResend id={id} /> : null}
+          {current?.request ? <BreakOnPath detail={current} /> : null}
+          {current?.request ? <CopyAsCurl id={id} detail={current} /> : null}
+        </div>
         {error ? <p className="missing">{error}</p> : null}
       </header>
       <nav className="tabs" role="tablist">

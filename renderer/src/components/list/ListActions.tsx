@@ -1,5 +1,5 @@
 // Under the list: Compose (a new request in the composer) and Replay (what to do with the
-// exchanges picked above). The toolbar has no room left for them at common widths; when it
+// exchanges chosen above). The toolbar has no room left for them at common widths; when it
 // folds into its menu, the menu holds them too.
 
 import { plural } from '../../../../shared/words';
@@ -9,7 +9,7 @@ export function ListActions() {
   const store = useAppStore();
   const panel = useApp((s) => s.panel);
   const origin = useApp((s) => s.session?.replay ?? null);
-  const picked = useApp((s) => s.picked.size);
+  const chosen = useApp((s) => s.chosen.length);
   return (
     <>
       <button type="button" data-testid="list-compose" onClick={() => store.getState().compose(null)} title="Write a request as it is to be sent, its framing included (chunk sizes, extensions, trailers, faults), and send it">
@@ -21,7 +21,7 @@ export function ListActions() {
         className={origin ? 'on' : ''}
         aria-pressed={panel === 'replay'}
         onClick={() => store.getState().setPanel(panel === 'replay' ? null : 'replay')}
-        title={`Serve the exchanges picked (${plural(picked, 'exchange')}; Ctrl or Shift + click picks more) as a replay origin, or send them again and compare their framing${origin ? `; serving at ${origin.url}` : ''}`}
+        title={`Serve the exchanges chosen (${plural(chosen, 'exchange')}; Ctrl or Shift + click chooses more) as a replay origin, or send them again and compare their framing${origin ? `; serving at ${origin.url}` : ''}`}
       >
         Replay{origin ? ' ●' : ''}
       </button>

@@ -1,15 +1,19 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent } from 'react';
 import type { ExchangeRow } from '../../../../shared/api';
 import { groupDigits } from '../../../../shared/words';
 import { useApp, useAppStore } from '../../context';
 import { parseFilter, type Predicate } from '../../model/filter';
 import { sortRows } from '../../model/sort';
-import { selectFilter, selectHeld, selectOrigin, selectRows, selectSelected } from '../../store/store';
+import { chooseByClick, type Click } from '../../model/choosing';
+import { selectChosen, selectFilter, selectHeld, selectOrigin, selectRows, selectSelected } from '../../store/store';
+import { Menu } from '../Menu';
+import { useCaptureFiles } from '../use-capture-files';
+import { useMarks } from '../use-marks';
+import { RowMenu, type RowMenuAt } from './RowMenu';
 import { useWidth } from '../use-width';
 import { ColumnsMenu } from './ColumnsMenu';
 import { ListActions } from './ListActions';
-import { RowMenu } from './RowMenu';
 import { SORT_KEYS, type ListColumn } from './columns';
 import { useListTable } from './use-list-table';
 import { onlyMatching } from './visible';
@@ -48,23 +52,26 @@ function useHeldWords(): Map<string, string> {
   }, [list, live]);
 }
 
-type PickHow = 'only' | 'toggle' | 'range';
+interface RowEvents {
+  onClick(id: string, click: Click): void;
+  onMenu(id: string, x: number, y: number): void;
+}
 
 /** Memoised: a row renders again only when its data, its columns or its selection changed. */
-const Row = memo(function Row({ row, selected, picked, matched, columns, origin, held, onPick, onMenu }: { row: ExchangeRow; selected: boolean; picked: boolean; matched: number; columns: ListColumn[]; origin: number; held: string | null; onPick: (id: string, how: PickHow) => void; onMenu: (id: string, x: number, y: number) => void }) {
+const Row = memo(function Row({ row, selected, chosen, matched, columns, origin, held, events }: { row: ExchangeRow; selected: boolean; chosen: boolean; matched: number; columns: ListColumn[]; origin: number; held: string | null; events: RowEvents }) {
   return (
     <div
-      className={`row ${selected ? 'selected' : picked ? 'picked' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''} ${matched > 0 ? 'matched' : ''} ${held ? 'held' : ''}`}
+      className={`row ${selected ? 'selected' : chosen ? 'chosen' : ''} ${row.anomalies.errors > 0 ? 'has-errors' : ''} ${row.mark?.pinned ? 'pinned' : ''} ${matched > 0 ? 'matched' : ''} ${held ? 'held' : ''}`}
       data-testid="row"
       data-id={row.id}
       data-matched={matched > 0 ? matched : undefined}
       data-held={held ? 'true' : undefined}
       role="row"
-      aria-selected={selected || picked}
-      onClick={(event) => onPick(row.id, event.shiftKey ? 'range' : event.ctrlKey || event.metaKey ? 'toggle' : 'only')}
+      aria-selected={selected || chosen}
+      onClick={(event) => events.onClick(row.id, { toggle: event.ctrlKey || event.metaKey, range: event.shiftKey })}
       onContextMenu={(event) => {
         event.preventDefault();
-        onMenu(row.id, event.clientX, event.clientY);
+        events.onMenu(row.id, event.clientX, event.clientY);
       }}
       title={held ?? (matched > 0 ? `${row.headline}\n(the search found ${matched === 1 ? 'a match' : `${matched} listed matches`} here)` : row.headline)}
     >
@@ -97,21 +104,49 @@ export function SessionsList() {
   const parent = useRef<HTMLDivElement>(null);
   // The header sits in the scroll container (sticky), so columns scroll sideways with it.
   const virtualizer = useVirtualizer({ count: visible.length, getScrollElement: () => parent.current, estimateSize: () => ROW_HEIGHT, overscan: 6, scrollMargin: ROW_HEIGHT });
-  const picked = useApp((s) => s.picked);
-  const [menu, setMenu] = useState<{ id: string; x: number; y: number } | null>(null);
-  // The order a Shift click picks a range in: the list's, as shown (filtered and sorted).
-  const order = useRef<string[]>([]);
-  order.current = useMemo(() => visible.map((r) => r.id), [visible]);
-  const onPick = useCallback((id: string, how: PickHow) => store.getState().pick(id, how, order.current), [store]);
-  const onMenu = useCallback(
-    (id: string, x: number, y: number) => {
-      // A right click on a row not picked picks it alone, as file managers do.
-      if (!store.getState().picked.has(id)) store.getState().pick(id, 'only', order.current);
-      setMenu({ id, x, y });
-    },
+  const chosen = useApp(selectChosen);
+  const chosenSet = useMemo(() => new Set(chosen), [chosen]);
+  const anchor = useRef<string | null>(null);
+  const [menu, setMenu] = useState<RowMenuAt | null>(null);
+  const { togglePins } = useMarks();
+  const { exportSelected } = useCaptureFiles();
+  const harMaxBody = useApp((s) => s.harMaxBody);
+  // Read through a ref: the handlers stay the same, so rows do not render again for them.
+  const latest = useRef({ visible, chosen });
+  latest.current = { visible, chosen };
+  const events = useMemo<RowEvents>(
+    () => ({
+      onClick: (id, click) => {
+        const { visible: shown, chosen: before } = latest.current;
+        if (!click.toggle && !click.range) {
+          anchor.current = id;
+          return store.getState().select(id);
+        }
+        const next = chooseByClick(
+          shown.map((r) => r.id),
+          { chosen: before, anchor: anchor.current },
+          id,
+          click,
+        );
+        anchor.current = next.anchor;
+        store.getState().choose(next.chosen, next.chosen.includes(id) ? id : null);
+      },
+      onMenu: (id, x, y) => {
+        const state = store.getState();
+        // A right-click outside the exchanges chosen chooses that one alone.
+        if (!state.chosen.includes(id)) {
+          anchor.current = id;
+          state.select(id);
+        }
+        const ids = store.getState().chosen;
+        const rowOf = (key: string) => state.rows[state.index.get(key) ?? -1];
+        const row = rowOf(id);
+        if (row) setMenu({ row, rows: ids.map(rowOf).filter((r): r is ExchangeRow => !!r), x, y });
+      },
+    }),
     [store],
   );
-  const closeMenu = useCallback(() => setMenu(null), []);
+  const chosenRows = () => chosen.map((id) => rows[store.getState().index.get(id) ?? -1]).filter((r): r is ExchangeRow => !!r);
   const selectedIndex = useMemo(() => (selected ? visible.findIndex((r) => r.id === selected) : -1), [visible, selected]);
 
   useEffect(() => {
@@ -121,6 +156,7 @@ export function SessionsList() {
   const move = (delta: number) => {
     if (visible.length === 0) return;
     const next = Math.max(0, Math.min(visible.length - 1, (selectedIndex < 0 ? (delta > 0 ? -1 : visible.length) : selectedIndex) + delta));
+    anchor.current = visible[next]!.id;
     store.getState().select(visible[next]!.id);
   };
 
@@ -136,8 +172,14 @@ export function SessionsList() {
       End: () => move(visible.length),
       Enter: () => document.querySelector<HTMLElement>('[data-testid="detail"]')?.focus(),
       Escape: () => store.getState().select(null),
+      p: () => void togglePins(chosenRows()),
+      P: () => void togglePins(chosenRows()),
+      ContextMenu: () => {
+        const row = selected ? document.querySelector(`[data-testid="row"][data-id="${selected}"]`)?.getBoundingClientRect() : null;
+        if (selected && row) events.onMenu(selected, row.left + 40, row.bottom);
+      },
     };
-    const action = keys[event.key];
+    const action = event.ctrlKey || event.metaKey || event.altKey ? undefined : keys[event.key];
     if (action) {
       event.preventDefault();
       action();
@@ -147,7 +189,7 @@ export function SessionsList() {
   const style = { '--cols': template, '--total': `${total}px` } as CSSProperties;
   return (
     <section className="sessions" ref={section}>
-      <div ref={parent} className="rows" tabIndex={0} role="grid" aria-multiselectable="true" aria-rowcount={visible.length} aria-label="Exchanges" data-testid="sessions" onKeyDown={onKeyDown} style={style}>
+      <div ref={parent} className="rows" tabIndex={0} role="grid" aria-rowcount={visible.length} aria-label="Exchanges" data-testid="sessions" onKeyDown={onKeyDown} style={style}>
         <div className="row header" role="row" data-testid="list-header">
           {headers.map((header) => {
             const column = header.column;
@@ -179,7 +221,7 @@ export function SessionsList() {
             const row = visible[item.index]!;
             return (
               <div key={row.id} className="row-slot" style={{ transform: `translateY(${item.start - ROW_HEIGHT}px)`, height: ROW_HEIGHT }}>
-                <Row row={row} selected={row.id === selected} picked={picked.has(row.id)} matched={matches?.get(row.id)?.length ?? 0} columns={shown} origin={origin} held={held.get(row.id) ?? null} onPick={onPick} onMenu={onMenu} />
+                <Row row={row} selected={row.id === selected} chosen={chosenSet.has(row.id)} matched={matches?.get(row.id)?.length ?? 0} columns={shown} origin={origin} held={held.get(row.id) ?? null} events={events} />
               </div>
             );
           })}
@@ -187,6 +229,20 @@ export function SessionsList() {
       </div>
       <div className="list-footer">
         <span data-testid="shown-count">{visible.length === rows.length ? `${groupDigits(rows.length)} exchanges` : `${groupDigits(visible.length)} of ${groupDigits(rows.length)} exchanges match`}</span>
+        {chosen.length > 0 ? (
+          <Menu label={`Export selected (${groupDigits(chosen.length)})…`} title="The exchanges chosen (Ctrl+click, Shift+click) alone, as a capture or as HAR" testId="export-selected" className="export-menu">
+            {(close) => (
+              <>
+                <button type="button" role="menuitem" data-testid="export-chosen-capture" onClick={() => (close(), void exportSelected({ ids: chosen, format: 'capture' }))}>
+                  as a capture…
+                </button>
+                <button type="button" role="menuitem" data-testid="export-chosen-har" onClick={() => (close(), void exportSelected({ ids: chosen, format: 'har', maxBodyBytes: harMaxBody }))}>
+                  as HAR…
+                </button>
+              </>
+            )}
+          </Menu>
+        ) : null}
         {sorting.length > 0 ? (
           <button type="button" className="link" onClick={() => table.resetSorting(true)} data-testid="unsort">
             session order
@@ -195,7 +251,7 @@ export function SessionsList() {
         <ListActions />
         <ColumnsMenu columns={table.getAllLeafColumns()} onReset={reset} />
       </div>
-      {menu ? <RowMenu id={menu.id} x={menu.x} y={menu.y} onClose={closeMenu} /> : null}
+      {menu ? <RowMenu at={menu} onClose={() => setMenu(null)} /> : null}
     </section>
   );
 }

@@ -40,9 +40,29 @@ function Lock() {
   );
 }
 
+/** A pin (an SVG, as the padlock). */
+export function Pin() {
+  return (
+    <svg className="pin" data-testid="pin-mark" role="img" aria-label="pinned" viewBox="0 0 12 12" width="11" height="11">
+      <path d="M4 1h4l-.6 3.2L10 6.5v1H6.6L6 11.5 5.4 7.5H2v-1l2.6-2.3z" fill="currentColor" />
+    </svg>
+  );
+}
+
+/** A comment: a speech bubble whose title is the comment, on hover. */
+function CommentMark({ comment }: { comment: string }) {
+  return (
+    <svg className="comment-mark" data-testid="comment-mark" role="img" aria-label={`comment: ${comment}`} viewBox="0 0 12 12" width="11" height="11">
+      <title>{comment}</title>
+      <path d="M1.5 2h9a.5.5 0 0 1 .5.5v5.5a.5.5 0 0 1-.5.5H5l-2.5 2.2V8.5h-1A.5.5 0 0 1 1 8V2.5a.5.5 0 0 1 .5-.5z" fill="currentColor" />
+    </svg>
+  );
+}
+
 function terminatorCell(row: ExchangeRow, held: string | null): { text: string; className: string; title?: string } {
   // Held at a breakpoint: Chunkscope's doing, not a stall of the sender's.
   if (held) return { text: 'held', className: 'held-cell', title: held };
+
   if (row.stalled?.ongoing) return { text: `stalled ${duration(row.stalled.seconds)}`, className: 'stalled' };
   switch (row.terminator) {
     case 'present':
@@ -60,6 +80,24 @@ const TERMINATOR_ORDER = { missing: 0, streaming: 1, present: 2, none: 3 } as co
 
 export const LIST_COLUMNS: ListColumn[] = [
   { id: '#', title: '#', about: 'Order in the session', size: 72, minSize: 66, numeric: true, sortKey: (r) => r.seq, cell: (r) => ({ text: groupDigits(r.seq) }) },
+  {
+    id: 'mark',
+    title: 'mark',
+    about: 'Pinned, and a comment (its text on hover): yours, saved in the capture',
+    size: 56,
+    minSize: 50,
+    // Pinned first, then commented, when sorted by it.
+    sortKey: (r) => (r.mark ? (r.mark.pinned ? 0 : 1) : null),
+    cell: (r) => ({
+      text: r.mark ? (
+        <>
+          {r.mark.pinned ? <Pin /> : null}
+          {r.mark.comment ? <CommentMark comment={r.mark.comment} /> : null}
+        </>
+      ) : null,
+      title: r.mark?.comment || (r.mark?.pinned ? 'pinned' : undefined),
+    }),
+  },
   { id: 'started', title: 'started', about: "When the request began, since the session's first connection", size: 80, minSize: 64, numeric: true, hidden: true, sortKey: (r) => r.startedAt, cell: (r, c) => ({ text: duration(r.startedAt - c.origin) }) },
   { id: 'conn', title: 'conn', about: 'The connection (c1, c2…)', size: 64, minSize: 60, numeric: true, sortKey: (r) => r.connection, cell: (r) => ({ text: `c${r.connection}` }) },
   { id: 'req', title: 'req', about: 'Request #k on its connection (keep-alive)', size: 66, minSize: 62, numeric: true, sortKey: (r) => r.index, cell: (r) => ({ text: `#${r.index + 1}` }) },

@@ -1,26 +1,25 @@
-// Replay from the app: the exchanges picked (or the whole session) served as a replay
+// Replay from the app: the exchanges chosen (or the whole session) served as a replay
 // origin on a loopback port, shown here with its address until it is stopped; and the
-// requests picked sent again, with their original timing or fast, their framing compared.
+// requests chosen sent again, with their original timing or fast, their framing compared.
 
 import { useState } from 'react';
 import { plural } from '../../../../shared/words';
 import { useApp } from '../../context';
-import { pickedInOrder } from '../../store/workbench';
+import { inSessionOrder } from '../../store/workbench';
 import { useReplayActions } from './use-replay-actions';
 
-/** The picked exchanges in session order (the list's Ctrl/Shift clicks, or the one shown). */
-export function usePicked(): string[] {
-  const picked = useApp((s) => s.picked);
-  const shown = useApp((s) => s.selectedId);
+/** The exchanges chosen in the list (Ctrl/Shift clicks, or the one selected), in session order. */
+export function useChosen(): string[] {
+  const chosen = useApp((s) => s.chosen);
   const rows = useApp((s) => s.rows);
-  return pickedInOrder(picked, shown, rows.map((r) => r.id));
+  return inSessionOrder(chosen, rows.map((r) => r.id));
 }
 
 export function ReplayPanel({ onClose }: { onClose: () => void }) {
   const actions = useReplayActions();
   const origin = useApp((s) => s.session?.replay ?? null);
   const exchanges = useApp((s) => s.rows.length);
-  const picked = usePicked();
+  const picked = useChosen();
   const [timing, setTiming] = useState<'original' | 'fast'>('original');
   const [busy, setBusy] = useState(false);
   const run = (work: Promise<void>) => {
@@ -35,7 +34,7 @@ export function ReplayPanel({ onClose }: { onClose: () => void }) {
           ✕
         </button>
       </header>
-      <p className="hint">Pick exchanges in the list (Ctrl or ⌘ + click adds one, Shift + click a range), or right-click one.</p>
+      <p className="hint">Choose exchanges in the list (Ctrl or ⌘ + click adds one, Shift + click a range), or right-click one.</p>
       <h3>Serve as a replay origin</h3>
       <p className="hint">Captured responses answered again on a loopback port, with the same chunk boundaries, timing and end; the origin is not needed.</p>
       {origin ? (
@@ -48,8 +47,8 @@ export function ReplayPanel({ onClose }: { onClose: () => void }) {
         </p>
       ) : null}
       <div className="step-actions">
-        <button type="button" data-testid="serve-picked" disabled={busy || picked.length === 0} onClick={() => run(actions.serve(picked))}>
-          Serve {plural(picked.length, 'picked exchange')}
+        <button type="button" data-testid="serve-chosen" disabled={busy || picked.length === 0} onClick={() => run(actions.serve(picked))}>
+          Serve {plural(picked.length, 'chosen exchange')}
         </button>
         <button type="button" data-testid="serve-session" disabled={busy || exchanges === 0} onClick={() => run(actions.serve(null))}>
           Serve the session
@@ -62,8 +61,8 @@ export function ReplayPanel({ onClose }: { onClose: () => void }) {
           <option value="original">original timing</option>
           <option value="fast">fast</option>
         </select>
-        <button type="button" data-testid="resend-picked" disabled={busy || picked.length === 0} onClick={() => run(actions.resend(picked, timing))}>
-          Resend {plural(picked.length, 'picked request')}
+        <button type="button" data-testid="resend-chosen" disabled={busy || picked.length === 0} onClick={() => run(actions.resend(picked, timing))}>
+          Resend {plural(picked.length, 'chosen request')}
         </button>
       </div>
     </aside>
