@@ -58,6 +58,8 @@ export interface NextPart {
   queued: number;
   /** It arrived whole. */
   complete: boolean;
+  /** Chunks that step with it: they came too many at once (more than 4,096 parts queued) to be held one by one. */
+  joined?: number;
 }
 
 /** A held message the timeout released: said once, in the update that takes it off the list. */

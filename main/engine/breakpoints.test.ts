@@ -204,3 +204,24 @@ describe('breakpoints through the API', () => {
     expect((await client.done).output).toBe('drip 1\ndrip 2\n');
   });
 });
+
+describe('many messages held at once', () => {
+  it('the whole list goes out a bounded number of times, not once per message held, and the timeout releases every one, said once each', async () => {
+    const { proxy, api, ui, updated } = await started(['break-response:1 path:/drip']);
+    const COUNT = 60;
+    const clients = Array.from({ length: COUNT }, () => {
+      const client = net.connect({ host: '127.0.0.1', port: Number(new URL(proxy).port) });
+      client.on('error', () => undefined);
+      client.write('GET /drip?chunks=2&delay=0 HTTP/1.1\r\nHost: lab\r\n\r\n');
+      return client;
+    });
+    cleanups.push(async () => clients.forEach((c) => c.destroy()));
+    await updated(() => ui.held.length === COUNT);
+    // Each list is every held message (with its head while held): one per message held made
+    // hundreds of them quadratic (300 held with 60 KB heads: 2.7 GB of lists).
+    expect(ui.lists).toBeLessThan(COUNT / 2);
+    await api('setReleaseAfter', { seconds: 0.05 });
+    await updated(() => ui.held.length === 0 && ui.timedOut.length === COUNT);
+    expect(new Set(ui.timedOut.map((t) => t.id)).size).toBe(COUNT);
+  });
+});

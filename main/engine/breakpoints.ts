@@ -24,6 +24,7 @@ export class EngineBreakpoints {
   private timer: NodeJS.Timeout | null = null;
   private immediate: NodeJS.Immediate | null = null;
   private closed = false;
+  private lastSent = 0;
   /** Released by the timeout since the last update. */
   private timedOut: HeldTimedOut[] = [];
 
@@ -36,8 +37,9 @@ export class EngineBreakpoints {
       holds: (owner) => owner !== null && owner === host.owner(),
       // A message held or let go shows at once (a burst of them in one update); bytes arriving for one are said within LIST_MS.
       changed: (membership) => (membership ? this.soon() : this.schedule()),
-      timedOut: (held) => {
-        if (this.ownedNow(held)) this.timedOut.push(held);
+      // Its owner, not the list: a hundred timeouts firing together would each make the whole list.
+      timedOut: (held, owner) => {
+        if (owner !== null && owner === this.host.owner()) this.timedOut.push(held);
       },
     });
   }
@@ -101,9 +103,14 @@ export class EngineBreakpoints {
     this.timer.unref();
   }
 
-  /** After the reads of this turn of the event loop: holds made by many connections at once go in one update. */
+  /**
+   * After the reads of this turn of the event loop: holds made by many connections at once go
+   * in one update. Never more often than every LIST_MS: each update is the whole list (heads
+   * included), and connections held one per turn would send it once per message.
+   */
   private soon(): void {
     if (this.immediate || this.closed) return;
+    if (Date.now() - this.lastSent < LIST_MS) return this.schedule();
     this.immediate = setImmediate(() => this.send());
   }
 
@@ -117,12 +124,8 @@ export class EngineBreakpoints {
   private send(): void {
     this.cancel();
     if (this.closed) return;
+    this.lastSent = Date.now();
     const timedOut = this.timedOut.splice(0);
     this.host.emit(timedOut.length > 0 ? { held: this.list(), heldTimedOut: timedOut } : { held: this.list() });
-  }
-
-  /** Whether a message released is one of the live session's (listed). */
-  private ownedNow(held: HeldTimedOut): boolean {
-    return this.list().some((h) => h.id === held.id && h.direction === held.direction);
   }
 }

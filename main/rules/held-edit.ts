@@ -2,7 +2,7 @@
 // checked before anything changes, refused in words.
 
 import { partName } from '../../shared/breakpoints';
-import { StepRefused, type Edit, type Part } from './held-parts';
+import { joinedName, StepRefused, type Edit, type Part } from './held-parts';
 
 /** An edit as the user asks for it (data as bytes). */
 export interface EditStep {
@@ -14,6 +14,7 @@ export interface EditStep {
 /** The edit of `next` (the part the next step sends), merged with an earlier one; `expected` names what is awaited when none is queued. */
 export function editOf(next: Part | null, step: EditStep, expected: string): Edit {
   if (!next) throw new StepRefused(`${expected} has not arrived yet: nothing to edit (the held list shows it when it comes)`);
+  if (next.joined > 0) throw new StepRefused(`${joinedName(next)} came too many at once to step one by one: they go together as the sender sent them, and cannot be edited`);
   const edit: Edit = next.edit ?? { line: null, data: null, lines: null };
   if (step.head !== undefined) {
     if (next.part !== 'head') throw new StepRefused(`the head went already: what goes next is ${partName(next.part, next.chunk)}`);

@@ -44,10 +44,12 @@ export interface Part {
   edit: Edit | null;
   lineSent: boolean;
   dataSent: boolean;
+  /** Chunks joined after it (past MAX_HELD_PARTS): their bytes are in `tail`, and they step with it. */
+  joined: number;
 }
 
 export function newPart(part: HeldPart, chunk: number): Part {
-  return { part, chunk, line: [], data: [], tail: [], dataLength: 0, lines: [], sizeToken: null, extensions: '', size: null, complete: false, released: false, flowing: false, edit: null, lineSent: false, dataSent: false };
+  return { part, chunk, line: [], data: [], tail: [], dataLength: 0, lines: [], sizeToken: null, extensions: '', size: null, complete: false, released: false, flowing: false, edit: null, lineSent: false, dataSent: false, joined: 0 };
 }
 
 const CRLF = Buffer.from('\r\n', 'latin1');
@@ -125,6 +127,14 @@ export class MessageParts {
       }
       case 'chunk-size':
       case 'last-chunk': {
+        if (e.type === 'chunk-size' && p && this.joinable(p)) {
+          // Too many parts queued (tiny chunks, many in one read): each would cost far more than its bytes.
+          this.chunksSeen++;
+          p.joined++;
+          p.complete = false;
+          append(p.tail, pieces);
+          break;
+        }
         const q = start(e.type === 'chunk-size' ? 'chunk' : 'last-chunk');
         if (e.type === 'chunk-size') this.chunksSeen++;
         q.size = e.type === 'chunk-size' ? e.size : 0;
@@ -137,6 +147,10 @@ export class MessageParts {
       case 'body-data': {
         const q = p && !p.complete && (p.part === 'chunk' || p.part === 'body') ? p : e.type === 'body-data' ? start('body') : rest();
         if (q.part === 'body') q.size = this.bodySize;
+        if (q.joined > 0) {
+          append(q.tail, pieces);
+          break;
+        }
         q.data.push(...pieces);
         q.dataLength += length;
         break;
@@ -144,7 +158,7 @@ export class MessageParts {
       default: {
         const ending = e.type === 'chunk-crlf' || e.type === 'trailers-end';
         if (p && !p.complete && (ending || (e.type === 'trailer' && p.part === 'last-chunk'))) {
-          p.tail.push(...pieces);
+          append(p.tail, pieces);
           p.complete = ending;
           break;
         }
@@ -155,6 +169,11 @@ export class MessageParts {
       }
     }
     this.queued += length;
+  }
+
+  /** A chunk queued whole, not yet going on nor edited, when the queue holds as many parts as it may: the next chunks join it. */
+  private joinable(p: Part): boolean {
+    return this.parts.length >= MAX_HELD_PARTS && p.part === 'chunk' && p.complete && !p.released && !p.flowing && !p.edit;
   }
 
   /** Nothing more comes: every part is as whole as it will be. */
@@ -199,15 +218,34 @@ export class MessageParts {
 }
 
 export function nextView(p: Part): NextPart {
-  return { part: p.part, sizeLine: p.sizeToken === null ? null : p.sizeToken + p.extensions, sizeToken: p.sizeToken, size: p.size, queued: p.part === 'head' ? totalLength(p.line) : p.dataLength, complete: p.complete };
+  const view: NextPart = { part: p.part, sizeLine: p.sizeToken === null ? null : p.sizeToken + p.extensions, sizeToken: p.sizeToken, size: p.size, queued: p.part === 'head' ? totalLength(p.line) : p.dataLength, complete: p.complete };
+  return p.joined > 0 ? { ...view, joined: p.joined } : view;
+}
+
+/** Pieces added in order; a piece that continues the last one in the same buffer extends it (one view per read, not one per span). */
+function append(target: Uint8Array[], pieces: Uint8Array[]): void {
+  for (const piece of pieces) {
+    const last = target.at(-1);
+    if (last && last.buffer === piece.buffer && last.byteOffset + last.length === piece.byteOffset) target[target.length - 1] = new Uint8Array(last.buffer, last.byteOffset, last.length + piece.length);
+    else target.push(piece);
+  }
 }
 
 /** What a step that sends part `p` did, in words (`sender`: "server" or "client"). */
 export function sentWords(p: Part, sender: string): string {
+  if (p.joined > 0) return `released ${joinedName(p)} as the ${sender} sent them (they came too many at once to step one by one)`;
   const name = partName(p.part, p.chunk);
   if (!p.edit) return `released ${name} as the ${sender} sent it`;
   if (p.part === 'head') return `sent the head edited (${plural(p.edit.lines!.length, 'line')}; the ${sender} sent ${plural(p.lines.length, 'line')})`;
   const line = Buffer.from(p.edit.line ?? new Uint8Array()).toString('latin1').replace(/\r\n$/, '');
   const data = p.edit.data ? `, ${byteCount(p.edit.data.length)} of data (the ${sender}'s: ${byteCount(p.size ?? 0)})` : '';
   return `sent ${name} edited: size line "${line}" (the ${sender} sent "${p.sizeToken}${p.extensions}")${data}`;
+}
+
+/** Parts queued one by one at most: chunks past it (a sender's tiny chunks in one read) join the last, and step with it. */
+export const MAX_HELD_PARTS = 4096;
+
+/** "chunks #4096 to #174762": a part with chunks joined to it. */
+export function joinedName(p: Part): string {
+  return `chunks #${p.chunk + 1} to #${p.chunk + 1 + p.joined}`;
 }

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { isSpanEvent } from '../../shared/http1';
 import { Http1Parser } from '../http1';
-import { HeldQueue, StepRefused, type HeldCommand, type HeldStep } from './held';
+import { HeldQueue, MAX_HELD_PARTS, StepRefused, type HeldCommand, type HeldStep } from './held';
 import { ByteQueue } from './ops';
 
 const FEED = 'HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;a=b\r\nhello\r\n5DC\r\n' + 'x'.repeat(1500) + '\r\n0\r\nX-T: 1\r\n\r\n';
@@ -235,5 +235,33 @@ describe('ends, stalls and the timeout', () => {
     expect(q.view()).toMatchObject({ senderEnded: 'the server closed the connection (FIN)', queuedChunks: 0 });
     expect(sent(act({ action: 'next' }))).toBe(CHUNK1);
     expect(short(act({ action: 'next' }))).toEqual(['applied released chunk #2 as the server sent it', 'send "5DC\\r\\nxx"', 'timer off', 'done']);
+  });
+});
+
+describe('a sender that floods a held message with tiny chunks', () => {
+  // 1 MiB of one-byte chunks came in one read (reads grow to 1 MiB): 174,762 chunks. Each
+  // queued as a part of its own took about 1 KiB (200 MB for 1 MiB queued) and releasing the
+  // rest took 17 s of the relay's event loop.
+  const TINY = 174_762;
+  const flood = HEAD + '1\r\nx\r\n'.repeat(TINY) + '0\r\n\r\n';
+
+  it('keeps a bounded number of parts: the chunks past the bound step together, said in words, and every byte still goes as sent', () => {
+    const { q, feed, act } = held(0);
+    q.attached();
+    feed(flood);
+    const view = q.view();
+    expect(view.queuedBytes).toBe(flood.length - HEAD.length);
+    expect(view.queuedChunks).toBeLessThanOrEqual(MAX_HELD_PARTS);
+    expect(short(act({ action: 'next' }))).toEqual(['applied released chunk #1 as the server sent it', 'send "1\\r\\nx\\r\\n"', 'timer 300000']);
+    const out: HeldCommand[] = [];
+    while (q.view().next?.joined === undefined) out.push(...act({ action: 'next' }));
+    const first = q.view().chunk + 1;
+    expect(first).toBeLessThanOrEqual(MAX_HELD_PARTS);
+    expect(q.view().next?.joined).toBe(TINY - first);
+    expect(() => act({ action: 'edit', sizeLine: '2' })).toThrow(`chunks #${first} to #${TINY} came too many at once to step one by one: they go together as the sender sent them, and cannot be edited`);
+    const together = act({ action: 'next' });
+    expect(short(together)[0]).toBe(`applied released chunks #${first} to #${TINY} as the server sent them (they came too many at once to step one by one)`);
+    out.push(...together, ...act({ action: 'rest' }));
+    expect(HEAD + '1\r\nx\r\n' + sent(out)).toBe(flood);
   });
 });

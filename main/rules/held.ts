@@ -11,7 +11,7 @@ import { duration, plural } from '../../shared/words';
 import { MessageParts, nextView, sendable, sentWords, StepRefused, type Part } from './held-parts';
 import { editOf, type EditStep } from './held-edit';
 
-export { StepRefused } from './held-parts';
+export { MAX_HELD_PARTS, StepRefused } from './held-parts';
 
 export type HeldCommand =
   | { do: 'send'; pieces: Uint8Array[] }

@@ -145,7 +145,7 @@ export class HeldGate implements StepGate {
               this.run(() => {
                 const commands = this.queue.timeout();
                 const said = commands.find((t) => t.do === 'applied');
-                if (said?.do === 'applied') this.stepping.timedOut({ id: this.id, direction: this.identity.direction, rule: this.identity.rule, effect: said.effect });
+                if (said?.do === 'applied') this.stepping.timedOut({ id: this.id, direction: this.identity.direction, rule: this.identity.rule, effect: said.effect }, this.identity.owner);
                 return commands;
               });
             }, ms);
@@ -192,8 +192,8 @@ export interface SteppingOptions {
   holds?(owner: unknown): boolean;
   /** The list changed: a message was held or let go (`membership`), or one was stepped or more of it arrived. */
   changed?(membership: boolean): void;
-  /** The timeout released a held message (said before the list drops it). */
-  timedOut?(held: HeldTimedOut): void;
+  /** The timeout released a held message of `owner`'s (said before the list drops it). */
+  timedOut?(held: HeldTimedOut, owner: unknown): void;
 }
 
 /** Everything held on one proxy, and the steps the API asks for. */
@@ -224,8 +224,8 @@ export class Stepping {
     this.options.changed?.(membership);
   }
 
-  timedOut(held: HeldTimedOut): void {
-    this.options.timedOut?.(held);
+  timedOut(held: HeldTimedOut, owner: unknown): void {
+    this.options.timedOut?.(held, owner);
   }
 
   /** What is held (of one owner's connections, when given), in the order it was held. */

@@ -37,6 +37,11 @@ describe('a held message in words', () => {
     expect(exchangeLabel('3:1')).toBe('c3 · request #2');
   });
 
+  it('chunks that came too many at once to be held one by one say they step together', () => {
+    const next = { part: 'chunk' as const, sizeLine: '1', sizeToken: '1', size: 1, queued: 1, complete: true, joined: 170_000 };
+    expect(heldFacts(held({ chunk: 4095, next }), 1_000_004_200).next).toBe('next: chunks #4096 to #174096 together (they came too many at once to step one by one)');
+  });
+
   it('a chunk still arriving, a head, a size line with extensions, edits waiting', () => {
     const arriving = held({ next: { part: 'chunk', sizeLine: '5dc;x=1', sizeToken: '5dc', size: 1500, queued: 200, complete: false }, queuedChunks: 0, queuedBytes: 205 });
     expect(heldFacts(arriving, 1_000_000_000)).toMatchObject({ next: 'next: chunk #3, size 5dc (1,500 bytes) (size line "5dc;x=1"), 200 bytes arrived so far', queued: 'queued: 205 bytes' });

@@ -55,6 +55,7 @@ function nextWords(h: HeldMessage): string {
   const n = h.next;
   if (!n) return `next: ${name}, nothing of it arrived yet`;
   const arrived = n.complete ? 'whole' : `${byteCount(n.queued)} arrived so far`;
+  if (n.joined) return `next: chunks #${h.chunk + 1} to #${h.chunk + 1 + n.joined} together (they came too many at once to step one by one)`;
   if (n.part === 'chunk' && n.sizeToken !== null) {
     const extensions = n.sizeLine !== null && n.sizeLine !== n.sizeToken ? ` (size line "${n.sizeLine}")` : '';
     return `next: ${name}, size ${n.sizeToken}${n.size === null ? '' : ` (${byteCount(n.size)})`}${extensions}, ${arrived}`;
