@@ -2,7 +2,7 @@
 // shared/api.ts that both transports (Electron IPC, the WebSocket bridge) serve. Sessions
 // are sessions.ts, what the UI is sent updates.ts, files in and out files.ts.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseExchangeId } from '../../shared/exchange-id';
@@ -19,8 +19,7 @@ import { ClientSupport, type ClientSupportOptions } from '../clients/support';
 import { EngineBreakpoints } from './breakpoints';
 import { dataDir } from '../tls/data-dir';
 import { EngineError } from './errors';
-import { Composer } from './composer';
-import { ReplayOrigins } from './replay-origin';
+import { Workbench } from './workbench';
 import * as files from './files';
 import { Finding } from './finding';
 import { Probing } from './probing';
@@ -79,9 +78,8 @@ export class Engine {
   notice: string | null = null;
   /** Messages held at breakpoints, and the API's steps (held in the live session only, listed whichever tab is shown). */
   readonly breakpoints: EngineBreakpoints;
-  /** The composer (composeFrom, parsePlan, formatPlan, send, resend) and the replay origin (serveReplay, stopReplay). */
-  readonly composer: Composer;
-  readonly replays = new ReplayOrigins(() => this.session, () => this.updates.emit({ session: this.info() }));
+  /** The composer and the replay origin (composeFrom, parsePlan, formatPlan, send, resend, serveReplay, stopReplay). */
+  readonly workbench: Workbench;
 
   constructor(private readonly options: EngineOptions) {
     this.rules = options.rules ?? [];
@@ -112,24 +110,8 @@ export class Engine {
     // whoever looks); before start() there is no live session yet.
     const owner = () => (this.sessions.live as Session | undefined)?.recorder ?? null;
     this.breakpoints = new EngineBreakpoints({ owner, emit: (batch) => this.updates.emit(batch), info: () => this.info() }, options.releaseAfterSeconds);
-    this.composer = new Composer({
-      shown: () => this.session,
-      // A send is recorded in the live session whichever is shown; through the proxy only while
-      // capturing, so capturing turns on if it was off (the session shown stays shown).
-      live: () => {
-        if (!this.capturing) this.setCapturingOn();
-        return this.sessions.live;
-      },
-      proxy: () => this.proxy,
-      mode: options.reverse ? 'reverse' : 'forward',
-      insecure: options.https?.insecureUpstream === true,
-      caPem: () => (this.ca ? readFileSync(this.ca.path, 'utf8') : null),
-    });
-  }
-
-  private setCapturingOn(): void {
-    this.capturing = true;
-    this.updates.emit({ session: this.info() });
+    // A send is recorded in the live session whichever is shown; capturing turns on (a send through the proxy needs it).
+    this.workbench = new Workbench({ shown: () => this.session, live: () => ((this.capturing = true), this.sessions.live), proxy: () => this.proxy, mode: options.reverse ? 'reverse' : 'forward', insecure: options.https?.insecureUpstream === true, caPath: () => this.ca?.path ?? null, changed: () => this.updates.emit({ session: this.info() }) });
   }
 
   /** The session shown. */
@@ -185,7 +167,7 @@ export class Engine {
       recovered: this.recovered,
       capturePath: live.path,
       captureError: live.writer?.failure?.message ?? null,
-      replay: this.replays.info(),
+      replay: this.workbench.replays.info(),
     };
   }
 
@@ -400,8 +382,7 @@ export class Engine {
     await this.finding.close();
     await this.probing.close();
     await this.clients.close();
-    this.composer.close();
-    await this.replays.stop(false);
+    await this.workbench.close();
     await this.proxy?.close();
     await this.lab?.close();
     // A proxy that could not listen (the port in use) leaves no session to close.
