@@ -61,7 +61,6 @@ export class ConnectionAnalyzer extends ConnectionFacts {
   /** What each stream's parser waited for when the stream ended (where its bytes stopped). */
   private readonly endWaiting: [AccountWaiting | null, AccountWaiting | null] = [null, null];
   private readonly stallSeconds: number;
-  private readonly ownClient: boolean;
   /** Records fed so far (data and events): a row or a detail derived from fewer is older. */
   records = 0;
   /** The WebSocket a 101 began (main/analysis/websocket.ts). */
@@ -80,7 +79,7 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     this.listener = options.listener ?? {};
     this.lastByteAt = [openedAt, openedAt];
     this.stallSeconds = options.stallSeconds ?? DEFAULT_STALL_SECONDS;
-    this.ownClient = options.clientIsChunkscope === true;
+    this.clientIsChunkscope = options.clientIsChunkscope === true;
     this.stallLog = new StallLog(this.stallSeconds);
     const keepChunks = (this.keepChunks = options.keepChunks ?? true);
     this.keepMessages = keepChunks === true ? KEPT_MESSAGES : keepChunks === false ? 0 : keepChunks;
@@ -166,14 +165,6 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     this.applyOriginEnds();
     this.origin?.finish();
     for (const stream of [0, 1] as const) if (!this.ends[stream]) this.endStream(stream, 'open', stream === 0 ? 'client' : 'server');
-  }
-
-  /**
-   * The client is Chunkscope itself: `check`, `replay --to`, Try it say so when they analyse;
-   * a capture says so of the composer's connections (a `client` event of `launched: 'chunkscope'`).
-   */
-  get clientIsChunkscope(): boolean {
-    return this.ownClient || this.clientTag?.launched === 'chunkscope';
   }
 
   get ended(): boolean {
