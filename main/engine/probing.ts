@@ -46,6 +46,8 @@ interface Run {
 
 export class Probing {
   private run: Run | null = null;
+  /** A probe between its checks and its run (opening its port): a second one waits for nothing, it is refused. */
+  private starting: Promise<unknown> | null = null;
   private probes = 0;
 
   constructor(private readonly host: ProbingHost) {}
@@ -56,6 +58,17 @@ export class Probing {
 
   async start(args: ProbeArgs): Promise<ProbeStarted> {
     if (this.run) throw new EngineError(`a probe of ${this.run.state.command} is running: cancel it first`);
+    if (this.starting) throw new EngineError('another probe is starting: cancel it first');
+    const starting = this.begin(args);
+    this.starting = starting;
+    try {
+      return await starting;
+    } finally {
+      this.starting = null;
+    }
+  }
+
+  private async begin(args: ProbeArgs): Promise<ProbeStarted> {
     if (process.platform === 'win32') throw new EngineError("probing a client runs on Linux and macOS (it kills the command's process group at the timeout)");
     const words = commandWords(args.command);
     if (!Array.isArray(words)) throw new EngineError(words.problem);
@@ -164,6 +177,7 @@ export class Probing {
 
   /** The engine closes: a running probe is cancelled and waited for. */
   async close(): Promise<void> {
+    await this.starting?.catch(() => undefined);
     const run = this.run;
     if (!run) return;
     this.cancel({ id: run.state.id });
