@@ -102,6 +102,21 @@ describe('probing a client from the app', () => {
     expect(readFileSync(pids, 'utf8').trim().split('\n').map(Number).filter(running)).toEqual([]);
   });
 
+  it('a probe asked for as soon as the last one says it was cancelled starts once that one has let go of its port', async () => {
+    const { engine: e, probes } = await engine();
+    const { id } = await e.probing.start({ command: `sh -c 'exec sleep 1000' {url}`, only: ['ok'], timeoutSeconds: 600 });
+    await expect.poll(() => probes.at(-1)?.current, { timeout: 10_000 }).toBe('ok');
+    let next: Promise<unknown> | null = null;
+    // As a UI would: the update that says "cancelled" enables the button, and the user presses it.
+    e.onUpdate((batch) => {
+      if (batch.probe?.id === id && batch.probe.state === 'cancelled') next ??= e.probing.start({ command: CURL, only: ['ok'], timeoutSeconds: 5 }).catch((error: Error) => error.message);
+    });
+    expect(e.probing.cancel({ id })).toEqual({ cancelled: true });
+    await expect.poll(() => next !== null, { timeout: 15_000 }).toBe(true);
+    expect(await next).toMatchObject({ id: 'p2' });
+    await expect.poll(() => probes.at(-1), { timeout: 30_000 }).toMatchObject({ id: 'p2', state: 'done' });
+  });
+
   it('refuses what cannot run as written, with a sentence', async () => {
     const { engine: e } = await engine();
     await expect(e.probing.start({ command: 'curl -sS https://example.test' })).rejects.toThrow('the command has no {url}: put {url} where the URL goes');

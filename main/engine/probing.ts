@@ -57,6 +57,8 @@ export class Probing {
   }
 
   async start(args: ProbeArgs): Promise<ProbeStarted> {
+    // The last probe said it ended and is letting go of its thread and port: the next one waits for that, not for a second cancel.
+    if (this.run && this.run.state.state !== 'running') await this.run.ended;
     if (this.run) throw new EngineError(`a probe of ${this.run.state.command} is running: cancel it first`);
     if (this.starting) throw new EngineError('another probe is starting: cancel it first');
     const starting = this.begin(args);
