@@ -5,7 +5,7 @@
 // asked. The next slice further on goes on from there; one before it starts again.
 
 import type { ContentCoding } from '../../shared/stream';
-import { StreamDecoder } from '../stream/decode-stream';
+import { StreamDecoder, type StreamDecodeFailure } from '../stream/decode-stream';
 import type { SentBody } from './body-sent';
 
 /** Bytes as sent given to the decoder at once. */
@@ -26,6 +26,8 @@ export class DecodedBody {
   private keepFrom = 0;
   private target = 0;
   private inFlight: Promise<void> | null = null;
+  /** What a pass that went to the end found (a read before where this pass is starts again, and must not forget it). */
+  private whole: { produced: number; failure: StreamDecodeFailure | null; limited: boolean } | null = null;
   /** Resumes the decoder paused by the sink. */
   private paused: (() => void) | null = null;
   /** Ends the current wait: the sink has what the read asked for. */
@@ -41,17 +43,27 @@ export class DecodedBody {
     this.restart();
   }
 
-  get failure() {
-    return this.decoder.failure;
+  get failure(): StreamDecodeFailure | null {
+    return this.settled ? this.decoder.failure : (this.whole?.failure ?? null);
   }
 
   get limited(): boolean {
-    return this.decoder.limited;
+    return this.settled ? this.decoder.limited : (this.whole?.limited ?? false);
   }
 
   /** No more decoded bytes will come (at least until more of a live body arrives). */
   get settled(): boolean {
     return this.finished || this.decoder.stopped;
+  }
+
+  /** The decoded body's size as far as it is known: its whole size once a pass went to the end. */
+  get size(): number {
+    return this.settled ? this.produced : Math.max(this.produced, this.whole?.produced ?? 0);
+  }
+
+  /** The size is the body's whole size. */
+  get sizeKnown(): boolean {
+    return this.settled || this.whole !== null;
   }
 
   /** Decoded bytes [from, to), as far as they exist. */
@@ -94,10 +106,12 @@ export class DecodedBody {
   }
 
   private restart(): void {
+    if (this.decoder && this.settled) this.whole = { produced: this.produced, failure: this.decoder.failure, limited: this.decoder.limited };
     this.decoder?.destroy();
     this.decoder = new StreamDecoder(this.codings, (bytes) => this.take(bytes), this.limit);
     this.produced = this.fed = this.heldFrom = 0;
     this.held = [];
+    this.first = new Uint8Array(0);
     this.finished = false;
     this.inFlight = null;
     this.paused = null;

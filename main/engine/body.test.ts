@@ -78,6 +78,18 @@ describe('body slices', () => {
     expect(slice.text).toBe('x'.repeat(slice.size));
   });
 
+  it('paging back to the start of a body decoded to its end keeps its size, and where decoding failed', async () => {
+    const good = gzipSync(Buffer.alloc(4 * 1024 * 1024, 'x'));
+    const broken = Buffer.concat([good.subarray(0, good.length - 8), Buffer.alloc(64, 0x55)]);
+    const body = await opened(connections({ sent: [get('/')], received: [response(['Content-Encoding: gzip', `Content-Length: ${broken.length}`], broken)] }));
+    const end = await body({ offset: Number.MAX_SAFE_INTEGER, length: 16 });
+    expect(end).toMatchObject({ text: '', sizeKnown: true, decodeFailure: { coding: 'gzip' } });
+    expect(end.size).toBeGreaterThan(1024 * 1024);
+    // The decoder starts again from the body's first byte, but what the first pass learned stays: the scroll bar keeps its end.
+    const start = await body({ offset: 0, length: 16 });
+    expect(start).toMatchObject({ text: 'x'.repeat(16), size: end.size, sizeKnown: true, decodeFailure: end.decodeFailure });
+  });
+
   it('a response with no body yet, and one that never came, in words', async () => {
     const body = await opened(connections({ sent: [get('/')], received: [] }));
     await expect(body({})).rejects.toThrow('c1 · request #1 has no response in this capture');

@@ -95,10 +95,10 @@ export class BodyReaders {
     const failure = decoded.failure;
     return {
       ...base,
-      offset: Math.min(offset, decoded.produced),
+      offset: Math.min(offset, decoded.size),
       bytes: base64(bytes),
-      size: decoded.produced,
-      sizeKnown: decoded.settled,
+      size: decoded.size,
+      sizeKnown: decoded.sizeKnown,
       charset: detectCharset(contentType, decoded.first),
       removed: [...framingRemoved, ...[...encoding.codings].reverse()],
       stillEncoded: null,

@@ -90,6 +90,33 @@ describe('probing a client from the app', () => {
     await expect(e.probing.start({ command: CURL, only: ['ok'], timeoutSeconds: 5 })).resolves.toMatchObject({ id: 'p2' });
   });
 
+  it.skipIf(!HAS_PROC)('two probes asked for at once: the second is refused, so closing the engine leaves no command of either running', async () => {
+    const { engine: e, dir } = await engine();
+    const pids = join(dir, 'pids');
+    const command = `sh -c 'echo $$ >> ${pids}; exec sleep 1000' {url}`;
+    const asked = await Promise.allSettled([0, 1].map(() => e.probing.start({ command, only: ['ok'], timeoutSeconds: 600 })));
+    expect(asked.map((a) => a.status)).toEqual(['fulfilled', 'rejected']);
+    expect(String((asked[1] as PromiseRejectedResult).reason)).toContain('another probe is starting: cancel it first');
+    await expect.poll(() => readFileSyncOrEmpty(pids).trim().split('\n').filter(Boolean).length, { timeout: 10_000 }).toBe(1);
+    await e.close();
+    expect(readFileSync(pids, 'utf8').trim().split('\n').map(Number).filter(running)).toEqual([]);
+  });
+
+  it('a probe asked for as soon as the last one says it was cancelled starts once that one has let go of its port', async () => {
+    const { engine: e, probes } = await engine();
+    const { id } = await e.probing.start({ command: `sh -c 'exec sleep 1000' {url}`, only: ['ok'], timeoutSeconds: 600 });
+    await expect.poll(() => probes.at(-1)?.current, { timeout: 10_000 }).toBe('ok');
+    let next: Promise<unknown> | null = null;
+    // As a UI would: the update that says "cancelled" enables the button, and the user presses it.
+    e.onUpdate((batch) => {
+      if (batch.probe?.id === id && batch.probe.state === 'cancelled') next ??= e.probing.start({ command: CURL, only: ['ok'], timeoutSeconds: 5 }).catch((error: Error) => error.message);
+    });
+    expect(e.probing.cancel({ id })).toEqual({ cancelled: true });
+    await expect.poll(() => next !== null, { timeout: 15_000 }).toBe(true);
+    expect(await next).toMatchObject({ id: 'p2' });
+    await expect.poll(() => probes.at(-1), { timeout: 30_000 }).toMatchObject({ id: 'p2', state: 'done' });
+  });
+
   it('refuses what cannot run as written, with a sentence', async () => {
     const { engine: e } = await engine();
     await expect(e.probing.start({ command: 'curl -sS https://example.test' })).rejects.toThrow('the command has no {url}: put {url} where the URL goes');

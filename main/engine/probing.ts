@@ -46,6 +46,8 @@ interface Run {
 
 export class Probing {
   private run: Run | null = null;
+  /** A probe between its checks and its run (opening its port): a second one waits for nothing, it is refused. */
+  private starting: Promise<unknown> | null = null;
   private probes = 0;
 
   constructor(private readonly host: ProbingHost) {}
@@ -55,7 +57,20 @@ export class Probing {
   }
 
   async start(args: ProbeArgs): Promise<ProbeStarted> {
+    // The last probe said it ended and is letting go of its thread and port: the next one waits for that, not for a second cancel.
+    if (this.run && this.run.state.state !== 'running') await this.run.ended;
     if (this.run) throw new EngineError(`a probe of ${this.run.state.command} is running: cancel it first`);
+    if (this.starting) throw new EngineError('another probe is starting: cancel it first');
+    const starting = this.begin(args);
+    this.starting = starting;
+    try {
+      return await starting;
+    } finally {
+      this.starting = null;
+    }
+  }
+
+  private async begin(args: ProbeArgs): Promise<ProbeStarted> {
     if (process.platform === 'win32') throw new EngineError("probing a client runs on Linux and macOS (it kills the command's process group at the timeout)");
     const words = commandWords(args.command);
     if (!Array.isArray(words)) throw new EngineError(words.problem);
@@ -164,6 +179,7 @@ export class Probing {
 
   /** The engine closes: a running probe is cancelled and waited for. */
   async close(): Promise<void> {
+    await this.starting?.catch(() => undefined);
     const run = this.run;
     if (!run) return;
     this.cancel({ id: run.state.id });
