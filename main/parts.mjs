@@ -86,6 +86,7 @@ export const parts = [
       { name: 'search', holds: 'text and regular expressions over a capture\'s headers and bodies, as sent and decoded, read from the file in bounded memory (the app runs it in a worker thread, `chunkscope search` from the terminal)' },
       { name: 'check', holds: 'a server tested with requests of every framing' },
       { name: 'replay', holds: 'a capture sent again, or served as an origin' },
+      { name: 'compose', holds: 'the composer: framing plans (shared/plan.ts), their text form, the bytes and schedule they send, a captured request as a plan, and sending one on our own client connection (`send`)' },
       { name: 'lab', holds: 'the misbehaving origin and its scenarios' },
       { name: 'probe', holds: 'a client tested against the lab: its process tree, its CPU time, the verdicts' },
       { name: 'clients', holds: 'clients pointed at the proxy: `run`, `env`, `browser`, the discovery file and control listener, the system proxy\'s plans, trusting the CA system-wide' },

@@ -7,6 +7,8 @@ import type { AnomalyCode } from './anomalies';
 import type { HeldData, HeldMessage, HeldTimedOut, StepArgs } from './breakpoints';
 import type { CloseRecord, RuleRecord, TlsReport } from './capture';
 import type { ClientSetup, LaunchedBrowserInfo, LaunchedClient, SystemProxyState } from './clients';
+import type { PlanCheck, ReplayOrigin, ResendResult, SendResult } from './compose';
+import type { ConnectionPlan } from './plan';
 import type { Direction, Framing, RawReason } from './http1';
 import type { MessageRecord } from './ledger';
 import type { StreamReport } from './stream';
@@ -182,6 +184,8 @@ export interface SessionInfo {
    * capture stopped there, traffic is still relayed and shown. In words, for the user.
    */
   captureError?: string | null;
+  /** The replay origin serving captured responses (serveReplay), while it runs. */
+  replay?: ReplayOrigin | null;
 }
 
 export interface RuleEntry {
@@ -405,6 +409,24 @@ export const API = {
   launchBrowser: method<{ browser?: string; url?: string }, LaunchedBrowserInfo>(),
   /** Set the operating system's proxy to Chunkscope's (on), or put back what was there (off); put back when Chunkscope stops, or at its next start after a crash. */
   setSystemProxy: method<{ on: boolean }, SystemProxyState>(),
+  /** The composer: the plan that sends captured exchange `id` again byte for byte (framing included), with its text. */
+  composeFrom: method<{ id: string }, PlanCheck>(),
+  /** A plan's text form read: the plan, or the mistake with its line, column and byte. */
+  parsePlan: method<{ text: string }, PlanCheck>(),
+  /** A plan written in its text form, with the faults it sends on purpose and its size. */
+  formatPlan: method<{ plan: ConnectionPlan }, PlanCheck>(),
+  /**
+   * Send a plan: through the proxy (captured as any client's exchange), or directly (recorded
+   * in the live session as a connection Chunkscope made); `tls` overrides the scheme of the
+   * plan's `to`. Answers with the new exchanges' ids.
+   */
+  send: method<{ plan: ConnectionPlan; via: 'proxy' | 'direct'; tls?: boolean }, SendResult>(),
+  /** Send captured requests again (each connection's on a new one), with their original timing or fast; a framing diff per request. */
+  resend: method<{ ids: string[]; timing: 'original' | 'fast' }, ResendResult>(),
+  /** Serve the selected exchanges (or the whole session) as a replay origin on a loopback port; replaces one already running. */
+  serveReplay: method<{ ids?: string[] }, ReplayOrigin>(),
+  /** Stop the replay origin. */
+  stopReplay: method<void, SessionInfo>(),
   /** The scenarios "Probe a client" can run, with what a careful client does in each. */
   probeScenarios: method<void, ProbeScenarioInfo[]>(),
   /**

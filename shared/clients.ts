@@ -11,9 +11,9 @@ export interface LaunchedClient {
   tag: string;
 }
 
-/** "launched by chunkscope run" (or browser, probe). */
+/** "launched by chunkscope run" (or browser, probe); the composer's own connections are Chunkscope's. */
 export function launchedHow(client: LaunchedClient): string {
-  return `launched by chunkscope ${client.launched}`;
+  return client.launched === 'chunkscope' ? "made by Chunkscope's composer" : `launched by chunkscope ${client.launched}`;
 }
 
 /** "launched by chunkscope run: curl -sS http://…": how a launched client is told, in the app and in inspect. */

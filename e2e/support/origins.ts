@@ -4,7 +4,8 @@ import { origin, type Origin, type Step } from '../../main/proxy/test-support/or
 export class Origins {
   private readonly started: Origin[] = [];
 
-  async misbehaving(steps: Step[]): Promise<Origin> {
+  /** Steps for every connection, or per connection (its index from 0). */
+  async misbehaving(steps: Step[] | ((index: number) => Step[])): Promise<Origin> {
     const o = await origin(steps);
     this.started.push(o);
     return o;

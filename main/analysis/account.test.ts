@@ -70,6 +70,16 @@ describe('a download that stalls', () => {
   });
 });
 
+describe("a connection Chunkscope's composer made", () => {
+  it('read from its capture (a client event of launched: chunkscope): its end is the tool\'s decision, not a client that gave up', () => {
+    const p = new Playbook();
+    p.a.event({ type: 'client', connection: 1, time: 0, launched: 'chunkscope', tag: 'send' });
+    p.client(0, GET).server(0.1, CHUNKED_HEAD + chunk('one')).server(0.2, chunk('two')).clientEnds(7.6).serverEnds(7.9);
+    expect(p.a.clientIsChunkscope).toBe(true);
+    expect(codes(p, 0)).toEqual(['missing-terminator']);
+  });
+});
+
 describe('a client that aborts', () => {
   it('mid-response, without a stall', () => {
     const p = stalledFeed().server(0.3, chunk('three')).clientEnds(0.42).serverEnds(0.43);

@@ -61,7 +61,6 @@ export class ConnectionAnalyzer extends ConnectionFacts {
   /** What each stream's parser waited for when the stream ended (where its bytes stopped). */
   private readonly endWaiting: [AccountWaiting | null, AccountWaiting | null] = [null, null];
   private readonly stallSeconds: number;
-  readonly clientIsChunkscope: boolean;
   /** Records fed so far (data and events): a row or a detail derived from fewer is older. */
   records = 0;
   /** The WebSocket a 101 began (main/analysis/websocket.ts). */

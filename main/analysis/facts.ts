@@ -18,6 +18,11 @@ export class ConnectionFacts {
   imported: ImportedEvent | null = null;
   /** The client Chunkscope launched that opened it (`chunkscope run`, a browser, a probe): its `client` event. */
   clientTag: LaunchedClient | null = null;
+  /**
+   * Chunkscope is the client: `check`, `replay --to` and Try it say so when they analyse; a
+   * capture says so of the composer's connections (a `client` event of `launched: 'chunkscope'`).
+   */
+  clientIsChunkscope = false;
 
   /**
    * Notes an event that states a fact, `at` seconds since the connection opened; false
@@ -53,6 +58,7 @@ export class ConnectionFacts {
         return true;
       case 'client':
         this.clientTag = { launched: event.launched, tag: event.tag };
+        if (event.launched === 'chunkscope') this.clientIsChunkscope = true;
         return true;
       case 'rule':
         this.rules.push({ direction: event.direction, exchange: event.exchange, rule: event.rule, effect: event.effect, at });

@@ -8,6 +8,7 @@ import { EXCHANGE_ID } from '../../shared/exchange-id';
 import { HELD_DATA_LIMIT, MAX_HOLD_SECONDS } from '../../shared/breakpoints';
 import type { Engine } from '../engine/engine';
 import { EngineError } from '../engine/errors';
+import { planSchema } from '../compose/schema';
 import { MAX_COMMENT } from '../engine/marks';
 
 const exchangeIdSchema = z.string().regex(EXCHANGE_ID);
@@ -85,6 +86,14 @@ const schemas: { [M in ApiMethod]: z.ZodType<unknown> } = {
     })
     .strict(),
   setSystemProxy: z.object({ on: z.boolean() }).strict(),
+  composeFrom: z.object({ id: exchangeIdSchema }).strict(),
+  // A composed plan's text: a mebibyte of body, escaped (main/compose/from-capture.ts MAX_COMPOSE_BYTES).
+  parsePlan: z.object({ text: z.string().max(4 * 1024 * 1024 + 64 * 1024) }).strict(),
+  formatPlan: z.object({ plan: planSchema }).strict(),
+  send: z.object({ plan: planSchema, via: z.enum(['proxy', 'direct']), tls: z.boolean().optional() }).strict(),
+  resend: z.object({ ids: z.array(exchangeIdSchema).min(1).max(10_000), timing: z.enum(['original', 'fast']) }).strict(),
+  serveReplay: z.object({ ids: z.array(exchangeIdSchema).min(1).max(100_000).optional() }).strict(),
+  stopReplay: none,
   search: z
     .object({
       query: z.string().min(1).max(1000),
@@ -149,6 +158,13 @@ export function createDispatch(engine: Engine, allow: (method: ApiMethod) => boo
     clientSetup: () => engine.clients.setup(),
     launchBrowser: (args) => engine.clients.launchBrowser(args),
     setSystemProxy: (args) => engine.clients.setSystemProxy(args),
+    composeFrom: (args) => engine.workbench.composer.composeFrom(args),
+    parsePlan: (args) => engine.workbench.composer.parsePlan(args),
+    formatPlan: (args) => engine.workbench.composer.formatPlan(args),
+    send: (args) => engine.workbench.composer.send(args),
+    resend: (args) => engine.workbench.composer.resend(args),
+    serveReplay: (args) => engine.workbench.replays.serve(args),
+    stopReplay: async () => (await engine.workbench.replays.stop(), engine.info()),
     search: (args) => engine.finding.search(args),
     cancelSearch: (args) => engine.finding.cancelSearch(args),
     body: (args) => engine.finding.body(args),

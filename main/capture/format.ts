@@ -83,14 +83,17 @@ export interface ClientEvent {
   type: 'client';
   connection: number;
   time: number;
-  /** `run`, `browser` or `probe` (ClientTag); a reader shows any other as it is. */
+  /** `run`, `browser`, `probe` or `chunkscope` (ClientTag); a reader shows any other as it is. */
   launched: string;
   tag: string;
 }
 
-/** What a launched client is called: the command line, or the browser's name. */
+/**
+ * What a launched client is called: the command line, or the browser's name. `chunkscope`:
+ * the connection is Chunkscope's own (the composer's `send`), so its end is the tool's decision.
+ */
 export interface ClientTag {
-  launched: 'run' | 'browser' | 'probe';
+  launched: 'run' | 'browser' | 'probe' | 'chunkscope';
   tag: string;
 }
 

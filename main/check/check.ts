@@ -133,7 +133,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
   const connectSeconds = clock();
   const { host, port } = targetOf(options.url);
   client.attached(leg, `${host}:${port}`);
-  if (tls) analyzer.event({ type: 'tls', connection: CONNECTION, time: clock(), side: 'client', via: null, ...tls });
+  if (tls) client.recordTls(tls);
 
   let sent = 0;
   let stall: StallReport | null = null;

@@ -14,6 +14,7 @@ import { registerProbe } from './probe';
 import { registerProxy } from './proxy';
 import { registerReplay } from './replay';
 import { registerRun } from './run';
+import { registerSend } from './send';
 import { registerSearch } from './search';
 import { registerServe } from './serve';
 
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerLab(program, write);
   registerReplay(program, write);
   registerCheck(program, write);
+  registerSend(program, write);
   registerExport(program, write);
   registerSearch(program, write);
   registerProbe(program, write);

@@ -68,7 +68,8 @@ export function registerReplay(program: Command, out: (text: string) => void): v
     .description(
       'Server replay (--serve PORT): answer clients with the captured responses byte for byte, one write per original read, ' +
         'the original gaps scaled by --speed, and the original end (FIN, RST, or a stall). Requests are matched to captured ' +
-        'exchanges by method and target, in order.\n\n' +
+        'exchanges by method and path, in order, whether the capture or the client used absolute-form targets (a proxy\'s) or ' +
+        'origin-form ones; the host decides between equal paths. A request it cannot read gets a 400 that says why.\n\n' +
         'Client replay (--to URL): re-send the captured requests byte for byte, one connection per captured connection ' +
         '(keep-alive grouping kept), with the original timing or as fast as the server answers, and print a framing diff of ' +
         'captured vs new responses (status, chunk sizes, last chunk, how the connection ended). Exit status: 0 the same, ' +

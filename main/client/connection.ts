@@ -1,5 +1,5 @@
-// One connection Chunkscope opens itself, as a client (`check`, `replay --to`, Try it;
-// later the composer and `send`): every byte it sends and receives read by one analysis
+// One connection Chunkscope opens itself, as a client (`check`, `replay --to`, Try it,
+// the composer's `send`): every byte it sends and receives read by one analysis
 // (the proxy's, so the ledger, the anomalies and the account are the same), the server's
 // end recorded as a reverse proxy would record it, and waits that are woken by what
 // happens (a byte, an end, a drain) and by one timer for their deadline or idle time:
@@ -7,8 +7,40 @@
 
 import type { CaptureEvent } from '../capture/format';
 import type { Leg, LegHandlers } from '../proxy/leg';
-import type { ConnectionAnalyzer } from '../analysis/connection';
+import { ConnectionAnalyzer } from '../analysis/connection';
+import type { Recorder } from '../analysis/recorder';
 import type { Http1Event, PeerEnd } from '../../shared/http1';
+import type { TlsSide } from '../../shared/capture';
+
+type ConnectionEvent = Exclude<CaptureEvent, { type: 'session' | 'open' | 'end' }>;
+
+/**
+ * Where a client connection's bytes and events go: its analysis alone (check, replay, Try
+ * it), or a session's recorder first (the composer's direct sends), so the capture keeps
+ * the connection and every view shows it as any other.
+ */
+export interface ClientRecording {
+  readonly analyzer: ConnectionAnalyzer;
+  data(stream: 0 | 1, bytes: Uint8Array, time: number): Http1Event[];
+  event(event: ConnectionEvent): void;
+  /** The connection is over. */
+  done(): void;
+}
+
+export function analysisOnly(analyzer: ConnectionAnalyzer): ClientRecording {
+  return { analyzer, data: (stream, bytes, time) => analyzer.data(stream, bytes, time), event: (event) => analyzer.event(event), done: () => analyzer.finish() };
+}
+
+/** Through `recorder` (opened there, its `client` event already recorded): written to its capture, fed to its analysis. */
+export function recorded(recorder: Recorder, analyzer: ConnectionAnalyzer): ClientRecording {
+  return {
+    analyzer,
+    data: (stream, bytes, time) => recorder.data(analyzer, stream, bytes, time),
+    event: (event) => recorder.event(analyzer, event),
+    // Its closes are recorded: the analysis ended with them, as a relayed connection's does.
+    done: () => recorder.retire(analyzer),
+  };
+}
 
 /** How the server ended the connection, and when (seconds on the client's clock). */
 export interface ServerEnd {
@@ -40,9 +72,11 @@ export class ClientConnection {
   /** When the server last sent a byte, or the last wait began (performance.now()). */
   lastActivity = performance.now();
   private readonly waiters = new Set<() => void>();
+  private readonly recording: ClientRecording;
+  readonly analyzer: ConnectionAnalyzer;
 
   constructor(
-    readonly analyzer: ConnectionAnalyzer,
+    analysis: ConnectionAnalyzer | ClientRecording,
     private readonly clock: () => number,
     /** Told of the parser's events of each read of the server's (check follows framing with it). */
     private readonly onResponse?: (events: Http1Event[]) => void,
@@ -51,13 +85,16 @@ export class ClientConnection {
      * `check` judges only what came before its own end, and passes false.
      */
     private readonly recordAnswer = true,
-  ) {}
+  ) {
+    this.recording = analysis instanceof ConnectionAnalyzer ? analysisOnly(analysis) : analysis;
+    this.analyzer = this.recording.analyzer;
+  }
 
   /** The leg's handlers: what the server sends goes to the analysis; its end is recorded. */
   readonly handlers: LegHandlers = {
     data: (bytes) => {
       this.lastActivity = performance.now();
-      const events = this.analyzer.data(1, bytes, this.clock());
+      const events = this.recording.data(1, bytes, this.clock());
       for (const e of events) {
         if (e.type !== 'message-complete') continue;
         const m = this.analyzer.messages('response')[e.message];
@@ -76,21 +113,30 @@ export class ClientConnection {
     },
   };
 
+  /** Our own end of the connection, host:port, when known (as a proxy records the client). */
+  local: string | null = null;
+
   /** The connection is made: the analysis learns where to. */
-  attached(leg: Leg, target: string): void {
+  attached(leg: Leg, target: string, local: string | null = null): void {
     this.leg = leg;
-    this.analyzer.event({ type: 'upstream', connection: this.analyzer.number, time: this.clock(), upstream: leg.address, target });
+    this.local = local;
+    this.recording.event({ type: 'upstream', connection: this.analyzer.number, time: this.clock(), upstream: leg.address, target });
     this.lastActivity = performance.now();
+  }
+
+  /** The TLS session the connection made (the analysis reads the connection's ends with it). */
+  recordTls(tls: TlsSide): void {
+    this.recording.event({ type: 'tls', connection: this.analyzer.number, time: this.clock(), side: 'client', via: null, ...tls });
   }
 
   /** Send bytes (they are the analysis' request stream too); false when the socket is full. */
   send(bytes: Uint8Array): boolean {
     if (!this.leg || this.serverEnd || this.ended) return true;
-    this.analyzer.data(0, bytes, this.clock());
+    this.recording.data(0, bytes, this.clock());
     return this.leg.write(bytes);
   }
 
-  /** Resolves when the socket took what was written, or the server ended. */
+  /** Resolves when the socket took what was written (at once when it has), or the server ended. */
   drained(): Promise<void> {
     return new Promise((resolve) => {
       let done = false;
@@ -100,7 +146,8 @@ export class ClientConnection {
         this.waiters.delete(check);
         resolve();
       };
-      const check = () => this.serverEnd !== null && finish();
+      // Nothing waiting to be written (any more): no drain event will come.
+      const check = () => (this.serverEnd !== null || !this.leg || this.leg.writableLength === 0) && finish();
       this.waiters.add(check);
       this.leg?.onceDrain(finish);
       check();
@@ -153,7 +200,7 @@ export class ClientConnection {
     if (!this.serverEnd && !this.ended) this.record({ side: 'client', kind: 'open', by: 'peer', detail: null });
     this.released = true;
     this.leg?.destroy();
-    this.analyzer.finish();
+    this.recording.done();
   }
 
   private serverEnded(how: ServerEnd['how'], detail: string | null): void {
@@ -166,7 +213,7 @@ export class ClientConnection {
   }
 
   private record(close: Omit<Extract<CaptureEvent, { type: 'close' }>, 'type' | 'connection' | 'time'>): void {
-    this.analyzer.event({ type: 'close', connection: this.analyzer.number, time: this.clock(), ...close });
+    this.recording.event({ type: 'close', connection: this.analyzer.number, time: this.clock(), ...close });
   }
 
   private wake(): void {

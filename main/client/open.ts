@@ -35,6 +35,18 @@ export interface Opened {
   tls: TlsSide | null;
   /** Where it is connected, host:port (the proxy's, through one). */
   address: string;
+  /**
+   * Our own end, host:port, as a proxy records the client's address (null for TLS straight
+   * to a server, where nobody else records it): how the composer finds its connection in
+   * the proxy's capture.
+   */
+  local: string | null;
+}
+
+function localAddress(socket: net.Socket | null): string | null {
+  if (!socket?.localAddress) return null;
+  const host = socket.localAddress;
+  return host.includes(':') ? `[${host}]:${socket.localPort}` : `${host}:${socket.localPort}`;
 }
 
 export function targetOf(url: URL): { host: string; port: number; secure: boolean } {
@@ -118,7 +130,7 @@ export async function openLeg(options: OpenOptions, handlers: LegHandlers): Prom
         if (failed) return;
         connected = true;
         clearTimeout(timer);
-        resolve({ leg, tls: leg instanceof TlsClientLeg ? leg.details : null, address: leg.address });
+        resolve({ leg, tls: leg instanceof TlsClientLeg ? leg.details : null, address: leg.address, local: localAddress(raw ?? (leg instanceof TcpLeg ? leg.socket : null)) });
       },
       failed: (error) => fail(connectFailure(error, where, secure, host)),
       data: (bytes) => handlers.data(bytes),

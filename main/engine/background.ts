@@ -1,6 +1,6 @@
 // The engine's work that grows with a file and cannot be cut into slices: parsing a HAR
 // (one JSON.parse) or a packet capture (read whole), building and writing a HAR, finding
-// a request to copy as curl. It runs in a worker thread (worker.ts, started by
+// a request to copy as curl or to compose from. It runs in a worker thread (worker.ts, started by
 // off-thread.ts), never on the relay's event loop. Files in, files out: what comes back
 // to the relay's thread is small (notes, a command line, a count).
 
@@ -16,6 +16,7 @@ import { excerptRecords, excerptSize, planExcerpt } from '../export/excerpt';
 import type { ExchangeMark } from '../../shared/api';
 import { requestForCurl } from '../export/request';
 import { readSource } from '../import/source';
+import { capturedRequests, type CapturedRequests } from '../compose/from-capture';
 import { writeCaptureFile } from '../capture/write-file';
 
 export type BackgroundTask =
@@ -26,12 +27,15 @@ export type BackgroundTask =
   /** The capture as HAR 1.2, written to `path` (0600); `only` some exchanges; `marks` instead of the capture's. */
   | { task: 'har'; capture: string; path: string; maxBodyBytes?: number; only?: string[]; marks?: [string, ExchangeMark][] }
   /** Exchanges `ids` of the capture as a capture of their own at `path` (export/excerpt.ts), with `marks`. */
-  | { task: 'excerpt'; capture: string; path: string; ids: string[]; marks: [string, ExchangeMark][] };
+  | { task: 'excerpt'; capture: string; path: string; ids: string[]; marks: [string, ExchangeMark][] }
+  /** Requests `indexes` of c`connection` as plans that send them again byte for byte (the composer). */
+  | { task: 'requests'; capture: string; connection: number; indexes: number[]; timing: boolean };
 
 export type BackgroundResult<T extends BackgroundTask['task']> = {
   import: { notes: string[] };
   curl: { command: string; bodyFile: string | null } | null;
   har: { entries: number };
+  requests: CapturedRequests;
   excerpt: { exchanges: number; missing: string[] };
 }[T];
 
@@ -56,6 +60,8 @@ function run(task: BackgroundTask): BackgroundResult<BackgroundTask['task']> {
       if (curl.fileBody) writeFileSync(bodyFile, curl.fileBody, { mode: 0o600, flag: 'wx' });
       return { command: curl.command, bodyFile: curl.fileBody ? bodyFile : null };
     }
+    case 'requests':
+      return capturedRequests(readRecords(filePieces(task.capture)), task.connection, task.indexes, { timing: task.timing });
     case 'har': {
       const only = task.only ? new Set(task.only) : undefined;
       const har = captureToHar(readRecords(filePieces(task.capture)), { maxBodyBytes: task.maxBodyBytes, only, marks: task.marks ? new Map(task.marks) : undefined });

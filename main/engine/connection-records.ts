@@ -86,6 +86,15 @@ export class ConnectionRecords {
     }
   }
 
+  /** Each data record of the client's streams (0 and 1), in order: where its bytes lie in the file, and in their stream. */
+  *clientReads(): Generator<{ stream: 0 | 1; time: number; position: number; length: number; offset: number; generated: boolean }> {
+    for (let i = 0; i < this.count; i++) {
+      const stream = this.flags[i]! & 3;
+      if (stream > 1) continue;
+      yield { stream: stream as 0 | 1, time: this.times[i]!, position: this.positions[i]!, length: this.lengths[i]!, offset: this.streamOffsets[i]!, generated: (this.flags[i]! & 4) !== 0 };
+    }
+  }
+
   /** Read bytes [from, to) of one stream. */
   readStream(stream: StreamId, from: number, to: number, read: (position: number, length: number) => Uint8Array): Uint8Array {
     const out = new Uint8Array(Math.max(0, to - from));

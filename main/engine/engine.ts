@@ -19,6 +19,7 @@ import { ClientSupport, type ClientSupportOptions } from '../clients/support';
 import { EngineBreakpoints } from './breakpoints';
 import { dataDir } from '../tls/data-dir';
 import { EngineError } from './errors';
+import { Workbench } from './workbench';
 import * as files from './files';
 import { Finding } from './finding';
 import { Probing } from './probing';
@@ -77,6 +78,8 @@ export class Engine {
   notice: string | null = null;
   /** Messages held at breakpoints, and the API's steps (held in the live session only, listed whichever tab is shown). */
   readonly breakpoints: EngineBreakpoints;
+  /** The composer and the replay origin (composeFrom, parsePlan, formatPlan, send, resend, serveReplay, stopReplay). */
+  readonly workbench: Workbench;
 
   constructor(private readonly options: EngineOptions) {
     this.rules = options.rules ?? [];
@@ -107,6 +110,8 @@ export class Engine {
     // whoever looks); before start() there is no live session yet.
     const owner = () => (this.sessions.live as Session | undefined)?.recorder ?? null;
     this.breakpoints = new EngineBreakpoints({ owner, emit: (batch) => this.updates.emit(batch), info: () => this.info() }, options.releaseAfterSeconds);
+    // A send is recorded in the live session whichever is shown; capturing turns on (a send through the proxy needs it).
+    this.workbench = new Workbench({ shown: () => this.session, live: () => ((this.capturing = true), this.sessions.live), proxy: () => this.proxy, mode: options.reverse ? 'reverse' : 'forward', insecure: options.https?.insecureUpstream === true, caPath: () => this.ca?.path ?? null, changed: () => this.updates.emit({ session: this.info() }) });
   }
 
   /** The session shown. */
@@ -162,6 +167,7 @@ export class Engine {
       recovered: this.recovered,
       capturePath: live.path,
       captureError: live.writer?.failure?.message ?? null,
+      replay: this.workbench.replays.info(),
     };
   }
 
@@ -376,6 +382,7 @@ export class Engine {
     await this.finding.close();
     await this.probing.close();
     await this.clients.close();
+    await this.workbench.close();
     await this.proxy?.close();
     await this.lab?.close();
     // A proxy that could not listen (the port in use) leaves no session to close.

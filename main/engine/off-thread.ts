@@ -27,7 +27,7 @@ export function workerPath(): string {
 }
 
 /** What a task makes, as a sentence names it. */
-const WORK: Record<BackgroundTask['task'], string> = { import: 'reading the file', har: 'the HAR', curl: 'the curl command', excerpt: 'the capture of the exchanges chosen' };
+const WORK: Record<BackgroundTask['task'], string> = { import: 'reading the file', har: 'the HAR', curl: 'the curl command', excerpt: 'the capture of the exchanges chosen', requests: 'reading the requests' };
 
 type Reply = { ok: true; result: unknown } | { ok: false; message: string };
 

@@ -9,13 +9,15 @@ import type { CaptureEvent, StreamId } from '../capture/format';
 import type { CaptureWriter } from '../capture/writer';
 import type { Recorder } from '../analysis/recorder';
 import { DEFAULT_STALL_SECONDS } from '../analysis/analyzer-options';
-import type { ConnectionAnalyzer } from '../analysis/connection';
+import { ConnectionAnalyzer } from '../analysis/connection';
 import { ConnectionRecords } from './connection-records';
 import { ConnectionDetail } from './detail';
 import { SessionMarks } from './marks';
 import { connectionRow, exchangeRows, type RowContext } from './rows';
 
 const DETAIL_CACHE = 4;
+/** Longest stretch of analysing a connection before the relay gets a turn. */
+const ANALYSE_SLICE_MS = 8;
 
 export class Session {
   readonly records = new Map<number, ConnectionRecords>();
@@ -208,6 +210,28 @@ export class Session {
     this.details.length = Math.min(this.details.length, DETAIL_CACHE);
     await detail.catchUp();
     return detail;
+  }
+
+  /**
+   * A fresh count-only analysis of one connection as it stands, fed from the file in
+   * slices (the relay runs between them): for replaying it, beside the details the UI reads.
+   */
+  async analyse(connection: number): Promise<{ analyzer: ConnectionAnalyzer; records: ConnectionRecords }> {
+    const records = this.records.get(connection);
+    if (!records) throw new Error(`no connection c${connection} in this session`);
+    await this.writer?.flush();
+    const open = records.open;
+    const analyzer = new ConnectionAnalyzer(open.connection, open.client, open.mode, open.time, { keepChunks: false, stallSeconds: this.stallSeconds });
+    let slice = performance.now();
+    for (const record of records.replay((position, length) => this.read(position, length))) {
+      if (record.type === 'data') analyzer.data(record.stream, record.bytes, record.time, record.generated);
+      else if (record.type !== 'open') analyzer.event(record);
+      if (performance.now() - slice >= ANALYSE_SLICE_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        slice = performance.now();
+      }
+    }
+    return { analyzer, records };
   }
 
   private read(position: number, length: number): Uint8Array {

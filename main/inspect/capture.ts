@@ -131,7 +131,8 @@ function summaryLines(report: CaptureReport & { truncatedBytes: number }): strin
   return lines;
 }
 
-function connectionLines(c: ConnectionReport, options: HumanOptions): string[] {
+/** One connection for people: its account, its ends, each exchange's ledgers and headline (also `send`'s output). */
+export function connectionLines(c: ConnectionReport, options: HumanOptions): string[] {
   const lines: string[] = [];
   lines.push(`${c.id}  ${c.client} → ${c.upstream ?? c.upstreamFailure?.target ?? '(no upstream)'}  ${plural(c.exchanges.length, 'exchange')}, ${groupDigits(c.sent.bytes)} bytes sent, ${groupDigits(c.received.bytes)} received`);
   if (c.clientTag) lines.push(`    ${launchedLine(c.clientTag)}`);
@@ -157,6 +158,20 @@ function connectionLines(c: ConnectionReport, options: HumanOptions): string[] {
   return lines;
 }
 
+/** Many exchanges, for people: those that went wrong, one line each, the first 50. */
+export function problemLines(connections: readonly ConnectionReport[]): string[] {
+  const problems: string[] = [];
+  for (const c of connections) {
+    for (const e of c.exchanges) {
+      if (e.account?.tone !== 'problem') continue;
+      const target = e.request?.request ? `${printable(e.request.request.method)} ${printable(e.request.request.target)}` : '(no request line)';
+      problems.push(`   ${c.id} #${e.index + 1} ${target} → ${printable(e.account.headline)}`);
+    }
+  }
+  const head = problems.length === 0 ? 'no exchange went wrong' : `exchanges that went wrong (${groupDigits(problems.length)}${problems.length > 50 ? ', the first 50' : ''}):`;
+  return [head, ...problems.slice(0, 50)];
+}
+
 /** How many exchanges a capture may hold before `inspect` lists only what went wrong (--all lists every one). */
 export const WHOLE_LISTING = 100;
 
@@ -169,18 +184,8 @@ export function formatCapture(report: CaptureReport & { truncatedBytes: number }
       append(lines, connectionLines(c, options));
     }
   } else {
-    // A big capture: the exchanges that went wrong, one line each, the first ones.
-    const problems: string[] = [];
-    for (const c of report.connections) {
-      for (const e of c.exchanges) {
-        if (e.account?.tone !== 'problem') continue;
-        const target = e.request?.request ? `${printable(e.request.request.method)} ${printable(e.request.request.target)}` : '(no request line)';
-        problems.push(`   ${c.id} #${e.index + 1} ${target} → ${printable(e.account.headline)}`);
-      }
-    }
     lines.push('');
-    lines.push(problems.length === 0 ? 'no exchange went wrong' : `exchanges that went wrong (${groupDigits(problems.length)}${problems.length > 50 ? ', the first 50' : ''}):`);
-    append(lines, problems.slice(0, 50));
+    append(lines, problemLines(report.connections));
     lines.push('');
     lines.push(`--all lists every connection and exchange with its chunk ledger (${plural(total, 'exchange')})`);
   }

@@ -83,13 +83,18 @@ export class CapturedSession {
       });
       for (const record of readRecords(fdPieces(fd, 0, undefined, false))) analysis.add(record);
       const report = analysis.report();
-      const connections = report.connections.map((c) => captured(c, reads.get(c.number) ?? [], opened.get(c.number) ?? 0, offsets.get(c.number) ?? [0, 0]));
+      const connections = report.connections.map((c) => capturedConnection(c, reads.get(c.number) ?? [], opened.get(c.number) ?? 0, offsets.get(c.number) ?? [0, 0]));
       return new CapturedSession(path, fd, connections);
     } catch (error) {
       closeSync(fd);
       if (error instanceof CaptureFormatError) throw error;
       throw error;
     }
+  }
+
+  /** Connections already analysed (the app's session), whose bytes are read from `path` as they are replayed. */
+  static over(path: string, connections: CapturedConnection[]): CapturedSession {
+    return new CapturedSession(path, openSync(path, 'r'), connections);
   }
 
   /** The bytes of one read, or of part of it ([from, to) in stream offsets). */
@@ -126,7 +131,8 @@ export function readAt(reads: CapturedRead[], offset: number): CapturedRead | nu
   return null;
 }
 
-function captured(report: ConnectionReport, reads: CapturedRead[], openedAt: number, bytes: [number, number]): CapturedConnection {
+/** A connection for replaying, from its analysis and its reads (stream offsets and file positions). */
+export function capturedConnection(report: ConnectionReport, reads: CapturedRead[], openedAt: number, bytes: [number, number]): CapturedConnection {
   const requestReads = reads.filter((r) => r.stream === 0);
   const starts = report.exchanges.map((e) => e.informational[0]?.offset ?? e.response?.offset ?? null);
   const exchanges: CapturedExchange[] = report.exchanges.map((e, i) => {

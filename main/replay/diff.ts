@@ -2,35 +2,13 @@
 // chunk, and how and when the server ended the connection.
 
 import type { ConnectionReport, ExchangeRecord } from '../../shared/capture';
+import type { ExchangeDiff, FramingSummary, ReplayEnd } from '../../shared/compose';
 import type { MessageRecord } from '../../shared/ledger';
 import { groupDigits } from '../http1/bytes';
 
-export interface FramingSummary {
-  status: number | null;
-  framing: string | null;
-  /** Chunk-size tokens as sent. */
-  sizes: string[];
-  terminator: 'present' | 'missing' | null;
-  bodyLength: number;
-}
-
-export interface ExchangeDiff {
-  index: number;
-  method: string | null;
-  target: string | null;
-  captured: FramingSummary | null;
-  now: FramingSummary | null;
-  /** What differs, in words; empty when the framing is the same. */
-  differences: string[];
-}
-
-export interface ServerEnd {
-  /** How the connection ended and who ended it; null when it was still open. */
-  kind: string | null;
-  by: 'server' | 'client' | null;
-  /** Responses the server completed before the end. */
-  responses: number;
-}
+export type { ExchangeDiff, FramingSummary } from '../../shared/compose';
+/** How the server ended the connection (shared/compose.ts ReplayEnd). */
+export type ServerEnd = ReplayEnd;
 
 export interface ConnectionDiff {
   id: string;
@@ -68,7 +46,7 @@ export function describe(s: FramingSummary | null): string {
   return parts.join(', ');
 }
 
-function compareExchange(index: number, captured: ExchangeRecord | undefined, now: ExchangeRecord | undefined): ExchangeDiff {
+export function compareExchange(index: number, captured: ExchangeRecord | undefined, now: ExchangeRecord | undefined): ExchangeDiff {
   const a = summary(captured?.response ?? null);
   const b = summary(now?.response ?? null);
   const differences: string[] = [];

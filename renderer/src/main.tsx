@@ -16,6 +16,7 @@ import './styles/detail.css';
 import './styles/plots.css';
 import './styles/panels.css';
 import './styles/held.css';
+import './styles/compose.css';
 
 declare global {
   interface Window {

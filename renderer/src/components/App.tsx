@@ -2,11 +2,14 @@ import { useMemo, useRef, useState, type DragEvent } from 'react';
 import { Panel, PanelGroup, PanelResizeHandle } from 'react-resizable-panels';
 import { useApi, useApp, useAppStore } from '../context';
 import { selectSelected, selectView } from '../store/store';
+import { Composer } from './compose/Composer';
 import { ConnectionLanes } from './lanes/ConnectionLanes';
 import { ExchangeDetail } from './detail/ExchangeDetail';
 import { HeldPanel } from './held/HeldPanel';
 import { KeysHelp } from './KeysHelp';
 import { SessionsList } from './list/SessionsList';
+import { ReplayPanel } from './replay/ReplayPanel';
+import { ResendView } from './replay/ResendView';
 import { RulesPanel } from './RulesPanel';
 import { ConnectPanel } from './clients/ConnectPanel';
 import { ProbePanel } from './clients/ProbePanel';
@@ -26,7 +29,12 @@ export function App() {
   const { openFile, openDialog, save } = useCaptureFiles();
   const [dragging, setDragging] = useState(false);
   const [keysOpen, setKeysOpen] = useState(false);
+  const pane = useApp((s) => s.pane);
+  const seed = useApp((s) => s.seed);
+  const resend = useApp((s) => s.resend);
   const withDetail = !!selected && view === 'sessions';
+  // Beside the detail: the list, the composer, or a resend's framing diff.
+  const left = pane === 'composer' ? <Composer key={seed.nonce} seed={seed} /> : pane === 'resend' && resend ? <ResendView shown={resend} /> : <SessionsList />;
   const closePanel = () => store.getState().setPanel(null);
 
   // The keys read the latest open and save through a ref: the listener is added once.
@@ -85,8 +93,8 @@ export function App() {
         {view === 'sessions' ? (
           // The split is remembered (react-resizable-panels keeps it in localStorage under autoSaveId).
           <PanelGroup direction="horizontal" className="split" autoSaveId="chunkscope:split">
-            <Panel id="list" order={1} minSize={25} className="split-panel">
-              <SessionsList />
+            <Panel id="list" order={1} minSize={pane === 'list' ? 25 : 40} className="split-panel">
+              {left}
             </Panel>
             {withDetail ? (
               <>
@@ -103,6 +111,7 @@ export function App() {
         {panel === 'rules' ? <RulesPanel onClose={closePanel} /> : null}
         {panel === 'connect' ? <ConnectPanel onClose={closePanel} /> : null}
         {panel === 'probe' ? <ProbePanel onClose={closePanel} /> : null}
+        {panel === 'replay' ? <ReplayPanel onClose={closePanel} /> : null}
       </main>
       <HeldPanel />
       <StatusBar />

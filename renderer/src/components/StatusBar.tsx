@@ -46,6 +46,11 @@ export function StatusBar() {
           origin certificates NOT verified (--insecure-upstream)
         </span>
       ) : null}
+      {session?.replay ? (
+        <span data-testid="replay-status" title={`Captured responses served again at ${session.replay.url}; stop it in the Replay panel`}>
+          replay origin {session.replay.url} ({session.replay.exchanges.toLocaleString('en-US')} exchanges)
+        </span>
+      ) : null}
       {loading ? <span>reading the capture: {Math.round((loading.done / Math.max(1, loading.total)) * 100)}%</span> : null}
       {transport !== 'connected' ? <span className="warn">{transport === 'connecting' ? 'connecting to Chunkscope…' : 'disconnected from Chunkscope; reconnecting'}</span> : null}
       {notice ? (

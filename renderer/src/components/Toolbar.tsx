@@ -39,9 +39,10 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
   const capturing = session?.capturing ?? false;
   const panel = useApp((s) => s.panel);
   const rulesOpen = panel === 'rules';
-  const toggle = (which: 'rules' | 'connect' | 'probe') => store.getState().setPanel(panel === which ? null : which);
+  const toggle = (which: 'rules' | 'connect' | 'probe' | 'replay') => store.getState().setPanel(panel === which ? null : which);
   const probing = useApp((s) => s.probe?.state === 'running');
   const activeRules = (session?.rules ?? []).filter((r) => r.enabled).length;
+  const replaying = !!session?.replay;
   const [trying, setTrying] = useState(false);
   const [ref, width] = useWidth<HTMLElement>(1400);
   const compact = width < COMPACT_BELOW;
@@ -108,6 +109,25 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
       >
         {probing ? 'Probing…' : 'Probe'}
       </button>
+      {/* In the menu only: otherwise under the list (ListActions), the toolbar having no room. */}
+      {compact ? (
+        <>
+          <button type="button" data-testid="compose-open" role="menuitem" onClick={() => (done(), store.getState().compose(null))} title="Write a request as it is to be sent, its framing included (chunk sizes, extensions, trailers, faults), and send it">
+            Compose
+          </button>
+          <button
+            type="button"
+            data-testid="replay-toggle"
+            role="menuitem"
+            className={replaying ? 'on' : ''}
+            aria-pressed={panel === 'replay'}
+            onClick={() => (done(), toggle('replay'))}
+            title="Serve the exchanges chosen as a replay origin, or send them again and compare their framing"
+          >
+            Replay{replaying ? ' ●' : ''}
+          </button>
+        </>
+      ) : null}
       {canTry ? (
         <button type="button" data-testid="try-lab" role={compact ? 'menuitem' : undefined} disabled={trying} onClick={() => (done(), tryLab())} title="Start the built-in lab server and send its scenarios (a feed, server-sent events, a missing last chunk, a reset, a stall, malformed framing, the IIS 6 reset) through the proxy">
           {trying ? 'Trying…' : 'Try it'}
@@ -178,7 +198,7 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
         <SearchInput testId="search" />
       )}
       {compact ? (
-        <Menu label="☰ Menu" title="Open, save, HAR, rules, probe, Try it, theme, keys" testId="menu">
+        <Menu label="☰ Menu" title="Open, save, HAR, rules, probe, compose, replay, Try it, theme, keys" testId="menu">
           {(close) => (
             <>
               {actions(close)}

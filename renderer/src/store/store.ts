@@ -1,4 +1,4 @@
-// The app's state: one zustand store made of slices (rows, ui, detail). Components
+// The app's state: one zustand store made of slices (rows, ui, detail, workbench). Components
 // select what they need with named selectors and call actions; turning updates into
 // rows is a pure function (rows.ts). The settings part of the ui slice is remembered
 // across reloads (settings.ts) when the store is given a storage.
@@ -12,6 +12,8 @@ import type { ProbeUpdate } from '../../../shared/probe';
 import { mergeDetail, isLive } from './detail';
 import { applyBatches, emptyRows, upsertRow, type RowsState } from './rows';
 import { applyHeld, emptyHeld, type HeldState } from './held';
+import type { PlanCheck } from '../../../shared/compose';
+import { emptyWorkbench, type ResendShown, type WorkbenchState } from './workbench';
 import { DEFAULT_SETTINGS, SETTINGS_KEY, SETTINGS_VERSION, readSettings, type ColumnSettings, type DetailTab, type Settings, type Theme, type View } from './settings';
 
 export type { DetailTab, Theme, View } from './settings';
@@ -23,7 +25,7 @@ export interface ChunkPick {
 }
 
 /** The panel over the workspace's right side: one at a time. */
-export type SidePanel = 'rules' | 'connect' | 'probe';
+export type SidePanel = 'rules' | 'connect' | 'probe' | 'replay';
 
 interface RowsSlice extends RowsState, HeldState {
   transport: 'connecting' | 'connected' | 'disconnected';
@@ -85,13 +87,24 @@ interface SearchSlice {
   goToMatch(match: SearchMatch): void;
 }
 
+interface WorkbenchSlice extends WorkbenchState {
+  /** Open the composer on a plan (Edit and resend), or on a new request. */
+  compose(check: PlanCheck | null, from?: string | null): void;
+  /** What the composer opened on `nonce` holds when it goes out of sight: it opens on it again (unless another was opened meanwhile). */
+  keepDraft(nonce: number, check: PlanCheck): void;
+  showResend(resend: ResendShown): void;
+  /** Back to the list. */
+  closePane(): void;
+  selectAfterNextReset(id: string | null): void;
+}
+
 interface DetailSlice {
   detail: ExchangeDetail | null;
   detailError: string | null;
   setDetail(detail: ExchangeDetail | null, error?: string | null): void;
 }
 
-export type AppState = RowsSlice & UiSlice & SearchSlice & DetailSlice;
+export type AppState = RowsSlice & UiSlice & SearchSlice & DetailSlice & WorkbenchSlice;
 export type AppStore = StoreApi<AppState>;
 
 const creator: StateCreator<AppState> = (set) => ({
@@ -112,7 +125,10 @@ const creator: StateCreator<AppState> = (set) => ({
         const updates = batches.flatMap((b) => (b.search ? [b.search] : []));
         const searchRun = reset ? null : state.searchRun && updates.length > 0 ? foldUpdates(state.searchRun, updates) : state.searchRun;
         const search = searchRun === state.searchRun ? {} : { searchRun, ...(reset ? { currentMatch: null, matchesOnly: false } : {}) };
-        return reset ? { ...next, ...search, probe, selectedId: null, chosen: [], detail: null, detailError: null, rawTarget: null, chunk: null } : { ...next, ...search, probe };
+        if (!reset) return { ...next, ...search, probe };
+        // Another session shown: what was chosen was in the one before (an exchange asked for in this one is selected).
+        const selectedId = state.selectAfterReset;
+        return { ...next, ...search, probe, selectedId, chosen: selectedId ? [selectedId] : [], selectAfterReset: null, detail: null, detailError: null, rawTarget: null, chunk: null };
       }),
     setTransport: (transport) => set({ transport }),
     dismissReleased: () => set({ released: [] }),
@@ -179,6 +195,13 @@ const creator: StateCreator<AppState> = (set) => ({
         const stream = match.direction === 'request' ? 0 : 1;
         return { ...moved, tab: 'raw', currentMatch, rawTarget: match.streamOffset === null ? null : { stream, offset: match.streamOffset, nonce: (state.rawTarget?.nonce ?? 0) + 1 } };
       }),
+
+    ...emptyWorkbench(),
+    compose: (check, from = null) => set((state) => ({ view: 'sessions', pane: 'composer', seed: { check, from, nonce: state.seed.nonce + 1 } })),
+    keepDraft: (nonce, check) => set((state) => (state.seed.nonce === nonce ? { seed: { ...state.seed, check } } : {})),
+    showResend: (resend) => set({ view: 'sessions', pane: 'resend', resend }),
+    closePane: () => set({ pane: 'list' }),
+    selectAfterNextReset: (selectAfterReset) => set({ selectAfterReset }),
 
     detail: null,
     detailError: null,

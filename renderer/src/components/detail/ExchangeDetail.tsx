@@ -16,6 +16,7 @@ import { launchedHow } from '../../../../shared/clients';
 import { RawTab } from './RawTab';
 import { StreamTab } from './StreamTab';
 import { TimelineTab } from '../timeline/TimelineTab';
+import { useReplayActions } from '../replay/use-replay-actions';
 import { typing } from '../use-shortcuts';
 import { useAddRule } from '../use-rules';
 import { breakOnPath } from '../../../../shared/rules';
@@ -128,6 +129,16 @@ function CopyAsCurl({ id, detail }: { id: string; detail: Detail }) {
   );
 }
 
+/** The composer opened on this request exactly as it was sent. */
+function EditAndResend({ id }: { id: string }) {
+  const actions = useReplayActions();
+  return (
+    <button type="button" data-testid="edit-resend" onClick={() => actions.editAndResend(id)} title="Open the composer on this request exactly as it was sent (its framing included), to change it and send it again">
+      Edit and resend
+    </button>
+  );
+}
+
 /** "Break on this path": a breakpoint for the responses to this path on this host, from now on. */
 function BreakOnPath({ detail }: { detail: Detail }) {
   const addRule = useAddRule();
@@ -219,6 +230,7 @@ export function ExchangeDetail({ id }: { id: string }) {
         {current ? <Anomalies detail={current} /> : null}
         <div className="detail-actions">
           {listed ? <MarkBar row={listed} /> : null}
+          {current?.request ? <EditAndResend id={id} /> : null}
           {current?.request ? <BreakOnPath detail={current} /> : null}
           {current?.request ? <CopyAsCurl id={id} detail={current} /> : null}
         </div>

@@ -1,5 +1,6 @@
-// The list's menu on a right-click (or the context-menu key): copy from the exchange, pin
-// or unpin the ones chosen, export them alone. Closes on a click outside, Escape, or after
+// The list's menu on a right-click (or the context-menu key): copy from the exchange, Edit
+// and resend it, pin or unpin the ones chosen, resend them or serve them as a replay origin,
+// export them alone. Closes on a click outside, Escape, or after
 // an action; kept inside the window.
 import { useEffect, useLayoutEffect, useRef, useState } from 'react';
 import type { ExchangeRow } from '../../../../shared/api';
@@ -9,6 +10,8 @@ import { COPY_ITEMS } from '../../model/copy';
 import { useCaptureFiles } from '../use-capture-files';
 import { useCopy } from '../use-copy';
 import { useMarks } from '../use-marks';
+import { useReplayActions } from '../replay/use-replay-actions';
+import { inSessionOrder } from '../../store/workbench';
 
 export interface RowMenuAt {
   row: ExchangeRow;
@@ -24,6 +27,8 @@ export function RowMenu({ at, onClose }: { at: RowMenuAt; onClose: () => void })
   const { togglePins } = useMarks();
   const { exportSelected } = useCaptureFiles();
   const harMaxBody = useApp((s) => s.harMaxBody);
+  const replay = useReplayActions();
+  const order = useApp((s) => s.rows);
   const [place, setPlace] = useState({ left: at.x, top: at.y });
   useLayoutEffect(() => {
     const box = root.current?.getBoundingClientRect();
@@ -46,6 +51,8 @@ export function RowMenu({ at, onClose }: { at: RowMenuAt; onClose: () => void })
     void run();
   };
   const ids = at.rows.map((r) => r.id);
+  // Sent again in the order they were captured.
+  const sent = () => inSessionOrder(ids, order.map((r) => r.id));
   const many = at.rows.length > 1 ? ` (${plural(at.rows.length, 'exchange')})` : '';
   const pinned = at.rows.every((r) => r.mark?.pinned);
   return (
@@ -60,6 +67,19 @@ export function RowMenu({ at, onClose }: { at: RowMenuAt; onClose: () => void })
       <button type="button" role="menuitem" data-testid="row-pin" onClick={act(() => togglePins(at.rows))}>
         {pinned ? 'Unpin' : 'Pin'}
         {many}
+      </button>
+      <hr />
+      <button type="button" role="menuitem" data-testid="menu-edit-resend" onClick={act(() => replay.editAndResend(at.row.id))}>
+        Edit and resend…
+      </button>
+      <button type="button" role="menuitem" data-testid="menu-resend-original" onClick={act(() => replay.resend(sent(), 'original'))}>
+        Resend, original timing{many}
+      </button>
+      <button type="button" role="menuitem" data-testid="menu-resend-fast" onClick={act(() => replay.resend(sent(), 'fast'))}>
+        Resend, fast{many}
+      </button>
+      <button type="button" role="menuitem" data-testid="menu-serve" onClick={act(() => replay.serve(sent()))}>
+        Serve as a replay origin{many}
       </button>
       <hr />
       <button type="button" role="menuitem" data-testid="export-selected-capture" onClick={act(() => exportSelected({ ids, format: 'capture' }))}>

@@ -13,6 +13,7 @@ import { useMarks } from '../use-marks';
 import { RowMenu, type RowMenuAt } from './RowMenu';
 import { useWidth } from '../use-width';
 import { ColumnsMenu } from './ColumnsMenu';
+import { ListActions } from './ListActions';
 import { SORT_KEYS, type ListColumn } from './columns';
 import { useListTable } from './use-list-table';
 import { onlyMatching } from './visible';
@@ -247,6 +248,7 @@ export function SessionsList() {
             session order
           </button>
         ) : null}
+        <ListActions />
         <ColumnsMenu columns={table.getAllLeafColumns()} onReset={reset} />
       </div>
       {menu ? <RowMenu at={menu} onClose={() => setMenu(null)} /> : null}
