@@ -82,6 +82,17 @@ for (const [width, height] of [
 
         await row('/no-terminator').click();
         await expect(page.getByTestId('headline')).toContainText('no last chunk');
+        // The detail's actions stay wholly in sight at the foot of its head, whatever scrolls above them
+        // (a head made short here, as a long list of findings in a small window makes it).
+        await page.locator('.detail-head').evaluate((e: HTMLElement) => (e.style.maxHeight = '140px'));
+        const head = await page.locator('.detail-head').boundingBox();
+        for (const name of ['Edit and resend', 'Break on this path', 'Copy as curl']) {
+          const button = await page.locator('.detail-head').getByRole('button', { name, exact: true }).boundingBox();
+          expect(button, name).not.toBeNull();
+          expect(button!.y, name).toBeGreaterThanOrEqual(head!.y);
+          expect(button!.y + button!.height, name).toBeLessThanOrEqual(head!.y + head!.height);
+        }
+        await page.locator('.detail-head').evaluate((e: HTMLElement) => (e.style.maxHeight = ''));
         await page.getByTestId('chunk').nth(1).click();
         await expect(page.getByTestId('chunk-bytes')).toBeVisible();
         await expectInsideWindow(page);
