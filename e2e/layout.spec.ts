@@ -84,7 +84,7 @@ for (const [width, height] of [
         await expect(page.getByTestId('headline')).toContainText('no last chunk');
         // The detail's actions stay wholly in sight at the foot of its head, whatever scrolls above them
         // (a head made short here, as a long list of findings in a small window makes it).
-        await page.locator('.detail-head').evaluate((e: HTMLElement) => (e.style.maxHeight = '140px'));
+        await page.locator('.detail-head').evaluate((e) => e.setAttribute('style', 'max-height: 140px'));
         const head = await page.locator('.detail-head').boundingBox();
         for (const name of ['Edit and resend', 'Break on this path', 'Copy as curl']) {
           const button = await page.locator('.detail-head').getByRole('button', { name, exact: true }).boundingBox();
@@ -92,7 +92,7 @@ for (const [width, height] of [
           expect(button!.y, name).toBeGreaterThanOrEqual(head!.y);
           expect(button!.y + button!.height, name).toBeLessThanOrEqual(head!.y + head!.height);
         }
-        await page.locator('.detail-head').evaluate((e: HTMLElement) => (e.style.maxHeight = ''));
+        await page.locator('.detail-head').evaluate((e) => e.removeAttribute('style'));
         await page.getByTestId('chunk').nth(1).click();
         await expect(page.getByTestId('chunk-bytes')).toBeVisible();
         await expectInsideWindow(page);

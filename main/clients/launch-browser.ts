@@ -3,7 +3,8 @@
 // user's own profile is never touched.
 
 import { execFileSync, spawn, type StdioOptions } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CertificateAuthority } from '../tls/ca';
@@ -45,23 +46,39 @@ export function launchBrowser(browser: Browser, options: LaunchOptions): Promise
     args = chromiumArgs(plan);
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(browser.path, args, { stdio: options.stdio ?? 'ignore' });
-    const removeProfile = () => rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    // A process group of its own: a browser's helpers (renderers, the GPU process, crashpad)
+    // outlive its main process for a while and keep writing into the profile; they go with it.
+    const child = spawn(browser.path, args, { stdio: options.stdio ?? 'ignore', detached: true });
+    const group = (signal: NodeJS.Signals) => {
+      try {
+        if (child.pid) process.kill(-child.pid, signal);
+      } catch {
+        // the group is gone already
+      }
+    };
+    /** Never throws and never blocks: a profile that cannot be removed is left, said in the notes. */
+    const removeProfile = async () => {
+      try {
+        await rm(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
+      } catch (error) {
+        notes.push(`its profile ${profile} could not be removed: ${(error as Error).message}`);
+      }
+    };
     const exited = new Promise<number | null>((done) => {
       child.on('exit', (code, signal) => {
-        removeProfile();
-        done(code ?? (signal ? 128 : null));
+        group('SIGKILL');
+        void removeProfile().then(() => done(code ?? (signal ? 128 : null)));
       });
     });
     child.once('error', (error) => {
-      removeProfile();
+      void removeProfile();
       reject(new Error(`${browser.name} (${browser.path}) could not be started: ${error.message}`));
     });
     // A browser that does not end at SIGTERM within 5 s is killed: closing Chunkscope never waits for ever.
     const close = () => {
       if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      setTimeout(() => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'), 5000).unref();
+      group('SIGTERM');
+      setTimeout(() => child.exitCode === null && child.signalCode === null && group('SIGKILL'), 5000).unref();
     };
     child.once('spawn', () => resolve({ browser, pid: child.pid!, profile, notes, exited, close }));
   });
