@@ -63,7 +63,8 @@ export class ChunkscopePage {
   /** Open a capture file as the browser does (an upload), in a session tab of its own; wait until its rows are all read. */
   async openCapture(path: string, exchanges: number): Promise<void> {
     await this.page.getByTestId('open-file').setInputFiles(path);
-    await expect(this.page.getByTestId('shown-count')).toHaveText(`${exchanges.toLocaleString('en-US')} ${exchanges === 1 ? 'exchange' : 'exchanges'}`);
+    // A big file is listed as it is read, in batches: on a busy machine 10,000 exchanges take more than the default 5 s.
+    await expect(this.page.getByTestId('shown-count')).toHaveText(`${exchanges.toLocaleString('en-US')} ${exchanges === 1 ? 'exchange' : 'exchanges'}`, { timeout: 30_000 });
   }
 
   /** Search the session's headers and bodies: typed in the search box (in the bar when the toolbar is narrow), Enter. */
