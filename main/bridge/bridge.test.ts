@@ -9,6 +9,7 @@ import type { BridgeMessage } from '../../shared/api';
 import { Engine } from '../engine/engine';
 import { rawExchange } from '../proxy/test-support/clients';
 import { Bridge } from './bridge';
+import { get as getRequest, response, writeConnections } from '../search/test-support/captures';
 
 let engine: Engine;
 let bridge: Bridge;
@@ -64,6 +65,31 @@ async function call(ws: WebSocket, messages: BridgeMessage[], id: number, method
 }
 
 describe('the browser bridge', () => {
+  it('sends a whole session larger than the allowance for falling behind (a capture of 100,000 exchanges was cut off at 64 MiB, again at each reconnect)', async () => {
+    // 20,000 exchanges, about 12 MB of rows (more than the sockets buffer), against an allowance of 16 KB: a page that connects is owed them all.
+    const path = join(mkdtempSync(join(tmpdir(), 'chunkscope-bridge-')), 'many.cscap');
+    writeConnections(path, Array.from({ length: 20_000 }, (_, n) => ({ sent: [getRequest(`/item/${n}`)], received: [response(['Content-Length: 2'], 'ok')] })));
+    await engine.openCapture({ path });
+    const small = new Bridge(engine, { host: '127.0.0.1', port: 0, rendererDir: mkdtempSync(join(tmpdir(), 'chunkscope-ui-')), token: 'secret-token-789', maxBuffered: 16 * 1024 });
+    const smallPort = (await small.listen()).port;
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${smallPort}/api/ws?token=secret-token-789`, { headers: { origin: `http://127.0.0.1:${smallPort}` } });
+      let rows = 0;
+      let closed: number | null = null;
+      ws.on('message', (data) => {
+        const m = JSON.parse(data.toString()) as BridgeMessage;
+        if (m.type === 'update') rows += m.batch.rows?.length ?? 0;
+      });
+      ws.on('close', (code) => (closed = code));
+      ws.on('error', () => undefined);
+      await expect.poll(() => rows, { timeout: 10_000 }).toBe(20_000);
+      expect(closed).toBeNull();
+      ws.close();
+    } finally {
+      await small.close();
+    }
+  });
+
   it('serves the UI with a strict CSP, and nothing outside it', async () => {
     const page = await get('/');
     expect(page.status).toBe(200);

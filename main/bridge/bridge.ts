@@ -26,6 +26,8 @@ export interface BridgeOptions {
   token?: string;
   /** `serve --allow-commands`: the page may run programs here (the API's methods that `runs`, such as the probe). */
   allowCommands?: boolean;
+  /** Bytes of updates a page may fall behind before it is closed (default 64 MiB; tests make it small). */
+  maxBuffered?: number;
 }
 
 export class Bridge {
@@ -103,10 +105,21 @@ export class Bridge {
       }
       ws.send(text);
     };
+    // A whole session (a reset and the batches after it, sent in one turn) is owed to the page
+    // however large: it counts apart from the allowance for falling behind.
+    let whole = 0;
+    let sendingWhole = false;
     const unsubscribe = this.engine.onUpdate((batch) => {
       // A page that stopped reading must not grow our memory: it reloads to catch up.
-      if (ws.bufferedAmount > MAX_BUFFERED) return ws.close(1013, 'fell behind; reload the page');
+      if (ws.bufferedAmount > (this.options.maxBuffered ?? MAX_BUFFERED) + whole) return ws.close(1013, 'fell behind; reload the page');
+      if (batch.reset) {
+        whole = 0;
+        if (!sendingWhole) setImmediate(() => (sendingWhole = false));
+        sendingWhole = true;
+      }
+      const before = ws.bufferedAmount;
       send({ type: 'update', batch });
+      if (sendingWhole) whole += ws.bufferedAmount - before;
     });
     // A malformed frame is an 'error' on this socket: it closes that page's socket, nothing else.
     ws.on('error', () => ws.terminate());
