@@ -13,6 +13,7 @@ import { benchProxy } from './proxy';
 import { benchSearch } from './search';
 import { benchUi } from './ui';
 import { benchWebSocket } from './websocket';
+import { benchWebSocketFlood } from './websocket-flood';
 
 const sections: Record<string, () => void | Promise<void>> = {
   parser: benchParser,
@@ -24,7 +25,10 @@ const sections: Record<string, () => void | Promise<void>> = {
   memory: benchMemory,
   open: benchOpenLive,
   clients: benchClients,
-  websocket: benchWebSocket,
+  websocket: async () => {
+    benchWebSocket();
+    await benchWebSocketFlood();
+  },
   search: benchSearch,
 };
 

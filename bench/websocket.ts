@@ -19,16 +19,20 @@ interface Workload {
   messages: number;
   repeat: number;
   target: number;
+  /** Read as the live analysis reads a socket past its kept messages: counted, no previews, no events. */
+  counting?: boolean;
 }
 
 function ours(w: Workload): number {
-  const parser = new WebSocketParser(w.sender);
+  const parser = w.counting ? new WebSocketParser(w.sender, { frameEvents: false, limits: { previewBytes: 0 } }) : new WebSocketParser(w.sender);
+  parser.counting = w.counting === true;
   let messages = 0;
   const start = process.hrtime.bigint();
   for (let r = 0; r < w.repeat; r++) {
     for (let at = 0; at < w.block.length; at += PIECE) for (const e of parser.feed(w.block.subarray(at, at + PIECE))) if (e.type === 'message') messages++;
   }
   const rate = (w.block.length * w.repeat) / 1e6 / seconds(start);
+  messages += parser.counted;
   if (messages !== w.messages * w.repeat) throw new Error(`${w.label}: ${messages} messages, expected ${w.messages * w.repeat}`);
   return rate;
 }
@@ -95,6 +99,8 @@ export function benchWebSocket(): void {
     { label: '1 KiB masked client texts', sender: 'client', block: repeated(8192, () => frame({ opcode: 'text', mask, payload: Buffer.from(text1k) })), messages: 8192, repeat: 8, target: 0.5 },
     { label: '64 KiB server binary messages', sender: 'server', block: repeated(256, () => frame({ opcode: 'binary', payload: Buffer.alloc(65536, 7) })), messages: 256, repeat: 32, target: 1.0 },
     { label: '16-byte server texts', sender: 'server', block: repeated(100_000, (i) => frame({ opcode: 'text', payload: `tick ${String(i).padStart(10, '0')}` })), messages: 100_000, repeat: 4, target: 0.3 },
+    // A flood of the smallest frames, read as the relay's live analysis reads them (a hostile peer's shape).
+    { label: '2-byte frames, counted (live)', sender: 'server', block: repeated(524_288, () => frame({ opcode: 'binary', payload: Buffer.alloc(0) })), messages: 524_288, repeat: 4, target: 1.0, counting: true },
   ];
   process.stdout.write('\nWebSocket frames: MB/s of wire bytes (median of interleaved runs), fed in 64 KiB pieces\n');
   process.stdout.write("  baseline: the ws package's Receiver (unmasking in JavaScript, UTF-8 checked, messages joined)\n");

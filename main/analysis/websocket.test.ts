@@ -1,7 +1,8 @@
 // The WebSocket of an upgraded connection, as playbooks: the upgrade and the frames in,
 // the messages, the close handshake in the account and the findings out.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { MessageBuilder } from '../websocket/message';
 import { concat, frame } from '../websocket/test-support/frames';
 import { connectionAccount, exchangeAccount } from './account';
 import { Playbook } from './test-support/playbook';
@@ -100,6 +101,29 @@ describe('a WebSocket after a 101', () => {
     const keeping = upgraded({ keepChunks: 3 }).server(0.1, many);
     expect(keeping.a.webSocket!.messages.map((m) => Buffer.from(m.preview).toString())).toEqual(['tick 0', 'tick 1', 'tick 2']);
     expect(keeping.a.webSocket!.omitted).toBe(497);
+  });
+
+  it('counts a flood of tiny frames without building a message for each, and still reads what comes after it', () => {
+    const finish = vi.spyOn(MessageBuilder.prototype, 'finish');
+    try {
+      // 200,000 empty binary frames, 2 bytes each, in 64 KiB reads: a peer flooding the relay.
+      const flood = Buffer.alloc(400_000, Buffer.from([0x82, 0x00]));
+      const p = upgraded({ keepChunks: false });
+      for (let at = 0; at < flood.length; at += 65536) p.server(0.1, flood.subarray(at, at + 65536));
+      const masked = SWITCHING.length + flood.length;
+      p.server(0.2, frame({ opcode: 'text', mask: MASK, payload: 'masked' }))
+        .server(0.3, frame({ opcode: 'close', payload: close(1000) }))
+        .client(0.4, client({ opcode: 'close', payload: close(1000) }))
+        .serverEnds(0.5)
+        .clientEnds(0.5);
+      expect(p.a.webSocket!.counts).toEqual({ client: 1, server: 200_002 });
+      expect(p.a.webSocket!.account()).toMatchObject({ closedBy: 'server', answered: true, closes: { server: { code: 1000, message: 200_001, at: 0.3 } } });
+      expect(p.a.exchangeMessages(0).response!.anomalies).toEqual([expect.objectContaining({ code: 'ws-masked-server-frame', offset: masked + 1 })]);
+      // The masked frame and the two Closes: the flood's frames were counted, not built.
+      expect(finish).toHaveBeenCalledTimes(3);
+    } finally {
+      finish.mockRestore();
+    }
   });
 
   it('is no WebSocket when the request asked for another protocol', () => {

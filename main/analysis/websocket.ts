@@ -41,7 +41,8 @@ export class WebSocketAnalysis {
   readonly protocol: string | null;
   /** The first `keep` messages of both senders, in the order they completed. */
   readonly messages: WsMessageEntry[] = [];
-  readonly counts: Record<WsSender, number> = { client: 0, server: 0 };
+  /** Messages given as events, each sender's; those its parser only counted are added in `counts`. */
+  private readonly given: Record<WsSender, number> = { client: 0, server: 0 };
   readonly closes: Record<WsSender, WsCloseSeen | null> = { client: null, server: null };
   /** A frame length that could not be trusted: what came after it was not read. */
   readonly lost: Record<WsSender, boolean> = { client: false, server: false };
@@ -62,8 +63,14 @@ export class WebSocketAnalysis {
     this.negotiated = negotiatedExtensions(this.extensions);
   }
 
+  /** Messages each sender finished (or began, and the stream ended). */
+  get counts(): Record<WsSender, number> {
+    return { client: this.given.client + (this.parsers[0]?.counted ?? 0), server: this.given.server + (this.parsers[1]?.counted ?? 0) };
+  }
+
   get total(): number {
-    return this.counts.client + this.counts.server;
+    const counts = this.counts;
+    return counts.client + counts.server;
   }
 
   /** Messages beyond those kept: counted only. */
@@ -96,17 +103,20 @@ export class WebSocketAnalysis {
   account(): WebSocketAccount {
     const { client, server } = this.closes;
     const closedBy = client && server ? (client.at <= server.at ? 'client' : 'server') : client ? 'client' : server ? 'server' : null;
-    return { messages: { ...this.counts }, closes: { client, server }, closedBy, answered: client !== null && server !== null, over: (client !== null && server !== null) || (this.ended[0] && this.ended[1]) };
+    return { messages: this.counts, closes: { client, server }, closedBy, answered: client !== null && server !== null, over: (client !== null && server !== null) || (this.ended[0] && this.ended[1]) };
   }
 
   private parser(stream: ClientStream, start: number): WebSocketParser {
     const sender = SENDER[stream];
-    return new WebSocketParser(sender, {
+    const parser = new WebSocketParser(sender, {
       start,
       deflate: this.negotiated.deflate?.[sender] ?? null,
       otherExtensions: this.negotiated.others,
       limits: { previewBytes: this.keep > 0 ? DEFAULT_WS_LIMITS.previewBytes : 0 },
+      frameEvents: false,
     });
+    parser.counting = this.messages.length >= this.keep;
+    return parser;
   }
 
   private absorb(stream: ClientStream, events: readonly WsEvent[], timeAt: TimeAt, found: WsFound[]): void {
@@ -117,12 +127,16 @@ export class WebSocketAnalysis {
         found.push({ stream, event: { type: 'anomaly', message: this.owners[stream], code: e.code, cls: ANOMALIES[e.code].cls, offset: e.offset, text: e.text } });
       } else if (e.type === 'message') {
         const m = e.message;
-        this.counts[sender]++;
-        const first = timeAt(m.offset);
+        this.given[sender]++;
+        const kept = this.messages.length < this.keep;
+        // Past the kept ones, only a Close is looked at (its time): the rest are counts.
+        if (!kept && m.kind !== 'close') continue;
         const last = timeAt(Math.max(m.offset, m.end - 1));
         if (m.kind === 'close' && m.complete && m.close && !this.closes[sender]) this.closes[sender] = { ...m.close, offset: m.offset, message: m.index, at: last };
-        if (this.messages.length < this.keep) this.messages.push({ ...m, seq: this.seq, first, last });
-        this.seq++;
+        if (!kept) continue;
+        this.messages.push({ ...m, seq: this.seq++, first: timeAt(m.offset), last });
+        // Full: from here on the parsers count messages, and give only Closes as events.
+        if (this.messages.length >= this.keep) for (const parser of this.parsers) if (parser) parser.counting = true;
       }
     }
   }

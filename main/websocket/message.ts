@@ -20,7 +20,7 @@ const decoder = new TextDecoder('utf-8', { fatal: false });
 
 export class MessageBuilder {
   readonly record: WsMessageRecord;
-  private readonly utf8: Utf8Validator | null;
+  private utf8: Utf8Validator | null;
   private preview: Uint8Array = EMPTY;
   private previewLength = 0;
   /** A compressed message's payload, held whole to be decompressed; null once over the limit. */
@@ -40,26 +40,34 @@ export class MessageBuilder {
     compressed: boolean,
     private readonly limits: WebSocketLimits,
   ) {
-    this.record = {
-      sender,
-      index,
-      kind,
-      opcode,
-      offset,
-      end: offset,
-      frames: 0,
-      wireLength: 0,
-      size: null,
-      compressed,
-      decompressed: false,
-      note: null,
-      preview: EMPTY,
-      previewCut: false,
-      close: null,
-      complete: false,
-      problems: [],
-    };
-    this.utf8 = kind === 'text' && !compressed ? new Utf8Validator() : null;
+    this.record = { sender, index, kind, opcode, offset, end: offset, frames: 0, wireLength: 0, size: null, compressed, decompressed: false, note: null, preview: EMPTY, previewCut: false, close: null, complete: false, problems: [] };
+    this.utf8 = null;
+    this.held = null;
+    this.closeBody = null;
+    this.start(kind, compressed);
+  }
+
+  /** The same builder for the next message, when nothing kept the last one's record (a parser that counts). */
+  restart(index: number, kind: WsKind, opcode: number, offset: number, compressed: boolean): this {
+    const r = this.record;
+    r.index = index;
+    r.kind = kind;
+    r.opcode = opcode;
+    r.offset = r.end = offset;
+    r.frames = r.wireLength = 0;
+    r.size = r.close = r.note = null;
+    r.compressed = compressed;
+    r.decompressed = r.previewCut = r.complete = false;
+    r.preview = EMPTY;
+    if (r.problems.length > 0) r.problems = [];
+    this.previewLength = this.heldLength = this.closeLength = 0;
+    this.closeAt = -1;
+    this.start(kind, compressed);
+    return this;
+  }
+
+  private start(kind: WsKind, compressed: boolean): void {
+    this.utf8 = kind === 'text' && !compressed ? (this.utf8?.reset() ?? new Utf8Validator()) : null;
     this.held = compressed ? [] : null;
     this.closeBody = kind === 'close' ? new Uint8Array(CLOSE_BODY) : null;
   }

@@ -22,6 +22,8 @@ export interface WsParserOptions {
   limits?: Partial<WebSocketLimits>;
   /** Absolute offset of the first byte fed (where the upgrade's tunnel starts). */
   start?: number;
+  /** `frame-header` and `frame-payload` events (default true); an analysis of messages turns them off. */
+  frameEvents?: boolean;
 }
 
 const enum State {
@@ -38,6 +40,7 @@ export class WebSocketParser {
   private readonly limits: WebSocketLimits;
   private readonly inflater: MessageInflater | null;
   private readonly otherExtensions: boolean;
+  private readonly frameEvents: boolean;
   private state = State.Header;
   private base: number;
   private out: WsEvent[] = [];
@@ -54,6 +57,8 @@ export class WebSocketParser {
   private payloadLength = 0;
   private position = 0;
   private mask: Uint8Array | null = null;
+  /** The masking key of the frame being read (`mask` points to it when the frame is masked). */
+  private readonly maskKey = new Uint8Array(4);
   private control = false;
   private fin = false;
   private current: MessageBuilder | null = null;
@@ -63,6 +68,16 @@ export class WebSocketParser {
   private messages = 0;
   /** This sender's first Close frame, once it arrived whole. */
   closeSent: WsMessageRecord | null = null;
+  /**
+   * Counting only: a finished message other than a Close is counted in `counted`, not
+   * given as an event, and its builder is used again, so a flood of tiny frames costs a
+   * header read each and no objects (findings still go out, the first of each code).
+   */
+  counting = false;
+  /** Messages finished while counting, with no event of their own. */
+  counted = 0;
+  /** A builder whose message was counted: the next message's. */
+  private spare: MessageBuilder | null = null;
 
   constructor(
     readonly sender: WsSender,
@@ -71,6 +86,7 @@ export class WebSocketParser {
     this.limits = resolveWsLimits(options.limits);
     this.inflater = options.deflate ? new MessageInflater(options.deflate, this.limits) : null;
     this.otherExtensions = (options.otherExtensions ?? []).length > 0;
+    this.frameEvents = options.frameEvents ?? true;
     this.base = options.start ?? 0;
   }
 
@@ -91,10 +107,11 @@ export class WebSocketParser {
     let i = 0;
     while (i < length) {
       if (this.state === State.Header) {
-        i = this.header(bytes, i);
+        if (this.counting && !this.frameEvents && this.headLength === 0 && this.data === null && this.closeSent === null) i = this.countPlain(bytes, i);
+        if (i < length) i = this.header(bytes, i);
       } else if (this.state === State.Payload) {
         const n = Math.min(this.payloadLength - this.position, length - i);
-        out.push({ type: 'frame-payload', offset: this.base + i, length: n, frame: this.frame });
+        if (this.frameEvents) out.push({ type: 'frame-payload', offset: this.base + i, length: n, frame: this.frame });
         this.current!.payload(bytes, i, i + n, this.base + i, this.position, this.mask, this.report);
         this.position += n;
         i += n;
@@ -174,10 +191,11 @@ export class WebSocketParser {
       payloadLength = high * 2 ** 32 + low;
     }
     const at = this.headStart;
-    this.out.push({ type: 'frame-header', offset: at, length: headerLength, frame, fin, rsv, opcode, masked, payloadLength });
+    if (this.frameEvents) this.out.push({ type: 'frame-header', offset: at, length: headerLength, frame, fin, rsv, opcode, masked, payloadLength });
     this.fin = fin;
     this.control = isControlOpcode(opcode);
-    this.mask = masked ? h.slice(headerLength - 4, headerLength) : null;
+    if (masked) this.maskKey.set(h.subarray(headerLength - 4, headerLength));
+    this.mask = masked ? this.maskKey : null;
     this.payloadLength = payloadLength;
     this.position = 0;
     const message = (this.current = this.messageFor(opcode, rsv, at, frame));
@@ -185,6 +203,36 @@ export class WebSocketParser {
     this.check(message, { frame, fin, rsv, opcode, masked, short, payloadLength, at });
     if (payloadLength === 0) this.frameDone(this.base + i);
     else this.state = State.Payload;
+    return i;
+  }
+
+  /**
+   * Counting, between messages: the whole frames that ask for nothing but a count (a text,
+   * binary, ping or pong in one frame, under 126 bytes, masked as its sender must, no
+   * reserved bits, text in ASCII) are read here in one tight loop, with no builder and no
+   * event; the first other frame, or one the read cuts, goes the long way. A peer's flood
+   * of tiny frames costs the relay a few bytes' look each.
+   */
+  private countPlain(bytes: Uint8Array, i: number): number {
+    const length = bytes.length;
+    const maskBit = this.sender === 'client' ? 0x80 : 0;
+    let frames = 0;
+    while (i + 1 < length) {
+      const b0 = bytes[i]!;
+      const b1 = bytes[i + 1]!;
+      const opcode = b0 & 0x0f;
+      if ((b0 & 0xf0) !== 0x80 || !(opcode === OPCODE.text || opcode === OPCODE.binary || opcode === OPCODE.ping || opcode === OPCODE.pong)) break;
+      const n = b1 & 0x7f;
+      if ((b1 & 0x80) !== maskBit || n > 125) break;
+      const from = i + (maskBit ? 6 : 2);
+      if (from + n > length) break;
+      if (opcode === OPCODE.text && !ascii(bytes, from, from + n, maskBit ? i + 2 : -1)) break;
+      i = from + n;
+      frames++;
+    }
+    this.frame += frames;
+    this.messages += frames;
+    this.counted += frames;
     return i;
   }
 
@@ -208,6 +256,9 @@ export class WebSocketParser {
   }
 
   private begin(opcode: number, at: number, compressed: boolean): MessageBuilder {
+    const spare = this.spare;
+    this.spare = null;
+    if (spare) return spare.restart(this.messages++, kindOfOpcode(opcode), opcode, at, compressed);
     return new MessageBuilder(this.sender, this.messages++, kindOfOpcode(opcode), opcode, at, compressed, this.limits);
   }
 
@@ -250,7 +301,12 @@ export class WebSocketParser {
 
   private emit(message: MessageBuilder, complete: boolean): WsMessageRecord {
     const record = message.finish(complete, this.inflater, this.report);
-    this.out.push({ type: 'message', offset: record.offset, message: record });
+    if (this.counting && record.kind !== 'close') {
+      this.counted++;
+      this.spare = message;
+    } else {
+      this.out.push({ type: 'message', offset: record.offset, message: record });
+    }
     return record;
   }
 
@@ -269,6 +325,7 @@ export class WebSocketParser {
   }
 
   private flushDeferred(): void {
+    if (this.deferred.length === 0) return;
     for (const event of this.deferred) this.out.push(event);
     this.deferred = [];
   }
@@ -291,4 +348,14 @@ export class WebSocketParser {
 function headerLength(h: Uint8Array): number {
   const short = h[1]! & 0x7f;
   return 2 + (short === 126 ? 2 : short === 127 ? 8 : 0) + (h[1]! & 0x80 ? 4 : 0);
+}
+
+/** bytes[from..to) are ASCII once unmasked with the 4 bytes at `mask` (-1: not masked). */
+function ascii(bytes: Uint8Array, from: number, to: number, mask: number): boolean {
+  if (mask < 0) {
+    for (let k = from; k < to; k++) if (bytes[k]! & 0x80) return false;
+    return true;
+  }
+  for (let k = from; k < to; k++) if ((bytes[k]! ^ bytes[mask + ((k - from) & 3)]!) & 0x80) return false;
+  return true;
 }

@@ -37,6 +37,13 @@ export class Utf8Validator {
   /** Set once a byte was invalid: where. */
   failedAt = -1;
 
+  /** Ready for another text, as if new. */
+  reset(): this {
+    this.needed = this.seen = this.lead = 0;
+    this.leadAt = this.failedAt = -1;
+    return this;
+  }
+
   /**
    * Check bytes[from..to); `at` is where bytes[from] lies (an offset of the caller's).
    * Returns false once the text is invalid (see failedAt).
