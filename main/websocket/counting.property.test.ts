@@ -35,6 +35,8 @@ const flood = fc.record({
   cuts: fc.array(fc.nat(), { maxLength: 5 }),
   cutAt: fc.option(fc.nat()),
   eof: fc.constantFrom<EndKind>('fin', 'rst', 'open'),
+  // The relay's analysis keeps no preview; the detail's, past its kept messages, still has one.
+  previewBytes: fc.constantFrom(0, 1024),
 });
 
 type Flood = typeof flood extends fc.Arbitrary<infer T> ? T : never;
@@ -51,7 +53,7 @@ function encode(f: Flood): Uint8Array {
 
 /** What an analysis reads of a direction: messages counted, the Closes, findings and raw bytes. */
 function read(f: Flood, bytes: Uint8Array, counting: boolean) {
-  const parser = new WebSocketParser(f.sender, { ...parserOptions(f.sender, f.deflate ? 'permessage-deflate' : null, { previewBytes: 0 }), frameEvents: !counting });
+  const parser = new WebSocketParser(f.sender, { ...parserOptions(f.sender, f.deflate ? 'permessage-deflate' : null, { previewBytes: f.previewBytes }), frameEvents: !counting });
   parser.counting = counting;
   const events: WsEvent[] = [];
   for (const piece of piecesAt(bytes, f.cuts.map((n) => n % (bytes.length + 1)))) events.push(...parser.feed(piece));
@@ -90,6 +92,25 @@ describe('a WebSocket parser that counts', () => {
       // The Close alone is built, and given.
       expect(finish).toHaveBeenCalledTimes(1);
       expect(events).toEqual([{ type: 'message', offset: 2_097_152, message: expect.objectContaining({ kind: 'close', index: 1_048_576, close: expect.objectContaining({ code: 1000 }) }) }]);
+    } finally {
+      finish.mockRestore();
+    }
+  });
+
+  it('counts a message of a million empty fragments whole, every fragment in it', () => {
+    const finish = vi.spyOn(MessageBuilder.prototype, 'finish');
+    try {
+      const parser = new WebSocketParser('server', { frameEvents: false, limits: { previewBytes: 0 } });
+      parser.counting = true;
+      const first = frame({ opcode: 'binary', fin: false, payload: 'ab' });
+      const fragments = Buffer.alloc(2 * 1_000_000, Buffer.from([0x00, 0x00]));
+      const last = frame({ opcode: 'cont', payload: 'cd' });
+      const events = [...parser.feed(first), ...parser.feed(fragments), ...parser.feed(last)];
+      // Counting: the message is counted when its last fragment came, never built twice.
+      expect(events).toEqual([]);
+      expect(parser.counted).toBe(1);
+      expect(finish).toHaveBeenCalledTimes(1);
+      expect((finish.mock.contexts[0] as MessageBuilder).record).toMatchObject({ kind: 'binary', frames: 1_000_002, wireLength: 4, end: first.length + fragments.length + last.length, complete: true });
     } finally {
       finish.mockRestore();
     }

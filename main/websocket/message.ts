@@ -10,8 +10,12 @@ import type { WebSocketLimits } from './limits';
 import * as say from './sentences';
 import { firstInvalidUtf8, Utf8Validator } from './utf8';
 
-/** Where the problems a message finds go (the parser reports the first of each code). */
-export type Report = (code: AnomalyCode, offset: number, text: string, record: WsMessageRecord) => void;
+/**
+ * Where the problems a message finds go (the parser reports the first of each code). The
+ * sentence is made only when it is reported: a flood of frames with the same problem
+ * words it once.
+ */
+export type Report = (code: AnomalyCode, offset: number, text: () => string, record: WsMessageRecord) => void;
 
 /** A Close body is read up to this many bytes (125 is all it may have). */
 const CLOSE_BODY = 1024;
@@ -73,7 +77,7 @@ export class MessageBuilder {
   }
 
   /** A problem of this message: noted once per code, and reported. */
-  problem(report: Report, code: AnomalyCode, offset: number, text: string): void {
+  problem(report: Report, code: AnomalyCode, offset: number, text: () => string): void {
     if (!this.record.problems.includes(code)) this.record.problems.push(code);
     report(code, offset, text, this.record);
   }
@@ -95,7 +99,7 @@ export class MessageBuilder {
     const need = this.utf8 || this.held ? length : Math.min(length, Math.max(wantPreview ? this.limits.previewBytes - this.previewLength : 0, wantClose ? CLOSE_BODY - this.closeLength : 0));
     const plain = mask ? unmask(bytes, from, from + need, mask, position) : bytes.subarray(from, from + need);
     if (this.utf8 && this.utf8.failedAt < 0 && !this.utf8.push(plain, 0, plain.length, at)) {
-      this.problem(report, 'ws-invalid-utf8', this.utf8.failedAt, say.invalidUtf8(r.sender, r.index, 'text', null));
+      this.problem(report, 'ws-invalid-utf8', this.utf8.failedAt, () => say.invalidUtf8(r.sender, r.index, 'text', null));
     }
     if (wantPreview) this.keepPreview(plain.subarray(0, this.limits.previewBytes - this.previewLength));
     if (wantClose) {
@@ -113,6 +117,19 @@ export class MessageBuilder {
       }
     }
     r.wireLength += length;
+  }
+
+  /** Its payload's bytes are wanted: for a preview, a UTF-8 check, a Close body or to be decompressed. */
+  needsBytes(): boolean {
+    return this.utf8 !== null || this.held !== null || this.closeBody !== null || (!this.record.compressed && this.previewLength < this.limits.previewBytes);
+  }
+
+  /** One more frame of `length` payload bytes, ending at `end`, when none of its bytes are wanted (see needsBytes). */
+  counted(length: number, end: number): void {
+    const r = this.record;
+    r.frames++;
+    r.wireLength += length;
+    r.end = end;
   }
 
   private keepPreview(bytes: Uint8Array): void {
@@ -135,7 +152,7 @@ export class MessageBuilder {
     if (r.compressed && inflater) this.decompress(complete, inflater, report);
     else if (!r.compressed) r.size = r.wireLength;
     if (this.utf8 && complete && this.utf8.failedAt < 0 && !this.utf8.finish()) {
-      this.problem(report, 'ws-invalid-utf8', this.utf8.failedAt, say.invalidUtf8(r.sender, r.index, 'text', null));
+      this.problem(report, 'ws-invalid-utf8', this.utf8.failedAt, () => say.invalidUtf8(r.sender, r.index, 'text', null));
     }
     if (this.closeBody && complete) r.close = this.readClose(report);
     r.preview = this.previewLength === this.preview.length ? this.preview : this.preview.slice(0, this.previewLength);
@@ -153,7 +170,7 @@ export class MessageBuilder {
     this.held = null;
     if (result.kind === 'failed') {
       r.note = `not decompressed: ${result.reason}`;
-      this.problem(report, 'ws-inflate-failed', r.offset, say.inflateFailed(r.sender, r.index, result.reason));
+      this.problem(report, 'ws-inflate-failed', r.offset, () => say.inflateFailed(r.sender, r.index, result.reason));
       return;
     }
     if (result.kind === 'skipped') {
@@ -165,7 +182,7 @@ export class MessageBuilder {
     this.keepPreview(result.data.subarray(0, this.limits.previewBytes));
     if (r.kind === 'text') {
       const bad = firstInvalidUtf8(result.data);
-      if (bad >= 0) this.problem(report, 'ws-invalid-utf8', r.offset, say.invalidUtf8(r.sender, r.index, 'text', bad));
+      if (bad >= 0) this.problem(report, 'ws-invalid-utf8', r.offset, () => say.invalidUtf8(r.sender, r.index, 'text', bad));
     }
   }
 
@@ -175,14 +192,14 @@ export class MessageBuilder {
     const body = this.closeBody!.subarray(0, this.closeLength);
     if (body.length === 0) return { code: null, reason: '', meaning: 'no status code (read as 1005, no status received)' };
     if (body.length === 1) {
-      this.problem(report, 'ws-close-one-byte', this.closeAt, say.closeOneByte(r.sender, r.index));
+      this.problem(report, 'ws-close-one-byte', this.closeAt, () => say.closeOneByte(r.sender, r.index));
       return { code: null, reason: '', meaning: 'a 1-byte body, no status code' };
     }
     const code = (body[0]! << 8) | body[1]!;
-    if (!closeCodeAllowed(code)) this.problem(report, 'ws-close-code-invalid', this.closeAt, say.closeCodeInvalid(r.sender, r.index, code));
+    if (!closeCodeAllowed(code)) this.problem(report, 'ws-close-code-invalid', this.closeAt, () => say.closeCodeInvalid(r.sender, r.index, code));
     const reason = body.subarray(2);
     const bad = firstInvalidUtf8(reason);
-    if (bad >= 0) this.problem(report, 'ws-invalid-utf8', this.closeAt + 2 + bad, say.invalidUtf8(r.sender, r.index, 'close-reason', null));
+    if (bad >= 0) this.problem(report, 'ws-invalid-utf8', this.closeAt + 2 + bad, () => say.invalidUtf8(r.sender, r.index, 'close-reason', null));
     return { code, reason: decoder.decode(reason), meaning: closeCodeMeaning(code) };
   }
 }

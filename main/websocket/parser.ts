@@ -12,7 +12,9 @@ import type { Closer } from '../http1/sentences';
 import { MessageInflater, type DeflateSide } from './deflate';
 import { resolveWsLimits, type WebSocketLimits } from './limits';
 import { MessageBuilder, type Report } from './message';
+import { type FrameHead, frameProblems, type FrameRules } from './frame-rules';
 import * as say from './sentences';
+import { Utf8Validator } from './utf8';
 
 export interface WsParserOptions {
   /** The sender's permessage-deflate, when the handshake put it in effect. */
@@ -40,6 +42,8 @@ export class WebSocketParser {
   private readonly limits: WebSocketLimits;
   private readonly inflater: MessageInflater | null;
   private readonly otherExtensions: boolean;
+  /** What the header rules need of this direction (frame-rules.ts). */
+  private readonly rules: FrameRules;
   private readonly frameEvents: boolean;
   private state = State.Header;
   private base: number;
@@ -59,6 +63,11 @@ export class WebSocketParser {
   private mask: Uint8Array | null = null;
   /** The masking key of the frame being read (`mask` points to it when the frame is masked). */
   private readonly maskKey = new Uint8Array(4);
+  /** The last header the counting loop found only reported problems in (its key), or -1. */
+  private quietHead = -1;
+  /** A short text's payload, unmasked, to be checked as UTF-8 by the counting loop. */
+  private readonly scratch = new Uint8Array(125);
+  private readonly shortText = new Utf8Validator();
   private control = false;
   private fin = false;
   private current: MessageBuilder | null = null;
@@ -87,6 +96,7 @@ export class WebSocketParser {
     this.inflater = options.deflate ? new MessageInflater(options.deflate, this.limits) : null;
     this.otherExtensions = (options.otherExtensions ?? []).length > 0;
     this.frameEvents = options.frameEvents ?? true;
+    this.rules = { sender, deflate: this.inflater !== null, otherExtensions: this.otherExtensions };
     this.base = options.start ?? 0;
   }
 
@@ -107,7 +117,7 @@ export class WebSocketParser {
     let i = 0;
     while (i < length) {
       if (this.state === State.Header) {
-        if (this.counting && !this.frameEvents && this.headLength === 0 && this.data === null && this.closeSent === null) i = this.countPlain(bytes, i);
+        if (this.counting && !this.frameEvents && this.headLength === 0) i = this.countPlain(bytes, i);
         if (i < length) i = this.header(bytes, i);
       } else if (this.state === State.Payload) {
         const n = Math.min(this.payloadLength - this.position, length - i);
@@ -200,40 +210,80 @@ export class WebSocketParser {
     this.position = 0;
     const message = (this.current = this.messageFor(opcode, rsv, at, frame));
     message.record.frames++;
-    this.check(message, { frame, fin, rsv, opcode, masked, short, payloadLength, at });
+    frameProblems(this.rules, this.closeSent, { frame, fin, rsv, opcode, masked, short, payloadLength, at }, (code, offset, text) => message.problem(this.report, code, offset, text));
     if (payloadLength === 0) this.frameDone(this.base + i);
     else this.state = State.Payload;
     return i;
   }
 
   /**
-   * Counting, between messages: the whole frames that ask for nothing but a count (a text,
-   * binary, ping or pong in one frame, under 126 bytes, masked as its sender must, no
-   * reserved bits, text in ASCII) are read here in one tight loop, with no builder and no
-   * event; the first other frame, or one the read cuts, goes the long way. A peer's flood
+   * Counting, between frames: the whole frames that ask for nothing but a count are read
+   * here in one tight loop, with no builder and no event. Those are a text, binary, ping or
+   * pong that is a message of its own, and a continuation (not the last) of a message that
+   * needs no bytes, each under 126 bytes, whose problems, if any, were all reported
+   * already. The first other frame, or one the read cuts, goes the long way. A peer's flood
    * of tiny frames costs the relay a few bytes' look each.
    */
   private countPlain(bytes: Uint8Array, i: number): number {
     const length = bytes.length;
-    const maskBit = this.sender === 'client' ? 0x80 : 0;
+    const client = this.sender === 'client';
+    const data = this.data;
+    const continues = data !== null && !data.needsBytes();
     let frames = 0;
+    let messages = 0;
     while (i + 1 < length) {
       const b0 = bytes[i]!;
       const b1 = bytes[i + 1]!;
       const opcode = b0 & 0x0f;
-      if ((b0 & 0xf0) !== 0x80 || !(opcode === OPCODE.text || opcode === OPCODE.binary || opcode === OPCODE.ping || opcode === OPCODE.pong)) break;
+      const fin = (b0 & 0x80) !== 0;
+      const rsv = (b0 >> 4) & 7;
+      const masked = (b1 & 0x80) !== 0;
       const n = b1 & 0x7f;
-      if ((b1 & 0x80) !== maskBit || n > 125) break;
-      const from = i + (maskBit ? 6 : 2);
+      const control = isControlOpcode(opcode);
+      const continuation = opcode === OPCODE.continuation;
+      // A Close, a message's first or last fragment, a data frame amid a fragmented message, or a compressed one needs the long way.
+      if (n > 125 || opcode === OPCODE.close) break;
+      if (continuation ? fin || !continues : !control && (!fin || data !== null)) break;
+      if (this.inflater && rsv & 4 && (opcode === OPCODE.text || opcode === OPCODE.binary)) break;
+      const from = i + (masked ? 6 : 2);
       if (from + n > length) break;
-      if (opcode === OPCODE.text && !ascii(bytes, from, from + n, maskBit ? i + 2 : -1)) break;
+      const known = opcode === OPCODE.text || opcode === OPCODE.binary || opcode === OPCODE.ping || opcode === OPCODE.pong || continuation;
+      const plain = known && (fin || continuation) && rsv === 0 && masked === client && this.closeSent === null;
+      // A header's problems follow from its first byte and mask bit (and whether a Close came): once all were reported, the same header has none new.
+      const key = b0 | ((b1 & 0x80) << 1) | (this.closeSent ? 0x200 : 0);
+      if (!plain && key !== this.quietHead) {
+        if (!this.onlyReported(this.frame + frames + 1, b0, b1, this.base + i)) break;
+        this.quietHead = key;
+      }
+      if (opcode === OPCODE.text && !this.textCounted(bytes, from, from + n, masked ? i + 2 : -1)) break;
+      if (continuation) data!.counted(n, this.base + from + n);
+      else messages++;
       i = from + n;
       frames++;
     }
     this.frame += frames;
-    this.messages += frames;
-    this.counted += frames;
+    this.messages += messages;
+    this.counted += messages;
     return i;
+  }
+
+  /** Every problem of this short frame's header was reported already (its first two bytes, at `at`). */
+  private onlyReported(frame: number, b0: number, b1: number, at: number): boolean {
+    let all = true;
+    const head: FrameHead = { frame, fin: (b0 & 0x80) !== 0, rsv: (b0 >> 4) & 7, opcode: b0 & 0x0f, masked: (b1 & 0x80) !== 0, short: b1 & 0x7f, payloadLength: b1 & 0x7f, at };
+    frameProblems(this.rules, this.closeSent, head, (code) => (all &&= this.reported.has(code)));
+    return all;
+  }
+
+  /** A short text's payload bytes[from..to) (masked with the 4 bytes at `mask`, or -1) is UTF-8, or its problem was reported. */
+  private textCounted(bytes: Uint8Array, from: number, to: number, mask: number): boolean {
+    let high = 0;
+    if (mask < 0) for (let k = from; k < to; k++) high |= bytes[k]!;
+    else for (let k = from; k < to; k++) high |= bytes[k]! ^ bytes[mask + ((k - from) & 3)]!;
+    if ((high & 0x80) === 0) return true;
+    const text = this.scratch;
+    for (let k = from; k < to; k++) text[k - from] = mask < 0 ? bytes[k]! : bytes[k]! ^ bytes[mask + ((k - from) & 3)]!;
+    return (this.shortText.reset().push(text, 0, to - from, 0) && this.shortText.finish()) || this.reported.has('ws-invalid-utf8');
   }
 
   /** The message a frame belongs to: the fragmented one it continues, or a new one. */
@@ -242,14 +292,14 @@ export class WebSocketParser {
     if (opcode === OPCODE.continuation) {
       if (this.data) return this.data;
       const orphan = (this.data = this.begin(opcode, at, false));
-      orphan.problem(this.report, 'ws-unexpected-continuation', at, say.unexpectedContinuation(this.sender, frame));
+      orphan.problem(this.report, 'ws-unexpected-continuation', at, () => say.unexpectedContinuation(this.sender, frame));
       return orphan;
     }
     const unfinished = this.data;
     const compressed = this.inflater !== null && (opcode === OPCODE.text || opcode === OPCODE.binary) && (rsv & 4) !== 0;
     const message = (this.data = this.begin(opcode, at, compressed));
     if (unfinished) {
-      message.problem(this.report, 'ws-interleaved-message', at, say.interleavedMessage(this.sender, frame, unfinished.record.index));
+      message.problem(this.report, 'ws-interleaved-message', at, () => say.interleavedMessage(this.sender, frame, unfinished.record.index));
       this.emit(unfinished, false);
     }
     return message;
@@ -260,26 +310,6 @@ export class WebSocketParser {
     this.spare = null;
     if (spare) return spare.restart(this.messages++, kindOfOpcode(opcode), opcode, at, compressed);
     return new MessageBuilder(this.sender, this.messages++, kindOfOpcode(opcode), opcode, at, compressed, this.limits);
-  }
-
-  /** What RFC 6455 §5 asks of a frame's header. */
-  private check(m: MessageBuilder, f: { frame: number; fin: boolean; rsv: number; opcode: number; masked: boolean; short: number; payloadLength: number; at: number }): void {
-    const report = this.report;
-    const kind = kindOfOpcode(f.opcode);
-    if (this.closeSent) m.problem(report, 'ws-data-after-close', f.at, say.dataAfterClose(this.sender, f.frame, this.closeSent.index));
-    if (kind === 'reserved') m.problem(report, 'ws-reserved-opcode', f.at, say.reservedOpcode(this.sender, f.frame, f.opcode));
-    if (f.rsv !== 0 && !this.otherExtensions) {
-      const first = f.opcode === OPCODE.text || f.opcode === OPCODE.binary;
-      const why = !this.inflater ? 'no-extension' : this.control ? 'control' : f.rsv & 3 ? 'only-rsv1' : f.opcode === OPCODE.continuation ? 'not-first' : first ? null : 'no-extension';
-      if (why) m.problem(report, 'ws-reserved-bits', f.at, say.reservedBits(this.sender, f.frame, f.rsv, why));
-    }
-    if (this.sender === 'client' && !f.masked) m.problem(report, 'ws-unmasked-client-frame', f.at + 1, say.unmaskedClientFrame(f.frame));
-    if (this.sender === 'server' && f.masked) m.problem(report, 'ws-masked-server-frame', f.at + 1, say.maskedServerFrame(f.frame));
-    if ((f.short === 126 && f.payloadLength < 126) || (f.short === 127 && f.payloadLength < 0x10000)) {
-      m.problem(report, 'ws-non-minimal-length', f.at + 2, say.nonMinimalLength(this.sender, f.frame, f.payloadLength, f.short === 126 ? 2 : 8));
-    }
-    if (this.control && f.payloadLength > 125) m.problem(report, 'ws-control-too-long', f.at + 1, say.controlTooLong(this.sender, f.frame, kind, f.payloadLength));
-    if (this.control && !f.fin) m.problem(report, 'ws-control-fragmented', f.at, say.controlFragmented(this.sender, f.frame, kind));
   }
 
   // ---- frame ends ------------------------------------------------------------------
@@ -315,7 +345,7 @@ export class WebSocketParser {
   private readonly report: Report = (code, offset, text) => {
     if (this.reported.has(code)) return;
     this.reported.add(code);
-    this.anomaly(code, offset, text);
+    this.anomaly(code, offset, text());
   };
 
   private anomaly(code: AnomalyCode, offset: number, text: string): void {
@@ -348,14 +378,4 @@ export class WebSocketParser {
 function headerLength(h: Uint8Array): number {
   const short = h[1]! & 0x7f;
   return 2 + (short === 126 ? 2 : short === 127 ? 8 : 0) + (h[1]! & 0x80 ? 4 : 0);
-}
-
-/** bytes[from..to) are ASCII once unmasked with the 4 bytes at `mask` (-1: not masked). */
-function ascii(bytes: Uint8Array, from: number, to: number, mask: number): boolean {
-  if (mask < 0) {
-    for (let k = from; k < to; k++) if (bytes[k]! & 0x80) return false;
-    return true;
-  }
-  for (let k = from; k < to; k++) if ((bytes[k]! ^ bytes[mask + ((k - from) & 3)]!) & 0x80) return false;
-  return true;
 }
