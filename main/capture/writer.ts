@@ -44,7 +44,13 @@ export interface CaptureWriterOptions {
 const FLUSH_BYTES = 4 * 1024 * 1024;
 const FLUSH_MS = 250;
 const HIGH_WATER = 16 * 1024 * 1024;
+/** Buffers one write takes. A full write's worth queued is written at once, not at the next tick of the timer. */
 const MAX_IOV = 1024;
+/**
+ * Buffers queued past which the relay pauses, however few their bytes: each costs memory
+ * of its own, and a flood of tiny records (a million pipelined GETs) once queued millions.
+ */
+const HIGH_WATER_BUFFERS = 64 * 1024;
 
 const appendWithWritev: AppendBuffers = (fd, buffers, done) => writev(fd, buffers, (error, written) => done(error, written));
 
@@ -88,7 +94,7 @@ export class CaptureWriter implements CaptureSink {
   }
 
   get busy(): boolean {
-    return this.queued + this.inFlight > HIGH_WATER;
+    return this.queued + this.inFlight > HIGH_WATER || this.queue.length > HIGH_WATER_BUFFERS;
   }
 
   /** Why the capture stopped, or null while it is written. */
@@ -135,7 +141,7 @@ export class CaptureWriter implements CaptureSink {
     this.queue.push(bytes);
     this.queued += bytes.length;
     if (this.busy) this.wasBusy = true;
-    if (this.queued >= FLUSH_BYTES) this.flushNow();
+    if (this.queued >= FLUSH_BYTES || this.queue.length >= MAX_IOV) this.flushNow();
     else if (!this.timer) this.timer = setTimeout(() => this.flushNow(), FLUSH_MS);
   }
 
@@ -160,7 +166,7 @@ export class CaptureWriter implements CaptureSink {
         for (const listener of this.drainListeners.splice(0)) listener();
       }
       if (this.queue.length > 0) {
-        if (this.queued >= FLUSH_BYTES || this.busy || this.flushWaiters.length > 0) this.flushNow();
+        if (this.queued >= FLUSH_BYTES || this.queue.length >= MAX_IOV || this.busy || this.flushWaiters.length > 0) this.flushNow();
         else if (!this.timer) this.timer = setTimeout(() => this.flushNow(), FLUSH_MS);
       } else {
         for (const done of this.flushWaiters.splice(0)) done();
