@@ -93,7 +93,7 @@ describe('chunkscope browser', () => {
 describe('what a browser is told', () => {
   const plan: LaunchPlan = { proxy: { host: '127.0.0.1', port: 8888 }, spki: 'abc=', profile: '/tmp/p', url: 'https://example.test/', headless: false, noSandbox: false, extraArgs: [] };
 
-  it('Chromium: its own profile, the proxy for loopback too, the CA by its SPKI hash, the URL last', () => {
+  it('Chromium: its own profile, the proxy for loopback too, the CA by its SPKI hash, none of its own background requests, the URL last', () => {
     expect(chromiumArgs(plan)).toEqual([
       '--user-data-dir=/tmp/p',
       '--proxy-server=http://127.0.0.1:8888',
@@ -101,6 +101,13 @@ describe('what a browser is told', () => {
       '--ignore-certificate-errors-spki-list=abc=',
       '--no-first-run',
       '--no-default-browser-check',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-domain-reliability',
+      '--disable-client-side-phishing-detection',
+      '--metrics-recording-only',
+      '--disable-features=NetworkTimeServiceQuerying',
       'https://example.test/',
     ]);
   });
@@ -113,6 +120,8 @@ describe('what a browser is told', () => {
       'user_pref("network.proxy.ssl_port", 8888);',
       'user_pref("network.proxy.no_proxies_on", "");',
       'user_pref("network.proxy.allow_hijacking_localhost", true);',
+      'user_pref("network.captive-portal-service.enabled", false);',
+      'user_pref("browser.safebrowsing.malware.enabled", false);',
       'user_pref("network.http.http3.enable", false);',
       'user_pref("security.enterprise_roots.enabled", true);',
     ]) {
