@@ -87,7 +87,7 @@ export interface LaunchPlan {
  * The requests a browser makes of its own (updates of its components and safe-browsing
  * lists, sync, metrics, reliability reports) are not the user's traffic: through the proxy
  * they are rows nobody asked for, and with no network they are a list of 502s. A launched
- * browser is told not to make them, as Puppeteer tells the ones it drives. (Chromium 14x
+ * browser is told not to make them, as Puppeteer tells the ones it drives. (Chromium 156
  * still asks its updater and its sign-in once at start whatever it is told.)
  */
 const CHROMIUM_QUIET = [
