@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { get as getRequest, response, writeConnections } from '../search/test-su
 let engine: Engine;
 let bridge: Bridge;
 let port: number;
+let proxyPort: number;
 
 beforeEach(async () => {
   const dir = mkdtempSync(join(tmpdir(), 'chunkscope-ui-'));
@@ -21,7 +23,7 @@ beforeEach(async () => {
   writeFileSync(join(dir, 'index.html'), '<!doctype html><title>Chunkscope</title>');
   writeFileSync(join(dir, 'assets', 'app.js'), 'console.log(1)');
   engine = new Engine({ proxyHost: '127.0.0.1', proxyPort: 0, reverse: null, stallSeconds: 2 });
-  await engine.start();
+  proxyPort = Number(new URL((await engine.start()).proxy).port);
   bridge = new Bridge(engine, { host: '127.0.0.1', port: 0, rendererDir: dir, token: 'secret-token-123' });
   port = (await bridge.listen()).port;
 });
@@ -87,6 +89,43 @@ describe('the browser bridge', () => {
       ws.close();
     } finally {
       await small.close();
+    }
+  });
+
+  it('closes a page that stopped reading once it falls behind, so its updates never grow our memory; it is told to reload', async () => {
+    const origin = http.createServer((_req, res) => res.end('ok'));
+    await new Promise<void>((resolve) => origin.listen(0, '127.0.0.1', resolve));
+    const originPort = (origin.address() as { port: number }).port;
+    const small = new Bridge(engine, { host: '127.0.0.1', port: 0, rendererDir: mkdtempSync(join(tmpdir(), 'chunkscope-ui-')), token: 'secret-token-789', maxBuffered: 16 * 1024 });
+    const smallPort = (await small.listen()).port;
+    try {
+      const ws = new WebSocket(`ws://127.0.0.1:${smallPort}/api/ws?token=secret-token-789`, { headers: { origin: `http://127.0.0.1:${smallPort}` } });
+      let closed: { code: number; reason: string } | null = null;
+      ws.on('close', (code, reason) => (closed = { code, reason: reason.toString() }));
+      ws.on('error', () => undefined);
+      await new Promise((resolve) => ws.once('open', resolve));
+      // The page stops reading: its socket is not read from here on.
+      ws.pause();
+      // 20,000 exchanges relayed meanwhile: about 15 MB of updates, more than the sockets hold.
+      const client = net.connect({ port: proxyPort, host: '127.0.0.1' });
+      const request = `GET http://127.0.0.1:${originPort}/item HTTP/1.1\r\nHost: 127.0.0.1:${originPort}\r\n\r\n`;
+      let answered = 0;
+      let carry = '';
+      client.on('data', (d: Buffer) => {
+        // A status line may straddle two reads: the last bytes of one are read again with the next.
+        const text = carry + d.toString('latin1');
+        answered += text.split('HTTP/1.1 200').length - 1;
+        carry = text.slice(-11);
+      });
+      for (let sent = 0; sent < 20_000; sent += 500) client.write(request.repeat(500));
+      await expect.poll(() => answered, { timeout: 60_000 }).toBe(20_000);
+      client.destroy();
+      // The page reads again: what was sent before it fell behind, then the close, and why.
+      ws.resume();
+      await expect.poll(() => closed, { timeout: 30_000 }).toEqual({ code: 1013, reason: 'fell behind; reload the page' });
+    } finally {
+      await small.close();
+      origin.close();
     }
   });
 
