@@ -193,3 +193,9 @@ export function endTag(end: { side: 'client' | 'upstream'; who: Party; how: EndH
 export function endPassedOn(end: { who: Party; how: EndHow; truncation?: boolean }, mirror: { side: 'client' | 'upstream' }): string {
   return `${endLabel(end)}, passed on to the ${mirror.side === 'client' ? 'client' : 'server'}`;
 }
+
+/** A user's mark on an exchange, in words: "pinned; comment: “stuck after chunk 2”". */
+export function markWords(mark: { pinned: boolean; comment: string }): string {
+  const comment = mark.comment !== '' ? `comment: “${mark.comment}”` : '';
+  return [mark.pinned ? 'pinned' : '', comment].filter((part) => part !== '').join('; ');
+}

@@ -7,7 +7,9 @@ import type { AnomalyRecord } from '../../shared/ledger';
 import { readRecords } from '../capture/reader';
 import { ANOMALIES, isErrorAnomaly, type AnomalyCode } from '../../shared/anomalies';
 import { printable } from '../../shared/printable';
-import { byteCount, duration, endStep, groupDigits, plural } from '../../shared/words';
+import type { ExchangeMark } from '../../shared/kept';
+import { exchangeId } from '../../shared/exchange-id';
+import { byteCount, duration, endStep, groupDigits, markWords, plural } from '../../shared/words';
 import type { CaptureRecord } from '../capture/format';
 import { CaptureAnalysis, analyseCapture, type CaptureReport } from '../analysis/capture-analysis';
 import { anomalyLine, append, formatMessage, type HumanOptions } from './human';
@@ -31,6 +33,12 @@ export function inspectRecords(records: Iterable<CaptureRecord>, keepChunks: boo
   return { ...analyseCapture(records, { keepChunks }), truncatedBytes: 0 };
 }
 
+/** The user's mark on exchange #index of `c`, as `inspect --json` adds it: `{ mark }`, or nothing. */
+function markOf(marks: ReadonlyMap<string, ExchangeMark> | undefined, c: ConnectionReport, index: number): { mark?: ExchangeMark } {
+  const mark = marks?.get(exchangeId(c.number, index));
+  return mark ? { mark } : {};
+}
+
 export function captureJson(report: CaptureReport & { truncatedBytes: number }): object {
   return {
     connections: report.connections.map((c) => ({
@@ -46,6 +54,7 @@ export function captureJson(report: CaptureReport & { truncatedBytes: number }):
         informational: e.informational.map((m) => messageJson(m)),
         account: e.account,
         ...(e.webSocket ? { webSocket: e.webSocket } : {}),
+        ...markOf(report.marks, c, e.index),
       })),
       anomalies: c.anomalies.map((a) => ({ code: a.code, offset: a.offset, message: a.message, class: a.cls, direction: a.direction })),
       mode: c.mode,
@@ -132,7 +141,7 @@ function summaryLines(report: CaptureReport & { truncatedBytes: number }): strin
 }
 
 /** One connection for people: its account, its ends, each exchange's ledgers and headline (also `send`'s output). */
-export function connectionLines(c: ConnectionReport, options: HumanOptions): string[] {
+export function connectionLines(c: ConnectionReport, options: HumanOptions, marks?: ReadonlyMap<string, ExchangeMark>): string[] {
   const lines: string[] = [];
   lines.push(`${c.id}  ${c.client} → ${c.upstream ?? c.upstreamFailure?.target ?? '(no upstream)'}  ${plural(c.exchanges.length, 'exchange')}, ${groupDigits(c.sent.bytes)} bytes sent, ${groupDigits(c.received.bytes)} received`);
   if (c.clientTag) lines.push(`    ${launchedLine(c.clientTag)}`);
@@ -153,6 +162,8 @@ export function connectionLines(c: ConnectionReport, options: HumanOptions): str
     }
     if (e.webSocket) append(lines, webSocketLines(e.webSocket, options), '  ');
     if (e.account) lines.push(`    → #${e.index + 1} ${printable(e.account.headline)}`);
+    const { mark } = markOf(marks, c, e.index);
+    if (mark) lines.push(`    ★ #${e.index + 1} ${markWords({ ...mark, comment: printable(mark.comment) })}`);
   }
   for (const a of c.anomalies) lines.push(`    ${anomalyLine(a, a.direction)}`);
   return lines;
@@ -172,6 +183,21 @@ export function problemLines(connections: readonly ConnectionReport[]): string[]
   return [head, ...problems.slice(0, 50)];
 }
 
+/** The exchanges the user marked, one line each, the first 50. */
+export function markedLines(report: CaptureReport): string[] {
+  const marked: string[] = [];
+  for (const c of report.connections) {
+    for (const e of c.exchanges) {
+      const { mark } = markOf(report.marks, c, e.index);
+      if (!mark) continue;
+      const target = e.request?.request ? `${printable(e.request.request.method)} ${printable(e.request.request.target)}` : '(no request line)';
+      marked.push(`   ${c.id} #${e.index + 1} ${target} ★ ${markWords({ ...mark, comment: printable(mark.comment) })}`);
+    }
+  }
+  if (marked.length === 0) return [];
+  return [`exchanges marked (${groupDigits(marked.length)}${marked.length > 50 ? ', the first 50' : ''}):`, ...marked.slice(0, 50)];
+}
+
 /** How many exchanges a capture may hold before `inspect` lists only what went wrong (--all lists every one). */
 export const WHOLE_LISTING = 100;
 
@@ -181,11 +207,16 @@ export function formatCapture(report: CaptureReport & { truncatedBytes: number }
   if (options.all || total <= WHOLE_LISTING) {
     for (const c of report.connections) {
       lines.push('');
-      append(lines, connectionLines(c, options));
+      append(lines, connectionLines(c, options, report.marks));
     }
   } else {
     lines.push('');
     append(lines, problemLines(report.connections));
+    const marked = markedLines(report);
+    if (marked.length > 0) {
+      lines.push('');
+      append(lines, marked);
+    }
     lines.push('');
     lines.push(`--all lists every connection and exchange with its chunk ledger (${plural(total, 'exchange')})`);
   }
