@@ -56,6 +56,18 @@ async function expectReadableTimeline(page: Page): Promise<void> {
   }
 }
 
+test('the toolbar fits every common window width, its less frequent actions in the menu when they would not', async ({ page }) => {
+  await page.setViewportSize({ width: 1024, height: 700 });
+  await page.goto(served.ui);
+  await expect(page.getByTestId('status')).toContainText('exchanges');
+  // 1536 once cut off the theme and keys buttons: the whole toolbar needs about 1,600 pixels.
+  for (const width of [1024, 1280, 1366, 1440, 1460, 1536, 1600, 1680, 1920, 1536, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await expect(page.getByTestId('menu').or(page.getByTestId('save-har'))).toBeVisible();
+    await expectInsideWindow(page);
+  }
+});
+
 for (const [width, height] of [
   [1024, 700],
   [1400, 900],

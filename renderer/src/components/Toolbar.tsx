@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useLayoutEffect, useState } from 'react';
 import { useApi, useApp, useAppStore } from '../context';
 import type { SessionTab } from '../../../shared/api';
 import { selectSession, selectView, type Theme } from '../store/store';
@@ -19,7 +19,11 @@ const HAR_BODY_LIMITS: [number, string][] = [
   [256 * 1024 * 1024, 'bodies ≤ 256 MiB'],
 ];
 
-/** Below this width the less frequent actions go into a menu, so the filter keeps its room. */
+/**
+ * Below this width the less frequent actions go into a menu, so the filter keeps its room;
+ * and below the width the whole toolbar was measured to need, whichever is more (its
+ * buttons vary with the session, and their words with the fonts).
+ */
 const COMPACT_BELOW = 1460;
 
 const THEMES: Record<Theme, { next: Theme; icon: string; label: string }> = {
@@ -45,7 +49,13 @@ export function Toolbar({ onKeys }: { onKeys: () => void }) {
   const replaying = !!session?.replay;
   const [trying, setTrying] = useState(false);
   const [ref, width] = useWidth<HTMLElement>(1400);
-  const compact = width < COMPACT_BELOW;
+  const [needed, setNeeded] = useState(COMPACT_BELOW);
+  const compact = width < needed;
+  useLayoutEffect(() => {
+    const toolbar = ref.current;
+    // Whole, it does not fit (1536 pixels cut off the theme and keys buttons): compact from this width down. Only ever raised, so it cannot flip back and forth.
+    if (toolbar && !compact && toolbar.scrollWidth > toolbar.clientWidth + 1) setNeeded(Math.max(needed, toolbar.scrollWidth + 1));
+  });
   const tryLab = () => {
     setTrying(true);
     store.getState().notify('Try it: sending the lab scenarios through the proxy…');
