@@ -12,6 +12,7 @@ import { fin, request, write, type Origin } from '../main/proxy/test-support/ori
 import { CertificateAuthority } from '../main/tls/ca';
 import { tlsOrigin, tlsWorld, type TlsWorld } from '../main/tls/test-support/tls-world';
 import { ChunkscopePage } from './support/chunkscope-page';
+import { ComposerPage } from './support/composer-page';
 import { startServe, type Served } from './support/serve';
 
 let served: Served;
@@ -131,5 +132,40 @@ test('with --insecure-upstream the status bar says origin certificates are not v
     await app.screenshot('https-insecure-upstream');
   } finally {
     await insecure.stop();
+  }
+});
+
+test('the composer sends a chunked POST to an https origin, through the proxy (decrypted) and directly, byte for byte', async ({ page: uiPage }) => {
+  const upload = await tlsOrigin(world, () => [request(), write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok'), fin()]);
+  try {
+    const host = `127.0.0.1:${upload.port}`;
+    const wire = `POST /upload HTTP/1.1\r\nHost: ${host}\r\nTransfer-Encoding: chunked\r\n\r\n05;ext=1\r\nhello\r\n6\r\nworld!\r\n0\r\n\r\n`;
+    const app = await ChunkscopePage.open(uiPage, served, { capturing: true });
+    const composer = new ComposerPage(uiPage);
+    await composer.openNew();
+    await composer.tab('text');
+    await composer.text().fill(`to https://${host}\n\nPOST /upload HTTP/1.1\nHost: ${host}\nTransfer-Encoding: chunked\n\nchunk 05;ext=1 "hello"\nchunk "world!"\nlast\n`);
+    await expect(uiPage.getByTestId('plan-summary')).toHaveText(`1 request, ${wire.length} bytes`);
+
+    // Through the proxy: a CONNECT, decrypted; the request's ledger as sent, inside TLS.
+    await composer.send('through the proxy');
+    await expect(app.sizeTokens()).toHaveText(['05', '6']);
+    await expect(uiPage.getByTestId('tls')).toContainText('HTTPS decrypted by Chunkscope');
+    await expect(uiPage.getByTestId('tls')).toContainText('certificate verified');
+    await expect(app.headline()).toContainText('complete');
+    await expect.poll(() => upload.connections.length).toBe(1);
+    await expect.poll(() => upload.connections[0]!.received.toString('latin1')).toBe(wire);
+
+    // Directly: Chunkscope's own TLS connection to the origin, the same bytes.
+    await composer.send('directly');
+    await expect(app.sizeTokens()).toHaveText(['05', '6']);
+    await expect(uiPage.getByTestId('client-line')).toHaveText("send made by Chunkscope's composer");
+    // Nothing was decrypted: Chunkscope was the client.
+    await expect(uiPage.getByTestId('tls')).toHaveText(/^Chunkscope's own HTTPS connection to the origin · TLSv1\.[23], ALPN http\/1\.1, /);
+    await expect.poll(() => upload.connections.length).toBe(2);
+    await expect.poll(() => upload.connections[1]!.received.toString('latin1')).toBe(wire);
+    await app.screenshot('compose-https');
+  } finally {
+    await upload.close();
   }
 });

@@ -3,7 +3,7 @@ import { exchangeName, parseExchangeId } from '../../../../shared/exchange-id';
 import { isErrorAnomaly } from '../../../../shared/anomalies';
 import type { ExchangeDetail as Detail } from '../../../../shared/api';
 import { useApi, useApp, useAppStore } from '../../context';
-import { tlsSummary } from '../../model/format';
+import { ownHttps, tlsSummary } from '../../model/format';
 import { groupDigits } from '../../../../shared/words';
 import { selectDetail, selectSession, selectTab, type DetailTab } from '../../store/store';
 import { chunksFrom, isLive } from '../../store/detail';
@@ -215,7 +215,7 @@ export function ExchangeDetail({ id }: { id: string }) {
         ) : null}
         {current?.tls?.client ? (
           <p className="tls-line" data-testid="tls">
-            {tlsSummary(current.tls, session?.imported ?? null)}
+            {tlsSummary(current.tls, session?.imported ?? null, ownHttps(current.tls, current.row))}
           </p>
         ) : null}
         {current && current.rules.length > 0 ? (

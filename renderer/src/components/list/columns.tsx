@@ -3,6 +3,7 @@
 import type { ReactNode } from 'react';
 import type { ExchangeRow } from '../../../../shared/api';
 import { duration, endLabel, groupDigits, rate, size } from '../../../../shared/words';
+import { httpsTitle } from '../../model/format';
 import type { SortKey } from '../../model/sort';
 import { CLIENT_COLUMN, webSocketCell } from './marks';
 
@@ -114,7 +115,7 @@ export const LIST_COLUMNS: ListColumn[] = [
   {
     id: 'host',
     title: 'host',
-    about: 'Host (a padlock: HTTPS decrypted by Chunkscope)',
+    about: "Host (a padlock: HTTPS, decrypted by Chunkscope or Chunkscope's own connection)",
     size: 150,
     minSize: 80,
     flex: 1,
@@ -124,7 +125,7 @@ export const LIST_COLUMNS: ListColumn[] = [
         {r.tls ? <Lock /> : null}
         {r.host ?? ''}
       </>
-    ), title: r.tls ? `${r.host ?? ''} (HTTPS, decrypted by Chunkscope)` : (r.host ?? '') }),
+    ), title: httpsTitle(r) }),
   },
   { id: 'path', title: 'path', about: 'Request target', size: 200, minSize: 90, flex: 1.5, sortKey: (r) => r.path, cell: (r) => ({ text: r.path ?? '', title: r.path ?? '' }) },
   {
