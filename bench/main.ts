@@ -2,6 +2,7 @@
 //   npm run bench            all sections
 //   npm run bench -- parser  only the named sections
 import os from 'node:os';
+import { benchBigBody } from './big-body';
 import { benchClients } from './clients';
 import { benchHttps } from './https';
 import { benchInterop } from './interop';
@@ -21,6 +22,7 @@ const sections: Record<string, () => void | Promise<void>> = {
   https: benchHttps,
   ui: benchUi,
   live: benchLive,
+  'big-body': benchBigBody,
   interop: benchInterop,
   memory: benchMemory,
   open: benchOpenLive,

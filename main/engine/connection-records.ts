@@ -27,6 +27,9 @@ export class ConnectionRecords {
   /** Stream offset at which each data record starts, per stream (for raw slices). */
   private readonly streamBytes = [0, 0, 0, 0];
   private streamOffsets = new Float64Array(16);
+  /** Per stream, the numbers of its data records in order: a slice of one stream is found by a binary search among them. */
+  private readonly ofStream = [new Uint32Array(16), new Uint32Array(16), new Uint32Array(16), new Uint32Array(16)];
+  private readonly ofStreamCount = [0, 0, 0, 0];
 
   constructor(
     readonly number: number,
@@ -47,6 +50,12 @@ export class ConnectionRecords {
     this.flags[i] = stream | (generated ? 4 : 0);
     this.streamOffsets[i] = this.streamBytes[stream]!;
     this.streamBytes[stream]! += length;
+    if (this.ofStreamCount[stream] === this.ofStream[stream]!.length) {
+      const bigger = new Uint32Array(this.ofStream[stream]!.length * 2);
+      bigger.set(this.ofStream[stream]!);
+      this.ofStream[stream] = bigger;
+    }
+    this.ofStream[stream]![this.ofStreamCount[stream]!++] = i;
   }
 
   addEvent(event: CaptureEvent): void {
@@ -95,14 +104,29 @@ export class ConnectionRecords {
     }
   }
 
-  /** Read bytes [from, to) of one stream. */
+  /**
+   * Read bytes [from, to) of one stream: its first record is found by a binary search, so a
+   * raw page or a window of a body costs the records it spans, not every record of the
+   * connection (a stream of a million reads).
+   */
   readStream(stream: StreamId, from: number, to: number, read: (position: number, length: number) => Uint8Array): Uint8Array {
     const out = new Uint8Array(Math.max(0, to - from));
-    for (let i = 0; i < this.count; i++) {
-      if ((this.flags[i]! & 3) !== stream) continue;
+    const records = this.ofStream[stream]!;
+    const count = this.ofStreamCount[stream]!;
+    let lo = 0;
+    let hi = count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const i = records[mid]!;
+      if (this.streamOffsets[i]! + this.lengths[i]! <= from) lo = mid + 1;
+      else hi = mid;
+    }
+    for (let k = lo; k < count; k++) {
+      const i = records[k]!;
       const start = this.streamOffsets[i]!;
+      if (start >= to) break;
       const end = start + this.lengths[i]!;
-      if (end <= from || start >= to) continue;
+      if (end <= from) continue;
       const a = Math.max(from, start);
       const b = Math.min(to, end);
       out.set(read(this.positions[i]! + (a - start), b - a), a - from);

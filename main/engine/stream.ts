@@ -18,14 +18,17 @@ const KEPT = 4;
 const SLICE_MS = 4;
 /** Items in one answer: a view far behind catches up in several small answers, never one that stalls the relay to serialise. */
 export const ITEMS_PER_ANSWER = 2000;
+/** Bytes of the stream read at once while feeding a view: reading a body already there costs a window a turn. */
+export const FEED_WINDOW = 256 * 1024;
 
 
 /**
  * Body ranges of the stream past offset `after`, in order, with the chunk each belongs to
- * (null when not chunked). The chunks already fed are skipped by a binary search: a look
- * at a live stream of a million chunks costs what arrived since the last, not the whole.
+ * (null when not chunked), within `span` bytes of the stream from the first. The chunks
+ * already fed are skipped by a binary search: a look at a live stream of a million chunks
+ * costs what arrived since the last, not the whole.
  */
-export function bodyRangesAfter(m: MessageRecord, after: number): { from: number; to: number; chunk: number | null }[] {
+export function bodyRangesAfter(m: MessageRecord, after: number, span = Infinity): { from: number; to: number; chunk: number | null }[] {
   if (m.framing === 'chunked') {
     const chunks = m.chunks ?? [];
     let lo = 0;
@@ -37,14 +40,19 @@ export function bodyRangesAfter(m: MessageRecord, after: number): { from: number
       else hi = mid;
     }
     const ranges: { from: number; to: number; chunk: number | null }[] = [];
+    let limit = Infinity;
     for (let i = lo; i < chunks.length; i++) {
       const c = chunks[i]!;
-      ranges.push({ from: Math.max(c.dataOffset, after), to: c.dataOffset + c.dataLength, chunk: c.index });
+      const from = Math.max(c.dataOffset, after);
+      limit = Math.min(limit, from + span);
+      if (from >= limit) break;
+      ranges.push({ from, to: Math.min(c.dataOffset + c.dataLength, limit), chunk: c.index });
     }
     return ranges;
   }
   if (m.bodyLength === 0 || m.end <= after) return [];
-  return [{ from: Math.max(m.end - m.bodyLength, after), to: m.end, chunk: null }];
+  const from = Math.max(m.end - m.bodyLength, after);
+  return [{ from, to: Math.min(m.end, from + span), chunk: null }];
 }
 
 interface Watched {
@@ -101,18 +109,21 @@ export class StreamViews {
     const lost = response.anomalies.find((a) => a.cls === 'F');
     const ended = response.complete || end !== null || lost !== undefined;
     if (w.finished) return false;
-    const pieces = bodyRangesAfter(response, w.fedTo);
-    if (pieces.length > 0) {
+    // A window of the stream at a time: a first look at a body of 60 MiB that all arrived
+    // already reads and walks it in slices, never in one synchronous read.
+    let slice = performance.now();
+    for (;;) {
+      const pieces = bodyRangesAfter(response, w.fedTo, FEED_WINDOW);
+      if (pieces.length === 0) break;
+      if (w.fed >= MAX_STREAM_BODY) {
+        w.limited = `the view stops after the first ${MAX_STREAM_BODY / 1024 / 1024} MiB of the body`;
+        break;
+      }
       const first = pieces[0]!.from;
-      const all = source.bytes(first, Math.min(pieces[pieces.length - 1]!.to, first + (MAX_STREAM_BODY - w.fed)));
-      let slice = performance.now();
+      const all = source.bytes(first, pieces[pieces.length - 1]!.to);
       for (const range of pieces) {
         let at = range.from;
-        while (at < range.to) {
-          if (w.fed >= MAX_STREAM_BODY) {
-            w.limited = `the view stops after the first ${MAX_STREAM_BODY / 1024 / 1024} MiB of the body`;
-            break;
-          }
+        while (at < range.to && w.fed < MAX_STREAM_BODY) {
           // The read that carried byte `at`: one piece per read per chunk.
           const [offset, length, time] = analyzer.readAt(1, at) ?? [at, range.to - at, analyzer.openedAt];
           const to = Math.min(range.to, offset + length, at + (MAX_STREAM_BODY - w.fed));
@@ -125,7 +136,6 @@ export class StreamViews {
             slice = performance.now();
           }
         }
-        if (w.limited) break;
       }
     }
     if (!ended && !w.limited) return true;
