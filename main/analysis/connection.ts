@@ -8,46 +8,34 @@ import type { CloseRecord, ConnectionReport, ExchangeRecord } from '../../shared
 import type { DirectionReport, MessageRecord } from '../../shared/ledger';
 import type { CaptureEvent, ClientStream, StreamId } from '../capture/format';
 import { Http1Parser } from '../http1';
-import { LedgerBuilder, type TimeAt } from '../http1/ledger';
+import { LedgerBuilder } from '../http1/ledger';
 import type { Closer, Ending } from '../http1/sentences';
 import type { AccountStall, AccountWaiting } from '../../shared/account';
 import { connectionReport, exchangeRecord, exchangeRecords } from './report';
 import { findings } from './findings';
 import { hostFinding, upgradeFindings } from './routing';
 import { ExchangeSpans, isInterim, Pairing } from './pairing';
-import { ReadIndex } from './read-index';
-import { ConnectionFacts } from './facts';
-import { DEFAULT_STALL_SECONDS, type AnalyzerListener, type AnalyzerOptions, type StreamEnd } from './analyzer-options';
+import { ConnectionStreams } from './streams';
+import { DEFAULT_STALL_SECONDS, type AnalyzerListener, type AnalyzerOptions } from './analyzer-options';
 import { clientViewEnds, clientWentFirst, originViewEnds, receivedEndedBy } from './stream-ends';
 import { silence, StallLog } from './stall-log';
 import { KEPT_MESSAGES, WebSocketAnalysis, webSocketUpgrade, type WsFound } from './websocket';
 import { closeHandshakeFinding } from './websocket-account';
+import { OriginSide } from './origin-side';
 
 const DIRECTION: Record<ClientStream, Direction> = { 0: 'request', 1: 'response' };
 
-export class ConnectionAnalyzer extends ConnectionFacts {
+export class ConnectionAnalyzer extends ConnectionStreams {
   readonly id: string;
   readonly closes: CloseRecord[] = [];
-  /**
-   * With rules: the origin's side (streams 2 and 3 of the capture: what the origin
-   * received and sent), analysed the same way: the original framing.
-   */
-  origin: ConnectionAnalyzer | null = null;
-  /**
-   * Ends of upstream connections, applied to the origin's side when the client's side
-   * ends: in forward mode one client connection can go on to another origin, and the
-   * origin's side then goes on too.
-   */
-  private originEnds: Extract<CaptureEvent, { type: 'close' }>[] = [];
+  /** With rules: the origin's side (origin-side.ts). */
+  private readonly originSide = new OriginSide(() => new ConnectionAnalyzer(this.number, this.client, this.mode, this.openedAt, { keepChunks: this.keepChunks, stallSeconds: this.stallSeconds }));
   private readonly keepChunks: boolean | number;
   /** WebSocket messages kept with their preview (the rest are counted). */
   private readonly keepMessages: number;
 
   private readonly parsers: [Http1Parser, Http1Parser];
   private readonly ledgers: [LedgerBuilder, LedgerBuilder];
-  private readonly readIndex: [ReadIndex, ReadIndex] = [new ReadIndex(), new ReadIndex()];
-  private readonly lastByteAt: [number, number];
-  private readonly ends: [StreamEnd | null, StreamEnd | null] = [null, null];
   /** Method of request #i: null until its start-line parsed. */
   private readonly methods: (string | null)[] = [];
   /** Exchanges before this one have ended (they end in order; the connection's end ends the rest). */
@@ -71,13 +59,12 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     readonly client: string,
     readonly mode: 'forward' | 'reverse',
     /** Seconds since the capture started. */
-    readonly openedAt: number,
+    openedAt: number,
     options: AnalyzerOptions = {},
   ) {
-    super();
+    super(openedAt);
     this.id = `c${number}`;
     this.listener = options.listener ?? {};
-    this.lastByteAt = [openedAt, openedAt];
     this.stallSeconds = options.stallSeconds ?? DEFAULT_STALL_SECONDS;
     this.clientIsChunkscope = options.clientIsChunkscope === true;
     this.stallLog = new StallLog(this.stallSeconds);
@@ -103,7 +90,7 @@ export class ConnectionAnalyzer extends ConnectionFacts {
    */
   data(stream: StreamId, bytes: Uint8Array, time: number, generated = false): Http1Event[] {
     this.records++;
-    if (stream === 2 || stream === 3) return this.originSide().data(stream === 2 ? 0 : 1, bytes, time);
+    if (stream === 2 || stream === 3) return this.originSide.get().data(stream === 2 ? 0 : 1, bytes, time);
     if (this.ends[stream]) return []; // bytes after the stream ended cannot be interpreted
     if (bytes.length > 0) this.stallLog.beforeBytes(this, stream, time);
     const base = this.readIndex[stream].bytes;
@@ -123,7 +110,7 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     this.records++;
     const at = event.time - this.openedAt;
     if (this.noteFact(event, at)) {
-      if (event.type === 'upstream') this.originEnds = []; // the earlier origin's ends do not end the origin's side
+      if (event.type === 'upstream') this.originSide.switched();
       else if (event.type === 'tls-failed') this.listener.tlsFailed?.(this, event.side, event.reason);
       else if (event.type === 'rule') this.listener.ruleApplied?.(this, this.rules.at(-1)!);
       return;
@@ -136,59 +123,34 @@ export class ConnectionAnalyzer extends ConnectionFacts {
           this.stallLog.atEnd(this, event.time, { who: event.by === 'proxy' ? 'proxy' : event.side === 'client' ? 'client' : 'server', how: event.kind });
         }
         this.streamEndsFrom(event);
-        if (event.side === 'upstream') this.originEnds.push(event);
+        if (event.side === 'upstream') this.originSide.upstreamClosed(event);
         // Once the client's side is over no other origin can follow: the ends are final.
-        if (event.side === 'client' || this.ended) this.applyOriginEnds();
+        if (event.side === 'client' || this.ended) this.originSide.settle();
         break;
     }
   }
 
-  private originSide(): ConnectionAnalyzer {
-    this.origin ??= new ConnectionAnalyzer(this.number, this.client, this.mode, this.openedAt, { keepChunks: this.keepChunks, stallSeconds: this.stallSeconds });
-    return this.origin;
+  /** The origin's side (origin-side.ts), once its first byte came. */
+  get origin(): ConnectionAnalyzer | null {
+    return this.originSide.analyzer;
   }
 
   /** On the origin's side: the upstream connection ended (the proxy is its client). */
-  private originEnded(close: Extract<CaptureEvent, { type: 'close' }>): void {
+  originEnded(close: Extract<CaptureEvent, { type: 'close' }>): void {
     if (close.kind === 'open') return this.finish();
     for (const step of originViewEnds(close)) this.endStream(step.stream, step.kind, step.by, step.tls);
   }
 
-  private applyOriginEnds(): void {
-    if (!this.origin) return;
-    for (const close of this.originEnds) this.origin.originEnded(close);
-    this.originEnds = [];
-  }
-
   /** The capture ended: streams still open end as `open` (nothing is truncated). */
   finish(): void {
-    this.applyOriginEnds();
+    this.originSide.settle();
     this.origin?.finish();
     for (const stream of [0, 1] as const) if (!this.ends[stream]) this.endStream(stream, 'open', stream === 0 ? 'client' : 'server');
-  }
-
-  get ended(): boolean {
-    return this.ends[0] !== null && this.ends[1] !== null;
-  }
-
-  /** Reads of a stream so far. */
-  readCount(stream: ClientStream): number {
-    return this.readIndex[stream].reads;
-  }
-
-  /** Bytes of a stream so far (the offset of its next byte). */
-  streamBytes(stream: ClientStream): number {
-    return this.readIndex[stream].bytes;
   }
 
   /** Requests whose final response has not completed yet. */
   outstanding(): number {
     return this.ledgers[0].messages.length - this.completedResponses;
-  }
-
-  /** Seconds since the capture started when the last byte of a stream arrived. */
-  lastByte(stream: ClientStream): number {
-    return this.lastByteAt[stream];
   }
 
   /** What the parser of a stream waits for now (for stall reports). */
@@ -221,10 +183,6 @@ export class ConnectionAnalyzer extends ConnectionFacts {
   /** Final responses that arrived whole. */
   get answered(): number {
     return this.completedResponses;
-  }
-
-  streamEnd(stream: ClientStream): StreamEnd | null {
-    return this.ends[stream];
   }
 
   /** A direction's messages and anomalies with its verdict. */
@@ -282,21 +240,6 @@ export class ConnectionAnalyzer extends ConnectionFacts {
   /** Every response to request #index kept, interim ones included, in order. */
   responsesTo(index: number): MessageRecord[] {
     return this.pairing.responsesTo(index);
-  }
-
-  /** Each read of a stream as [offset, length, time (seconds since the capture started)]. */
-  reads(stream: ClientStream): Generator<[number, number, number]> {
-    return this.readIndex[stream].entries();
-  }
-
-  /** The read of a stream that carried the byte at `offset`: [offset, length, time]. */
-  readAt(stream: ClientStream, offset: number): [number, number, number] | null {
-    return this.readIndex[stream].readAt(offset);
-  }
-
-  /** Seconds since the connection opened when the byte at an offset of a stream arrived. */
-  timeAt(stream: ClientStream): TimeAt {
-    return (offset) => this.readIndex[stream].timeAt(offset) - this.openedAt;
   }
 
   exchangeCount(): number {
