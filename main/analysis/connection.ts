@@ -6,6 +6,7 @@
 import type { Direction, EndKind, Http1Event } from '../../shared/http1';
 import type { CloseRecord, ConnectionReport, ExchangeRecord } from '../../shared/capture';
 import type { DirectionReport, MessageRecord } from '../../shared/ledger';
+import type { MessageLog } from '../http1/message-log';
 import type { CaptureEvent, ClientStream, StreamId } from '../capture/format';
 import { Http1Parser } from '../http1';
 import { LedgerBuilder } from '../http1/ledger';
@@ -29,20 +30,20 @@ export class ConnectionAnalyzer extends ConnectionStreams {
   readonly id: string;
   readonly closes: CloseRecord[] = [];
   /** With rules: the origin's side (origin-side.ts). */
-  private readonly originSide = new OriginSide(() => new ConnectionAnalyzer(this.number, this.client, this.mode, this.openedAt, { keepChunks: this.keepChunks, stallSeconds: this.stallSeconds }));
+  private readonly originSide = new OriginSide(
+    () => new ConnectionAnalyzer(this.number, this.client, this.mode, this.openedAt, { keepChunks: this.keepChunks, stallSeconds: this.stallSeconds, keepSpans: this.exchangeSpans.keeps }),
+  );
   private readonly keepChunks: boolean | number;
   /** WebSocket messages kept with their preview (the rest are counted). */
   private readonly keepMessages: number;
 
   private readonly parsers: [Http1Parser, Http1Parser];
   private readonly ledgers: [LedgerBuilder, LedgerBuilder];
-  /** Method of request #i: null until its start-line parsed. */
-  private readonly methods: (string | null)[] = [];
   /** Exchanges before this one have ended (they end in order; the connection's end ends the rest). */
   private endedBelow = 0;
   private readonly pairing: Pairing;
   /** When each exchange began and ended, noted as it ends (lanes, idle gaps). */
-  readonly exchangeSpans = new ExchangeSpans();
+  readonly exchangeSpans: ExchangeSpans;
   private completedResponses = 0;
   private readonly listener: AnalyzerListener;
   private readonly stallLog: StallLog;
@@ -68,6 +69,7 @@ export class ConnectionAnalyzer extends ConnectionStreams {
     this.stallSeconds = options.stallSeconds ?? DEFAULT_STALL_SECONDS;
     this.clientIsChunkscope = options.clientIsChunkscope === true;
     this.stallLog = new StallLog(this.stallSeconds);
+    this.exchangeSpans = new ExchangeSpans(options.keepSpans ?? true);
     const keepChunks = (this.keepChunks = options.keepChunks ?? true);
     this.keepMessages = keepChunks === true ? KEPT_MESSAGES : keepChunks === false ? 0 : keepChunks;
     this.parsers = [
@@ -75,7 +77,8 @@ export class ConnectionAnalyzer extends ConnectionStreams {
       // Through a reverse proxy the origin answers, and its 2xx decides (see absorb).
       new Http1Parser('request', { assumeConnectTunnel: mode === 'forward', recordedBodyLength: (i) => this.imported?.recordedBodies?.request[i] ?? null }),
       new Http1Parser('response', {
-        requestMethod: (i) => (i < this.methods.length ? this.methods[i]! : undefined),
+        // Asked of the request the next response answers: never one let go (see release).
+        requestMethod: (i) => (i < this.ledgers[0].messages.length ? (this.ledgers[0].messages.at(i)?.request?.method ?? null) : undefined),
         recordedBodyLength: (i) => this.imported?.recordedBodies?.response[i] ?? null,
       }),
     ];
@@ -100,7 +103,7 @@ export class ConnectionAnalyzer extends ConnectionStreams {
     this.absorb(stream, events);
     if (this.webSocket) this.absorbFound(this.webSocket.feed(stream, events, bytes, base, this.timeAt(stream)));
     if (generated) {
-      for (const e of events) if (e.type === 'message-start') this.ledgers[stream].messages[e.message]!.generated = true;
+      for (const e of events) if (e.type === 'message-start') this.ledgers[stream].messages.at(e.message)!.generated = true;
     }
     return events;
   }
@@ -176,7 +179,7 @@ export class ConnectionAnalyzer extends ConnectionStreams {
   exchangeOn(stream: ClientStream): number {
     if (stream === 0) return Math.max(0, this.ledgers[0].messages.length - 1);
     const w = this.parsers[1].waiting();
-    const current = w.message !== null ? this.ledgers[1].messages[w.message]?.requestIndex : null;
+    const current = w.message !== null ? this.ledgers[1].messages.at(w.message)?.requestIndex : null;
     return current ?? this.completedResponses;
   }
 
@@ -190,8 +193,8 @@ export class ConnectionAnalyzer extends ConnectionStreams {
     return this.ledgers[direction === 'request' ? 0 : 1].report();
   }
 
-  /** Every message of a direction by index; a released one is a hole (see release). */
-  messages(direction: Direction): readonly (MessageRecord | undefined)[] {
+  /** Every message of a direction by index; a released one is no longer kept (see release). */
+  messages(direction: Direction): MessageLog {
     return this.ledgers[direction === 'request' ? 0 : 1].messages;
   }
 
@@ -213,6 +216,9 @@ export class ConnectionAnalyzer extends ConnectionStreams {
   release(before: number): void {
     // Only exchanges answered whole: one the connection's end cut short stays, for its account.
     this.pairing.release(Math.min(before, this.completedResponses));
+    this.origin?.release(before);
+    // The times of reads before the oldest message kept are of no more use either.
+    for (const stream of [0, 1] as const) this.readIndex[stream].dropBefore(this.ledgers[stream].messages.first()?.offset ?? this.readIndex[stream].bytes);
   }
 
   exchange(index: number): ExchangeRecord {
@@ -231,7 +237,7 @@ export class ConnectionAnalyzer extends ConnectionStreams {
   exchangeMessages(index: number): { request: MessageRecord | null; response: MessageRecord | null; informational: MessageRecord[] } {
     const responses = this.responsesTo(index);
     return {
-      request: this.ledgers[0].messages[index] ?? null,
+      request: this.ledgers[0].messages.at(index) ?? null,
       response: responses.filter((m) => !isInterim(m)).at(-1) ?? null,
       informational: responses.filter(isInterim),
     };
@@ -252,7 +258,7 @@ export class ConnectionAnalyzer extends ConnectionStreams {
       if (e.type === 'framing' && this.imported?.recordedBodies) {
         const recorded = this.imported.recordedBodies[DIRECTION[stream]][e.message];
         if (recorded !== null && recorded !== undefined) {
-          const m = this.ledgers[stream].messages[e.message]!;
+          const m = this.ledgers[stream].messages.at(e.message)!;
           m.framing = 'unknown';
           m.framingReason = this.imported.note;
           m.contentLength = null;
@@ -260,22 +266,20 @@ export class ConnectionAnalyzer extends ConnectionStreams {
       }
       if (stream === 0) {
         if (e.type === 'message-start') {
-          this.methods[e.message] = null;
           this.exchangeSpans.started(e.message, this.timeAt(0)(e.offset));
         } else if (e.type === 'head-end') {
-          const found = hostFinding(this.ledgers[0].messages[e.message]!);
+          const found = hostFinding(this.ledgers[0].messages.at(e.message)!);
           if (found) this.absorb(0, [found]);
         }
-        else if (e.type === 'start-line' && e.request) this.methods[e.message] = e.request.method;
       } else if (e.type === 'framing' && e.tunnel) {
         // A 2xx to CONNECT or a 101: the client's next bytes are the tunnel's.
         this.parsers[0].tunnel();
       } else if (e.type === 'message-complete') {
-        const m = this.ledgers[1].messages[e.message]!;
+        const m = this.ledgers[1].messages.at(e.message)!;
         const status = m.response?.status ?? 0;
         if (m.requestIndex !== null && (status >= 200 || status === 101)) {
           this.completedResponses++;
-          const upgrade = this.webSocket ? null : webSocketUpgrade(this.ledgers[0].messages[m.requestIndex], m);
+          const upgrade = this.webSocket ? null : webSocketUpgrade(this.ledgers[0].messages.at(m.requestIndex), m);
           if (upgrade) this.webSocket = new WebSocketAnalysis(upgrade, this.keepMessages);
           for (const found of upgradeFindings(this.ledgers[0].messages, m, (x, s) => this.timeAt(s)(x.offset))) this.absorb(found.stream, [found.event]);
           this.exchangeEnded(m.requestIndex);
@@ -295,7 +299,8 @@ export class ConnectionAnalyzer extends ConnectionStreams {
     // Responses answer requests in order: an exchange ends once those before it have.
     while (this.endedBelow <= index) {
       const i = this.endedBelow++;
-      this.exchangeSpans.ended(i, this.lastByteOf(i));
+      const request = this.ledgers[0].messages.at(i);
+      this.exchangeSpans.ended(i, request ? this.timeAt(0)(request.offset) : null, this.lastByteOf(i));
       this.listener.exchangeEnded?.(this, i);
     }
   }
@@ -303,7 +308,7 @@ export class ConnectionAnalyzer extends ConnectionStreams {
   /** Seconds since the connection opened of exchange #index's last byte: its response's, or its request's. */
   private lastByteOf(index: number): number {
     const response = this.pairing.responsesTo(index).at(-1);
-    const last = response ?? this.ledgers[0].messages[index];
+    const last = response ?? this.ledgers[0].messages.at(index);
     if (!last) return this.lastByteAt[0] - this.openedAt;
     return this.timeAt(response ? 1 : 0)(Math.max(last.offset, last.end - 1));
   }

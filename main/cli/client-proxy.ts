@@ -96,6 +96,7 @@ async function ownProxy(name: string, launched: ClientTag, flags: ClientProxyFla
     capture,
     stallSeconds: flags.stallAfter,
     keepChunks: false,
+    keepSpans: false,
     intercept: tls.intercept,
     rules: () => flags.rule,
     launched,
