@@ -33,6 +33,12 @@ export interface AnalyzerOptions {
    * draws them, 16 bytes an exchange); false keeps the longest idle gap only.
    */
   keepSpans?: boolean;
+  /**
+   * Pack the complete requests that wait for their responses past the first 1,000
+   * (main/http1/packed-tail.ts; unpacked when read): for an analysis that reads a request
+   * again only once it is answered, as the CLI's live lines do.
+   */
+  packWaiting?: boolean;
   /** Seconds without a byte, while a message is incomplete or a response is due, that make a stall (default 2). */
   stallSeconds?: number;
   /**

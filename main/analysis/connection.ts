@@ -27,13 +27,15 @@ import { OriginSide } from './origin-side';
 const DIRECTION: Record<ClientStream, Direction> = { 0: 'request', 1: 'response' };
 /** Bytes parsed at once (see read). */
 const FEED_SLICE = 16 * 1024;
+/** Requests waiting for their responses kept as records, with packWaiting; the rest are packed. */
+const KEPT_WAITING = 1000;
 
 export class ConnectionAnalyzer extends ConnectionStreams {
   readonly id: string;
   readonly closes: CloseRecord[] = [];
   /** With rules: the origin's side (origin-side.ts). */
   private readonly originSide = new OriginSide(
-    () => new ConnectionAnalyzer(this.number, this.client, this.mode, this.openedAt, { keepChunks: this.keepChunks, stallSeconds: this.stallSeconds, keepSpans: this.exchangeSpans.keeps }),
+    () => new ConnectionAnalyzer(this.number, this.client, this.mode, this.openedAt, { keepChunks: this.keepChunks, stallSeconds: this.stallSeconds, keepSpans: this.exchangeSpans.keeps, packWaiting: this.packWaiting }),
   );
   private readonly keepChunks: boolean | number;
   /** WebSocket messages kept with their preview (the rest are counted). */
@@ -52,6 +54,7 @@ export class ConnectionAnalyzer extends ConnectionStreams {
   /** What each stream's parser waited for when the stream ended (where its bytes stopped). */
   private readonly endWaiting: [AccountWaiting | null, AccountWaiting | null] = [null, null];
   private readonly stallSeconds: number;
+  private readonly packWaiting: boolean;
   /** Records fed so far (data and events): a row or a detail derived from fewer is older. */
   records = 0;
   /** The WebSocket a 101 began (main/analysis/websocket.ts). */
@@ -72,6 +75,7 @@ export class ConnectionAnalyzer extends ConnectionStreams {
     this.clientIsChunkscope = options.clientIsChunkscope === true;
     this.stallLog = new StallLog(this.stallSeconds);
     this.exchangeSpans = new ExchangeSpans(options.keepSpans ?? true);
+    this.packWaiting = options.packWaiting === true;
     const keepChunks = (this.keepChunks = options.keepChunks ?? true);
     this.keepMessages = keepChunks === true ? KEPT_MESSAGES : keepChunks === false ? 0 : keepChunks;
     this.parsers = [
@@ -288,6 +292,8 @@ export class ConnectionAnalyzer extends ConnectionStreams {
         } else if (e.type === 'head-end') {
           const found = hostFinding(this.ledgers[0].messages.at(e.message)!);
           if (found) this.absorb(0, [found]);
+        } else if (e.type === 'message-complete' && this.packWaiting && this.outstanding() > KEPT_WAITING) {
+          this.ledgers[0].messages.pack(e.message);
         }
       } else if (e.type === 'framing' && e.tunnel) {
         // A 2xx to CONNECT or a 101: the client's next bytes are the tunnel's.

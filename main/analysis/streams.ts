@@ -44,7 +44,7 @@ export class ConnectionStreams extends ConnectionFacts {
     return this.lastByteAt[stream];
   }
 
-  /** Each read of a stream as [offset, length, time (seconds since the capture started)]. */
+  /** Each read of a stream kept as [offset, length, time (seconds since the capture started)]. */
   reads(stream: ClientStream): Generator<[number, number, number]> {
     return this.readIndex[stream].entries();
   }

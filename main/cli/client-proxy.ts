@@ -97,6 +97,7 @@ async function ownProxy(name: string, launched: ClientTag, flags: ClientProxyFla
     stallSeconds: flags.stallAfter,
     keepChunks: false,
     keepSpans: false,
+    packWaiting: true,
     intercept: tls.intercept,
     rules: () => flags.rule,
     launched,
