@@ -239,8 +239,10 @@ export class ConnectionAnalyzer extends ConnectionStreams {
     // Only exchanges answered whole: one the connection's end cut short stays, for its account.
     this.pairing.release(Math.min(before, this.completedResponses));
     this.origin?.release(before);
-    // The times of reads before the oldest message kept are of no more use either.
+    // The times of reads before the oldest message kept are of no more use either, nor the rewrites and rules before it.
     for (const stream of [0, 1] as const) this.readIndex[stream].dropBefore(this.ledgers[stream].messages.first()?.offset ?? this.readIndex[stream].bytes);
+    const oldest = this.ledgers[0].messages.first();
+    this.forgetFactsBefore(oldest?.offset ?? this.streamBytes(0), oldest?.index ?? this.ledgers[0].messages.length);
   }
 
   exchange(index: number): ExchangeRecord {
