@@ -26,8 +26,8 @@ const BATCH = 1000;
 const MB = 1024 * 1024;
 
 /** A live analysis as `chunkscope proxy` runs it: counts only, each exchange let go once its line is out. */
-function live(options: { packWaiting?: boolean } = {}): Playbook {
-  return new Playbook({ keepChunks: false, keepSpans: false, packWaiting: true, ...options, listener: { exchangeEnded: (connection, index) => connection.release(index + 1) } });
+function live(): Playbook {
+  return new Playbook({ keepChunks: false, keepSpans: false, packWaiting: true, listener: { exchangeEnded: (connection, index) => connection.release(index + 1) } });
 }
 
 /**
