@@ -162,7 +162,7 @@ export function connectionAccount(a: ConnectionAnalyzer, now: number | null): Co
   const settled = over || a.clientEndedFirst();
   // Responses come in order: the exchanges before the first not answered whole need no look.
   for (let i = settled ? a.answered : requests.length; i < requests.length; i++) {
-    const request = requests[i];
+    const request = requests.at(i);
     const r = a.exchangeMessages(i).response;
     if (!request) continue;
     if (request.complete && !r) unanswered.push(i);
@@ -171,7 +171,7 @@ export function connectionAccount(a: ConnectionAnalyzer, now: number | null): Co
   const longestIdle = a.exchangeSpans.longestIdle;
   const answered = a.answered;
   const tally = requestTally(requests.length, answered, cutShort);
-  const hint = unanswered.some((i) => requests[i]?.framing === 'chunked') && first?.who !== 'client' ? DECHUNK_HINT : null;
+  const hint = unanswered.some((i) => requests.at(i)?.framing === 'chunked') && first?.who !== 'client' ? DECHUNK_HINT : null;
   const base = { ends, first, requests: requests.length, answered, unanswered, stalls, longestIdle, hint };
 
   if (a.tunnel) return { ...base, ...tunnelAccount(a.tunnel, a.tls) };

@@ -28,6 +28,17 @@ export interface AnalyzerOptions {
   /** Keep every chunk record (default true); false keeps counts only, for flat memory; a number keeps the first ones of each message. */
   keepChunks?: boolean | number;
   listener?: AnalyzerListener;
+  /**
+   * Keep each ended exchange's span for the connection's lane (default true: the app
+   * draws them, 16 bytes an exchange); false keeps the longest idle gap only.
+   */
+  keepSpans?: boolean;
+  /**
+   * Pack the complete requests that wait for their responses past the first 1,000
+   * (main/http1/packed-tail.ts; unpacked when read): for an analysis that reads a request
+   * again only once it is answered, as the CLI's live lines do.
+   */
+  packWaiting?: boolean;
   /** Seconds without a byte, while a message is incomplete or a response is due, that make a stall (default 2). */
   stallSeconds?: number;
   /**

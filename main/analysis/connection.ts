@@ -6,61 +6,55 @@
 import type { Direction, EndKind, Http1Event } from '../../shared/http1';
 import type { CloseRecord, ConnectionReport, ExchangeRecord } from '../../shared/capture';
 import type { DirectionReport, MessageRecord } from '../../shared/ledger';
+import type { MessageLog } from '../http1/message-log';
 import type { CaptureEvent, ClientStream, StreamId } from '../capture/format';
 import { Http1Parser } from '../http1';
-import { LedgerBuilder, type TimeAt } from '../http1/ledger';
+import { LedgerBuilder } from '../http1/ledger';
 import type { Closer, Ending } from '../http1/sentences';
 import type { AccountStall, AccountWaiting } from '../../shared/account';
 import { connectionReport, exchangeRecord, exchangeRecords } from './report';
 import { findings } from './findings';
 import { hostFinding, upgradeFindings } from './routing';
 import { ExchangeSpans, isInterim, Pairing } from './pairing';
-import { ReadIndex } from './read-index';
-import { ConnectionFacts } from './facts';
-import { DEFAULT_STALL_SECONDS, type AnalyzerListener, type AnalyzerOptions, type StreamEnd } from './analyzer-options';
+import { ConnectionStreams } from './streams';
+import { DEFAULT_STALL_SECONDS, type AnalyzerListener, type AnalyzerOptions } from './analyzer-options';
 import { clientViewEnds, clientWentFirst, originViewEnds, receivedEndedBy } from './stream-ends';
 import { silence, StallLog } from './stall-log';
 import { KEPT_MESSAGES, WebSocketAnalysis, webSocketUpgrade, type WsFound } from './websocket';
 import { closeHandshakeFinding } from './websocket-account';
+import { OriginSide } from './origin-side';
 
 const DIRECTION: Record<ClientStream, Direction> = { 0: 'request', 1: 'response' };
+/** Bytes parsed at once (see read). */
+const FEED_SLICE = 16 * 1024;
+/** Requests waiting for their responses kept as records, with packWaiting; the rest are packed. */
+const KEPT_WAITING = 1000;
 
-export class ConnectionAnalyzer extends ConnectionFacts {
+export class ConnectionAnalyzer extends ConnectionStreams {
   readonly id: string;
   readonly closes: CloseRecord[] = [];
-  /**
-   * With rules: the origin's side (streams 2 and 3 of the capture: what the origin
-   * received and sent), analysed the same way: the original framing.
-   */
-  origin: ConnectionAnalyzer | null = null;
-  /**
-   * Ends of upstream connections, applied to the origin's side when the client's side
-   * ends: in forward mode one client connection can go on to another origin, and the
-   * origin's side then goes on too.
-   */
-  private originEnds: Extract<CaptureEvent, { type: 'close' }>[] = [];
+  /** With rules: the origin's side (origin-side.ts). */
+  private readonly originSide = new OriginSide(
+    () => new ConnectionAnalyzer(this.number, this.client, this.mode, this.openedAt, { keepChunks: this.keepChunks, stallSeconds: this.stallSeconds, keepSpans: this.exchangeSpans.keeps, packWaiting: this.packWaiting }),
+  );
   private readonly keepChunks: boolean | number;
   /** WebSocket messages kept with their preview (the rest are counted). */
   private readonly keepMessages: number;
 
   private readonly parsers: [Http1Parser, Http1Parser];
   private readonly ledgers: [LedgerBuilder, LedgerBuilder];
-  private readonly readIndex: [ReadIndex, ReadIndex] = [new ReadIndex(), new ReadIndex()];
-  private readonly lastByteAt: [number, number];
-  private readonly ends: [StreamEnd | null, StreamEnd | null] = [null, null];
-  /** Method of request #i: null until its start-line parsed. */
-  private readonly methods: (string | null)[] = [];
   /** Exchanges before this one have ended (they end in order; the connection's end ends the rest). */
   private endedBelow = 0;
   private readonly pairing: Pairing;
   /** When each exchange began and ended, noted as it ends (lanes, idle gaps). */
-  readonly exchangeSpans = new ExchangeSpans();
+  readonly exchangeSpans: ExchangeSpans;
   private completedResponses = 0;
   private readonly listener: AnalyzerListener;
   private readonly stallLog: StallLog;
   /** What each stream's parser waited for when the stream ended (where its bytes stopped). */
   private readonly endWaiting: [AccountWaiting | null, AccountWaiting | null] = [null, null];
   private readonly stallSeconds: number;
+  private readonly packWaiting: boolean;
   /** Records fed so far (data and events): a row or a detail derived from fewer is older. */
   records = 0;
   /** The WebSocket a 101 began (main/analysis/websocket.ts). */
@@ -71,16 +65,17 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     readonly client: string,
     readonly mode: 'forward' | 'reverse',
     /** Seconds since the capture started. */
-    readonly openedAt: number,
+    openedAt: number,
     options: AnalyzerOptions = {},
   ) {
-    super();
+    super(openedAt);
     this.id = `c${number}`;
     this.listener = options.listener ?? {};
-    this.lastByteAt = [openedAt, openedAt];
     this.stallSeconds = options.stallSeconds ?? DEFAULT_STALL_SECONDS;
     this.clientIsChunkscope = options.clientIsChunkscope === true;
     this.stallLog = new StallLog(this.stallSeconds);
+    this.exchangeSpans = new ExchangeSpans(options.keepSpans ?? true);
+    this.packWaiting = options.packWaiting === true;
     const keepChunks = (this.keepChunks = options.keepChunks ?? true);
     this.keepMessages = keepChunks === true ? KEPT_MESSAGES : keepChunks === false ? 0 : keepChunks;
     this.parsers = [
@@ -88,7 +83,8 @@ export class ConnectionAnalyzer extends ConnectionFacts {
       // Through a reverse proxy the origin answers, and its 2xx decides (see absorb).
       new Http1Parser('request', { assumeConnectTunnel: mode === 'forward', recordedBodyLength: (i) => this.imported?.recordedBodies?.request[i] ?? null }),
       new Http1Parser('response', {
-        requestMethod: (i) => (i < this.methods.length ? this.methods[i]! : undefined),
+        // Asked of the request the next response answers: never one let go (see release).
+        requestMethod: (i) => (i < this.ledgers[0].messages.length ? (this.ledgers[0].messages.at(i)?.request?.method ?? null) : undefined),
         recordedBodyLength: (i) => this.imported?.recordedBodies?.response[i] ?? null,
       }),
     ];
@@ -102,20 +98,36 @@ export class ConnectionAnalyzer extends ConnectionFacts {
    * the proxy wrote it itself.
    */
   data(stream: StreamId, bytes: Uint8Array, time: number, generated = false): Http1Event[] {
+    const events: Http1Event[] = [];
+    this.read(stream, bytes, time, generated, events);
+    return events;
+  }
+
+  /**
+   * A read, analysed without handing back its parser events (when `events` is null):
+   * none outlives the slice it came from.
+   */
+  read(stream: StreamId, bytes: Uint8Array, time: number, generated = false, events: Http1Event[] | null = null): void {
     this.records++;
-    if (stream === 2 || stream === 3) return this.originSide().data(stream === 2 ? 0 : 1, bytes, time);
-    if (this.ends[stream]) return []; // bytes after the stream ended cannot be interpreted
+    if (stream === 2 || stream === 3) return this.originSide.get().read(stream === 2 ? 0 : 1, bytes, time, false, events);
+    if (this.ends[stream]) return; // bytes after the stream ended cannot be interpreted
     if (bytes.length > 0) this.stallLog.beforeBytes(this, stream, time);
     const base = this.readIndex[stream].bytes;
     this.readIndex[stream].add(bytes.length, time);
     this.lastByteAt[stream] = time;
-    const events = this.parsers[stream].feed(bytes);
-    this.absorb(stream, events);
-    if (this.webSocket) this.absorbFound(this.webSocket.feed(stream, events, bytes, base, this.timeAt(stream)));
-    if (generated) {
-      for (const e of events) if (e.type === 'message-start') this.ledgers[stream].messages[e.message]!.generated = true;
+    // A slice at a time: the events and records of one slice die young, where those of a
+    // whole 1 MiB read (240,000 events of `100 Continue`s) outlived a garbage collection
+    // and piled up in the old generation.
+    for (let at = 0; at === 0 || at < bytes.length; at += FEED_SLICE) {
+      const slice = bytes.subarray(at, at + FEED_SLICE);
+      const found = this.parsers[stream].feed(slice);
+      this.absorb(stream, found);
+      if (this.webSocket) this.absorbFound(this.webSocket.feed(stream, found, slice, base + at, this.timeAt(stream)));
+      if (generated) {
+        for (const e of found) if (e.type === 'message-start') this.ledgers[stream].messages.at(e.message)!.generated = true;
+      }
+      if (events) for (const e of found) events.push(e);
     }
-    return events;
   }
 
   event(event: CaptureEvent): void {
@@ -123,7 +135,7 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     this.records++;
     const at = event.time - this.openedAt;
     if (this.noteFact(event, at)) {
-      if (event.type === 'upstream') this.originEnds = []; // the earlier origin's ends do not end the origin's side
+      if (event.type === 'upstream') this.originSide.switched();
       else if (event.type === 'tls-failed') this.listener.tlsFailed?.(this, event.side, event.reason);
       else if (event.type === 'rule') this.listener.ruleApplied?.(this, this.rules.at(-1)!);
       return;
@@ -136,59 +148,34 @@ export class ConnectionAnalyzer extends ConnectionFacts {
           this.stallLog.atEnd(this, event.time, { who: event.by === 'proxy' ? 'proxy' : event.side === 'client' ? 'client' : 'server', how: event.kind });
         }
         this.streamEndsFrom(event);
-        if (event.side === 'upstream') this.originEnds.push(event);
+        if (event.side === 'upstream') this.originSide.upstreamClosed(event);
         // Once the client's side is over no other origin can follow: the ends are final.
-        if (event.side === 'client' || this.ended) this.applyOriginEnds();
+        if (event.side === 'client' || this.ended) this.originSide.settle();
         break;
     }
   }
 
-  private originSide(): ConnectionAnalyzer {
-    this.origin ??= new ConnectionAnalyzer(this.number, this.client, this.mode, this.openedAt, { keepChunks: this.keepChunks, stallSeconds: this.stallSeconds });
-    return this.origin;
+  /** The origin's side (origin-side.ts), once its first byte came. */
+  get origin(): ConnectionAnalyzer | null {
+    return this.originSide.analyzer;
   }
 
   /** On the origin's side: the upstream connection ended (the proxy is its client). */
-  private originEnded(close: Extract<CaptureEvent, { type: 'close' }>): void {
+  originEnded(close: Extract<CaptureEvent, { type: 'close' }>): void {
     if (close.kind === 'open') return this.finish();
     for (const step of originViewEnds(close)) this.endStream(step.stream, step.kind, step.by, step.tls);
   }
 
-  private applyOriginEnds(): void {
-    if (!this.origin) return;
-    for (const close of this.originEnds) this.origin.originEnded(close);
-    this.originEnds = [];
-  }
-
   /** The capture ended: streams still open end as `open` (nothing is truncated). */
   finish(): void {
-    this.applyOriginEnds();
+    this.originSide.settle();
     this.origin?.finish();
     for (const stream of [0, 1] as const) if (!this.ends[stream]) this.endStream(stream, 'open', stream === 0 ? 'client' : 'server');
-  }
-
-  get ended(): boolean {
-    return this.ends[0] !== null && this.ends[1] !== null;
-  }
-
-  /** Reads of a stream so far. */
-  readCount(stream: ClientStream): number {
-    return this.readIndex[stream].reads;
-  }
-
-  /** Bytes of a stream so far (the offset of its next byte). */
-  streamBytes(stream: ClientStream): number {
-    return this.readIndex[stream].bytes;
   }
 
   /** Requests whose final response has not completed yet. */
   outstanding(): number {
     return this.ledgers[0].messages.length - this.completedResponses;
-  }
-
-  /** Seconds since the capture started when the last byte of a stream arrived. */
-  lastByte(stream: ClientStream): number {
-    return this.lastByteAt[stream];
   }
 
   /** What the parser of a stream waits for now (for stall reports). */
@@ -214,7 +201,7 @@ export class ConnectionAnalyzer extends ConnectionFacts {
   exchangeOn(stream: ClientStream): number {
     if (stream === 0) return Math.max(0, this.ledgers[0].messages.length - 1);
     const w = this.parsers[1].waiting();
-    const current = w.message !== null ? this.ledgers[1].messages[w.message]?.requestIndex : null;
+    const current = w.message !== null ? this.ledgers[1].messages.at(w.message)?.requestIndex : null;
     return current ?? this.completedResponses;
   }
 
@@ -223,17 +210,13 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     return this.completedResponses;
   }
 
-  streamEnd(stream: ClientStream): StreamEnd | null {
-    return this.ends[stream];
-  }
-
   /** A direction's messages and anomalies with its verdict. */
   ledgerReport(direction: Direction): DirectionReport {
     return this.ledgers[direction === 'request' ? 0 : 1].report();
   }
 
-  /** Every message of a direction by index; a released one is a hole (see release). */
-  messages(direction: Direction): readonly (MessageRecord | undefined)[] {
+  /** Every message of a direction by index; a released one is no longer kept (see release). */
+  messages(direction: Direction): MessageLog {
     return this.ledgers[direction === 'request' ? 0 : 1].messages;
   }
 
@@ -255,6 +238,11 @@ export class ConnectionAnalyzer extends ConnectionFacts {
   release(before: number): void {
     // Only exchanges answered whole: one the connection's end cut short stays, for its account.
     this.pairing.release(Math.min(before, this.completedResponses));
+    this.origin?.release(before);
+    // The times of reads before the oldest message kept are of no more use either, nor the rewrites and rules before it.
+    for (const stream of [0, 1] as const) this.readIndex[stream].dropBefore(this.ledgers[stream].messages.first()?.offset ?? this.readIndex[stream].bytes);
+    const oldest = this.ledgers[0].messages.first();
+    this.forgetFactsBefore(oldest?.offset ?? this.streamBytes(0), oldest?.index ?? this.ledgers[0].messages.length);
   }
 
   exchange(index: number): ExchangeRecord {
@@ -273,7 +261,7 @@ export class ConnectionAnalyzer extends ConnectionFacts {
   exchangeMessages(index: number): { request: MessageRecord | null; response: MessageRecord | null; informational: MessageRecord[] } {
     const responses = this.responsesTo(index);
     return {
-      request: this.ledgers[0].messages[index] ?? null,
+      request: this.ledgers[0].messages.at(index) ?? null,
       response: responses.filter((m) => !isInterim(m)).at(-1) ?? null,
       informational: responses.filter(isInterim),
     };
@@ -282,21 +270,6 @@ export class ConnectionAnalyzer extends ConnectionFacts {
   /** Every response to request #index kept, interim ones included, in order. */
   responsesTo(index: number): MessageRecord[] {
     return this.pairing.responsesTo(index);
-  }
-
-  /** Each read of a stream as [offset, length, time (seconds since the capture started)]. */
-  reads(stream: ClientStream): Generator<[number, number, number]> {
-    return this.readIndex[stream].entries();
-  }
-
-  /** The read of a stream that carried the byte at `offset`: [offset, length, time]. */
-  readAt(stream: ClientStream, offset: number): [number, number, number] | null {
-    return this.readIndex[stream].readAt(offset);
-  }
-
-  /** Seconds since the connection opened when the byte at an offset of a stream arrived. */
-  timeAt(stream: ClientStream): TimeAt {
-    return (offset) => this.readIndex[stream].timeAt(offset) - this.openedAt;
   }
 
   exchangeCount(): number {
@@ -309,7 +282,7 @@ export class ConnectionAnalyzer extends ConnectionFacts {
       if (e.type === 'framing' && this.imported?.recordedBodies) {
         const recorded = this.imported.recordedBodies[DIRECTION[stream]][e.message];
         if (recorded !== null && recorded !== undefined) {
-          const m = this.ledgers[stream].messages[e.message]!;
+          const m = this.ledgers[stream].messages.at(e.message)!;
           m.framing = 'unknown';
           m.framingReason = this.imported.note;
           m.contentLength = null;
@@ -317,22 +290,22 @@ export class ConnectionAnalyzer extends ConnectionFacts {
       }
       if (stream === 0) {
         if (e.type === 'message-start') {
-          this.methods[e.message] = null;
           this.exchangeSpans.started(e.message, this.timeAt(0)(e.offset));
         } else if (e.type === 'head-end') {
-          const found = hostFinding(this.ledgers[0].messages[e.message]!);
+          const found = hostFinding(this.ledgers[0].messages.at(e.message)!);
           if (found) this.absorb(0, [found]);
+        } else if (e.type === 'message-complete' && this.packWaiting && this.outstanding() > KEPT_WAITING) {
+          this.ledgers[0].messages.pack(e.message);
         }
-        else if (e.type === 'start-line' && e.request) this.methods[e.message] = e.request.method;
       } else if (e.type === 'framing' && e.tunnel) {
         // A 2xx to CONNECT or a 101: the client's next bytes are the tunnel's.
         this.parsers[0].tunnel();
       } else if (e.type === 'message-complete') {
-        const m = this.ledgers[1].messages[e.message]!;
+        const m = this.ledgers[1].messages.at(e.message)!;
         const status = m.response?.status ?? 0;
         if (m.requestIndex !== null && (status >= 200 || status === 101)) {
           this.completedResponses++;
-          const upgrade = this.webSocket ? null : webSocketUpgrade(this.ledgers[0].messages[m.requestIndex], m);
+          const upgrade = this.webSocket ? null : webSocketUpgrade(this.ledgers[0].messages.at(m.requestIndex), m);
           if (upgrade) this.webSocket = new WebSocketAnalysis(upgrade, this.keepMessages);
           for (const found of upgradeFindings(this.ledgers[0].messages, m, (x, s) => this.timeAt(s)(x.offset))) this.absorb(found.stream, [found.event]);
           this.exchangeEnded(m.requestIndex);
@@ -352,7 +325,8 @@ export class ConnectionAnalyzer extends ConnectionFacts {
     // Responses answer requests in order: an exchange ends once those before it have.
     while (this.endedBelow <= index) {
       const i = this.endedBelow++;
-      this.exchangeSpans.ended(i, this.lastByteOf(i));
+      const request = this.ledgers[0].messages.at(i);
+      this.exchangeSpans.ended(i, request ? this.timeAt(0)(request.offset) : null, this.lastByteOf(i));
       this.listener.exchangeEnded?.(this, i);
     }
   }
@@ -360,7 +334,7 @@ export class ConnectionAnalyzer extends ConnectionFacts {
   /** Seconds since the connection opened of exchange #index's last byte: its response's, or its request's. */
   private lastByteOf(index: number): number {
     const response = this.pairing.responsesTo(index).at(-1);
-    const last = response ?? this.ledgers[0].messages[index];
+    const last = response ?? this.ledgers[0].messages.at(index);
     if (!last) return this.lastByteAt[0] - this.openedAt;
     return this.timeAt(response ? 1 : 0)(Math.max(last.offset, last.end - 1));
   }

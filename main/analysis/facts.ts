@@ -25,6 +25,21 @@ export class ConnectionFacts {
   clientIsChunkscope = false;
 
   /**
+   * Forget the rewrites and rules of the exchanges a live analysis let go: those before
+   * request byte `offset` and exchange #`exchange` (a forward proxy rewrites the target of
+   * every request; connection.ts release).
+   */
+  protected forgetFactsBefore(offset: number, exchange: number): void {
+    let gone = 0;
+    while (gone < this.rewrites.length && this.rewrites[gone]!.offset < offset) gone++;
+    this.rewrites.splice(0, gone);
+    // Rules are noted as they act, not in exchange order.
+    let kept = 0;
+    for (const r of this.rules) if (r.exchange >= exchange) this.rules[kept++] = r;
+    this.rules.length = kept;
+  }
+
+  /**
    * Notes an event that states a fact, `at` seconds since the connection opened; false
    * for the events the analysis acts on (a close).
    */

@@ -107,7 +107,7 @@ export function findings(a: ConnectionAnalyzer): Found[] {
   let answered = 0;
   let lastAnswer: MessageRecord | undefined;
   for (let i = 0; i < requests.length; i++) {
-    const request = requests[i];
+    const request = requests.at(i);
     const response = finals[i];
     // A released exchange was answered whole and shown before it was let go.
     if (!request) {

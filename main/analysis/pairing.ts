@@ -2,8 +2,8 @@
 // connection can carry a million exchanges (pipelined requests) or a million interim
 // responses (`100 Continue`): messages of exchanges already shown are released, and
 // between the first and the latest interim response of an exchange only the count is
-// kept, so a live analysis stays bounded (issue 14). A released message leaves a hole
-// in its ledger; its index stays valid for the events that name it.
+// kept, so a live analysis stays bounded (issue 14). A released message is no longer in
+// its ledger; its index stays valid for the events that name it.
 
 import type { MessageRecord } from '../../shared/ledger';
 import type { LedgerBuilder } from '../http1/ledger';
@@ -37,7 +37,7 @@ export class Pairing {
   *newestFirst(from: number): Generator<MessageRecord> {
     const all = this.responses.messages;
     for (let i = all.length - 1; i >= this.releasedResponses; ) {
-      const m = all[i];
+      const m = all.at(i);
       if (!m) {
         i = (this.holes.get(i) ?? i) - 1;
         continue;
@@ -72,7 +72,7 @@ export class Pairing {
     // Responses come in order: the previous latest is the message right before this one.
     const previous = current.latest;
     if (previous !== current.first && previous === m.index - 1) {
-      const gone = this.responses.messages[previous];
+      const gone = this.responses.messages.at(previous);
       const tally = this.forgottenInterim.get(m.requestIndex) ?? { count: 0, bytes: 0 };
       tally.count++;
       tally.bytes += gone ? gone.end - gone.offset : 0;
@@ -96,7 +96,7 @@ export class Pairing {
     const all = this.responses.messages;
     let r = this.releasedResponses;
     for (; r < all.length; r++) {
-      const m = all[r];
+      const m = all.at(r);
       if (m && (m.requestIndex ?? -1) >= limit) break;
       this.responses.forget(r);
       this.holes.delete(r);
@@ -114,37 +114,40 @@ export class Pairing {
 
 /**
  * When each exchange began and ended (seconds since the connection opened), noted as it
- * ends, so a connection's lane needs no message it has released; and the longest idle
- * gap between an exchange's end and the next one's start.
+ * ends, so a connection's lane needs no message it has released (16 bytes an exchange;
+ * without `keeps`, none: only the longest idle gap between an exchange's end and the next
+ * one's start).
  */
 export class ExchangeSpans {
   private times = new Float64Array(64);
   private count = 0;
+  /** When the last exchange noted ended. */
+  private lastEnd = 0;
   longestIdle: number | null = null;
-  private readonly starts = new Map<number, number>();
+
+  constructor(readonly keeps: boolean) {}
 
   /** Request #index began at `at`. */
   started(index: number, at: number): void {
-    this.starts.set(index, at);
-    if (index > 0 && index - 1 < this.count) {
-      const idle = at - this.times[2 * (index - 1) + 1]!;
-      if (idle >= 0 && (this.longestIdle === null || idle > this.longestIdle)) this.longestIdle = idle;
-    }
+    if (index === 0 || index > this.count) return;
+    const previousEnd = index === this.count ? this.lastEnd : this.keeps ? this.times[2 * (index - 1) + 1]! : null;
+    const idle = previousEnd === null ? -1 : at - previousEnd;
+    if (idle >= 0 && (this.longestIdle === null || idle > this.longestIdle)) this.longestIdle = idle;
   }
 
-  /** Exchange #index is over, its last byte at `end`; exchanges end in order. */
-  ended(index: number, end: number): void {
+  /** Exchange #index is over, from its request's first byte (null: none came) to its last byte at `end`; exchanges end in order. */
+  ended(index: number, start: number | null, end: number): void {
     if (index !== this.count) return;
-    if (2 * this.count + 2 > this.times.length) {
+    this.count++;
+    this.lastEnd = end;
+    if (!this.keeps) return;
+    if (2 * this.count > this.times.length) {
       const bigger = new Float64Array(this.times.length * 2);
       bigger.set(this.times);
       this.times = bigger;
     }
-    const start = this.starts.get(index) ?? end;
-    this.starts.delete(index);
-    this.times[2 * this.count] = start;
-    this.times[2 * this.count + 1] = end;
-    this.count++;
+    this.times[2 * index] = start ?? end;
+    this.times[2 * index + 1] = end;
   }
 
   /** Exchanges noted so far. */
@@ -152,8 +155,8 @@ export class ExchangeSpans {
     return this.count;
   }
 
-  /** [start, end] of exchange #index, once it ended. */
+  /** [start, end] of exchange #index, once it ended (and when spans are kept). */
   span(index: number): [number, number] | null {
-    return index < this.count ? [this.times[2 * index]!, this.times[2 * index + 1]!] : null;
+    return this.keeps && index < this.count ? [this.times[2 * index]!, this.times[2 * index + 1]!] : null;
   }
 }

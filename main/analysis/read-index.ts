@@ -1,10 +1,14 @@
 // Where each read of a stream started and when it arrived: maps a byte offset to the
-// time its byte arrived. One entry per read, so it stays small however big the reads.
+// time its byte arrived. One entry per read, so it stays small however big the reads;
+// a live analysis drops the reads of the messages it let go.
 
 export class ReadIndex {
   private offsets = new Float64Array(64);
   private times = new Float64Array(64);
+  /** Reads kept (see dropBefore). */
   private count = 0;
+  /** Reads forgotten, the oldest ones. */
+  private dropped = 0;
   private total = 0;
 
   get bytes(): number {
@@ -12,7 +16,7 @@ export class ReadIndex {
   }
 
   get reads(): number {
-    return this.count;
+    return this.dropped + this.count;
   }
 
   add(length: number, time: number): void {
@@ -25,6 +29,21 @@ export class ReadIndex {
     this.times[this.count] = time;
     this.count++;
     this.total += length;
+  }
+
+  /**
+   * Forget the reads wholly before `offset`: the times of bytes no message kept reads
+   * (a live connection's analysis lets its shown messages go; see connection.ts release).
+   * Offsets before it then read as the first read kept.
+   */
+  dropBefore(offset: number): void {
+    const keepFrom = this.readOf(offset);
+    // Moved once at least half of them go: a release per exchange costs nothing more.
+    if (keepFrom < 64 || keepFrom * 2 < this.count) return;
+    this.dropped += keepFrom;
+    this.offsets.copyWithin(0, keepFrom, this.count);
+    this.times.copyWithin(0, keepFrom, this.count);
+    this.count -= keepFrom;
   }
 
   /** Arrival time of the byte at `offset` (the time of the read that carried it). */

@@ -100,13 +100,20 @@ export class Recorder {
     return !this.unrecorded.has(analyzer);
   }
 
+  /** A read, recorded and analysed; its parser events are handed back (the forward proxy routes by them). */
   data(analyzer: ConnectionAnalyzer, stream: StreamId, bytes: Uint8Array, time: number, generated = false): Http1Event[] {
-    if (this.unrecorded.has(analyzer)) return analyzer.data(stream, bytes, time, generated);
+    const events: Http1Event[] = [];
+    this.read(analyzer, stream, bytes, time, generated, events);
+    return events;
+  }
+
+  /** A read, recorded and analysed; its parser events go to `events`, or with null nowhere (see ConnectionAnalyzer.read). */
+  read(analyzer: ConnectionAnalyzer, stream: StreamId, bytes: Uint8Array, time: number, generated = false, events: Http1Event[] | null = null): void {
+    if (this.unrecorded.has(analyzer)) return analyzer.read(stream, bytes, time, generated, events);
     this.confirm(analyzer);
     const position = this.sink ? this.sink.data(analyzer.number, stream, generated, time, bytes) : -1;
-    const events = analyzer.data(stream, bytes, time, generated);
+    analyzer.read(stream, bytes, time, generated, events);
     this.observer.data?.(analyzer, stream, bytes, time, generated, position);
-    return events;
   }
 
   event(analyzer: ConnectionAnalyzer, event: Exclude<CaptureEvent, { type: 'session' | 'open' | 'end' }>): void {

@@ -12,7 +12,7 @@ import { webSocketRecord } from './websocket-account';
 
 /** Exchange #index: its request, its final response and the interim ones, timed. */
 export function exchangeRecord(a: ConnectionAnalyzer, index: number, responses = a.responsesTo(index)): ExchangeRecord {
-  const request = a.messages('request')[index];
+  const request = a.messages('request').at(index);
   const response = responses.filter((m) => !isInterim(m)).at(-1);
   return {
     index,

@@ -6,6 +6,7 @@
 import { ANOMALIES, type AnomalyCode } from '../../shared/anomalies';
 import type { AnomalyEvent } from '../../shared/http1';
 import type { MessageRecord } from '../../shared/ledger';
+import type { MessageLog } from '../http1/message-log';
 import { printable } from '../../shared/printable';
 
 function values(m: MessageRecord, name: string): string[] {
@@ -45,17 +46,17 @@ export function hostFinding(request: MessageRecord): AnomalyEvent | null {
 }
 
 /** A final response completed or began a tunnel: a 101 nobody asked for, or a request pipelined behind an Upgrade. */
-export function upgradeFindings(requests: readonly (MessageRecord | undefined)[], response: MessageRecord, firstByteAt: (m: MessageRecord, stream: 0 | 1) => number): { stream: 0 | 1; event: AnomalyEvent }[] {
+export function upgradeFindings(requests: MessageLog, response: MessageRecord, firstByteAt: (m: MessageRecord, stream: 0 | 1) => number): { stream: 0 | 1; event: AnomalyEvent }[] {
   const index = response.requestIndex;
   if (index === null) return [];
-  const request = requests[index];
+  const request = requests.at(index);
   if (!request) return [];
   const status = response.response?.status ?? 0;
   const asked = values(request, 'upgrade').length > 0;
   if (status === 101 && !asked) {
     return [{ stream: 1, event: anomaly(response, 'unrequested-upgrade', response.offset, `a 101 Switching Protocols answered request #${index + 1}, which asked for no upgrade (no Upgrade field): what follows on the connection is read as a tunnel, not HTTP (RFC 9110 §15.2.2)`) }];
   }
-  const next = requests[index + 1];
+  const next = requests.at(index + 1);
   if (status !== 101 && asked && next && firstByteAt(next, 0) < firstByteAt(response, 1)) {
     return [
       {

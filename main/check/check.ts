@@ -119,7 +119,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckRun> {
     for (const e of events) {
       if (e.type === 'framing') persistentByMessage[e.message] = e.persistent;
       if (e.type !== 'message-complete') continue;
-      const m = analyzer.messages('response')[e.message];
+      const m = analyzer.messages('response').at(e.message);
       const status = m?.response?.status ?? 0;
       if (m && m.requestIndex !== null && (status >= 200 || status === 101)) {
         lastAnsweredAt = clock();

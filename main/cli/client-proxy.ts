@@ -96,6 +96,8 @@ async function ownProxy(name: string, launched: ClientTag, flags: ClientProxyFla
     capture,
     stallSeconds: flags.stallAfter,
     keepChunks: false,
+    keepSpans: false,
+    packWaiting: true,
     intercept: tls.intercept,
     rules: () => flags.rule,
     launched,

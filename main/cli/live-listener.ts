@@ -47,5 +47,5 @@ export function liveListener(say: (line: string) => void, quiet: boolean): NonNu
 function exchangeOf(connection: ConnectionAnalyzer, direction: Direction, anomaly: AnomalyEvent): number | null {
   if (anomaly.message === null) return null;
   if (direction === 'request') return anomaly.message;
-  return connection.messages('response')[anomaly.message]?.requestIndex ?? null;
+  return connection.messages('response').at(anomaly.message)?.requestIndex ?? null;
 }

@@ -87,6 +87,8 @@ export function registerProxy(program: Command, out: (text: string) => void): vo
         capture,
         stallSeconds: flags.stallAfter,
         keepChunks: false,
+        keepSpans: false,
+        packWaiting: true,
         intercept: tls?.intercept,
         rules: () => flags.rule,
         // No stepping here: what a breakpoint holds is released after --release-after (a ⚙ line says so).

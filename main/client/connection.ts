@@ -97,7 +97,7 @@ export class ClientConnection {
       const events = this.recording.data(1, bytes, this.clock());
       for (const e of events) {
         if (e.type !== 'message-complete') continue;
-        const m = this.analyzer.messages('response')[e.message];
+        const m = this.analyzer.messages('response').at(e.message);
         const status = m?.response?.status ?? 0;
         if (m?.requestIndex !== null && (status >= 200 || status === 101)) this.answered++;
       }

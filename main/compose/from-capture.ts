@@ -70,7 +70,7 @@ export function capturedRequests(records: Iterable<CaptureRecord>, connection: n
     if (record.type !== 'data') continue;
     if (record.stream === 1 && !done) {
       for (const e of analyzer.data(1, record.bytes, record.time, record.generated)) {
-        const m = e.type === 'message-complete' ? analyzer.messages('response')[e.message] : undefined;
+        const m = e.type === 'message-complete' ? analyzer.messages('response').at(e.message) : undefined;
         if (m && m.requestIndex !== null && (m.response?.status ?? 0) >= 200) answeredAt[m.requestIndex] = record.time;
       }
       continue;
@@ -102,7 +102,7 @@ export function capturedRequests(records: Iterable<CaptureRecord>, connection: n
   });
   const tls = analyzer.tls?.client != null;
   const target = analyzer.upstreams[0]?.target ?? analyzer.upstreamFailure?.target ?? null;
-  const lastRequest = analyzer.messages('request')[lastWanted];
+  const lastRequest = analyzer.messages('request').at(lastWanted);
   // A request the client cut short (or reset): the plan ends the connection the same way, right after it.
   // An RST counts over a FIN before it: Node reads an RST that follows data as the end of the stream first.
   const closes = analyzer.closes.filter((c) => c.side === 'client' && c.by === 'peer' && (c.kind === 'fin' || c.kind === 'rst' || c.kind === 'close-notify'));

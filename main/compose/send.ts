@@ -141,7 +141,7 @@ export async function sendWire(wire: Wire, client: ClientConnection, options: Se
 function lastAnswerKeepsOpen(client: ClientConnection): boolean {
   const responses = client.analyzer.messages('response');
   for (let i = responses.length - 1; i >= 0; i--) {
-    const m = responses[i];
+    const m = responses.at(i);
     if (!m || (m.response?.status ?? 0) < 200) continue;
     const connection = m.headers.filter(([n]) => n.toLowerCase() === 'connection').map(([, v]) => v.toLowerCase());
     if (connection.some((v) => v.split(',').some((t) => t.trim() === 'close'))) return false;

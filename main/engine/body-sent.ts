@@ -129,7 +129,7 @@ export class SentBody {
 
   private ended(): void {
     this.done = true;
-    const m = this.message === null ? undefined : this.analyzer.messages(this.direction)[this.message];
+    const m = this.message === null ? undefined : this.analyzer.messages(this.direction).at(this.message);
     this.complete = m?.complete === true;
     // A message that never arrived: nothing more will.
     this.headSeen ||= this.message === null;

@@ -84,7 +84,7 @@ export function exchangeRows(a: ConnectionAnalyzer, from: number, seqOf: (index:
     else if (!group.response) group.response = m;
   }
   const requests = a.messages('request');
-  return groups.map((g, k) => exchangeRow(a, from + k, seqOf(from + k), context, { ...g, request: requests[from + k] ?? null }));
+  return groups.map((g, k) => exchangeRow(a, from + k, seqOf(from + k), context, { ...g, request: requests.at(from + k) ?? null }));
 }
 
 export function exchangeRow(
@@ -175,7 +175,7 @@ export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: 
       spans.push(a.openedAt + noted[0], a.openedAt + noted[1]);
       continue;
     }
-    const request = requests[i];
+    const request = requests.at(i);
     const response = open[i - ended];
     const start = request ? a.openedAt + requestTime(request.offset) : a.openedAt;
     const end = response ? a.openedAt + responseTime(Math.max(response.offset, response.end - 1)) : start;

@@ -82,7 +82,7 @@ function streamRanges(a: ConnectionAnalyzer, kept: number[]): [Range[], Range[]]
   }
   const bounds: [number[], number[]] = [[0], [0]];
   for (let k = 0; k < count; k++) {
-    bounds[0].push(Math.max(bounds[0][k]!, requests[k]?.end ?? 0));
+    bounds[0].push(Math.max(bounds[0][k]!, requests.at(k)?.end ?? 0));
     bounds[1].push(Math.max(bounds[1][k]!, responseEnds[k] ?? 0));
   }
   const ranges = (b: number[]): Range[] => kept.map((k) => [b[k]!, k === count - 1 ? Infinity : b[k + 1]!]);

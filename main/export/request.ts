@@ -19,14 +19,14 @@ export function requestForCurl(records: Iterable<CaptureRecord>, connection: num
     const analyzer = analysis.connections.get(connection);
     // Once the request is whole, only where it went is still needed: the upstream event,
     // which comes before any byte of the response.
-    const whole = analyzer?.messages('request')[index]?.complete === true;
+    const whole = analyzer?.messages('request').at(index)?.complete === true;
     if (whole && record.type === 'data' && record.connection === connection && record.stream !== 0) break;
     if (whole && record.type === 'data') continue;
     analysis.add(record);
     if (whole && record.type === 'upstream' && record.connection === connection) break;
   }
   const analyzer = analysis.connections.get(connection);
-  const request = analyzer?.messages('request')[index];
+  const request = analyzer?.messages('request').at(index);
   if (!analyzer || !request?.request) return null;
   const imported = analyzer.imported;
   return {

@@ -4,6 +4,7 @@
 import { verdictOf, type Direction } from '../../shared/anomalies';
 import type { EndKind, Http1Event } from '../../shared/http1';
 import type { AnomalyRecord, ChunkRecord, DirectionReport, MessageRecord } from '../../shared/ledger';
+import { MessageLog } from './message-log';
 
 /** Maps an absolute offset to the time its byte arrived (seconds since the connection opened). */
 export type TimeAt = (offset: number) => number;
@@ -33,8 +34,8 @@ export interface LedgerOptions {
 }
 
 export class LedgerBuilder {
-  /** Every message by index; one forgotten (forget) leaves a hole. */
-  readonly messages: (MessageRecord | undefined)[] = [];
+  /** Every message by index; one forgotten (forget) leaves nothing behind. */
+  readonly messages = new MessageLog();
   readonly anomalies: AnomalyRecord[] = [];
   private bytes = 0;
   private eof: EndKind = 'open';
@@ -56,7 +57,7 @@ export class LedgerBuilder {
    * million messages keeps only those still of use (main/analysis/connection.ts release).
    */
   forget(index: number): void {
-    if (index >= 0 && index < this.messages.length) this.messages[index] = undefined;
+    this.messages.forget(index);
   }
 
   push(events: readonly Http1Event[]): void {
@@ -66,7 +67,7 @@ export class LedgerBuilder {
   apply(event: Http1Event): void {
     if ('length' in event) this.bytes = Math.max(this.bytes, event.offset + event.length);
     if (event.type === 'message-start') {
-      this.messages.push(emptyRecord(event.message, event.offset, event.requestIndex));
+      this.messages.add(emptyRecord(event.message, event.offset, event.requestIndex));
       return;
     }
     if (event.type === 'end') {
@@ -77,11 +78,11 @@ export class LedgerBuilder {
     if (event.type === 'anomaly') {
       const record: AnomalyRecord = { code: event.code, cls: event.cls, offset: event.offset, message: event.text };
       if (event.message === null) this.anomalies.push(record);
-      else this.messages[event.message]?.anomalies.push(record);
+      else this.messages.at(event.message)?.anomalies.push(record);
       return;
     }
     if (event.message === null) return; // raw bytes outside any message, leading CRLFs
-    const m = this.messages[event.message];
+    const m = this.messages.at(event.message);
     if (!m) return; // forgotten: finished, and of no more use
     if ('length' in event && event.length > 0) m.end = Math.max(m.end, event.offset + event.length);
     switch (event.type) {
@@ -152,7 +153,7 @@ export class LedgerBuilder {
   }
 
   report(): DirectionReport {
-    const messages = this.messages.filter((m) => m !== undefined);
+    const messages = [...this.messages];
     const error = verdictOf(this.anomalies, this.direction) === 'error' || messages.some((m) => verdictOf(m.anomalies, this.direction) === 'error');
     return {
       direction: this.direction,

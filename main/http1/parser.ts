@@ -174,6 +174,9 @@ export class Http1Parser {
       }
     }
     this.base += length;
+    // The events are the caller's: kept here, those of a 1 MiB read of `100 Continue`s
+    // (240,000) would stay until the next read, however long the connection idles.
+    this.out = [];
     return out;
   }
 

@@ -165,7 +165,7 @@ export class ConnectionRelay {
     if (!this.gate) {
       // Reverse mode: forward first, then record: the read goes on without waiting.
       this.toUpstream([bytes]);
-      this.recorder.data(this.analyzer, 0, bytes, time);
+      this.recorder.read(this.analyzer, 0, bytes, time);
       this.context.activity(this.analyzer, 0);
       if (this.failure && this.analyzer.messages('request').length > 0) this.answer(this.failureStatus, this.failure);
     } else {
@@ -271,7 +271,7 @@ export class ConnectionRelay {
   /** Bytes for the client, from the origin or (with rules) from the response queue: sent, then recorded. */
   private deliver(bytes: Uint8Array, time = this.recorder.clock()): void {
     this.toClient(bytes);
-    this.recorder.data(this.analyzer, 1, bytes, time);
+    this.recorder.read(this.analyzer, 1, bytes, time);
     this.context.activity(this.analyzer, 1);
     this.resumeDeferred();
     this.watchCapture();
@@ -289,7 +289,7 @@ export class ConnectionRelay {
   /** Bytes Chunkscope itself sends the client (a 502, a CONNECT's 200). */
   private generated(bytes: Buffer): void {
     this.toClient(bytes);
-    this.recorder.data(this.analyzer, 1, bytes, this.recorder.clock(), true);
+    this.recorder.read(this.analyzer, 1, bytes, this.recorder.clock(), true);
   }
 
   /** Answer the client ourselves and close: the origin could not be reached or asked. */
@@ -351,11 +351,11 @@ export class ConnectionRelay {
   private relayRules(rules: () => readonly Rule[]): RelayRules {
     return new RelayRules(rules, {
       toOrigin: (chunks) => {
-        for (const bytes of chunks) this.recorder.data(this.analyzer, 2, bytes, this.recorder.clock());
+        for (const bytes of chunks) this.recorder.read(this.analyzer, 2, bytes, this.recorder.clock());
         this.sendUpstream(chunks);
       },
       toClient: (bytes) => this.deliver(bytes),
-      fromOrigin: (bytes) => this.recorder.data(this.analyzer, 3, bytes, this.recorder.clock()),
+      fromOrigin: (bytes) => this.recorder.read(this.analyzer, 3, bytes, this.recorder.clock()),
       applied: (op) => this.recorder.event(this.analyzer, { type: 'rule', connection: this.analyzer.number, time: this.recorder.clock(), ...ruleEvent(op) }),
       end: (side, how) => this.carryOut(how === 'rst' ? this.ends.reset(side === 'origin' ? 'upstream' : 'client') : side === 'origin' ? this.ends.toOrigin(how) : this.ends.end('client', how)),
       resetBoth: () => {

@@ -28,6 +28,10 @@ export interface ProxyOptions {
   stallSeconds: number;
   /** Keep every chunk record of live connections (the UI does); counts only otherwise. */
   keepChunks: boolean;
+  /** Keep each ended exchange's span for the lanes the app draws (default); the CLI keeps none. */
+  keepSpans?: boolean;
+  /** Pack requests waiting for their responses by the thousand (the CLI: it reads them once answered). */
+  packWaiting?: boolean;
   listener?: AnalyzerListener & Partial<StallListener> & { connectionClosed?(connection: ConnectionAnalyzer): void };
   clock?: Clock;
   /** HTTPS interception of CONNECT (forward mode); opaque tunnels without it. */
@@ -87,7 +91,7 @@ export class ProxyServer {
   constructor(private readonly options: ProxyOptions) {
     const clock = options.clock ?? monotonicClock();
     const listener = options.listener ?? {};
-    this.recorder = new Recorder(options.capture, clock, { keepChunks: options.keepChunks, listener, stallSeconds: options.stallSeconds });
+    this.recorder = new Recorder(options.capture, clock, { keepChunks: options.keepChunks, keepSpans: options.keepSpans, packWaiting: options.packWaiting, listener, stallSeconds: options.stallSeconds });
     this.recorderFor = options.recorder ?? (() => this.recorder);
     this.stepping = options.stepping ?? new Stepping();
     this.intercept = options.reverse ? undefined : options.intercept?.(this);

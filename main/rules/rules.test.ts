@@ -264,7 +264,7 @@ describe('faults through the proxy, with real clients', () => {
     }
     const [first] = await analysed(proxy);
     expect(first!.rules).toEqual([]);
-    expect(first!.origin!.messages('response')[0]!.chunkCount).toBe(first!.messages('response')[0]!.chunkCount);
+    expect(first!.origin!.messages('response').at(0)!.chunkCount).toBe(first!.messages('response').at(0)!.chunkCount);
   });
 
   it('drop-last-chunk: curl exits 18; the capture has the rule and both framings', async () => {
@@ -275,8 +275,8 @@ describe('faults through the proxy, with real clients', () => {
     expect(chunksOf(result.output).terminator).toBe(false);
     const [c] = await analysed(proxy);
     expect(c!.rules).toMatchObject([{ direction: 'response', exchange: 0, rule: 'drop-last-chunk path:/ok', effect: 'withheld the last chunk after 3 chunks and closed the connection (FIN)' }]);
-    expect(c!.messages('response')[0]).toMatchObject({ chunkCount: 3, terminator: false });
-    expect(c!.origin!.messages('response')[0]).toMatchObject({ chunkCount: 3, terminator: true });
+    expect(c!.messages('response').at(0)).toMatchObject({ chunkCount: 3, terminator: false });
+    expect(c!.origin!.messages('response').at(0)).toMatchObject({ chunkCount: 3, terminator: true });
     expect(c!.streamEnd(1)).toMatchObject({ kind: 'fin', by: 'proxy' });
   });
 
@@ -314,7 +314,7 @@ describe('faults through the proxy, with real clients', () => {
     expect(raw.received.length).toBeLessThan(17 * 1024);
     expect(chunksOf(raw.received).sizes).toEqual([16 * 1024]);
     const [c] = await analysed(proxy);
-    expect(c!.origin!.messages('response')[0]).toMatchObject({ chunkCount: 256, terminator: true });
+    expect(c!.origin!.messages('response').at(0)).toMatchObject({ chunkCount: 256, terminator: true });
   });
 
   it('reset-after-bytes:100: the client gets 100 bytes, then an RST (curl exits 56)', async () => {
@@ -345,8 +345,8 @@ describe('faults through the proxy, with real clients', () => {
     expect(after.sizes.every((s) => s <= 5)).toBe(true);
     const [c] = await analysed(proxy);
     const sizes = (m: { chunkCount: number } & { chunks: { size: number }[] | null }) => m.chunks!.map((x) => x.size);
-    expect(sizes(c!.origin!.messages('response')[0]!)).toEqual(before.sizes);
-    expect(sizes(c!.messages('response')[0]!)).toEqual(after.sizes);
+    expect(sizes(c!.origin!.messages('response').at(0)!)).toEqual(before.sizes);
+    expect(sizes(c!.messages('response').at(0)!)).toEqual(after.sizes);
   });
 
   it('delay-chunks:200: each chunk after the first comes 200 ms after the one before', async () => {
@@ -389,8 +389,8 @@ describe('rewrites through the proxy', () => {
     const plain = await curl(['--data-binary', 'a=1&b=2', `${rechunk.url}/upload`]);
     expect(plain.output.toString()).toContain('received 7 bytes (chunked)');
     const [c] = await analysed(dechunk);
-    expect(c!.messages('request')[0]!.framing).toBe('chunked');
-    expect(c!.origin!.messages('request')[0]).toMatchObject({ framing: 'content-length', contentLength: 7 });
+    expect(c!.messages('request').at(0)!.framing).toBe('chunked');
+    expect(c!.origin!.messages('request').at(0)).toMatchObject({ framing: 'content-length', contentLength: 7 });
   });
 
   it('the de-chunk rule makes the lab answer all 4,001 POSTs of a replayed capture (the lab counts chunked requests only)', async () => {

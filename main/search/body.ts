@@ -22,6 +22,8 @@ export class BodySearch {
   /** Small pieces copied together (a view of the reader's buffer would hold all of its 1 MiB). */
   private gathered: Buffer | null = null;
   private gatheredBytes = 0;
+  /** A whole GATHER went out already: the next buffer is made that size at once. */
+  private full = false;
   private bodyBytes = 0;
   /** Bytes given to the matchers so far. */
   private searchedBytes = 0;
@@ -60,7 +62,8 @@ export class BodySearch {
     if (this.gatheredBytes + piece.length <= GATHER) {
       // Grown to need, up to GATHER: a capture cut while thousands of bodies were open holds a little for each.
       if (!this.gathered || this.gathered.length < this.gatheredBytes + piece.length) {
-        const grown = Buffer.allocUnsafe(Math.min(GATHER, Math.max(4096, 2 * (this.gatheredBytes + piece.length))));
+        const size = this.full ? GATHER : Math.min(GATHER, Math.max(4096, 2 * (this.gatheredBytes + piece.length)));
+        const grown = Buffer.allocUnsafe(size);
         if (this.gathered) this.gathered.copy(grown, 0, 0, this.gatheredBytes);
         this.gathered = grown;
       }
@@ -92,11 +95,16 @@ export class BodySearch {
     }
   }
 
-  /** Search what was gathered; the buffer is used again once the decoder has taken it. */
+  /**
+   * Search what was gathered, and let the buffer go with it: zlib queues what it has not
+   * inflated yet (up to 1 MiB) and reads it later, after the next pieces are gathered.
+   */
   private async flush(): Promise<void> {
     if (this.gatheredBytes === 0) return;
     const bytes = this.gathered!.subarray(0, this.gatheredBytes);
+    this.gathered = null;
     this.gatheredBytes = 0;
+    this.full = true;
     await this.search(bytes);
   }
 

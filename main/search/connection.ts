@@ -147,7 +147,7 @@ export class ConnectionSearch {
     const body = state.body;
     if (!body) return;
     state.body = null;
-    const message = state.message === null ? undefined : this.analyzer.messages(DIRECTIONS[stream])[state.message];
+    const message = state.message === null ? undefined : this.analyzer.messages(DIRECTIONS[stream]).at(state.message);
     await body.end(complete ?? message?.complete === true);
   }
 

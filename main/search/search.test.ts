@@ -102,6 +102,19 @@ describe('searching a capture', () => {
     expect(text.matches.map((m) => [m.offset, m.length, m.context.match])).toEqual([[6, 5, 'café']]);
   });
 
+  it('decodes a gzip body that comes in small chunks: the pieces gathered are not written over while zlib still reads them', async () => {
+    // Words that do not compress away: 2 MB of them gzip to more than 64 KiB, gathered from 16 KiB chunks.
+    let seed = 1;
+    const word = () => ((seed = (seed * 48271) % 2147483647) % 1e6).toString(36);
+    const text = `${Array.from({ length: 300_000 }, word).join(' ')} the-last-word`;
+    const body = encode.gzip(text);
+    expect(body.length).toBeGreaterThan(4 * 64 * 1024);
+    const { matches, notes } = await search([{ sent: [get('/')], received: [response(['Content-Encoding: gzip', 'Transfer-Encoding: chunked'], chunked(body, 16 * 1024))] }], { query: 'the-last-word' });
+    // Before, zlib read a gathered buffer after the next pieces had been copied into it: "invalid block type".
+    expect(notes).toEqual([]);
+    expect(matches.map((m) => [m.form, m.offset])).toEqual([['decoded', text.length - 'the-last-word'.length]]);
+  });
+
   it('says when a body cannot be decoded, and where, and still searches it as sent', async () => {
     const broken = Buffer.concat([encode.gzip(FEED).subarray(0, 20), Buffer.from('not gzip at all, explained')]);
     const { matches, notes } = await search([{ sent: [get('/')], received: [response(['Content-Encoding: gzip', `Content-Length: ${broken.length}`], broken)] }], { query: 'explained' });
