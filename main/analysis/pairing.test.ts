@@ -1,9 +1,10 @@
 // What a live analysis keeps: exchanges already shown are let go, interim responses are
 // counted, and what is still of use reads as before.
 
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { connectionRow, exchangeRow } from '../engine/rows';
 import { connectionAccount, exchangeAccount } from './account';
+import { Pairing } from './pairing';
 import { GET, Playbook } from './test-support/playbook';
 
 const ok = 'HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok';
@@ -48,5 +49,19 @@ describe('a live analysis lets go of what was shown', () => {
     const row = exchangeRow(p.a, 0, 1, { now: null });
     expect(row).toMatchObject({ status: 200, state: 'complete' });
     expect(row.responseBytes).toBe(1000 * interim.length + ok.length);
+  });
+
+  it('ends each of 5,000 responses pipelined in one read without searching the others (it once searched all the newer ones for each: quadratic)', () => {
+    const p = new Playbook({ keepChunks: false });
+    p.client(0, GET.repeat(5000));
+    const search = vi.spyOn(Pairing.prototype, 'responsesTo');
+    try {
+      p.server(0.5, ok.repeat(5000));
+      expect(p.a.exchangeCount()).toBe(5000);
+      expect(p.a.exchangeSpans.span(4999)).toEqual([0, 0.5]);
+      expect(search).not.toHaveBeenCalled();
+    } finally {
+      search.mockRestore();
+    }
   });
 });
