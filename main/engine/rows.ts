@@ -9,7 +9,7 @@ import type { MessageRecord } from '../../shared/ledger';
 import { connectionAccount, exchangeAccount } from '../analysis/account';
 import type { ConnectionAnalyzer } from '../analysis/connection';
 import { accountEnds, firstEnd } from '../analysis/ends';
-import { isInterim } from '../analysis/pairing';
+import { isInterim, type ExchangeSpans } from '../analysis/pairing';
 import { webSocketRow } from './websocket';
 
 export interface RowContext {
@@ -158,7 +158,22 @@ export function exchangeRow(
   };
 }
 
-export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: number | null): ConnectionRow {
+/** Start and end of exchanges [from, to), which ended (the analysis noted them then), on the session's clock, flat. */
+export function notedSpans(noted: ExchangeSpans, openedAt: number, from: number, to: number): number[] {
+  const spans: number[] = [];
+  for (let i = from; i < to; i++) {
+    const [start, end] = noted.span(i)!;
+    spans.push(openedAt + start, openedAt + end);
+  }
+  return spans;
+}
+
+/**
+ * The connection's row, its spans from exchange #spansFrom on (0: whole). The spans of
+ * exchanges that ended are final: a caller that sent them before passes how many, and the
+ * row costs the exchanges since, however many the connection had.
+ */
+export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: number | null, spansFrom = 0): ConnectionRow {
   const account = connectionAccount(a, now);
   const requests = a.messages('request');
   const requestTime = a.timeAt(0);
@@ -168,13 +183,8 @@ export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: 
   const ended = a.exchangeSpans.size;
   const open: (MessageRecord | undefined)[] = [];
   for (const m of a.responsesNewestFirst(ended)) if (m.requestIndex !== null && open[m.requestIndex - ended] === undefined) open[m.requestIndex - ended] = m;
-  const spans: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const noted = a.exchangeSpans.span(i);
-    if (noted) {
-      spans.push(a.openedAt + noted[0], a.openedAt + noted[1]);
-      continue;
-    }
+  const spans = notedSpans(a.exchangeSpans, a.openedAt, spansFrom, ended);
+  for (let i = Math.max(ended, spansFrom); i < count; i++) {
     const request = requests[i];
     const response = open[i - ended];
     const start = request ? a.openedAt + requestTime(request.offset) : a.openedAt;
@@ -199,6 +209,7 @@ export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: 
     upstreamFailure: a.upstreamFailure ? `${a.upstreamFailure.target}: ${a.upstreamFailure.reason}` : null,
     tls: a.tls,
     spans,
+    spansFrom,
     headline: account.headline,
     tone: account.tone,
     unanswered: account.unanswered,

@@ -39,12 +39,18 @@ export class Updates {
 
   /** Listen: the current session whole first, in batches, then changes as they come. */
   listen(listener: (batch: UpdateBatch) => void): () => void {
-    this.listeners.add(listener);
+    let listening = true;
+    // Changes go out only after the whole: a connection's row then carries only the spans
+    // that moved since the last (shared/lane-spans.ts), which needs the lane it had.
     setImmediate(() => {
-      if (!this.listeners.has(listener)) return;
+      if (!listening) return;
       for (const batch of this.whole()) listener(batch);
+      this.listeners.add(listener);
     });
-    return () => this.listeners.delete(listener);
+    return () => {
+      listening = false;
+      this.listeners.delete(listener);
+    };
   }
 
   emit(batch: UpdateBatch): void {
@@ -59,7 +65,7 @@ export class Updates {
   private *whole(): Generator<UpdateBatch> {
     const session = this.source.current();
     const rows = session.allRows();
-    yield { reset: true, session: this.source.info(), connections: [...session.connections.values()], rows: rows.slice(0, BATCH_ROWS), held: this.source.held() };
+    yield { reset: true, session: this.source.info(), connections: session.wholeConnections(), rows: rows.slice(0, BATCH_ROWS), held: this.source.held() };
     for (let at = BATCH_ROWS; at < rows.length; at += BATCH_ROWS) yield { rows: rows.slice(at, at + BATCH_ROWS) };
   }
 
