@@ -39,18 +39,14 @@ export class Updates {
 
   /** Listen: the current session whole first, in batches, then changes as they come. */
   listen(listener: (batch: UpdateBatch) => void): () => void {
-    let listening = true;
-    // Changes go out only after the whole: a connection's row then carries only the spans
-    // that moved since the last (shared/lane-spans.ts), which needs the lane it had.
+    this.listeners.add(listener);
+    // Changes made before its whole reach it too (a search's first matches, a probe's first
+    // step); the whole is made from the state after them, so it replaces the rows and lanes they said.
     setImmediate(() => {
-      if (!listening) return;
+      if (!this.listeners.has(listener)) return;
       for (const batch of this.whole()) listener(batch);
-      this.listeners.add(listener);
     });
-    return () => {
-      listening = false;
-      this.listeners.delete(listener);
-    };
+    return () => this.listeners.delete(listener);
   }
 
   emit(batch: UpdateBatch): void {
