@@ -43,7 +43,8 @@ export class Session {
   /** Per connection, the first exchange whose row may still change. */
   private readonly firstOpen = new Map<number, number>();
   private readonly dirty = new Set<number>();
-  private readonly seqs = new Map<string, number>();
+  /** Per connection, each exchange's position in the session by its index: numbers, no key made per exchange. */
+  private readonly seqs = new Map<number, number[]>();
   private nextSeq = 1;
   private readonly lastActivity = new Map<number, number>();
   private readonly details: ConnectionDetail[] = [];
@@ -203,11 +204,12 @@ export class Session {
   }
 
   seqOf(connection: number, index: number): number {
-    const key = exchangeId(connection, index);
-    let seq = this.seqs.get(key);
+    let seqs = this.seqs.get(connection);
+    if (!seqs) this.seqs.set(connection, (seqs = []));
+    let seq = seqs[index];
     if (seq === undefined) {
       seq = this.nextSeq++;
-      this.seqs.set(key, seq);
+      seqs[index] = seq;
     }
     return seq;
   }
