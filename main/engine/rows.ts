@@ -44,7 +44,11 @@ export function hostAndPath(request: MessageRecord | null, upstream: string | nu
   return { host: hostHeader ?? upstream, path: target };
 }
 
+/** The summary of every row without anomalies: one, frozen, for most of 100,000 rows (nothing changes a row's summary). */
+const NO_ANOMALIES: ExchangeRow['anomalies'] = Object.freeze({ count: 0, errors: 0, codes: Object.freeze<AnomalyCode[]>([]) as AnomalyCode[] });
+
 function anomalySummary(messages: (MessageRecord | null)[]): ExchangeRow['anomalies'] {
+  if (!messages.some((m) => m && m.anomalies.length > 0)) return NO_ANOMALIES;
   const codes = new Set<AnomalyCode>();
   let count = 0;
   let errors = 0;
@@ -155,6 +159,8 @@ export function exchangeRow(
     rules: a.rules.reduce((n, r) => n + (r.exchange === index ? 1 : 0), 0),
     webSocket: a.webSocket?.exchange === index ? webSocketRow(a.webSocket) : null,
     clientTag: a.clientTag,
+    // Set by the session: in the row from the start, it needs no room added to the row later.
+    mark: null,
   };
 }
 
