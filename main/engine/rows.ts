@@ -10,6 +10,7 @@ import { connectionAccount, exchangeAccount } from '../analysis/account';
 import type { ConnectionAnalyzer } from '../analysis/connection';
 import { accountEnds, firstEnd } from '../analysis/ends';
 import { isInterim, type ExchangeSpans } from '../analysis/pairing';
+import { interned } from './interned';
 import { webSocketRow } from './websocket';
 
 export interface RowContext {
@@ -129,11 +130,11 @@ export function exchangeRow(
     seq,
     connection: a.number,
     index,
-    method: request?.request?.method ?? null,
-    host,
-    path,
+    method: interned(request?.request?.method ?? null),
+    host: interned(host),
+    path: interned(path),
     status: response?.response?.status ?? null,
-    reason: response?.response?.reason ?? null,
+    reason: interned(response?.response?.reason ?? null),
     framing: response ? response.framing : null,
     requestFraming: request && request.startLine !== null ? request.framing : null,
     chunks: response?.chunkCount ?? 0,
@@ -148,7 +149,7 @@ export function exchangeRow(
     keptAlive,
     anomalies: anomalySummary([request, response]),
     stalled: longest(account.stalls),
-    headline: account.headline,
+    headline: interned(account.headline),
     tone: account.tone,
     version: a.records,
     rate,
