@@ -160,7 +160,7 @@ export function exchangeRow(
     rules: a.rules.reduce((n, r) => n + (r.exchange === index ? 1 : 0), 0),
     webSocket: a.webSocket?.exchange === index ? webSocketRow(a.webSocket) : null,
     clientTag: a.clientTag,
-    // Set by the session: in the row from the start, it needs no room added to the row later.
+    // The session sets it: there from the start, the row needs no room added for it later.
     mark: null,
   };
 }
