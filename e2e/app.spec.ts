@@ -77,21 +77,33 @@ test('a reset from the server in the middle of a chunk reads as the server RST',
   await app.screenshot('rst-mid-chunk');
 });
 
-/** What the Connections view shows of the lanes: the canvas's pixels, and the request under the pointer at a few places along the first lane. */
+/**
+ * What the Connections view shows of the lanes: the canvas's pixels, and the request under
+ * the pointer at a few places where the first lane draws an exchange (its bars run from 10
+ * px below the lane's top).
+ */
 async function drawnLanes(page: Page): Promise<{ pixels: string; tips: string[] }> {
-  const lane = page.getByTestId('lane').first();
-  const box = (await lane.boundingBox())!;
-  const info = (await lane.locator('.lane-info').boundingBox())!;
-  const strip = box.x + box.width - (info.x + info.width);
+  const canvas = page.locator('.lanes canvas');
+  const { pixels, drawn } = await canvas.evaluate((element) => {
+    const c = element as unknown as { width: number; toDataURL(): string; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const ratio = c.width / element.getBoundingClientRect().width;
+    const line = c.getContext('2d').getImageData(0, Math.round(20 * ratio), c.width, 1).data;
+    const xs: number[] = [];
+    for (let x = 0; x < c.width; x++) if (line[4 * x + 3]! > 0) xs.push(x / ratio);
+    return { pixels: c.toDataURL(), drawn: xs };
+  });
+  expect(drawn.length).toBeGreaterThan(100);
+  const box = (await canvas.boundingBox())!;
+  const lane = (await page.getByTestId('lane').first().boundingBox())!;
   const tips: string[] = [];
-  for (const at of [0.02, 0.3, 0.6, 0.9]) {
-    await page.mouse.move(info.x + info.width + strip * at, box.y + box.height / 2);
+  for (const at of [0.01, 0.3, 0.6, 0.99]) {
+    await page.mouse.move(box.x + drawn[Math.floor(at * (drawn.length - 1))]! + 0.5, lane.y + 20);
     const tip = page.getByTestId('lane-tip');
     await expect(tip).toContainText('request #');
     tips.push((await tip.textContent())!);
   }
   await page.mouse.move(0, 0);
-  return { pixels: await page.locator('.lanes canvas').evaluate((canvas) => (canvas as unknown as { toDataURL(): string }).toDataURL()), tips };
+  return { pixels, tips };
 }
 
 test('a keep-alive connection reset after 4,000 chunked POSTs: 4,001 requests and the RST, at a glance', async ({ page }) => {
