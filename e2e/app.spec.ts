@@ -77,9 +77,40 @@ test('a reset from the server in the middle of a chunk reads as the server RST',
   await app.screenshot('rst-mid-chunk');
 });
 
+/**
+ * What the Connections view shows of the lanes: the canvas's pixels, and the request under
+ * the pointer at a few places where the first lane draws an exchange (its bars run from 10
+ * px below the lane's top).
+ */
+async function drawnLanes(page: Page): Promise<{ pixels: string; tips: string[] }> {
+  const canvas = page.locator('.lanes canvas');
+  const { pixels, drawn } = await canvas.evaluate((element) => {
+    const c = element as unknown as { width: number; toDataURL(): string; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } };
+    const ratio = c.width / element.getBoundingClientRect().width;
+    const line = c.getContext('2d').getImageData(0, Math.round(20 * ratio), c.width, 1).data;
+    const xs: number[] = [];
+    for (let x = 0; x < c.width; x++) if (line[4 * x + 3]! > 0) xs.push(x / ratio);
+    return { pixels: c.toDataURL(), drawn: xs };
+  });
+  expect(drawn.length).toBeGreaterThan(100);
+  const box = (await canvas.boundingBox())!;
+  const lane = (await page.getByTestId('lane').first().boundingBox())!;
+  const tips: string[] = [];
+  for (const at of [0.01, 0.3, 0.6, 0.99]) {
+    await page.mouse.move(box.x + drawn[Math.floor(at * (drawn.length - 1))]! + 0.5, lane.y + 20);
+    const tip = page.getByTestId('lane-tip');
+    await expect(tip).toContainText('request #');
+    tips.push((await tip.textContent())!);
+  }
+  await page.mouse.move(0, 0);
+  return { pixels, tips };
+}
+
 test('a keep-alive connection reset after 4,000 chunked POSTs: 4,001 requests and the RST, at a glance', async ({ page }) => {
   test.setTimeout(120_000);
   const app = await ui(page);
+  // The lanes are drawn as the requests come: each update brings a lane's new spans only.
+  await app.view('connections');
   const steps: Step[] = [...Array.from({ length: 4000 }, () => [request(), write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')]).flat(), request(), rst()];
   const server = await misbehaving(steps);
   const post = Buffer.from(`POST http://127.0.0.1:${server.port}/items HTTP/1.1\r\nHost: 127.0.0.1:${server.port}\r\nTransfer-Encoding: chunked\r\n\r\n4\r\ndata\r\n0\r\n\r\n`);
@@ -108,6 +139,22 @@ test('a keep-alive connection reset after 4,000 chunked POSTs: 4,001 requests an
   await expect(lane.getByTestId('lane-end-marker')).toContainText('server RST');
   await expect(lane.locator('rect')).not.toHaveCount(4001); // counts per pixel range, not 4,001 boxes
   await app.screenshot('four-thousand-posts-lane');
+  // Zoomed to the connection, its 4,001 requests across the width: the lane put together from
+  // the live updates draws as the one a page gets whole when it loads, and tells the same requests.
+  await lane.dblclick();
+  await expect(page.getByTestId('lanes-range')).toContainText('zoomed to c');
+  const live = await drawnLanes(page);
+  // Along the lane, requests from its first to its last.
+  const requests = live.tips.map((tip) => Number(/request #([\d,]+?)(?=[A-Z])/.exec(tip)![1]!.replace(/,/g, '')));
+  expect(requests[0]).toBeLessThan(400);
+  expect(requests[3]).toBeGreaterThan(3000);
+  expect([...requests].sort((a, b) => a - b)).toEqual(requests);
+  await page.reload();
+  await app.view('connections');
+  await expect(page.getByTestId('lane').first().getByTestId('lane-summary')).toHaveText('4,001 requests · 4,000 answered');
+  await page.getByTestId('lane').first().dblclick();
+  await expect(page.getByTestId('lanes-range')).toContainText('zoomed to c');
+  expect(await drawnLanes(page)).toEqual(live);
 
   // The lane opens that connection's exchanges; the last one is the unanswered one.
   await lane.click();

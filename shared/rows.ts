@@ -104,8 +104,14 @@ export interface ConnectionRow {
   tunnel: boolean;
   upstreamFailure: string | null;
   tls: TlsReport | null;
-  /** Start and end of each exchange, flat: [start0, end0, start1, end1, ...] (seconds since the session started). */
+  /**
+   * Start and end of each exchange from exchange #spansFrom on, flat: [start, end, start,
+   * end, ...] (seconds since the session started). Whole (from #0) when a page gets the
+   * session; in an update, only what changed (shared/lane-spans.ts puts them together).
+   */
   spans: number[];
+  /** The first exchange `spans` starts at: those before it are as the last row said. Absent or 0: whole. */
+  spansFrom?: number;
   /** How the connection went, in one sentence (shared/account.ts). */
   headline: string;
   tone: ConnectionAccount['tone'];

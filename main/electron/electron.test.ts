@@ -19,7 +19,7 @@ type Handler = (...args: unknown[]) => unknown;
 const fake = vi.hoisted(() => {
   const appHandlers = new Map<string, Handler>();
   const ipcHandlers = new Map<string, Handler>();
-  const windows: { options: Record<string, unknown>; webContents: { send: ReturnType<typeof vi.fn> }; loaded: string | null; closed: Handler | null }[] = [];
+  const windows: { options: Record<string, unknown>; webContents: { send: ReturnType<typeof vi.fn>; loaded: Handler[] }; loaded: string | null; closed: Handler | null }[] = [];
   let ready: () => void = () => undefined;
   const whenReady = new Promise<void>((resolve) => (ready = resolve));
   const permissionHandler: { current: Handler | null } = { current: null };
@@ -31,7 +31,13 @@ const fake = vi.hoisted(() => {
 
 vi.mock('electron', () => {
   class BrowserWindow {
-    webContents = { send: vi.fn() };
+    webContents = {
+      send: vi.fn(),
+      loaded: [] as Handler[],
+      on(event: string, handler: Handler) {
+        if (event === 'did-finish-load') this.loaded.push(handler);
+      },
+    };
     private record: (typeof fake.windows)[number];
     constructor(options: Record<string, unknown>) {
       this.record = { options, webContents: this.webContents, loaded: null, closed: null };
@@ -42,6 +48,8 @@ vi.mock('electron', () => {
     }
     loadFile(path: string) {
       this.record.loaded = path;
+      // The page loads (its scripts listen for updates), then the window says so.
+      setImmediate(() => this.webContents.loaded.forEach((h) => h()));
       return Promise.resolve();
     }
   }
@@ -152,6 +160,20 @@ describe('the Electron main process', () => {
 
   it('sends updates to the window', async () => {
     await vi.waitFor(() => expect(fake.windows[0]!.webContents.send).toHaveBeenCalledWith('chunkscope:update', expect.objectContaining({ reset: true })));
+  });
+
+  it('sends a page reloaded in the window the session whole again, then its changes once', async () => {
+    const { send, loaded } = fake.windows[0]!.webContents;
+    const resets = () => send.mock.calls.filter(([channel, batch]) => channel === 'chunkscope:update' && (batch as { reset?: boolean }).reset).length;
+    await vi.waitFor(() => expect(resets()).toBeGreaterThan(0));
+    const before = resets();
+    for (const h of loaded) h(); // a reload: its page listens afresh
+    await vi.waitFor(() => expect(resets()).toBe(before + 1));
+    // Clear sends the new session whole to each listener: one, not the page before too.
+    await fake.ipcHandlers.get('chunkscope:clear')!({ sender: fake.windows[0]!.webContents, senderFrame: { url: RENDERER_URL } }, undefined);
+    await vi.waitFor(() => expect(resets()).toBe(before + 2));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(resets()).toBe(before + 2);
   });
 });
 

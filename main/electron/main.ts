@@ -173,7 +173,13 @@ function createWindow(): void {
     title: 'Chunkscope',
     webPreferences: { preload: PRELOAD, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, webviewTag: false, spellcheck: false },
   });
-  const unsubscribe = engine!.onUpdate((batch) => window?.webContents.send(IPC_UPDATE, batch));
+  // Each page the window loads, a reload too, gets the session whole and then its changes:
+  // a change carries only what moved since (a lane's new spans), of no use to a new page.
+  let unsubscribe = () => {};
+  window.webContents.on('did-finish-load', () => {
+    unsubscribe();
+    unsubscribe = engine!.onUpdate((batch) => window?.webContents.send(IPC_UPDATE, batch));
+  });
   window.on('closed', () => {
     unsubscribe();
     window = null;

@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { ConnectionRow } from '../../shared/api';
 import { isCapture } from '../capture/format';
 import { response } from '../http1/test-support/builders';
 import { Http1Parser } from '../http1';
@@ -116,15 +117,31 @@ describe('the engine: sessions', () => {
     expect(detail.response!.chunkColumns!.sizeTokens).toEqual(['5DC', '57D']);
   });
 
-  it('a keep-alive connection reset after 4,000 chunked POSTs: 4,001 requests, 4,000 answered, the server RST', async () => {
+  it('a keep-alive connection reset after 4,000 chunked POSTs: 4,001 requests, 4,000 answered, the server RST; updates carry only the lane\'s new spans', async () => {
     const steps: Step[] = [...Array.from({ length: 4000 }, () => [request(), write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok')]).flat(), request(), rst()];
-    const { proxy, ui, row } = await started(steps);
+    const { proxy, ui, row, engine } = await started(steps);
+    // The connection's rows as they went out, after the page had its first 2,000 exchanges.
+    let halfway = false;
+    const later: ConnectionRow[] = [];
+    engine.onUpdate((batch) => {
+      for (const c of batch.connections ?? []) if (halfway && c.number === 1) later.push(c);
+    });
     const post = Buffer.from('POST /items HTTP/1.1\r\nHost: lab\r\nTransfer-Encoding: chunked\r\n\r\n4\r\ndata\r\n0\r\n\r\n');
     await new Promise<void>((resolve) => {
       const socket = net.connect({ port: Number(new URL(proxy).port), host: '127.0.0.1' }, () => socket.write(post));
       const parser = new Http1Parser('response');
+      let answered = 0;
       socket.on('data', (d) => {
-        for (const e of parser.feed(d)) if (e.type === 'message-complete') socket.write(post);
+        for (const e of parser.feed(d)) {
+          if (e.type !== 'message-complete') continue;
+          if (++answered !== 2000) socket.write(post);
+          else {
+            void eventually(() => ui.connections.get(1)?.responses === 2000, 10_000, 'the lane with 2,000 answers').then(() => {
+              halfway = true;
+              socket.write(post);
+            });
+          }
+        }
       });
       socket.on('error', () => resolve());
       socket.on('close', () => resolve());
@@ -132,6 +149,22 @@ describe('the engine: sessions', () => {
     await eventually(() => ui.connections.get(1)?.ended?.how === 'rst', 10_000, 'the connection row to show the RST');
     expect(ui.connections.get(1)).toMatchObject({ requests: 4001, responses: 4000, ended: { how: 'rst', who: 'server' } });
     expect(ui.connections.get(1)!.spans).toHaveLength(8002);
+    // Each row after the first 2,000 ended starts its spans after them.
+    expect(later.length).toBeGreaterThan(0);
+    for (const c of later) {
+      expect(c.spansFrom).toBeGreaterThanOrEqual(2000);
+      expect(c.spans).toHaveLength(2 * (c.requests - c.spansFrom!));
+    }
+    // A page that connects now gets the lane whole: the same as the updates put together.
+    const synced = await new Promise<ConnectionRow>((resolve) => {
+      const off = engine.onUpdate((batch) => {
+        const c = batch.connections?.find((x) => x.number === 1);
+        if (batch.reset && c) resolve(c);
+        off();
+      });
+    });
+    expect(synced.spansFrom ?? 0).toBe(0);
+    expect(synced.spans).toEqual(ui.connections.get(1)!.spans);
     await eventually(() => ui.rows.size === 4001, 5000, 'all 4,001 rows');
     expect(row('1:3999')).toMatchObject({ state: 'complete', keptAlive: true, ended: null });
     expect(row('1:4000')).toMatchObject({ method: 'POST', status: null, state: 'incomplete', ended: { how: 'rst', who: 'server' } });

@@ -9,7 +9,8 @@ import type { MessageRecord } from '../../shared/ledger';
 import { connectionAccount, exchangeAccount } from '../analysis/account';
 import type { ConnectionAnalyzer } from '../analysis/connection';
 import { accountEnds, firstEnd } from '../analysis/ends';
-import { isInterim } from '../analysis/pairing';
+import { isInterim, type ExchangeSpans } from '../analysis/pairing';
+import { interned } from './interned';
 import { webSocketRow } from './websocket';
 
 export interface RowContext {
@@ -44,7 +45,11 @@ export function hostAndPath(request: MessageRecord | null, upstream: string | nu
   return { host: hostHeader ?? upstream, path: target };
 }
 
+/** The summary of every row without anomalies: one, frozen, for most of 100,000 rows (nothing changes a row's summary). */
+const NO_ANOMALIES: ExchangeRow['anomalies'] = Object.freeze({ count: 0, errors: 0, codes: Object.freeze<AnomalyCode[]>([]) as AnomalyCode[] });
+
 function anomalySummary(messages: (MessageRecord | null)[]): ExchangeRow['anomalies'] {
+  if (!messages.some((m) => m && m.anomalies.length > 0)) return NO_ANOMALIES;
   const codes = new Set<AnomalyCode>();
   let count = 0;
   let errors = 0;
@@ -125,11 +130,11 @@ export function exchangeRow(
     seq,
     connection: a.number,
     index,
-    method: request?.request?.method ?? null,
-    host,
-    path,
+    method: interned(request?.request?.method ?? null),
+    host: interned(host),
+    path: interned(path),
     status: response?.response?.status ?? null,
-    reason: response?.response?.reason ?? null,
+    reason: interned(response?.response?.reason ?? null),
     framing: response ? response.framing : null,
     requestFraming: request && request.startLine !== null ? request.framing : null,
     chunks: response?.chunkCount ?? 0,
@@ -144,7 +149,7 @@ export function exchangeRow(
     keptAlive,
     anomalies: anomalySummary([request, response]),
     stalled: longest(account.stalls),
-    headline: account.headline,
+    headline: interned(account.headline),
     tone: account.tone,
     version: a.records,
     rate,
@@ -155,10 +160,27 @@ export function exchangeRow(
     rules: a.rules.reduce((n, r) => n + (r.exchange === index ? 1 : 0), 0),
     webSocket: a.webSocket?.exchange === index ? webSocketRow(a.webSocket) : null,
     clientTag: a.clientTag,
+    // The session sets it: there from the start, the row needs no room added for it later.
+    mark: null,
   };
 }
 
-export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: number | null): ConnectionRow {
+/** Start and end of exchanges [from, to), which ended (the analysis noted them then), on the session's clock, flat. */
+export function notedSpans(noted: ExchangeSpans, openedAt: number, from: number, to: number): number[] {
+  const spans: number[] = [];
+  for (let i = from; i < to; i++) {
+    const [start, end] = noted.span(i)!;
+    spans.push(openedAt + start, openedAt + end);
+  }
+  return spans;
+}
+
+/**
+ * The connection's row, its spans from exchange #spansFrom on (0: whole). The spans of
+ * exchanges that ended are final: a caller that sent them before passes how many, and the
+ * row costs the exchanges since, however many the connection had.
+ */
+export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: number | null, spansFrom = 0): ConnectionRow {
   const account = connectionAccount(a, now);
   const requests = a.messages('request');
   const requestTime = a.timeAt(0);
@@ -168,13 +190,8 @@ export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: 
   const ended = a.exchangeSpans.size;
   const open: (MessageRecord | undefined)[] = [];
   for (const m of a.responsesNewestFirst(ended)) if (m.requestIndex !== null && open[m.requestIndex - ended] === undefined) open[m.requestIndex - ended] = m;
-  const spans: number[] = [];
-  for (let i = 0; i < count; i++) {
-    const noted = a.exchangeSpans.span(i);
-    if (noted) {
-      spans.push(a.openedAt + noted[0], a.openedAt + noted[1]);
-      continue;
-    }
+  const spans = notedSpans(a.exchangeSpans, a.openedAt, spansFrom, ended);
+  for (let i = Math.max(ended, spansFrom); i < count; i++) {
     const request = requests.at(i);
     const response = open[i - ended];
     const start = request ? a.openedAt + requestTime(request.offset) : a.openedAt;
@@ -199,6 +216,7 @@ export function connectionRow(a: ConnectionAnalyzer, lastActivity: number, now: 
     upstreamFailure: a.upstreamFailure ? `${a.upstreamFailure.target}: ${a.upstreamFailure.reason}` : null,
     tls: a.tls,
     spans,
+    spansFrom,
     headline: account.headline,
     tone: account.tone,
     unanswered: account.unanswered,

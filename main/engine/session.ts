@@ -10,25 +10,41 @@ import type { CaptureWriter } from '../capture/writer';
 import type { Recorder } from '../analysis/recorder';
 import { DEFAULT_STALL_SECONDS } from '../analysis/analyzer-options';
 import { ConnectionAnalyzer } from '../analysis/connection';
+import type { ExchangeSpans } from '../analysis/pairing';
 import { ConnectionRecords } from './connection-records';
 import { ConnectionDetail } from './detail';
 import { SessionMarks } from './marks';
-import { connectionRow, exchangeRows, type RowContext } from './rows';
+import { connectionRow, exchangeRows, notedSpans, type RowContext } from './rows';
 
 const DETAIL_CACHE = 4;
 /** Longest stretch of analysing a connection before the relay gets a turn. */
 const ANALYSE_SLICE_MS = 8;
+
+/**
+ * A connection's lane as the pages were sent it. The spans of exchanges that ended are
+ * final, noted once by the analysis (and kept here after it retires): a row carries only
+ * the spans from `final` on, and a page that gets the session gets them whole from these.
+ */
+interface Lane {
+  /** The last row made: its spans from its `spansFrom` on. */
+  row: ConnectionRow | null;
+  noted: ExchangeSpans;
+  /** Exchanges noted when the last row was made: the next row's spans start there. */
+  final: number;
+}
 
 export class Session {
   readonly records = new Map<number, ConnectionRecords>();
   /** Analyses of connections whose rows may still change. */
   readonly analyzers = new Map<number, ConnectionAnalyzer>();
   readonly rows = new Map<string, ExchangeRow>();
-  readonly connections = new Map<number, ConnectionRow>();
+  /** Per connection, its lane: the last row sent and the spans that are final (lanes below). */
+  private readonly lanes = new Map<number, Lane>();
   /** Per connection, the first exchange whose row may still change. */
   private readonly firstOpen = new Map<number, number>();
   private readonly dirty = new Set<number>();
-  private readonly seqs = new Map<string, number>();
+  /** Per connection, each exchange's position in the session by its index: numbers, no key made per exchange. */
+  private readonly seqs = new Map<number, number[]>();
   private nextSeq = 1;
   private readonly lastActivity = new Map<number, number>();
   private readonly details: ConnectionDetail[] = [];
@@ -68,6 +84,7 @@ export class Session {
   opened(analyzer: ConnectionAnalyzer, open: Extract<CaptureEvent, { type: 'open' }>): void {
     this.records.set(analyzer.number, new ConnectionRecords(analyzer.number, open));
     this.analyzers.set(analyzer.number, analyzer);
+    this.lanes.set(analyzer.number, { row: null, noted: analyzer.exchangeSpans, final: 0 });
     this.firstOpen.set(analyzer.number, 0);
     this.touch(analyzer.number, open.time);
   }
@@ -160,8 +177,11 @@ export class Session {
       this.firstOpen.set(number, open);
       // Rows before `open` are final and kept here: the analysis lets their messages go.
       a.release(open);
-      const connection = connectionRow(a, this.lastActivity.get(number) ?? a.openedAt, context.now);
-      this.connections.set(number, connection);
+      // Its spans from the first exchange not final when the last row was made: the pages have those before.
+      const lane = this.lanes.get(number)!;
+      const connection = connectionRow(a, this.lastActivity.get(number) ?? a.openedAt, context.now, lane.final);
+      lane.row = connection;
+      lane.final = a.exchangeSpans.size;
       connections.push(connection);
       if (retire(a)) this.analyzers.delete(number);
     }
@@ -184,13 +204,25 @@ export class Session {
   }
 
   seqOf(connection: number, index: number): number {
-    const key = exchangeId(connection, index);
-    let seq = this.seqs.get(key);
+    let seqs = this.seqs.get(connection);
+    if (!seqs) this.seqs.set(connection, (seqs = []));
+    let seq = seqs[index];
     if (seq === undefined) {
       seq = this.nextSeq++;
-      this.seqs.set(key, seq);
+      seqs[index] = seq;
     }
     return seq;
+  }
+
+  /** Every connection's row as a page that gets the session needs it: its spans whole. */
+  wholeConnections(): ConnectionRow[] {
+    const whole: ConnectionRow[] = [];
+    for (const { row, noted } of this.lanes.values()) {
+      if (!row) continue;
+      const from = row.spansFrom ?? 0;
+      whole.push(from === 0 ? row : { ...row, spans: notedSpans(noted, row.openedAt, 0, from).concat(row.spans), spansFrom: 0 });
+    }
+    return whole;
   }
 
   allRows(): ExchangeRow[] {

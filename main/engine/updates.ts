@@ -40,6 +40,8 @@ export class Updates {
   /** Listen: the current session whole first, in batches, then changes as they come. */
   listen(listener: (batch: UpdateBatch) => void): () => void {
     this.listeners.add(listener);
+    // Changes made before its whole reach it too (a search's first matches, a probe's first
+    // step); the whole is made from the state after them, so it replaces the rows and lanes they said.
     setImmediate(() => {
       if (!this.listeners.has(listener)) return;
       for (const batch of this.whole()) listener(batch);
@@ -59,7 +61,7 @@ export class Updates {
   private *whole(): Generator<UpdateBatch> {
     const session = this.source.current();
     const rows = session.allRows();
-    yield { reset: true, session: this.source.info(), connections: [...session.connections.values()], rows: rows.slice(0, BATCH_ROWS), held: this.source.held() };
+    yield { reset: true, session: this.source.info(), connections: session.wholeConnections(), rows: rows.slice(0, BATCH_ROWS), held: this.source.held() };
     for (let at = BATCH_ROWS; at < rows.length; at += BATCH_ROWS) yield { rows: rows.slice(at, at + BATCH_ROWS) };
   }
 

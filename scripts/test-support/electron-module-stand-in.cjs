@@ -45,7 +45,7 @@ exports.app = {
 };
 
 exports.BrowserWindow = class BrowserWindow {
-  webContents = { send: () => undefined };
+  webContents = { send: () => undefined, on: () => undefined };
   constructor(options) {
     report.preload = options.webPreferences.preload;
   }

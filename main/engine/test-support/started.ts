@@ -2,6 +2,7 @@
 // would hold from its updates: rows and connections by key, the session, the resets.
 
 import type { ConnectionRow, ExchangeRow, SessionInfo, UpdateBatch } from '../../../shared/api';
+import { withWholeSpans } from '../../../shared/lane-spans';
 import { origin, type Step } from '../../proxy/test-support/origin';
 import { Engine } from '../engine';
 
@@ -25,7 +26,7 @@ export async function startedEngine(steps: Step[] | null, cleanups: (() => Promi
     }
     if (batch.session) ui.session = batch.session;
     for (const row of batch.rows ?? []) ui.rows.set(row.id, row);
-    for (const c of batch.connections ?? []) ui.connections.set(c.number, c);
+    for (const c of batch.connections ?? []) ui.connections.set(c.number, withWholeSpans(ui.connections.get(c.number), c));
   });
   return { engine, proxy, server, ui, row: (id: string) => ui.rows.get(id) };
 }

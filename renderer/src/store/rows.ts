@@ -1,6 +1,7 @@
 // Folding update batches into the rows the list shows. Pure, so tested alone.
 
 import type { ConnectionRow, ExchangeMark, ExchangeRow, SessionInfo, UpdateBatch } from '../../../shared/api';
+import { withWholeSpans } from '../../../shared/lane-spans';
 import { isLive } from './detail';
 
 export interface RowsState {
@@ -66,6 +67,8 @@ export function applyBatches(state: RowsState, batches: readonly UpdateBatch[], 
   let copiedRows = false;
   let copiedConnections = false;
   let unsorted = false;
+  // Lanes copied in this call: the next batches' spans extend them in place.
+  const lanes = new Set<number[]>();
   for (const batch of batches) {
     if (batch.reset) {
       rows = [];
@@ -97,7 +100,7 @@ export function applyBatches(state: RowsState, batches: readonly UpdateBatch[], 
         connections = new Map(connections);
         copiedConnections = true;
       }
-      connections.set(c.number, c);
+      connections.set(c.number, withWholeSpans(connections.get(c.number), c, lanes));
     }
   }
   if (unsorted) {

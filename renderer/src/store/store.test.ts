@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { chunkedResponse, detail, row } from '../test-support/rows';
+import type { ConnectionRow } from '../../../shared/api';
+import { laneGeometry } from '../model/lanes';
+import { chunkedResponse, connection, detail, row } from '../test-support/rows';
 import { chunksFrom } from './detail';
 import { applyBatches, emptyRows } from './rows';
 import { SETTINGS_KEY, readSettings } from './settings';
@@ -24,6 +26,41 @@ describe('folding updates into rows', () => {
   it('keeps the rows array when a batch has no rows', () => {
     const state = applyBatches(emptyRows(), [{ rows: [row()] }]);
     expect(applyBatches(state, [{ session: null as never }]).rows).toBe(state.rows);
+  });
+});
+
+describe("a connection's lane from updates", () => {
+  // 3,000 exchanges, a millisecond apart; each update sends the spans from the first one still open.
+  const lane = (n: number, end: (i: number) => number) => Array.from({ length: n }, (_, i) => [i * 0.001, end(i)]).flat();
+  const whole = connection({ requests: 3000, responses: 3000, lastActivity: 3, spans: lane(3000, (i) => i * 0.001 + 0.0004) });
+  const updates: ConnectionRow[] = [connection({ requests: 1000, spans: lane(1000, (i) => (i === 999 ? 0.9991 : i * 0.001 + 0.0004)) })];
+  for (let from = 999; from < 2999; from += 500) {
+    const to = Math.min(3000, from + 501);
+    const spans = lane(to, (i) => (i === to - 1 && to < 3000 ? i * 0.001 + 0.0001 : i * 0.001 + 0.0004)).slice(2 * from);
+    updates.push(connection({ requests: to, spansFrom: from, spans }));
+  }
+  updates.push(connection({ ...whole, spansFrom: 2999, spans: whole.spans.slice(2 * 2999) }));
+
+  it('put together one update at a time or several at once, it is the lane a page that syncs gets, and draws the same', () => {
+    const synced = applyBatches(emptyRows(), [{ reset: true, connections: [whole] }]).connections.get(1)!;
+    let oneByOne = emptyRows();
+    const seen: ConnectionRow[] = [];
+    for (const c of updates) {
+      oneByOne = applyBatches(oneByOne, [{ connections: [c] }]);
+      seen.push(oneByOne.connections.get(1)!);
+    }
+    const atOnce = applyBatches(emptyRows(), updates.map((c) => ({ connections: [c] })));
+    for (const state of [oneByOne, atOnce]) {
+      const c = state.connections.get(1)!;
+      expect(c.spans).toEqual(synced.spans);
+      expect(c.requests).toBe(3000);
+      for (const [domain, width] of [[[0, 3.1], 1000], [[1.2, 1.25], 1000]] as const) {
+        expect(laneGeometry(c, domain, 0, width)).toEqual(laneGeometry(synced, domain, 0, width));
+      }
+    }
+    // Each state before keeps the lane it had: 1,000 exchanges, then 1,500, ...
+    expect(seen.map((c) => c.spans.length / 2)).toEqual([1000, 1500, 2000, 2500, 3000, 3000]);
+    expect(seen[0]!.spans[2 * 999 + 1]).toBe(0.9991);
   });
 });
 
