@@ -114,6 +114,9 @@ test('the Timeline zooms with the wheel and a drag, pans with the brush, and res
 });
 
 test('the Exchanges list sorts, resizes and hides columns, and remembers them, the filter and the tab across a reload', async ({ page }) => {
+  // At 1,500 pixels, as this test was written: wider, the list's spare room goes to its flex columns, and a drag of
+  // the path column's edge by 120 pixels widens it by less (noted in the closing note of issue 14, not yet changed).
+  await page.setViewportSize({ width: 1500, height: 900 });
   const app = await traffic(page, ['/ok', '/no-terminator', '/trailers']);
   await page.locator('[data-testid="list-header"] [data-col="chunks"] button').click();
   await expect(page.locator('[data-testid="row"] [data-col="chunks"]')).toHaveText(['2', '2', '3']);
