@@ -184,7 +184,7 @@ export function problemLines(connections: readonly ConnectionReport[]): string[]
 }
 
 /** The exchanges the user marked, one line each, the first 50. */
-export function markedLines(report: CaptureReport): string[] {
+function markedLines(report: CaptureReport): string[] {
   const marked: string[] = [];
   for (const c of report.connections) {
     for (const e of c.exchanges) {
